@@ -1,0 +1,32 @@
+// The command line: `flamingo-eval [run] --task okvqa --shots 4`, and the subcommands. Each subcommand lives in
+// src/commands/<name>.ts and registers itself here; this file only wires them and maps errors to exit codes.
+import { Command, CommanderError } from 'commander';
+import { exitCodeOf } from './errors.ts';
+import { VERSION } from './version.ts';
+import { registerScore } from './commands/score.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('flamingo-eval')
+    .description('Few-shot evaluation of Flamingo-style vision-language models')
+    .version(VERSION)
+    .exitOverride()
+    .showHelpAfterError();
+  registerScore(program);
+  return program;
+}
+
+/** Runs the CLI; resolves to the process exit code (0 done, 1 a run failed, 2 bad usage or input). */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander already printed its message; help and version exit 0.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    process.stderr.write(`flamingo-eval: ${error instanceof Error ? error.message : String(error)}\n`);
+    return exitCodeOf(error);
+  }
+}

@@ -1,0 +1,37 @@
+// Errors written for the user. Each says what was wrong and where (flag, file, line, field); the CLI maps them to
+// exit codes: 2 for bad usage or bad input, 1 for a run that failed.
+
+/** A bad flag or argument. Exit code 2. */
+export class UsageError extends Error {
+  readonly exitCode = 2;
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** A bad input file: missing, malformed, or with a wrong field. Exit code 2. `where` is file[:line][ field]. */
+export class InputError extends Error {
+  readonly exitCode = 2;
+  constructor(
+    message: string,
+    readonly file?: string,
+  ) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+/** A run that could not finish (a failing backend, a broken medium). Exit code 1; the journal keeps what was done. */
+export class RunError extends Error {
+  readonly exitCode = 1;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RunError';
+  }
+}
+
+export function exitCodeOf(error: unknown): number {
+  if (error instanceof UsageError || error instanceof InputError) return 2;
+  return 1;
+}

@@ -1,0 +1,228 @@
+// The domain types every part of flamingo-eval speaks: prompts, examples, tasks, backends, records.
+// Plugin authors (tasks and backends) write against this file; see the README's "Writing plugins" section.
+
+// ---------------------------------------------------------------------------------------------------------------
+// Media and interleaved prompts
+// ---------------------------------------------------------------------------------------------------------------
+
+/** An image on disk. `id` is its identity for caching (the same id is the same pixels for the whole run). */
+export interface ImageRef {
+  kind: 'image';
+  id: string;
+  path: string;
+}
+
+/** How frames are taken from a video (recorded in the run record). */
+export type FrameSampling =
+  | { mode: 'flamingo'; frames: number; fps: number } // the paper's inference setting: 30 frames at 3 FPS, centred
+  | { mode: 'uniform'; frames: number }
+  | { mode: 'fps'; fps: number; maxFrames: number };
+
+/** A video: a file (or a folder of extracted frames), optionally a segment of it, read as an ordered list of frames. */
+export interface VideoRef {
+  kind: 'video';
+  id: string;
+  path: string;
+  /** Segment bounds in seconds (YouCook2 segments); the whole clip when absent. */
+  start?: number;
+  end?: number;
+}
+
+export type MediaRef = ImageRef | VideoRef;
+
+export interface TextPart {
+  type: 'text';
+  text: string;
+}
+export interface MediaPart {
+  type: 'media';
+  media: MediaRef;
+}
+/** Ends one demonstration (Flamingo's <EOC>; OpenFlamingo renders it as `<|endofchunk|>`). */
+export interface EndOfChunkPart {
+  type: 'end_of_chunk';
+}
+export type PromptPart = TextPart | MediaPart | EndOfChunkPart;
+
+/**
+ * An interleaved prompt. Tasks build prompts only from these parts, never with a model's special tokens;
+ * each backend renders them (BOS, `<image>`, end of chunk) as its model expects.
+ */
+export type Prompt = PromptPart[];
+
+// ---------------------------------------------------------------------------------------------------------------
+// Backends
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface ModelInfo {
+  name: string;
+  family: string;
+  /** Total parameter count; leaderboards sort models by it. */
+  parameters: number;
+  /** Maximum number of tokens the model reads. */
+  contextLength: number;
+}
+
+export interface GenerationSettings {
+  maxNewTokens: number;
+  numBeams: number;
+  lengthPenalty: number;
+  /** Stop at the first end-of-chunk token (the paper's rule for open-ended tasks). */
+  stopAtEndOfChunk: boolean;
+}
+
+export interface GenerateRequest extends GenerationSettings {
+  prompt: Prompt;
+}
+
+export interface GenerateResult {
+  /** The generated continuation, as text, with the model's special tokens removed. */
+  text: string;
+}
+
+export interface RankRequest {
+  /** The shared prompt; each candidate is appended to it as a continuation. */
+  prompt: Prompt;
+  candidates: string[];
+  /** Divide each candidate's log-likelihood by its number of tokens. */
+  lengthNormalize: boolean;
+}
+
+export interface RankResult {
+  /** Log-likelihood of each candidate continuation, in the order of `candidates`. */
+  logLikelihoods: number[];
+}
+
+export interface Backend {
+  info(): ModelInfo;
+  generate(requests: GenerateRequest[]): Promise<GenerateResult[]>;
+  rank(requests: RankRequest[]): Promise<RankResult[]>;
+  /** Visual features of each medium (for similarity-based demonstration selection, RICES). */
+  embed?(media: MediaRef[]): Promise<Float32Array[]>;
+  close(): Promise<void>;
+}
+
+/** What a backend module (built-in or `--model ./my-backend.js`) exports as its default. */
+export interface BackendFactory {
+  /** The scheme this factory answers to in `--model <scheme>:<rest>` (e.g. `onnx`). */
+  scheme: string;
+  description: string;
+  create(spec: string, options: BackendOptions): Promise<Backend>;
+}
+
+export interface BackendOptions {
+  /** Worker/thread budget the user allows (`--threads`). */
+  threads?: number;
+  /** Base URL of a served model (`--base-url`). */
+  baseUrl?: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Tasks
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
+ * One item of a dataset split. `reference` is whatever the task's scorer needs (captions, the ten VQA answers,
+ * a label); `target` is what a demonstration shows as its answer (the first caption, the first answer, ...).
+ */
+export interface Example<Ref = unknown> {
+  id: string;
+  /** Items that share a group (the questions about one image) never serve as each other's demonstrations. */
+  group?: string;
+  media: MediaRef[];
+  /** Text fields the templates use (question, meme text, dialogue history, ...). */
+  fields: Record<string, string>;
+  target: string;
+  reference: Ref;
+  /** Close-ended tasks: the candidate continuations to rank. */
+  candidates?: string[];
+  /** Answer type / question type, for per-type scores. */
+  type?: string;
+}
+
+/** A demonstration in a prompt: an example of the support split shown with its target. */
+export interface Shot {
+  example: Example;
+  /** False for Flamingo's zero-shot text-only demonstrations (images removed). */
+  withMedia: boolean;
+}
+
+/** An official file the task expects under `--data`, as its publisher names it. */
+export interface OfficialFile {
+  /** The official file (or folder) name, found anywhere under `--data`. */
+  name: string;
+  description: string;
+  /** Where it is published. */
+  source: string;
+  required: boolean;
+}
+
+/** A dataset file a run actually read, recorded in the run record. */
+export interface UsedFile {
+  role: string;
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
+export interface TaskData {
+  support: Example[];
+  query: Example[];
+  files: UsedFile[];
+  /** True when the run reads the project's built-in sample data, not the real benchmark. */
+  sample: boolean;
+}
+
+export interface LoadContext {
+  /** `--data <dir>`; undefined means the built-in sample data. */
+  dataDir?: string;
+  /** Named variant of the task's split, when the task offers several (e.g. `test-dev`). */
+  split?: string;
+}
+
+export interface PromptTemplates {
+  /** A demonstration: media (when shown), the filled template with its target, then the end of chunk. */
+  demonstration(shot: Shot): Prompt;
+  /** The query: media and the template up to where the model continues. */
+  query(example: Example): Prompt;
+}
+
+/** Per-item input to a task's scorer. */
+export interface ScoredItem {
+  example: Example;
+  /** The post-processed answer (open-ended) or the chosen candidate (close-ended). */
+  answer: string;
+  /** Close-ended: log-likelihood per candidate. */
+  scores?: number[];
+}
+
+export interface TaskScore {
+  /** Corpus-level metric values on the papers' scale, keyed by metric name; `primary` names the headline one. */
+  metrics: Record<string, number>;
+  primary: string;
+  /** The primary metric per item, in input order, where it exists. */
+  perItem?: number[];
+}
+
+export interface Task {
+  id: string;
+  title: string;
+  modality: 'image' | 'video';
+  kind: 'generate' | 'rank';
+  /** Split names (as the dataset calls them) for demonstrations and for evaluation. */
+  splits: { support: string; query: string };
+  files: OfficialFile[];
+  /** Default query-set size under `--protocol flamingo` (undefined: the whole split). */
+  protocolQuerySize?: number;
+  /** Largest number of shots the task allows (VisDial: 16). */
+  maxShots?: number;
+  /** Prompt templates by style; `paper` is the default, `openflamingo` the open_flamingo wording. */
+  templates: Record<string, PromptTemplates>;
+  generation: GenerationSettings;
+  /** Raw model output -> the answer that is scored. */
+  postprocess(raw: string): string;
+  /** Name of the primary metric, as in `flamingo-eval score --json` keys (e.g. `vqa_accuracy`, `cider`). */
+  metric: string;
+  load(ctx: LoadContext): Promise<TaskData>;
+  score(items: ScoredItem[]): TaskScore;
+}
