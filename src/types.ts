@@ -226,3 +226,59 @@ export interface Task {
   load(ctx: LoadContext): Promise<TaskData>;
   score(items: ScoredItem[]): TaskScore;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Run records (one JSON file per model x task x shots, all trials inside)
+// ---------------------------------------------------------------------------------------------------------------
+
+/** A prompt as recorded: media by reference (id and path), never pixels. */
+export type RecordedPrompt = PromptPart[];
+
+/** One evaluated query of one trial. */
+export interface ExampleRecord {
+  id: string;
+  /** Ids of the demonstrations, in prompt order. */
+  demonstrations: string[];
+  prompt: RecordedPrompt;
+  /** Raw backend output (open-ended) or the candidates' log-likelihoods (close-ended). */
+  raw: string;
+  candidateScores?: number[];
+  /** Post-processed answer or chosen candidate. */
+  answer: string;
+  /** The item's primary metric value, where the metric has one. */
+  score?: number;
+  /** Milliseconds inside the backend for this example (its share of a batch). */
+  backendMs: number;
+  /** Set when the example was skipped (`--on-media-error skip`): the error message. */
+  skipped?: string;
+}
+
+export interface Trial {
+  seed: number;
+  /** Corpus-level metric values on the papers' scale. */
+  metrics: Record<string, number>;
+  n: number;
+  skipped: number;
+  examples: ExampleRecord[];
+}
+
+export interface MetricSummary {
+  mean: number;
+  /** Sample standard deviation over trials (0 for a single trial). */
+  std: number;
+}
+
+export interface RunRecord {
+  tool: { name: 'flamingo-eval'; version: string };
+  createdAt: string;
+  /** The full resolved configuration of the run (flags after defaults). */
+  config: Record<string, unknown>;
+  model: ModelInfo & { spec: string };
+  task: { id: string; title: string; modality: 'image' | 'video'; kind: 'generate' | 'rank'; metric: string };
+  shots: number;
+  data: { sample: boolean; files: UsedFile[]; querySize: number; supportSize: number };
+  trials: Trial[];
+  /** Mean and std over trials of each metric; `primary` names the headline metric. */
+  summary: { primary: string; n: number; metrics: Record<string, MetricSummary> };
+  timings: { totalMs: number; backendMs: number; mediaMs: number };
+}
