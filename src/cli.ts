@@ -3,7 +3,11 @@
 import { Command, CommanderError } from 'commander';
 import { exitCodeOf } from './errors.ts';
 import { VERSION } from './version.ts';
+import { registerRun } from './commands/run.ts';
 import { registerScore } from './commands/score.ts';
+import { registerLeaderboard } from './commands/leaderboard.ts';
+import { registerTasks } from './commands/tasks.ts';
+import { registerModels } from './commands/models.ts';
 
 export function buildProgram(): Command {
   const program = new Command('flamingo-eval')
@@ -11,7 +15,11 @@ export function buildProgram(): Command {
     .version(VERSION)
     .exitOverride()
     .showHelpAfterError();
+  registerRun(program);
   registerScore(program);
+  registerLeaderboard(program);
+  registerTasks(program);
+  registerModels(program);
   return program;
 }
 
