@@ -78,6 +78,8 @@ export interface GenerateRequest extends GenerationSettings {
 export interface GenerateResult {
   /** The generated continuation, as text, with the model's special tokens removed. */
   text: string;
+  /** Milliseconds this request spent loading and preprocessing its media, when the backend measures it. */
+  mediaMs?: number;
 }
 
 export interface RankRequest {
@@ -91,6 +93,8 @@ export interface RankRequest {
 export interface RankResult {
   /** Log-likelihood of each candidate continuation, in the order of `candidates`. */
   logLikelihoods: number[];
+  /** Milliseconds this request spent loading and preprocessing its media, when the backend measures it. */
+  mediaMs?: number;
 }
 
 export interface Backend {
@@ -219,6 +223,8 @@ export interface Task {
   /** Prompt templates by style; `paper` is the default, `openflamingo` the open_flamingo wording. */
   templates: Record<string, PromptTemplates>;
   generation: GenerationSettings;
+  /** Close-ended tasks: divide each candidate's log-likelihood by its token count (default false). */
+  lengthNormalize?: boolean;
   /** Raw model output -> the answer that is scored. */
   postprocess(raw: string): string;
   /** Name of the primary metric, as in `flamingo-eval score --json` keys (e.g. `vqa_accuracy`, `cider`). */
@@ -240,7 +246,7 @@ export interface ExampleRecord {
   /** Ids of the demonstrations, in prompt order. */
   demonstrations: string[];
   prompt: RecordedPrompt;
-  /** Raw backend output (open-ended) or the candidates' log-likelihoods (close-ended). */
+  /** Raw backend output (open-ended) or the top-ranked candidate (close-ended; its scores are in candidateScores). */
   raw: string;
   candidateScores?: number[];
   /** Post-processed answer or chosen candidate. */
@@ -249,6 +255,8 @@ export interface ExampleRecord {
   score?: number;
   /** Milliseconds inside the backend for this example (its share of a batch). */
   backendMs: number;
+  /** Milliseconds of media loading reported by the backend for this example (0 when it does not report it). */
+  mediaMs?: number;
   /** Set when the example was skipped (`--on-media-error skip`): the error message. */
   skipped?: string;
 }
@@ -280,5 +288,9 @@ export interface RunRecord {
   trials: Trial[];
   /** Mean and std over trials of each metric; `primary` names the headline metric. */
   summary: { primary: string; n: number; metrics: Record<string, MetricSummary> };
-  timings: { totalMs: number; backendMs: number; mediaMs: number };
+  /**
+   * totalMs: wall time of the invocation that finished the record; backendMs and mediaMs: sums over all examples,
+   * including those resumed from the journal (`resumedExamples` of them).
+   */
+  timings: { totalMs: number; backendMs: number; mediaMs: number; resumedExamples?: number };
 }
