@@ -1,0 +1,206 @@
+// Finding a dataset's official files under `--data`, and describing the files a run used (size, sha256).
+// Users unpack archives in many ways (COCO's `annotations/` inside `coco/`, inside `data/`...), so a file is found by
+// its official name at any depth; an ambiguous name is an error, never a guess.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { InputError } from './errors.ts';
+import type { UsedFile } from './types.ts';
+
+export interface FindOptions {
+  /** 'file' (default) or 'directory'. */
+  kind?: 'file' | 'directory';
+  /** Where the file is published, for the error message when it is missing. */
+  source?: string;
+  /** What the file is ("Karpathy split file"), for error messages. */
+  description?: string;
+}
+
+interface Entry {
+  path: string;
+  isDirectory: boolean;
+}
+
+// One walk per data folder per process: tasks look up several names, and a COCO folder holds ~200k files.
+const walks = new Map<string, Promise<Map<string, Entry[]>>>();
+
+/** Forgets the cached listings (for tests that change a folder after searching it). */
+export function clearFileIndex(): void {
+  walks.clear();
+}
+
+/**
+ * The path of the file (or folder) called `name` anywhere under `dataDir`. Hidden entries and macOS `__MACOSX`
+ * folders (left by zip archives) are not searched. Throws an InputError naming the file, the folder searched and the
+ * file's source when there is no match, and listing the candidates when there are several.
+ */
+export async function findOfficialFile(dataDir: string, name: string, options: FindOptions = {}): Promise<string> {
+  const found = await findAll(dataDir, name, options);
+  const what = options.description ? `${name} (${options.description})` : name;
+  const kind = options.kind ?? 'file';
+  if (found.length === 0) {
+    const from = options.source ? `; it is published at ${options.source}` : '';
+    throw new InputError(
+      `${kind === 'directory' ? 'folder' : 'file'} ${what} not found anywhere under --data ${resolve(dataDir)}${from}`,
+      name,
+    );
+  }
+  if (found.length > 1) {
+    const root = resolve(dataDir);
+    throw new InputError(
+      `${what} is ambiguous: ${found.length} matches under --data ${root}: ` +
+        `${found.map((p) => relative(root, p)).join(', ')}. Keep one, or point --data at a folder holding only one.`,
+      name,
+    );
+  }
+  return found[0]!;
+}
+
+/** Like findOfficialFile, but undefined when the file is absent (optional files). Still refuses ambiguity. */
+export async function findOptionalFile(
+  dataDir: string,
+  name: string,
+  options: FindOptions = {},
+): Promise<string | undefined> {
+  const found = await findAll(dataDir, name, options);
+  if (found.length === 0) return undefined;
+  return findOfficialFile(dataDir, name, options);
+}
+
+async function findAll(dataDir: string, name: string, options: FindOptions): Promise<string[]> {
+  const root = resolve(dataDir);
+  const rootStat = await stat(root).catch(() => undefined);
+  if (!rootStat?.isDirectory()) throw new InputError(`--data ${root} is not a folder`, root);
+  let walk = walks.get(root);
+  if (!walk) {
+    walk = indexFolder(root);
+    walks.set(root, walk);
+  }
+  const wantDirectory = (options.kind ?? 'file') === 'directory';
+  return ((await walk).get(name) ?? [])
+    .filter((e) => e.isDirectory === wantDirectory)
+    .map((e) => e.path)
+    .sort();
+}
+
+async function indexFolder(root: string): Promise<Map<string, Entry[]>> {
+  const byName = new Map<string, Entry[]>();
+  const pending = [root];
+  while (pending.length > 0) {
+    const dir = pending.pop()!;
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      if (entry.name.startsWith('.') || entry.name === '__MACOSX') continue;
+      const path = join(dir, entry.name);
+      let isDirectory = entry.isDirectory();
+      if (entry.isSymbolicLink()) isDirectory = (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
+      const list = byName.get(entry.name);
+      if (list) list.push({ path, isDirectory });
+      else byName.set(entry.name, [{ path, isDirectory }]);
+      // Symlinked folders are listed but not entered, so a link loop cannot hang the walk.
+      if (entry.isDirectory()) pending.push(path);
+    }
+  }
+  return byName;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Describing used files
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Files at least this large have their hash cached (by path, size and mtime), so reruns do not rehash gigabytes. */
+const CACHE_THRESHOLD = 16 * 1024 * 1024;
+
+interface CachedHash {
+  bytes: number;
+  mtimeMs: number;
+  sha256: string;
+}
+
+/** The folder of flamingo-eval's caches: $FLAMINGO_EVAL_CACHE, else $XDG_CACHE_HOME/flamingo-eval, else ~/.cache. */
+export function cacheDir(): string {
+  return (
+    process.env.FLAMINGO_EVAL_CACHE ??
+    join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'flamingo-eval')
+  );
+}
+
+/**
+ * A used file for the run record: its size and sha256. For a folder (an image folder), `bytes` is the total size of
+ * the files in it and `sha256` hashes its listing (relative path and size of each file, sorted), not the contents:
+ * reading 13 GB of COCO images to record a run would cost more than the run.
+ */
+export async function describeUsedFile(role: string, path: string): Promise<UsedFile> {
+  const absolute = resolve(path);
+  const info = await stat(absolute).catch(() => undefined);
+  if (!info) throw new InputError(`${absolute} does not exist`, absolute);
+  if (info.isDirectory()) {
+    const { bytes, sha256 } = await describeFolder(absolute);
+    return { role, path: absolute, bytes, sha256 };
+  }
+  if (info.size < CACHE_THRESHOLD) return { role, path: absolute, bytes: info.size, sha256: await hashFile(absolute) };
+  const cacheFile = join(cacheDir(), 'file-hashes.json');
+  const cache = await readCache(cacheFile);
+  const hit = cache[absolute];
+  if (hit && hit.bytes === info.size && hit.mtimeMs === info.mtimeMs) {
+    return { role, path: absolute, bytes: info.size, sha256: hit.sha256 };
+  }
+  const sha256 = await hashFile(absolute);
+  // Re-read before writing: another run may have added entries meanwhile.
+  const latest = await readCache(cacheFile);
+  latest[absolute] = { bytes: info.size, mtimeMs: info.mtimeMs, sha256 };
+  await writeCache(cacheFile, latest);
+  return { role, path: absolute, bytes: info.size, sha256 };
+}
+
+function hashFile(path: string): Promise<string> {
+  return new Promise((resolveHash, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(path)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolveHash(hash.digest('hex')));
+  });
+}
+
+async function describeFolder(root: string): Promise<{ bytes: number; sha256: string }> {
+  const lines: string[] = [];
+  let bytes = 0;
+  const pending = [root];
+  while (pending.length > 0) {
+    const dir = pending.pop()!;
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) pending.push(path);
+      else if (entry.isFile()) {
+        const size = (await stat(path)).size;
+        bytes += size;
+        lines.push(`${relative(root, path)}\t${size}`);
+      }
+    }
+  }
+  lines.sort();
+  return { bytes, sha256: createHash('sha256').update(lines.join('\n')).digest('hex') };
+}
+
+async function readCache(file: string): Promise<Record<string, CachedHash>> {
+  try {
+    const parsed: unknown = JSON.parse(await readFile(file, 'utf8'));
+    return parsed && typeof parsed === 'object' ? (parsed as Record<string, CachedHash>) : {};
+  } catch {
+    return {};
+  }
+}
+
+async function writeCache(file: string, cache: Record<string, CachedHash>): Promise<void> {
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    const temporary = `${file}.${process.pid}.tmp`;
+    await writeFile(temporary, JSON.stringify(cache));
+    await rename(temporary, file);
+  } catch {
+    // A cache we cannot write only costs a rehash next time.
+  }
+}
