@@ -1,4 +1,71 @@
-// `flamingo-eval leaderboard`: registered by its owner's issue; nothing is registered until then.
-import type { Command } from 'commander';
+// `flamingo-eval leaderboard [dirs...]`: a table of run records, models by size against task x shots, optionally
+// beside the published numbers (`--paper`), for the terminal, CSV or Markdown.
+import { writeFile } from 'node:fs/promises';
+import { Option, type Command } from 'commander';
+import { InputError } from '../errors.ts';
+import { useColour } from '../table.ts';
+import { publishedNumbers } from '../paper/published.ts';
+import { buildLeaderboard } from '../leaderboard/board.ts';
+import { findRecordFiles, readRecords } from '../leaderboard/records.ts';
+import { renderCsv } from '../leaderboard/csv.ts';
+import { renderMarkdown } from '../leaderboard/markdown.ts';
+import { renderTerminal } from '../leaderboard/terminal.ts';
 
-export function registerLeaderboard(_program: Command): void {}
+export type LeaderboardFormat = 'table' | 'csv' | 'md';
+
+export interface LeaderboardOptions {
+  format: LeaderboardFormat;
+  paper: boolean;
+  /** Terminal colours (table format on a terminal only). */
+  colour: boolean;
+}
+
+/** Reads the records under `dirs` and renders the leaderboard; `warn` receives one line per ignored duplicate. */
+export async function leaderboard(
+  dirs: string[],
+  options: LeaderboardOptions,
+  warn: (line: string) => void = () => {},
+): Promise<string> {
+  const entries = await readRecords(await findRecordFiles(dirs));
+  if (entries.length === 0) {
+    throw new InputError(
+      `no run records found under ${dirs.join(', ')} (records are the .json files a run writes; ` +
+        'run e.g. `flamingo-eval --task okvqa --shots 4` first, or pass the folder that holds them)',
+    );
+  }
+  const { board, warnings } = buildLeaderboard(entries, options.paper ? publishedNumbers().rows : undefined);
+  warnings.forEach(warn);
+  switch (options.format) {
+    case 'csv':
+      return renderCsv(board);
+    case 'md':
+      return renderMarkdown(board, { sources: options.paper });
+    case 'table':
+      return renderTerminal(board, { sources: options.paper, colour: options.colour });
+  }
+}
+
+export function registerLeaderboard(program: Command): void {
+  program
+    .command('leaderboard')
+    .description('Compare run records: models (by size) against task x shots, beside published numbers with --paper')
+    .argument('[dirs...]', 'folders searched recursively for run records', ['results'])
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'md']).default('table'))
+    .option('-o, --output <file>', 'write to this file instead of stdout')
+    .option('--paper', 'add the published Flamingo, OpenFlamingo and IDEFICS rows for the columns shown', false)
+    .action(async (dirs: string[], opts: { format: LeaderboardFormat; output?: string; paper: boolean }) => {
+      const warn = (line: string) => process.stderr.write(`flamingo-eval leaderboard: ${line}\n`);
+      const colour = opts.output === undefined && useColour(process.stdout);
+      const text = await leaderboard(dirs, { format: opts.format, paper: opts.paper, colour }, warn);
+      if (opts.output === undefined) {
+        process.stdout.write(text);
+        return;
+      }
+      try {
+        await writeFile(opts.output, text);
+      } catch (error) {
+        throw new InputError(`--output ${opts.output}: cannot write (${(error as Error).message})`, opts.output);
+      }
+      process.stderr.write(`flamingo-eval leaderboard: wrote ${opts.output}\n`);
+    });
+}

@@ -1,0 +1,19 @@
+// The leaderboard as CSV (csv-stringify): numbers at full precision, and for each task x shots three columns —
+// the mean, the std over seeds (empty for a single seed), and `sample` when measured on built-in sample data.
+import { stringify } from 'csv-stringify/sync';
+import type { Leaderboard } from './board.ts';
+
+export function renderCsv(board: Leaderboard): string {
+  const header = ['model', 'parameters', 'source'];
+  for (const c of board.columns) header.push(c.label, `${c.label} std`, `${c.label} sample`);
+  const records = board.rows.map((row) => {
+    const cells = board.columns.map((c) => row.cells.get(c.key));
+    const sources = [...new Set(cells.flatMap((cell) => (cell?.source ? [cell.source] : [])))];
+    const out: (string | number)[] = [row.name, row.parameters, row.published ? sources.join('; ') : 'measured'];
+    for (const cell of cells) {
+      out.push(cell?.mean ?? '', cell?.std ?? '', cell?.sample ? 'sample' : '');
+    }
+    return out;
+  });
+  return stringify([header, ...records]);
+}

@@ -1,0 +1,126 @@
+// Finds the run records under the leaderboard's folders and reads the part of each a leaderboard shows.
+// A record is a `.json` file written by flamingo-eval (`tool.name`); journals (`.jsonl`) and other files are ignored,
+// but a `.json` file that does not parse, or a record with a missing field, is an error naming the file.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InputError } from '../errors.ts';
+import type { DemonstrationSelection } from '../paper/types.ts';
+
+/** What the leaderboard reads from one run record (one model x task x shots). */
+export interface RecordEntry {
+  file: string;
+  createdAt: string;
+  model: string;
+  parameters: number;
+  task: string;
+  metric: string;
+  shots: number;
+  /** Mean and sample std of the primary metric over the record's trials (seeds). */
+  mean: number;
+  std: number;
+  trials: number;
+  sample: boolean;
+  demonstrations: DemonstrationSelection;
+}
+
+/** All `.json` files under the folders, recursively, in a stable order. A missing folder is an error. */
+export async function findRecordFiles(dirs: string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const dir of dirs) {
+    let info;
+    try {
+      info = await stat(dir);
+    } catch {
+      throw new InputError(`${dir}: no such folder (leaderboard reads run records from it)`, dir);
+    }
+    if (info.isFile()) {
+      files.push(dir);
+      continue;
+    }
+    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    for (const entry of entries) {
+      if (entry.isFile() && entry.name.endsWith('.json')) files.push(join(entry.parentPath, entry.name));
+    }
+  }
+  return [...new Set(files)].sort();
+}
+
+/** Reads the run records among the files; other JSON files (no `tool.name` of flamingo-eval) are skipped. */
+export async function readRecords(files: string[]): Promise<RecordEntry[]> {
+  const entries: RecordEntry[] = [];
+  for (const file of files) {
+    const text = await readFile(file, 'utf8');
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new InputError(
+        `${file}: not valid JSON (${(error as Error).message}); a run record cut short? Rerun its command or remove it`,
+        file,
+      );
+    }
+    const tool = (json as { tool?: { name?: unknown } } | null)?.tool;
+    if (typeof json !== 'object' || json === null || Array.isArray(json) || tool?.name !== 'flamingo-eval') continue;
+    entries.push(recordEntry(file, json as Record<string, unknown>));
+  }
+  return entries;
+}
+
+function recordEntry(file: string, record: Record<string, unknown>): RecordEntry {
+  const field = (path: string): unknown => {
+    let value: unknown = record;
+    for (const key of path.split('.')) {
+      value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+    }
+    return value;
+  };
+  const bad = (path: string, what: string) => new InputError(`${file}: field ${path} ${what}`, file);
+  const string = (path: string): string => {
+    const value = field(path);
+    if (typeof value !== 'string' || value === '') throw bad(path, 'is missing or not a non-empty string');
+    return value;
+  };
+  const number = (path: string): number => {
+    const value = field(path);
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw bad(path, 'is missing or not a finite number');
+    return value;
+  };
+
+  const shots = number('shots');
+  if (!Number.isInteger(shots) || shots < 0) throw bad('shots', `is ${shots}, not a non-negative integer`);
+  const primary = string('summary.primary');
+  // Metric names may hold dots (wups_0.9), so the summary is indexed directly, not through a dotted path.
+  const metrics = field('summary.metrics') as Record<string, { mean?: unknown; std?: unknown }> | undefined;
+  const summary = typeof metrics === 'object' && metrics !== null ? metrics[primary] : undefined;
+  if (typeof summary !== 'object' || summary === null) {
+    throw bad(`summary.metrics.${primary}`, `is missing (summary.primary names "${primary}")`);
+  }
+  const statistic = (name: 'mean' | 'std'): number => {
+    const value = summary[name];
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      throw bad(`summary.metrics.${primary}.${name}`, 'is missing or not a finite number');
+    }
+    return value;
+  };
+  const trials = field('trials');
+  if (!Array.isArray(trials) || trials.length === 0) throw bad('trials', 'is missing or empty');
+  const sample = field('data.sample');
+  if (typeof sample !== 'boolean') throw bad('data.sample', 'is missing or not true/false');
+  const sampler = field('config.sampler') ?? 'random';
+  if (sampler !== 'random' && sampler !== 'rices') throw bad('config.sampler', `is ${JSON.stringify(sampler)}`);
+
+  return {
+    file,
+    createdAt: string('createdAt'),
+    model: string('model.name'),
+    parameters: number('model.parameters'),
+    task: string('task.id'),
+    metric: primary,
+    shots,
+    mean: statistic('mean'),
+    std: statistic('std'),
+    trials: trials.length,
+    sample,
+    demonstrations: sampler,
+  };
+}

@@ -1,0 +1,9 @@
+// The leaderboard as a terminal table (cli-table3 via renderTable), footnotes below it.
+import { renderTable } from '../table.ts';
+import type { Leaderboard } from './board.ts';
+import { textBoard } from './text.ts';
+
+export function renderTerminal(board: Leaderboard, options: { sources: boolean; colour: boolean }): string {
+  const { head, body, footnotes } = textBoard(board, { sources: options.sources, empty: '-' });
+  return `${renderTable(head, body, options.colour)}\n${footnotes.join('\n')}\n`;
+}

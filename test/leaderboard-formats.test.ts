@@ -1,0 +1,127 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { leaderboard } from '../src/commands/leaderboard.ts';
+
+const fixtures = new URL('./fixtures/records/', import.meta.url).pathname;
+const basic = `${fixtures}basic`;
+
+test('table: models by size, task x shots columns, std over seeds, sample markers and footnotes', async () => {
+  const out = await leaderboard([basic], { format: 'table', paper: false, colour: false });
+  assert.equal(
+    out,
+    [
+      '┌────────┬────────┬─────────────┬──────────────┬──────────────┐',
+      '│ model  │ params │ coco 4-shot │ okvqa 0-shot │ okvqa 4-shot │',
+      '├────────┼────────┼─────────────┼──────────────┼──────────────┤',
+      '│ tiny-s │ 1.1M   │ -           │ 12.5 †       │ 31.7 ± 1.9 † │',
+      '├────────┼────────┼─────────────┼──────────────┼──────────────┤',
+      '│ tiny-l │ 4.6M   │ -           │ -            │ 41.7 †       │',
+      '├────────┼────────┼─────────────┼──────────────┼──────────────┤',
+      '│ big    │ 9.3B   │ 88.8 ± 1.0  │ -            │ -            │',
+      '└────────┴────────┴─────────────┴──────────────┴──────────────┘',
+      "Metric: coco cider; okvqa vqa_accuracy (the papers' scale).",
+      '† Built-in sample data (synthetic, a few dozen items): it shows the pipeline runs, it is not a benchmark score ' +
+        'and does not compare with published numbers.',
+      '± Standard deviation over seeds (measured: sample std of the trials; published: as printed).',
+      '',
+    ].join('\n'),
+  );
+  assert.doesNotMatch(out, /\u001b\[/, 'no colour codes when colour is off');
+});
+
+test('table: colour codes only when asked for', async () => {
+  const out = await leaderboard([basic], { format: 'table', paper: false, colour: true });
+  assert.match(out, /\u001b\[/);
+});
+
+test('markdown: hand-written pipe table, numbers right-aligned, footnotes as separate lines', async () => {
+  const out = await leaderboard([basic], { format: 'md', paper: false, colour: false });
+  assert.equal(
+    out,
+    [
+      '| model | params | coco 4-shot | okvqa 0-shot | okvqa 4-shot |',
+      '|---|---|---:|---:|---:|',
+      '| tiny-s | 1.1M |  | 12.5 † | 31.7 ± 1.9 † |',
+      '| tiny-l | 4.6M |  |  | 41.7 † |',
+      '| big | 9.3B | 88.8 ± 1.0 |  |  |',
+      '',
+      "Metric: coco cider; okvqa vqa_accuracy (the papers' scale).  ",
+      '† Built-in sample data (synthetic, a few dozen items): it shows the pipeline runs, it is not a benchmark score ' +
+        'and does not compare with published numbers.  ',
+      '± Standard deviation over seeds (measured: sample std of the trials; published: as printed).',
+      '',
+    ].join('\n'),
+  );
+});
+
+test('markdown: a | in a model name is escaped', async () => {
+  const out = await leaderboard([`${fixtures}pipe`], { format: 'md', paper: false, colour: false });
+  assert.equal(out.split('\n')[2], '| a\\|b | 1K | 50.0 |');
+});
+
+test('csv: full-precision numbers, std and sample flag in their own columns, exact parameter counts', async () => {
+  const out = await leaderboard([basic], { format: 'csv', paper: false, colour: false });
+  // tiny-s okvqa 4 shots: trials 30, 31.25, 33.75 -> mean 31.666..., sample std sqrt(((5/3)^2+(5/12)^2+(25/12)^2)/2).
+  const std = Math.sqrt(((-5 / 3) ** 2 + (-5 / 12) ** 2 + (25 / 12) ** 2) / 2);
+  assert.equal(Math.abs(std - 1.9094065395649333) < 1e-15, true);
+  assert.equal(
+    out,
+    [
+      'model,parameters,source,coco 4-shot,coco 4-shot std,coco 4-shot sample,okvqa 0-shot,okvqa 0-shot std,' +
+        'okvqa 0-shot sample,okvqa 4-shot,okvqa 4-shot std,okvqa 4-shot sample',
+      'tiny-s,1130000,measured,,,,12.5,,sample,31.666666666666668,1.9094065395649333,sample',
+      'tiny-l,4610000,measured,,,,,,,41.666666666666664,,sample',
+      'big,9300000000,measured,88.811725,0.9733678396423382,,,,,,,',
+      '',
+    ].join('\n'),
+  );
+});
+
+test('--paper adds the published rows for the columns shown, sorted by size among the measured ones', async () => {
+  const out = await leaderboard([basic], { format: 'md', paper: true, colour: false });
+  const lines = out.split('\n');
+  assert.equal(lines[0], '| model | params | source | coco 4-shot | okvqa 0-shot | okvqa 4-shot |');
+  assert.equal(lines[1], '|---|---|---|---:|---:|---:|');
+  // Flamingo Table 1 (random demonstrations): 3B COCO 4-shot 85.0, OK-VQA 0/4-shot 41.2 / 43.3.
+  assert.ok(lines.includes('| Flamingo-3B | 3B | [1] | 85.0 | 41.2 | 43.3 |'), out);
+  // OpenFlamingo Table 11: mean (std) over 3 seeds.
+  assert.ok(lines.includes('| OpenFlamingo-9B | 9B | [2] | 89.0 ± 0.3 | 37.8 ± 0.2 | 40.1 ± 0.1 |'), out);
+  assert.ok(lines.includes('| IDEFICS-80B | 80B | [3] | 110.3 | 45.2 | 52.4 |'), out);
+  const models = lines.filter((l) => l.startsWith('| ') && !l.startsWith('| model')).map((l) => l.split(' | ')[0]!.slice(2));
+  assert.deepEqual(models, [
+    'tiny-s',
+    'tiny-l',
+    'Flamingo-3B',
+    'OpenFlamingo-3B',
+    'OpenFlamingo-3B-Instruct',
+    'OpenFlamingo-4B',
+    'OpenFlamingo-4B-Instruct',
+    'Flamingo-9B',
+    'IDEFICS-9B',
+    'IDEFICS-9B-Instruct',
+    'OpenFlamingo-9B',
+    'big',
+    'Flamingo-80B',
+    'IDEFICS-80B',
+    'IDEFICS-80B-Instruct',
+  ]);
+  assert.ok(lines.includes('| tiny-s | 1.1M | measured |  | 12.5 † | 31.7 ± 1.9 † |'));
+  assert.ok(lines.includes('Published rows: primary values as printed, random demonstrations. Sources:  '));
+  assert.ok(lines.includes('[1] https://arxiv.org/abs/2204.14198v2 Table 1  '));
+  assert.ok(lines.includes('[3] https://arxiv.org/abs/2306.16527v2 Table 2  '));
+});
+
+test('--paper in CSV keeps each published row\'s source and the published std', async () => {
+  const out = await leaderboard([basic], { format: 'csv', paper: true, colour: false });
+  const row = out.split('\n').find((l) => l.startsWith('OpenFlamingo-9B,'));
+  assert.equal(row, 'OpenFlamingo-9B,9000000000,https://arxiv.org/abs/2308.01390v2 Table 11 (0/4/32 also Table 4),89,0.3,,37.8,0.2,,40.1,0.1,');
+});
+
+test('--paper beside a RICES run shows the published RICES rows, labelled', async () => {
+  const out = await leaderboard([`${fixtures}rices`], { format: 'csv', paper: true, colour: false });
+  const lines = out.trim().split('\n');
+  assert.equal(lines[1], 'my-model (RICES),2000000000,measured,91,,');
+  // OpenFlamingo Table 12 (RICES): OpenFlamingo-9B COCO 4 shots 93.1.
+  assert.ok(lines.includes('OpenFlamingo-9B (RICES),9000000000,https://arxiv.org/abs/2308.01390v2 Table 12,93.1,,'), out);
+  assert.ok(lines.every((l, i) => i === 0 || l.includes('(RICES)')), 'no random-demonstration rows beside a RICES run');
+});

@@ -1,0 +1,127 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { findRecordFiles, readRecords, type RecordEntry } from '../src/leaderboard/records.ts';
+import { buildLeaderboard } from '../src/leaderboard/board.ts';
+import { formatCell, formatParameters, formatStd } from '../src/leaderboard/text.ts';
+import { InputError } from '../src/errors.ts';
+
+const fixtures = new URL('./fixtures/records/', import.meta.url).pathname;
+
+test('records are found recursively; journals, other files and JSON that is not a record are ignored', async () => {
+  const files = await findRecordFiles([`${fixtures}basic`]);
+  assert.deepEqual(
+    files.map((f) => f.slice(fixtures.length)),
+    [
+      'basic/big/coco-4shot.json',
+      'basic/big/features-cache.json',
+      'basic/tiny-l/okvqa-4shot.json',
+      'basic/tiny-s/okvqa-0shot.json',
+      'basic/tiny-s/okvqa-4shot.json',
+    ],
+  );
+  const entries = await readRecords(files);
+  assert.deepEqual(
+    entries.map((e) => [e.model, e.parameters, e.task, e.metric, e.shots, e.trials, e.sample, e.demonstrations]),
+    [
+      ['big', 9.3e9, 'coco', 'cider', 4, 2, false, 'random'],
+      ['tiny-l', 4.61e6, 'okvqa', 'vqa_accuracy', 4, 1, true, 'random'],
+      ['tiny-s', 1.13e6, 'okvqa', 'vqa_accuracy', 0, 1, true, 'random'],
+      ['tiny-s', 1.13e6, 'okvqa', 'vqa_accuracy', 4, 3, true, 'random'],
+    ],
+  );
+});
+
+test('a malformed record is an input error naming the file', async () => {
+  const file = `${fixtures}malformed/cut.json`;
+  await assert.rejects(readRecords([file]), (error: unknown) => {
+    assert.ok(error instanceof InputError);
+    assert.ok(error.message.startsWith(`${file}: not valid JSON`), error.message);
+    return true;
+  });
+});
+
+test('a record with a missing field is an input error naming the file and the field', async () => {
+  const file = `${fixtures}missing-field/r.json`;
+  await assert.rejects(readRecords([file]), {
+    name: 'InputError',
+    message: `${file}: field summary.metrics.vqa_accuracy.mean is missing or not a finite number`,
+  });
+});
+
+test('a folder that does not exist is an input error naming it', async () => {
+  await assert.rejects(findRecordFiles([`${fixtures}no-such-dir`]), {
+    name: 'InputError',
+    message: `${fixtures}no-such-dir: no such folder (leaderboard reads run records from it)`,
+  });
+});
+
+const entry = (over: Partial<RecordEntry>): RecordEntry => ({
+  file: 'r.json',
+  createdAt: '2026-11-27T06:00:00Z',
+  model: 'm',
+  parameters: 1,
+  task: 'okvqa',
+  metric: 'vqa_accuracy',
+  shots: 0,
+  mean: 10,
+  std: 0,
+  trials: 1,
+  sample: false,
+  demonstrations: 'random',
+  ...over,
+});
+
+test('rows sort by parameter count, whatever order the records come in', () => {
+  const { board } = buildLeaderboard([
+    entry({ model: 'l', parameters: 3e9 }),
+    entry({ model: 's', parameters: 2e6 }),
+    entry({ model: 'xs', parameters: 5e5 }),
+    entry({ model: 'm', parameters: 7e7 }),
+  ]);
+  assert.deepEqual(board.rows.map((r) => r.name), ['xs', 's', 'm', 'l']);
+});
+
+test('columns are task x shots, shots in numeric order; a task with two metrics names them', () => {
+  const { board } = buildLeaderboard([
+    entry({ shots: 32 }),
+    entry({ shots: 4 }),
+    entry({ task: 'coco', metric: 'cider', shots: 8 }),
+    entry({ task: 'coco', metric: 'bleu_4', shots: 8 }),
+  ]);
+  assert.deepEqual(board.columns.map((c) => c.label), [
+    'coco bleu_4 8-shot',
+    'coco cider 8-shot',
+    'okvqa 4-shot',
+    'okvqa 32-shot',
+  ]);
+});
+
+test('two records for one model x task x shots: the newest is used and a warning names both files', () => {
+  const { board, warnings } = buildLeaderboard([
+    entry({ file: 'a.json', createdAt: '2026-11-27T08:00:00+02:00', mean: 1 }),
+    entry({ file: 'b.json', createdAt: '2026-11-27T07:00:00Z', mean: 2 }),
+  ]);
+  // 08:00+02:00 is 06:00Z, older than 07:00Z.
+  assert.equal(board.rows[0]!.cells.values().next().value!.mean, 2);
+  assert.deepEqual(warnings, [
+    '2 records for m x okvqa x 0 shots: using the newest, b.json (2026-11-27T07:00:00Z); ' +
+      'ignoring a.json (2026-11-27T08:00:00+02:00)',
+  ]);
+});
+
+test('std is shown only for several seeds; one decimal, two when one would print 0.0', () => {
+  const { board } = buildLeaderboard([
+    entry({ shots: 0, mean: 40.04, std: 0.0, trials: 1 }),
+    entry({ shots: 4, mean: 40.05, std: 0.031, trials: 3 }),
+    entry({ shots: 8, mean: 45.26, std: 1.25, trials: 3, sample: true }),
+  ]);
+  const cells = board.columns.map((c) => formatCell(board.rows[0]!.cells.get(c.key)!));
+  assert.deepEqual(cells, ['40.0', '40.0 ± 0.03', '45.3 ± 1.3 †']);
+  assert.equal(formatStd(0), '0.0');
+  assert.equal(formatStd(0.049), '0.05');
+  assert.equal(formatStd(0.05), '0.1');
+});
+
+test('parameter counts print with a unit', () => {
+  assert.deepEqual([999, 1000, 1_130_000, 3.2e9, 80e9].map(formatParameters), ['999', '1K', '1.1M', '3.2B', '80B']);
+});
