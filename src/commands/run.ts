@@ -1,4 +1,43 @@
-// `flamingo-eval run`: registered by its owner's issue; nothing is registered until then.
+// `flamingo-eval [run] --task okvqa --shots 4`: the default command. Flags are checked in src/run/options.ts; the
+// evaluation itself is src/run/evaluate.ts.
 import type { Command } from 'commander';
+import { DEFAULT_MODEL } from '../backends/index.ts';
+import { useColour } from '../table.ts';
+import { evaluate } from '../run/evaluate.ts';
+import { DEFAULT_SUPPORT_SIZE, parseRunOptions } from '../run/options.ts';
+import { jsonSummary, renderSummary } from '../run/summary.ts';
 
-export function registerRun(_program: Command): void {}
+export function registerRun(program: Command): void {
+  program
+    .command('run', { isDefault: true })
+    .description('evaluate a model few-shot on one or more tasks (the default command)')
+    .option('--task <ids>', 'built-in task id(s), comma-separated, or a path to a task module')
+    .option('--model <spec>', `built-in model name, <scheme>:<rest>, or a path to a backend module (default: ${DEFAULT_MODEL})`)
+    .option('--shots <list>', 'numbers of demonstrations, e.g. 0,4,32 (default: 0)')
+    .option('--seeds <list>', 'one trial per seed, e.g. 42,43,44 (default: 42)')
+    .option('--support-size <n>', `support pool size per seed (default: ${DEFAULT_SUPPORT_SIZE})`)
+    .option('--limit <n>', 'evaluate a deterministic subset of n queries (the same for every seed and model)')
+    .option('--protocol <name>', "'flamingo': the paper's query-set sizes and support pool of 2048 (default: none)")
+    .option('--sampler <name>', 'random or rices (most visually similar demonstrations, last = most similar) (default: random)')
+    .option('--zero-shot-text-demos <n>', 'text-only demonstrations at 0 shots (default: 2 for open-ended tasks, 0 for close-ended)')
+    .option('--prompt-style <name>', 'prompt templates: paper or openflamingo (default: paper)')
+    .option('--data <dir>', 'folder holding the official dataset files (default: the built-in sample data)')
+    .option('--split <name>', "a named variant of the task's query split, when it offers several")
+    .option('--results-dir <dir>', 'where journals and records go (default: results/)')
+    .option('--concurrency <n>', 'batches in flight at once (default: 1)')
+    .option('--batch-size <n>', 'requests per backend call (default: 4)')
+    .option('--max-new-tokens <n>', "override the task's maximum new tokens")
+    .option('--num-beams <n>', "override the task's beam count")
+    .option('--length-penalty <x>', "override the task's length penalty")
+    .option('--threads <n>', 'threads the backend may use')
+    .option('--fresh', 'ignore the journal and recompute every example')
+    .option('--json', "print the finished records' summary as JSON on stdout")
+    .option('--quiet', 'no progress and no table (errors still go to stderr)')
+    .action(async (flags: Record<string, unknown>) => {
+      const options = parseRunOptions(flags);
+      const outcomes = await evaluate(options, { stderr: process.stderr });
+      if (options.json) process.stdout.write(jsonSummary(outcomes));
+      else if (!options.quiet) process.stdout.write(renderSummary(outcomes, useColour(process.stdout)));
+      if (options.json && !options.quiet) process.stderr.write(renderSummary(outcomes, useColour(process.stderr)));
+    });
+}

@@ -1,0 +1,234 @@
+// One evaluation, top to bottom: resolve tasks and backend -> load data -> choose demonstrations and build prompts
+// -> run what the journal does not hold yet (bounded, journaled) -> score each trial -> write one record per shots.
+import { createHash } from 'node:crypto';
+import { basename, join } from 'node:path';
+import { InputError, UsageError } from '../errors.ts';
+import { createBackend } from '../backends/index.ts';
+import type { Backend, Example, GenerationSettings, RunRecord, Task, TaskData } from '../types.ts';
+import { VERSION } from '../version.ts';
+import { Journal, entryKey } from './journal.ts';
+import type { RunOptions } from './options.ts';
+import { planTrials, type RicesFeatures } from './plan.ts';
+import { createProgress } from './progress.ts';
+import { buildTrial, recordPath, slug, summarize, writeRecord } from './record.ts';
+import { embedExamples, poolFeatures, type Features } from './rices.ts';
+import { promptTemplates } from './prompt.ts';
+import { runPending, type PendingQuery } from './runner.ts';
+import { defaultZeroShotTextDemos, querySubset } from './sampler.ts';
+import { resolveTask, type ResolvedTask } from './tasks.ts';
+
+export interface RecordOutcome {
+  path: string;
+  record: RunRecord;
+}
+
+export interface EvaluateIO {
+  stderr?: NodeJS.WriteStream;
+}
+
+export async function evaluate(options: RunOptions, io: EvaluateIO = {}): Promise<RecordOutcome[]> {
+  const resolved: ResolvedTask[] = [];
+  for (const spec of options.tasks) resolved.push(await resolveTask(spec));
+  for (const { task } of resolved) promptTemplates(task, options.promptStyle);
+
+  const backend = await createBackend(options.model, { threads: options.threads });
+  try {
+    if (options.sampler === 'rices' && !backend.embed) {
+      throw new UsageError(`--sampler rices: model ${options.model} has no embed() for visual features; use --sampler random`);
+    }
+    const outcomes: RecordOutcome[] = [];
+    for (const entry of resolved) outcomes.push(...(await evaluateTask(entry, backend, options, io)));
+    return outcomes;
+  } finally {
+    await backend.close();
+  }
+}
+
+async function evaluateTask(
+  { task, source }: ResolvedTask,
+  backend: Backend,
+  options: RunOptions,
+  io: EvaluateIO,
+): Promise<RecordOutcome[]> {
+  const data = checkData(task, await task.load({ dataDir: options.dataDir, split: options.split }));
+  const limit = options.limit ?? (options.protocol === 'flamingo' ? task.protocolQuerySize : undefined);
+  const queries = querySubset(data.query, task.id, limit);
+  const zeroShotTextDemos = options.zeroShotTextDemos ?? defaultZeroShotTextDemos(task.kind);
+  const generation: GenerationSettings = {
+    ...task.generation,
+    ...(options.maxNewTokens !== undefined ? { maxNewTokens: options.maxNewTokens } : {}),
+    ...(options.numBeams !== undefined ? { numBeams: options.numBeams } : {}),
+    ...(options.lengthPenalty !== undefined ? { lengthPenalty: options.lengthPenalty } : {}),
+  };
+  const info = backend.info();
+  const modelDir = join(options.resultsDir, slug(info.name));
+  const rices = options.sampler === 'rices' ? ricesFeatures(backend, options, task, modelDir) : undefined;
+
+  const outcomes: RecordOutcome[] = [];
+  for (const shots of options.shots) {
+    const started = performance.now();
+    const plans = await planTrials({
+      task,
+      support: data.support,
+      queries,
+      shots,
+      seeds: options.seeds,
+      supportSize: options.supportSize,
+      zeroShotTextDemos,
+      templates: promptTemplates(task, options.promptStyle),
+      rices,
+    });
+    // What decides the results; --limit, --seeds, --concurrency and --batch-size do not (each example is
+    // journaled under its seed and id), so a run can be extended to more queries or seeds and reuse the journal.
+    const resultConfig = {
+      journalFormat: 1,
+      model: { spec: options.model, info },
+      task: { id: task.id, source },
+      shots,
+      supportSize: options.supportSize,
+      sampler: options.sampler,
+      zeroShotTextDemos,
+      promptStyle: options.promptStyle,
+      generation,
+      lengthNormalize: task.lengthNormalize ?? false,
+      data: { dir: options.dataDir ?? null, split: options.split ?? null, sample: data.sample, files: data.files },
+    };
+    const configHash = createHash('sha256').update(JSON.stringify(resultConfig)).digest('hex').slice(0, 16);
+    const path = recordPath(options.resultsDir, info.name, task.id, shots, variantSuffix(options));
+    const journalPath = join(modelDir, 'journals', `${basename(path, '.json')}-${configHash}.jsonl`);
+    const journal = Journal.open(journalPath, configHash, resultConfig, options.fresh);
+    let resumed = 0;
+    try {
+      const pending: PendingQuery[] = [];
+      for (const plan of plans) {
+        for (const query of plan.queries) {
+          const done = journal.entries.get(entryKey(plan.seed, query.example.id));
+          // A journaled example counts only if it was asked exactly this prompt (guards against changed templates).
+          if (done && JSON.stringify(done.example.prompt) === JSON.stringify(query.prompt)) resumed++;
+          else pending.push({ seed: plan.seed, query });
+        }
+      }
+      const progress = createProgress({
+        label: `${task.id} ${shots}-shot`,
+        total: resumed + pending.length,
+        already: resumed,
+        quiet: options.quiet,
+        stream: io.stderr,
+      });
+      try {
+        await runPending({
+          backend,
+          task,
+          generation,
+          work: pending,
+          batchSize: options.batchSize,
+          concurrency: options.concurrency,
+          journal,
+          onProgress: (count) => progress.advance(count),
+        });
+      } finally {
+        progress.done();
+      }
+      const trials = plans.map((plan) => buildTrial(task, plan, journal.entries));
+      const examples = trials.flatMap((trial) => trial.examples);
+      const record: RunRecord = {
+        tool: { name: 'flamingo-eval', version: VERSION },
+        createdAt: new Date().toISOString(),
+        config: {
+          task: task.id,
+          taskSource: source,
+          model: options.model,
+          shots,
+          seeds: options.seeds,
+          supportSize: options.supportSize,
+          limit: limit ?? null,
+          protocol: options.protocol,
+          sampler: options.sampler,
+          zeroShotTextDemos,
+          promptStyle: options.promptStyle,
+          dataDir: options.dataDir ?? null,
+          split: options.split ?? null,
+          resultsDir: options.resultsDir,
+          concurrency: options.concurrency,
+          batchSize: options.batchSize,
+          generation,
+          lengthNormalize: task.lengthNormalize ?? false,
+          threads: options.threads ?? null,
+          fresh: options.fresh,
+          journal: journal.path,
+          configHash,
+        },
+        model: { ...info, spec: options.model },
+        task: { id: task.id, title: task.title, modality: task.modality, kind: task.kind, metric: task.metric },
+        shots,
+        data: {
+          sample: data.sample,
+          files: data.files,
+          querySize: queries.length,
+          supportSize: plans[0]?.supportPoolSize ?? 0,
+        },
+        trials,
+        summary: summarize(trials, trials[0] ? primaryOf(task, trials[0].metrics) : task.metric),
+        timings: {
+          totalMs: performance.now() - started,
+          backendMs: examples.reduce((sum, example) => sum + example.backendMs, 0),
+          mediaMs: examples.reduce((sum, example) => sum + (example.mediaMs ?? 0), 0),
+          resumedExamples: resumed,
+        },
+      };
+      writeRecord(path, record);
+      outcomes.push({ path, record });
+    } finally {
+      journal.close();
+    }
+  }
+  return outcomes;
+}
+
+/** Record names carry the non-default choices, so that a RICES run does not overwrite a random-sampler one. */
+function variantSuffix(options: RunOptions): string {
+  return (options.sampler !== 'random' ? `-${options.sampler}` : '') + (options.promptStyle !== 'paper' ? `-${options.promptStyle}` : '');
+}
+
+function primaryOf(task: Task, metrics: Record<string, number>): string {
+  return task.metric in metrics ? task.metric : Object.keys(metrics)[0] ?? task.metric;
+}
+
+function checkData(task: Task, data: TaskData): TaskData {
+  const where = `task ${task.id}: load()`;
+  if (!Array.isArray(data?.support) || !Array.isArray(data?.query)) {
+    throw new InputError(`${where} must return {support: Example[], query: Example[], files, sample}`);
+  }
+  if (data.query.length === 0) throw new InputError(`${where} returned no query examples (split ${task.splits.query})`);
+  for (const [split, examples] of [['support', data.support], ['query', data.query]] as const) {
+    const seen = new Set<string>();
+    for (const example of examples) {
+      if (typeof example?.id !== 'string') throw new InputError(`${where}: a ${split} example has no string "id"`);
+      if (seen.has(example.id)) throw new InputError(`${where}: two ${split} examples share the id "${example.id}"`);
+      seen.add(example.id);
+    }
+  }
+  return { ...data, files: data.files ?? [], sample: data.sample === true };
+}
+
+function ricesFeatures(backend: Backend, options: RunOptions, task: Task, modelDir: string): RicesFeatures {
+  const pools = new Map<number, Promise<Features>>();
+  let queries: Promise<Features> | undefined;
+  return {
+    pool(seed: number, pool: Example[]) {
+      if (!pools.has(seed)) {
+        const key = createHash('sha256')
+          .update(JSON.stringify([options.model, backend.info(), task.id, seed, pool.map((example) => example.id)]))
+          .digest('hex')
+          .slice(0, 16);
+        const file = join(modelDir, 'cache', `rices-${slug(task.id)}-seed${seed}-${key}.json`);
+        pools.set(seed, poolFeatures(backend, pool, file, options.batchSize));
+      }
+      return pools.get(seed)!;
+    },
+    queries(examples: Example[]) {
+      queries ??= embedExamples(backend, examples, options.batchSize);
+      return queries;
+    },
+  };
+}

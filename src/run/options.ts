@@ -1,0 +1,144 @@
+// The run command's flags, checked and resolved into RunOptions. Every error names the flag it is about.
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { UsageError } from '../errors.ts';
+import { DEFAULT_MODEL } from '../backends/index.ts';
+
+export type SamplerName = 'random' | 'rices';
+export type ProtocolName = 'none' | 'flamingo';
+
+export interface RunOptions {
+  /** Built-in task ids or task module paths, in the order given. */
+  tasks: string[];
+  model: string;
+  shots: number[];
+  seeds: number[];
+  /** Support pool size (default 2048, the paper's). */
+  supportSize: number;
+  /** Query-set size; undefined means the whole split (or the task's protocol size under --protocol flamingo). */
+  limit?: number;
+  protocol: ProtocolName;
+  sampler: SamplerName;
+  /** Undefined: the Flamingo default for the task's kind (2 for generate, 0 for rank). */
+  zeroShotTextDemos?: number;
+  promptStyle: string;
+  dataDir?: string;
+  split?: string;
+  resultsDir: string;
+  concurrency: number;
+  batchSize: number;
+  maxNewTokens?: number;
+  numBeams?: number;
+  lengthPenalty?: number;
+  threads?: number;
+  fresh: boolean;
+  json: boolean;
+  quiet: boolean;
+}
+
+export const DEFAULT_SUPPORT_SIZE = 2048;
+export const DEFAULT_SEED = 42;
+
+/** Raw commander values (strings, booleans, undefined). */
+export type RawRunFlags = Record<string, unknown>;
+
+export function parseRunOptions(raw: RawRunFlags): RunOptions {
+  const tasks = list('--task', raw.task);
+  if (tasks.length === 0) {
+    throw new UsageError('--task is required: a built-in task id (see `flamingo-eval tasks`), a list, or a path');
+  }
+  const protocol = choice('--protocol', raw.protocol ?? 'none', ['none', 'flamingo'] as const);
+  const sampler = choice('--sampler', raw.sampler ?? 'random', ['random', 'rices'] as const);
+  const dataDir = raw.data === undefined ? undefined : existingDir('--data', String(raw.data));
+  if (protocol === 'flamingo') {
+    // The protocol fixes the pool (2048) and the query-set sizes; a different value would not be the paper's protocol.
+    for (const [flag, value] of [['--support-size', raw.supportSize], ['--limit', raw.limit]] as const) {
+      if (value !== undefined) {
+        throw new UsageError(`${flag} cannot be combined with --protocol flamingo, which fixes it; drop one of them`);
+      }
+    }
+  }
+  return {
+    tasks,
+    model: nonEmpty('--model', raw.model ?? DEFAULT_MODEL),
+    shots: integerList('--shots', raw.shots ?? '0', 0),
+    seeds: integerList('--seeds', raw.seeds ?? String(DEFAULT_SEED), 0),
+    supportSize: raw.supportSize === undefined ? DEFAULT_SUPPORT_SIZE : integer('--support-size', raw.supportSize, 1),
+    limit: raw.limit === undefined ? undefined : integer('--limit', raw.limit, 1),
+    protocol,
+    sampler,
+    zeroShotTextDemos:
+      raw.zeroShotTextDemos === undefined ? undefined : integer('--zero-shot-text-demos', raw.zeroShotTextDemos, 0),
+    promptStyle: nonEmpty('--prompt-style', raw.promptStyle ?? 'paper'),
+    dataDir,
+    split: raw.split === undefined ? undefined : nonEmpty('--split', raw.split),
+    resultsDir: resolve(nonEmpty('--results-dir', raw.resultsDir ?? 'results')),
+    concurrency: raw.concurrency === undefined ? 1 : integer('--concurrency', raw.concurrency, 1),
+    batchSize: raw.batchSize === undefined ? 4 : integer('--batch-size', raw.batchSize, 1),
+    maxNewTokens: raw.maxNewTokens === undefined ? undefined : integer('--max-new-tokens', raw.maxNewTokens, 1),
+    numBeams: raw.numBeams === undefined ? undefined : integer('--num-beams', raw.numBeams, 1),
+    lengthPenalty: raw.lengthPenalty === undefined ? undefined : finite('--length-penalty', raw.lengthPenalty),
+    threads: raw.threads === undefined ? undefined : integer('--threads', raw.threads, 1),
+    fresh: raw.fresh === true,
+    json: raw.json === true,
+    quiet: raw.quiet === true,
+  };
+}
+
+function list(flag: string, value: unknown): string[] {
+  if (value === undefined) return [];
+  const items = String(value)
+    .split(',')
+    .map((item) => item.trim());
+  if (items.some((item) => item === '')) throw new UsageError(`${flag} ${String(value)}: an empty item in the list`);
+  return [...new Set(items)];
+}
+
+function nonEmpty(flag: string, value: unknown): string {
+  const text = String(value).trim();
+  if (text === '') throw new UsageError(`${flag} needs a value`);
+  return text;
+}
+
+function integer(flag: string, value: unknown, min: number): number {
+  const text = String(value).trim();
+  const number = Number(text);
+  if (!/^[+]?\d+$/.test(text) || !Number.isSafeInteger(number) || number < min) {
+    throw new UsageError(`${flag} ${text}: expected an integer >= ${min}`);
+  }
+  return number;
+}
+
+function integerList(flag: string, value: unknown, min: number): number[] {
+  const items = list(flag, value);
+  if (items.length === 0) throw new UsageError(`${flag} needs at least one value`);
+  const numbers = items.map((item) => {
+    if (!/^\d+$/.test(item) || !Number.isSafeInteger(Number(item)) || Number(item) < min) {
+      throw new UsageError(`${flag} ${String(value)}: "${item}" is not an integer >= ${min} (e.g. ${flag} 0,4,32)`);
+    }
+    return Number(item);
+  });
+  return [...new Set(numbers)];
+}
+
+function finite(flag: string, value: unknown): number {
+  const text = String(value).trim();
+  const number = Number(text);
+  if (text === '' || !Number.isFinite(number)) throw new UsageError(`${flag} ${text}: expected a number`);
+  return number;
+}
+
+function choice<T extends string>(flag: string, value: unknown, choices: readonly T[]): T {
+  const text = String(value);
+  if (!(choices as readonly string[]).includes(text)) {
+    throw new UsageError(`${flag} ${text}: expected one of ${choices.join(', ')}`);
+  }
+  return text as T;
+}
+
+function existingDir(flag: string, value: string): string {
+  const path = resolve(value);
+  if (!existsSync(path)) throw new UsageError(`${flag} ${value}: no such directory`);
+  if (!statSync(path).isDirectory()) throw new UsageError(`${flag} ${value}: not a directory`);
+  return path;
+}

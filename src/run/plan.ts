@@ -1,0 +1,79 @@
+// The plan of one task x shots: for each seed, the queries with their demonstrations and prompts, all decided
+// before anything runs (so a bad --shots fails in a second, and a resumed run can check its journal against it).
+import { UsageError } from '../errors.ts';
+import type { Example, Prompt, PromptTemplates, Shot, Task } from '../types.ts';
+import { buildPrompt } from './prompt.ts';
+import type { Features } from './rices.ts';
+import { ricesDemonstrations } from './rices.ts';
+import {
+  drawSupportPool,
+  eligibleDemonstrations,
+  randomDemonstrations,
+  zeroShotTextDemonstrations,
+} from './sampler.ts';
+
+export interface PlannedQuery {
+  example: Example;
+  shots: Shot[];
+  prompt: Prompt;
+}
+
+export interface TrialPlan {
+  seed: number;
+  supportPoolSize: number;
+  queries: PlannedQuery[];
+}
+
+/** RICES features, computed lazily and shared by all shots of a task. */
+export interface RicesFeatures {
+  pool(seed: number, pool: Example[]): Promise<Features>;
+  queries(queries: Example[]): Promise<Features>;
+}
+
+export interface PlanInput {
+  task: Task;
+  support: readonly Example[];
+  /** The evaluated queries (already the --limit subset), in evaluation order. */
+  queries: Example[];
+  shots: number;
+  seeds: number[];
+  supportSize: number;
+  zeroShotTextDemos: number;
+  templates: PromptTemplates;
+  /** Present for --sampler rices. */
+  rices?: RicesFeatures;
+}
+
+export async function planTrials(input: PlanInput): Promise<TrialPlan[]> {
+  const { task, shots } = input;
+  if (task.maxShots !== undefined && shots > task.maxShots) {
+    throw new UsageError(`--shots ${shots}: task ${task.id} allows at most ${task.maxShots} shots`);
+  }
+  const queryFeatures = input.rices && shots > 0 ? await input.rices.queries(input.queries) : undefined;
+  const plans: TrialPlan[] = [];
+  for (const seed of input.seeds) {
+    const pool = drawSupportPool(input.support, input.supportSize, seed, task.id);
+    const features = input.rices && shots > 0 ? await input.rices.pool(seed, pool) : undefined;
+    const needed = shots > 0 ? shots : input.zeroShotTextDemos;
+    const queries = input.queries.map((example): PlannedQuery => {
+      const eligible = eligibleDemonstrations(pool, example);
+      if (eligible.length < needed) {
+        throw new UsageError(
+          `--shots ${shots}: query ${example.id} of task ${task.id} has only ${eligible.length} eligible ` +
+            `demonstrations in a support pool of ${pool.length} (seed ${seed}); ` +
+            (shots > 0 ? 'use fewer shots or a larger --support-size' : 'lower --zero-shot-text-demos'),
+        );
+      }
+      const demonstrations: Shot[] =
+        shots === 0
+          ? zeroShotTextDemonstrations(eligible, example, input.zeroShotTextDemos, seed, task.id)
+          : (features && queryFeatures
+              ? ricesDemonstrations(eligible, example, shots, features, queryFeatures)
+              : randomDemonstrations(eligible, example, shots, seed, task.id)
+            ).map((shot) => ({ example: shot, withMedia: true }));
+      return { example, shots: demonstrations, prompt: buildPrompt(input.templates, demonstrations, example) };
+    });
+    plans.push({ seed, supportPoolSize: pool.length, queries });
+  }
+  return plans;
+}

@@ -1,0 +1,82 @@
+// Progress on stderr: a redrawn bar (done/total, examples per second, ETA) on a terminal, a plain line every
+// PLAIN_STEP percent when stderr is a pipe or file, nothing with --quiet.
+
+const PLAIN_STEP = 10;
+const BAR_WIDTH = 24;
+
+export interface Progress {
+  /** `count` more examples finished. */
+  advance(count: number): void;
+  done(): void;
+}
+
+export interface ProgressOptions {
+  label: string;
+  total: number;
+  /** Examples already finished (resumed from the journal): counted as done, not in the rate. */
+  already: number;
+  quiet: boolean;
+  stream?: NodeJS.WriteStream;
+  now?: () => number;
+}
+
+export function createProgress(options: ProgressOptions): Progress {
+  const stream = options.stream ?? process.stderr;
+  if (options.quiet) return { advance() {}, done() {} };
+  const now = options.now ?? (() => performance.now());
+  const started = now();
+  const tty = Boolean(stream.isTTY);
+  let finished = options.already;
+  let lastStep = -1;
+  let lastDraw = 0;
+
+  const line = (): string => {
+    const elapsed = (now() - started) / 1000;
+    const fresh = finished - options.already;
+    const rate = elapsed > 0 ? fresh / elapsed : 0;
+    const remaining = options.total - finished;
+    const eta = rate > 0 ? formatDuration(remaining / rate) : '?';
+    const percent = options.total === 0 ? 100 : Math.floor((100 * finished) / options.total);
+    return `${options.label} ${finished}/${options.total} (${percent}%) ${rate.toFixed(1)} ex/s ETA ${eta}`;
+  };
+  const bar = (): string => {
+    const filled = options.total === 0 ? BAR_WIDTH : Math.round((BAR_WIDTH * finished) / options.total);
+    return `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}]`;
+  };
+  const draw = (force: boolean): void => {
+    if (tty) {
+      const t = now();
+      if (!force && t - lastDraw < 100) return;
+      lastDraw = t;
+      stream.write(`\r\x1b[2K${bar()} ${line()}`);
+      return;
+    }
+    const step = options.total === 0 ? 100 : Math.floor((100 * finished) / options.total / PLAIN_STEP) * PLAIN_STEP;
+    if (step > lastStep || force) {
+      lastStep = step;
+      stream.write(`${line()}\n`);
+    }
+  };
+
+  draw(true);
+  return {
+    advance(count: number) {
+      finished += count;
+      draw(false);
+    },
+    done() {
+      if (tty) {
+        draw(true);
+        stream.write('\n');
+      } else if (finished !== options.already && lastStep < 100) draw(true);
+    },
+  };
+}
+
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '?';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}

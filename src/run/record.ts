@@ -1,0 +1,67 @@
+// Run records: one JSON file per model x task x shots with every trial (seed) inside, built from the journal.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { RunError } from '../errors.ts';
+import type { ExampleRecord, MetricSummary, RunRecord, Task, Trial } from '../types.ts';
+import { entryKey, type JournalEntry } from './journal.ts';
+import type { TrialPlan } from './plan.ts';
+import { answerOf } from './runner.ts';
+
+/**
+ * Scores one trial from its journaled examples, in the plan's query order. The answer is post-processed again from
+ * the raw output, so a record always reflects the task's current post-processing.
+ */
+export function buildTrial(task: Task, plan: TrialPlan, entries: Map<string, JournalEntry>): Trial {
+  const examples: ExampleRecord[] = plan.queries.map((query) => {
+    const entry = entries.get(entryKey(plan.seed, query.example.id));
+    if (!entry) throw new RunError(`internal: no journaled result for ${query.example.id} (seed ${plan.seed})`);
+    return { ...entry.example, answer: answerOf(task, entry.example.raw) };
+  });
+  const score = task.score(
+    plan.queries.map((query, i) => ({
+      example: query.example,
+      answer: examples[i]!.answer,
+      ...(examples[i]!.candidateScores ? { scores: examples[i]!.candidateScores } : {}),
+    })),
+  );
+  if (!(score.primary in score.metrics)) {
+    throw new RunError(`task ${task.id}: score() names primary metric "${score.primary}" but does not return it`);
+  }
+  if (score.perItem) score.perItem.forEach((value, i) => (examples[i]!.score = value));
+  return { seed: plan.seed, metrics: score.metrics, n: examples.length, skipped: 0, examples };
+}
+
+/** Mean and sample standard deviation (n - 1; 0 for a single value). */
+export function meanStd(values: number[]): MetricSummary {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  if (values.length < 2) return { mean, std: 0 };
+  const variance = values.reduce((sum, value) => sum + (value - mean) ** 2, 0) / (values.length - 1);
+  return { mean, std: Math.sqrt(variance) };
+}
+
+export function summarize(trials: Trial[], primary: string): RunRecord['summary'] {
+  const names = [...new Set(trials.flatMap((trial) => Object.keys(trial.metrics)))];
+  const metrics: Record<string, MetricSummary> = {};
+  for (const name of names) {
+    const values = trials.map((trial) => trial.metrics[name]).filter((value): value is number => typeof value === 'number');
+    if (values.length === trials.length) metrics[name] = meanStd(values);
+  }
+  return { primary, n: trials[0]?.n ?? 0, metrics };
+}
+
+/** A file-name-safe form of a model or task name. */
+export function slug(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'model';
+}
+
+/** `<results>/<model>/<task>-<shots>shot<variant>.json`; `variant` marks non-default choices (e.g. `-rices`). */
+export function recordPath(resultsDir: string, modelName: string, taskId: string, shots: number, variant = ''): string {
+  return join(resultsDir, slug(modelName), `${slug(`${taskId}-${shots}shot${variant}`)}.json`);
+}
+
+/** Writes the record atomically (a temporary file renamed over the old one), so a reader never sees half a file. */
+export function writeRecord(path: string, record: RunRecord): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(`${path}.tmp`, `${JSON.stringify(record, null, 1)}\n`);
+  renameSync(`${path}.tmp`, path);
+}

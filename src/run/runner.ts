@@ -1,0 +1,130 @@
+// The run loop: pending queries grouped into batches (--batch-size), at most --concurrency batches in flight
+// (p-limit), each finished example appended to the journal at once. A failing batch stops new work, lets the
+// batches in flight finish into the journal, and fails the run (exit 1); the same command resumes it.
+import pLimit from 'p-limit';
+import { InputError, RunError } from '../errors.ts';
+import type { Backend, ExampleRecord, GenerationSettings, Task } from '../types.ts';
+import type { Journal } from './journal.ts';
+import type { PlannedQuery } from './plan.ts';
+
+export interface PendingQuery {
+  seed: number;
+  query: PlannedQuery;
+}
+
+export interface RunnerInput {
+  backend: Backend;
+  task: Task;
+  generation: GenerationSettings;
+  work: PendingQuery[];
+  batchSize: number;
+  concurrency: number;
+  journal: Journal;
+  /** Called after each batch is journaled, with the number of examples it finished. */
+  onProgress?(finished: number): void;
+}
+
+export async function runPending(input: RunnerInput): Promise<void> {
+  const limit = pLimit({ concurrency: input.concurrency, rejectOnClear: true });
+  const batches: PendingQuery[][] = [];
+  for (let start = 0; start < input.work.length; start += input.batchSize) {
+    batches.push(input.work.slice(start, start + input.batchSize));
+  }
+  let failure: unknown;
+  // Batches cleared from the queue after a failure reject with AbortError; allSettled waits for those in flight.
+  await Promise.allSettled(
+    batches.map((batch) =>
+      limit(async () => {
+        if (failure !== undefined) return;
+        try {
+          for (const entry of await runBatch(input, batch)) input.journal.append(entry);
+          input.onProgress?.(batch.length);
+        } catch (error) {
+          failure ??= error;
+          limit.clearQueue();
+        }
+      }),
+    ),
+  );
+  if (failure !== undefined) {
+    if (failure instanceof InputError || failure instanceof RunError) throw failure;
+    throw new RunError(`the backend failed: ${(failure as Error)?.message ?? String(failure)}`, { cause: failure });
+  }
+}
+
+async function runBatch(input: RunnerInput, batch: PendingQuery[]): Promise<{ seed: number; example: ExampleRecord }[]> {
+  const { backend, task } = input;
+  const where = `examples ${batch.map((item) => item.query.example.id).join(', ')} (seed ${batch[0]!.seed})`;
+  const started = performance.now();
+  let outputs: { raw: string; candidateScores?: number[]; mediaMs?: number }[];
+  try {
+    if (task.kind === 'generate') {
+      const results = await backend.generate(
+        batch.map((item) => ({ prompt: item.query.prompt, ...input.generation })),
+      );
+      checkCount(results, batch.length, 'generate');
+      outputs = results.map((result) => {
+        if (typeof result?.text !== 'string') throw new RunError('the backend returned a generate result without text');
+        return { raw: result.text, mediaMs: result.mediaMs };
+      });
+    } else {
+      const requests = batch.map((item) => {
+        const candidates = item.query.example.candidates;
+        if (!candidates || candidates.length === 0) {
+          throw new InputError(`task ${task.id}: example ${item.query.example.id} has no "candidates" to rank`);
+        }
+        return { prompt: item.query.prompt, candidates, lengthNormalize: task.lengthNormalize ?? false };
+      });
+      const results = await backend.rank(requests);
+      checkCount(results, batch.length, 'rank');
+      outputs = results.map((result, i) => {
+        const scores = result?.logLikelihoods;
+        const candidates = requests[i]!.candidates;
+        if (!Array.isArray(scores) || scores.length !== candidates.length || scores.some((s) => Number.isNaN(s))) {
+          throw new RunError(`the backend's rank() gave ${scores?.length ?? 'no'} scores for ${candidates.length} candidates`);
+        }
+        return { raw: candidates[argmax(scores)]!, candidateScores: scores, mediaMs: result.mediaMs };
+      });
+    }
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new RunError(`backend ${backend.info().name} failed on ${where}: ${(error as Error)?.message ?? error}`, {
+      cause: error,
+    });
+  }
+  const backendMs = (performance.now() - started) / batch.length;
+  return batch.map((item, i) => {
+    const output = outputs[i]!;
+    const example: ExampleRecord = {
+      id: item.query.example.id,
+      demonstrations: item.query.shots.map((shot) => shot.example.id),
+      prompt: item.query.prompt,
+      raw: output.raw,
+      ...(output.candidateScores ? { candidateScores: output.candidateScores } : {}),
+      answer: answerOf(task, output.raw),
+      backendMs,
+      mediaMs: output.mediaMs ?? 0,
+    };
+    return { seed: item.seed, example };
+  });
+}
+
+/** The scored answer: the post-processed output (generate) or the top-ranked candidate (rank). */
+export function answerOf(task: Task, raw: string): string {
+  return task.kind === 'generate' ? task.postprocess(raw) : raw;
+}
+
+/** Index of the largest value; ties go to the first. */
+export function argmax(values: number[]): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
+  return best;
+}
+
+function checkCount(results: unknown, expected: number, call: string): void {
+  if (!Array.isArray(results) || results.length !== expected) {
+    throw new RunError(
+      `the backend's ${call}() returned ${Array.isArray(results) ? results.length : 'no'} results for ${expected} requests`,
+    );
+  }
+}

@@ -1,0 +1,76 @@
+// Few-shot sampling: the support pool, the query subset, and each query's demonstrations.
+// Everything here is a function of keys (seed, task id, query id, shots) through src/random.ts, never of the order
+// or concurrency in which queries are processed, nor of --limit: the Python harnesses' known traps (PROTOCOL.md).
+import { hashKey, rngFor, sample } from '../random.ts';
+import type { Example, Shot } from '../types.ts';
+
+/**
+ * The support pool of one (seed, task): the `size` support examples with the smallest hash of (seed, task, id).
+ * It depends on neither the order of the split's file nor --limit, and a larger pool contains a smaller one.
+ */
+export function drawSupportPool(support: readonly Example[], size: number, seed: number, taskId: string): Example[] {
+  return orderByKey(support, (example) => hashKey('support-pool', seed, taskId, example.id)).slice(0, size);
+}
+
+/**
+ * The evaluated queries: the split ordered by hash of (task, id), first `limit` of them. The same subset for every
+ * seed and model, and a larger limit contains a smaller one's items.
+ */
+export function querySubset(query: readonly Example[], taskId: string, limit?: number): Example[] {
+  const ordered = orderByKey(query, (example) => hashKey('query-order', taskId, example.id));
+  return limit === undefined ? ordered : ordered.slice(0, limit);
+}
+
+function orderByKey(examples: readonly Example[], key: (example: Example) => number): Example[] {
+  return examples
+    .map((example) => ({ example, key: key(example) }))
+    .sort((a, b) => a.key - b.key || (a.example.id < b.example.id ? -1 : a.example.id > b.example.id ? 1 : 0))
+    .map((entry) => entry.example);
+}
+
+/**
+ * The pool items that may show in the query's prompt: never the query itself, another item of its group (another
+ * question on the same image), nor an item showing one of its media.
+ */
+export function eligibleDemonstrations(pool: readonly Example[], query: Example): Example[] {
+  const media = new Set(query.media.map((medium) => medium.id));
+  return pool.filter(
+    (example) =>
+      example.id !== query.id &&
+      (query.group === undefined || example.group !== query.group) &&
+      !example.media.some((medium) => media.has(medium.id)),
+  );
+}
+
+/** `shots` random demonstrations in random order, keyed by (seed, task, query id, shots). */
+export function randomDemonstrations(
+  eligible: readonly Example[],
+  query: Example,
+  shots: number,
+  seed: number,
+  taskId: string,
+): Example[] {
+  return sample(eligible, shots, rngFor('demonstrations', seed, taskId, query.id, shots));
+}
+
+/**
+ * Flamingo's zero-shot prompt: `count` text-only demonstrations (images removed) ahead of the query, which the paper
+ * found much better than none or one (Flamingo, section 3 and appendix; PROTOCOL.md "Zero-shot").
+ */
+export function zeroShotTextDemonstrations(
+  eligible: readonly Example[],
+  query: Example,
+  count: number,
+  seed: number,
+  taskId: string,
+): Shot[] {
+  return sample(eligible, count, rngFor('zero-shot-text', seed, taskId, query.id, count)).map((example) => ({
+    example,
+    withMedia: false,
+  }));
+}
+
+/** The number of zero-shot text demonstrations when --zero-shot-text-demos is not given. */
+export function defaultZeroShotTextDemos(kind: 'generate' | 'rank'): number {
+  return kind === 'generate' ? 2 : 0;
+}

@@ -1,0 +1,100 @@
+// Task resolution: `--task <id|path>` -> a Task. Built-in ids come from tasks/index.ts; anything that looks like a
+// path loads a user's module whose default export is a Task, checked field by field so mistakes name the field.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { InputError, UsageError } from '../errors.ts';
+import type { Task } from '../types.ts';
+
+export interface ResolvedTask {
+  task: Task;
+  /** `builtin`, or the absolute path of the user's module. */
+  source: string;
+}
+
+const TASKS_INDEX = new URL('../../tasks/index.ts', import.meta.url);
+
+/** The built-in tasks by id (empty while tasks/index.ts does not exist yet). */
+export async function builtinTasks(): Promise<Record<string, Task>> {
+  let module: { builtinTasks?: Record<string, Task> };
+  try {
+    module = await import(TASKS_INDEX.href);
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && !existsSync(TASKS_INDEX)) return {};
+    throw error;
+  }
+  return module.builtinTasks ?? {};
+}
+
+export function looksLikePath(spec: string): boolean {
+  return /[\\/]/.test(spec) || /\.(m?js|cjs|m?ts)$/.test(spec);
+}
+
+export async function resolveTask(spec: string): Promise<ResolvedTask> {
+  if (looksLikePath(spec)) {
+    const path = resolve(spec);
+    if (!existsSync(path)) throw new UsageError(`--task ${spec}: no such task module: ${path}`);
+    let module: { default?: unknown };
+    try {
+      module = await import(pathToFileURL(path).href);
+    } catch (error) {
+      throw new InputError(`${path}: cannot load the task module: ${(error as Error).message}`, path);
+    }
+    return { task: checkTask(module.default, path), source: path };
+  }
+  const tasks = await builtinTasks();
+  const task = tasks[spec];
+  if (!task) {
+    const known = Object.keys(tasks);
+    throw new UsageError(
+      `--task ${spec}: no built-in task by that id (${known.length > 0 ? `known: ${known.join(', ')}` : 'none are installed'}; ` +
+        'or give a path to a task module, e.g. --task ./my-task.js)',
+    );
+  }
+  return { task, source: 'builtin' };
+}
+
+/** Checks the shape of the Task contract; `where` (the module's path) starts every error. */
+export function checkTask(value: unknown, where: string): Task {
+  if (typeof value !== 'object' || value === null) {
+    throw new InputError(`${where}: the default export must be a Task object; found ${typeof value}`, where);
+  }
+  const task = value as Record<string, unknown>;
+  const fail = (field: string, expected: string): never => {
+    throw new InputError(`${where}: task field "${field}" must be ${expected}`, where);
+  };
+  for (const field of ['id', 'title', 'metric']) {
+    if (typeof task[field] !== 'string' || task[field] === '') fail(field, 'a non-empty string');
+  }
+  if (task.modality !== 'image' && task.modality !== 'video') fail('modality', '"image" or "video"');
+  if (task.kind !== 'generate' && task.kind !== 'rank') fail('kind', '"generate" or "rank"');
+  const splits = task.splits as Record<string, unknown> | undefined;
+  if (typeof splits?.support !== 'string' || typeof splits?.query !== 'string') {
+    fail('splits', 'an object {support, query} of split names');
+  }
+  if (!Array.isArray(task.files)) fail('files', 'an array of official files (may be empty)');
+  for (const field of ['load', 'score', 'postprocess']) {
+    if (typeof task[field] !== 'function') fail(field, 'a function');
+  }
+  const templates = task.templates as Record<string, Record<string, unknown>> | undefined;
+  if (typeof templates !== 'object' || templates === null || Object.keys(templates).length === 0) {
+    fail('templates', 'an object of prompt styles (e.g. {paper: {demonstration, query}})');
+  }
+  for (const [style, template] of Object.entries(templates!)) {
+    if (typeof template?.demonstration !== 'function' || typeof template?.query !== 'function') {
+      fail(`templates.${style}`, 'an object with demonstration(shot) and query(example) functions');
+    }
+  }
+  const generation = task.generation as Record<string, unknown> | undefined;
+  for (const field of ['maxNewTokens', 'numBeams', 'lengthPenalty']) {
+    if (typeof generation?.[field] !== 'number') fail(`generation.${field}`, 'a number');
+  }
+  if (typeof generation?.stopAtEndOfChunk !== 'boolean') fail('generation.stopAtEndOfChunk', 'a boolean');
+  for (const field of ['protocolQuerySize', 'maxShots']) {
+    const limit = task[field];
+    if (limit !== undefined && !(Number.isInteger(limit) && (limit as number) >= 0)) {
+      fail(field, 'a non-negative integer when present');
+    }
+  }
+  return value as Task;
+}
