@@ -7,12 +7,13 @@ import { InputError } from '../src/errors.ts';
 
 const fixtures = new URL('./fixtures/records/', import.meta.url).pathname;
 
-test('records are found recursively; journals, other files and JSON that is not a record are ignored', async () => {
+test('records are found recursively; journals, other files, and JSON that is not a record (even damaged) are ignored', async () => {
   const files = await findRecordFiles([`${fixtures}basic`]);
   assert.deepEqual(
     files.map((f) => f.slice(fixtures.length)),
     [
       'basic/big/coco-4shot.json',
+      'basic/big/damaged-cache.json',
       'basic/big/features-cache.json',
       'basic/tiny-l/okvqa-4shot.json',
       'basic/tiny-s/okvqa-0shot.json',

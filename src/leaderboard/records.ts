@@ -1,6 +1,6 @@
 // Finds the run records under the leaderboard's folders and reads the part of each a leaderboard shows.
 // A record is a `.json` file written by flamingo-eval (`tool.name`); journals (`.jsonl`) and other files are ignored,
-// but a `.json` file that does not parse, or a record with a missing field, is an error naming the file.
+// but a record that does not parse, or that lacks a field the leaderboard needs, is an error naming the file.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
@@ -54,6 +54,8 @@ export async function readRecords(files: string[]): Promise<RecordEntry[]> {
     try {
       json = JSON.parse(text);
     } catch (error) {
+      // Other JSON under results/ (a damaged feature cache, which the run recomputes) is not ours to judge.
+      if (!looksLikeRecord(text)) continue;
       throw new InputError(
         `${file}: not valid JSON (${(error as Error).message}); a run record cut short? Rerun its command or remove it`,
         file,
@@ -64,6 +66,11 @@ export async function readRecords(files: string[]): Promise<RecordEntry[]> {
     entries.push(recordEntry(file, json as Record<string, unknown>));
   }
   return entries;
+}
+
+/** A record starts with its `tool` field (`{"tool": {"name": "flamingo-eval", ...`). */
+function looksLikeRecord(text: string): boolean {
+  return /^\s*\{\s*"tool"\s*:/.test(text) || text.slice(0, 500).includes('"flamingo-eval"');
 }
 
 function recordEntry(file: string, record: Record<string, unknown>): RecordEntry {
