@@ -2,7 +2,7 @@
 // -> run what the journal does not hold yet (bounded, journaled) -> score each trial -> write one record per shots.
 import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
-import { InputError, UsageError } from '../errors.ts';
+import { InputError, RunError, UsageError } from '../errors.ts';
 import { createBackend } from '../backends/index.ts';
 import type { Backend, Example, GenerationSettings, RunRecord, Task, TaskData } from '../types.ts';
 import { VERSION } from '../version.ts';
@@ -126,6 +126,17 @@ async function evaluateTask(
           journal,
           onProgress: (count) => progress.advance(count),
         });
+      } catch (error) {
+        if (!(error instanceof RunError)) throw error;
+        const kept = plans.reduce(
+          (n, plan) => n + plan.queries.filter((q) => journal.entries.has(entryKey(plan.seed, q.example.id))).length,
+          0,
+        );
+        throw new RunError(
+          `${error.message}\n${kept} of ${resumed + pending.length} examples are in the journal ${journal.path}; ` +
+            'run the same command again to resume',
+          { cause: error },
+        );
       } finally {
         progress.done();
       }
