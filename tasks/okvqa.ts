@@ -1,0 +1,119 @@
+// OK-VQA (Marino et al. 2019): open-ended questions about COCO images that need outside knowledge. The paper evaluates
+// on val (5046 questions; 1024 under --protocol flamingo) with demonstrations from train; VQA accuracy.
+import { InputError, UsageError } from '../src/errors.ts';
+import { describeUsedFile, findOfficialFile } from '../src/data-files.ts';
+import type { Example, OfficialFile, ScoredItem, Task, TaskData, UsedFile } from '../src/types.ts';
+import { vqaAccuracy } from '../metrics/vqa-accuracy.ts';
+import { ImageFolder, MissingImages } from './images.ts';
+import { postprocessVqaAnswer } from './postprocess.ts';
+import { sampleDataDir } from './sample-data.ts';
+import { toTaskScore } from './task-score.ts';
+import { qaTemplates } from './templates.ts';
+import { cocoImageFile, readVqaQuestions } from './vqa-files.ts';
+
+const OKVQA_SOURCE = 'https://okvqa.allenai.org/download.html';
+
+// The names are VQA v1's: a --data folder that also holds VQA v1 makes them ambiguous, which findOfficialFile reports.
+export const OKVQA_FILES = {
+  trainQuestions: file('OpenEnded_mscoco_train2014_questions.json', 'OK-VQA training questions', OKVQA_SOURCE),
+  trainAnnotations: file('mscoco_train2014_annotations.json', 'OK-VQA training annotations', OKVQA_SOURCE),
+  valQuestions: file('OpenEnded_mscoco_val2014_questions.json', 'OK-VQA validation questions', OKVQA_SOURCE),
+  valAnnotations: file('mscoco_val2014_annotations.json', 'OK-VQA validation annotations', OKVQA_SOURCE),
+  trainImages: file('train2014', 'COCO 2014 training images (folder)', 'http://images.cocodataset.org/zips/train2014.zip'),
+  valImages: file('val2014', 'COCO 2014 validation images (folder)', 'http://images.cocodataset.org/zips/val2014.zip'),
+} satisfies Record<string, OfficialFile>;
+
+function file(name: string, description: string, source: string): OfficialFile {
+  return { name, description, source, required: true };
+}
+
+export interface OkvqaOptions {
+  /** Stem answers as open_flamingo does before scoring (metrics/okvqa-stem.ts). Off by default. */
+  stem?: boolean;
+}
+
+export function okvqaTask(options: OkvqaOptions = {}): Task {
+  return {
+    id: 'okvqa',
+    title: 'OK-VQA',
+    modality: 'image',
+    kind: 'generate',
+    splits: { support: 'train', query: 'val' },
+    files: Object.values(OKVQA_FILES),
+    protocolQuerySize: 1024,
+    templates: qaTemplates,
+    // open_flamingo: beam 3, 5 new tokens, no length penalty; the paper stops at the end of chunk.
+    generation: { maxNewTokens: 5, numBeams: 3, lengthPenalty: 0, stopAtEndOfChunk: true },
+    postprocess: postprocessVqaAnswer,
+    metric: 'vqa_accuracy',
+    load: loadOkvqa,
+    score(items: ScoredItem[]) {
+      const result = vqaAccuracy(
+        items.map((item) => ({
+          id: item.example.id,
+          prediction: item.answer,
+          answers: item.example.reference as string[],
+          ...(item.example.type !== undefined ? { type: item.example.type } : {}),
+        })),
+        { stem: options.stem === true },
+      );
+      return toTaskScore(result, 'vqa_accuracy');
+    },
+  };
+}
+
+export const okvqa: Task = okvqaTask();
+
+async function loadOkvqa(ctx: { dataDir?: string; split?: string }): Promise<TaskData> {
+  if (ctx.split !== undefined && ctx.split !== 'val')
+    throw new UsageError(`--split ${ctx.split}: OK-VQA is evaluated on "val" (its test questions are the val ones)`);
+  const dataDir = ctx.dataDir ?? sampleDataDir('okvqa');
+  const find = (f: OfficialFile) =>
+    findOfficialFile(dataDir, f.name, { source: f.source, description: f.description });
+  const paths = {
+    trainQuestions: await find(OKVQA_FILES.trainQuestions),
+    trainAnnotations: await find(OKVQA_FILES.trainAnnotations),
+    valQuestions: await find(OKVQA_FILES.valQuestions),
+    valAnnotations: await find(OKVQA_FILES.valAnnotations),
+  };
+  const trainImages = await ImageFolder.find(dataDir, OKVQA_FILES.trainImages);
+  const valImages = await ImageFolder.find(dataDir, OKVQA_FILES.valImages);
+  const missing = new MissingImages();
+  const support = await examples(paths.trainQuestions, paths.trainAnnotations, trainImages, missing);
+  const query = await examples(paths.valQuestions, paths.valAnnotations, valImages, missing);
+  missing.check();
+  if (query.length === 0) throw new InputError(`${paths.valQuestions}: no questions`, paths.valQuestions);
+
+  const files: UsedFile[] = await Promise.all([
+    describeUsedFile('train questions', paths.trainQuestions),
+    describeUsedFile('train annotations', paths.trainAnnotations),
+    describeUsedFile('val questions', paths.valQuestions),
+    describeUsedFile('val annotations', paths.valAnnotations),
+    describeUsedFile('train images', trainImages.path),
+    describeUsedFile('val images', valImages.path),
+  ]);
+  return { support, query, files, sample: ctx.dataDir === undefined };
+}
+
+async function examples(
+  questionsFile: string,
+  annotationsFile: string,
+  images: ImageFolder,
+  missing: MissingImages,
+): Promise<Example<string[]>[]> {
+  const questions = await readVqaQuestions(questionsFile, annotationsFile);
+  return questions.map((q) => {
+    const answers = q.answers!;
+    const example: Example<string[]> = {
+      id: q.questionId,
+      group: String(q.imageId),
+      media: [images.image(cocoImageFile(images.name, q.imageId), missing, `${q.where}.image_id`)],
+      fields: { question: q.question },
+      // open_flamingo shows the first listed answer in demonstrations.
+      target: answers[0]!,
+      reference: answers,
+    };
+    if (q.answerType !== undefined) example.type = q.answerType;
+    return example;
+  });
+}

@@ -1,0 +1,29 @@
+// Copies of the built-in sample datasets that a test may break (delete, truncate, edit) to check loader errors.
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { clearFileIndex } from '../../src/data-files.ts';
+import { sampleDataDir } from '../../tasks/sample-data.ts';
+
+export interface DataCopy {
+  dir: string;
+  path(relative: string): string;
+  readJson(relative: string): Promise<any>;
+  writeJson(relative: string, value: unknown): Promise<void>;
+  remove(): Promise<void>;
+}
+
+/** A fresh copy of sample-data/<taskId>/, nested one level deeper (as an unpacked archive would be). */
+export async function copyOfSample(taskId: string): Promise<DataCopy> {
+  const dir = await mkdtemp(join(tmpdir(), `${taskId}-data-`));
+  await cp(sampleDataDir(taskId), join(dir, 'unpacked'), { recursive: true });
+  clearFileIndex();
+  const path = (relative: string) => join(dir, 'unpacked', relative);
+  return {
+    dir,
+    path,
+    readJson: async (relative) => JSON.parse(await readFile(path(relative), 'utf8')),
+    writeJson: (relative, value) => writeFile(path(relative), JSON.stringify(value)),
+    remove: () => rm(dir, { recursive: true, force: true }),
+  };
+}
