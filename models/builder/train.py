@@ -1,0 +1,325 @@
+"""Trains one size of the built-in tiny Flamingo models, stage by stage (each stage is cached in --work):
+
+  1. vision: the CNN encoder learns the facts of random scenes (per-cell shape / colour / size, background); shared
+     by all sizes, then frozen;
+  2. lm-<size>: the language model learns text: ~45% key -> value lists (induction) and the corpus' texts with their
+     <image> / <|endofchunk|> markers; then frozen;
+  3. flamingo-<size>: only the Perceiver Resampler and the gated cross-attention blocks learn, on interleaved
+     episodes of the sample-data generator.
+
+Usage: python3 models/builder/train.py --size s --data /tmp/model/data --work /tmp/model/work [--threads 1]
+"""
+import argparse
+import json
+import os
+import random
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from arch import Config, FlamingoLM, VisionEncoder, VisionModel, count_parameters
+from data import (EOC, IMAGE, episode_tokens, kv_document, make_tokenizer, normalise, read_jsonl, read_pixels,
+                  vision_labels)
+from tokenizer import PAD, SPECIALS, WordPieceTokenizer
+
+SIZES = {
+    's': dict(d_model=128, n_layers=2, n_heads=4, d_ff=512, n_latents=8, resampler_layers=1,
+              lm_steps=400, lm_batch=16, flamingo_steps=400, flamingo_batch=24),
+    'm': dict(d_model=192, n_layers=4, n_heads=6, d_ff=768, n_latents=8, resampler_layers=2,
+              lm_steps=800, lm_batch=12, flamingo_steps=700, flamingo_batch=24),
+    'l': dict(d_model=320, n_layers=6, n_heads=8, d_ff=1280, n_latents=8, resampler_layers=2,
+              lm_steps=900, lm_batch=12, flamingo_steps=800, flamingo_batch=24),
+}
+LM_SEQ = 256
+IMAGE_SIZE = 64
+HELD_OUT = 300
+
+
+def log(*a):
+    print(time.strftime('%H:%M:%S'), *a, flush=True)
+
+
+def config_for(size, vocab_size):
+    p = SIZES[size]
+    keys = {k: v for k, v in p.items() if k in Config.__dataclass_fields__}
+    return Config(vocab_size=vocab_size, image_size=IMAGE_SIZE, **keys)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Stage 1: vision encoder
+# ---------------------------------------------------------------------------------------------------------------
+
+class VisionProbe(torch.nn.Module):
+    def __init__(self, cfg):
+        super().__init__()
+        n = cfg.grid * cfg.grid * cfg.vis_dim
+        self.cells = torch.nn.Linear(n, 9 * (6 + 7 + 3))
+        self.background = torch.nn.Linear(n, 4)
+
+    def forward(self, tokens):
+        flat = tokens.flatten(1)
+        return self.cells(flat).view(-1, 9, 16), self.background(flat)
+
+
+def train_vision(args, cfg):
+    path = os.path.join(args.work, 'vision.pt')
+    if os.path.exists(path):
+        return torch.load(path)
+    scenes = read_jsonl(os.path.join(args.data, 'vision.jsonl'))
+    pixels = read_pixels(os.path.join(args.data, 'vision.u8'), len(scenes), IMAGE_SIZE)
+    labels = [vision_labels(s) for s in scenes]
+    shape = torch.tensor([l[0] for l in labels])
+    colour = torch.tensor([l[1] for l in labels])
+    size = torch.tensor([l[2] for l in labels])
+    bg = torch.tensor([l[3] for l in labels])
+    torch.manual_seed(0)
+    enc, probe = VisionEncoder(cfg), VisionProbe(cfg)
+    opt = torch.optim.AdamW(list(enc.parameters()) + list(probe.parameters()), lr=2e-3)
+    n_train = len(scenes) - 1000
+    steps, batch = args.vision_steps, 64
+    gen = torch.Generator().manual_seed(0)
+    for step in range(steps):
+        idx = torch.randint(0, n_train, (batch,), generator=gen)
+        x = normalise(pixels[idx.numpy()])
+        tokens, _ = enc(x)
+        cells, back = probe(tokens)
+        loss = (F.cross_entropy(cells[..., :6].reshape(-1, 6), shape[idx].reshape(-1))
+                + F.cross_entropy(cells[..., 6:13].reshape(-1, 7), colour[idx].reshape(-1))
+                + F.cross_entropy(cells[..., 13:].reshape(-1, 3), size[idx].reshape(-1))
+                + F.cross_entropy(back, bg[idx]))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        if step % 200 == 0 or step == steps - 1:
+            log(f'vision step {step} loss {loss.item():.3f}')
+    with torch.no_grad():
+        idx = torch.arange(n_train, len(scenes))
+        cells, back = probe(enc(normalise(pixels[idx.numpy()]))[0])
+        acc = lambda logits, y: (logits.argmax(-1) == y).float().mean().item()
+        metrics = dict(shape=acc(cells[..., :6], shape[idx]), colour=acc(cells[..., 6:13], colour[idx]),
+                       size=acc(cells[..., 13:], size[idx]), background=acc(back, bg[idx]))
+    log('vision held-out accuracy per cell', metrics)
+    state = {'encoder': enc.state_dict(), 'metrics': metrics}
+    torch.save(state, path)
+    return state
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Stage 2: language model
+# ---------------------------------------------------------------------------------------------------------------
+
+_EPISODE_TOKENS = {}
+
+
+def lm_batch(rng, tok, episodes, batch, kv_share=0.45):
+    word_ids = [i for t, i in tok.ids.items() if t.isalpha() and len(t) > 2 and not t.startswith('##')]
+    init_pieces = [i for t, i in tok.ids.items() if len(t) == 2 and t.isalpha()]
+    cont_pieces = [i for t, i in tok.ids.items() if t.startswith('##') and len(t) == 4]
+    seps = [tok.ids[':'], tok.ids['='], tok.ids[',']]
+    rows = []
+    for _ in range(batch):
+        seq = []
+        while len(seq) < LM_SEQ + 1:
+            if rng.random() < kv_share:
+                doc = [tok.ids['<s>']] + kv_document(rng, word_ids, (init_pieces, cont_pieces), seps, 200)
+            else:
+                i = rng.randrange(len(episodes))
+                if i not in _EPISODE_TOKENS:
+                    _EPISODE_TOKENS[i] = episode_tokens(tok, episodes[i])[0]
+                doc = _EPISODE_TOKENS[i]
+            seq += doc
+        rows.append(seq[:LM_SEQ + 1])
+    return torch.tensor(rows)
+
+
+def kv_recall(model, tok, rng, n=64):
+    """Share of repeated key -> value lookups whose value tokens the LM predicts (argmax) after the key."""
+    word_ids = [i for t, i in tok.ids.items() if t.isalpha() and len(t) > 2 and not t.startswith('##')]
+    right = total = 0
+    with torch.no_grad():
+        for _ in range(n):
+            keys = rng.sample(word_ids, 8)
+            values = [rng.choice(word_ids) for _ in keys]
+            doc = [tok.ids['<s>']] + [t for kv in zip(keys, values) for t in kv]
+            probe = rng.randrange(8)
+            doc += [keys[probe]]
+            ids = torch.tensor([doc])
+            logits, _ = model(ids, torch.ones_like(ids), model.empty_past(1))
+            right += int(logits[0, -1].argmax().item() == values[probe])
+            total += 1
+    return right / total
+
+
+def train_lm(args, cfg, tok, episodes):
+    path = os.path.join(args.work, f'lm-{args.size}.pt')
+    if os.path.exists(path):
+        return torch.load(path)
+    torch.manual_seed(1)
+    rng = random.Random(1)
+    model = FlamingoLM(cfg)
+    params = model.lm_parameters()
+    opt = torch.optim.AdamW(params, lr=args.lm_lr, weight_decay=0.01)
+    steps = SIZES[args.size]['lm_steps']
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lm_lr, total_steps=steps, pct_start=0.1)
+    for step in range(steps):
+        x = lm_batch(rng, tok, episodes, SIZES[args.size]['lm_batch'])
+        inp, tgt = x[:, :-1], x[:, 1:]
+        logits, _ = model(inp, torch.ones_like(inp), model.empty_past(inp.shape[0]))
+        loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt.reshape(-1))
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        sched.step()
+        if step % 100 == 0 or step == steps - 1:
+            log(f'lm-{args.size} step {step} loss {loss.item():.3f} kv-recall {kv_recall(model, tok, random.Random(7)):.3f}')
+    state = {'lm': {k: v for k, v in model.state_dict().items() if not k.startswith('xattn.')},
+             'kv_recall': kv_recall(model, tok, random.Random(8), 256)}
+    log(f'lm-{args.size} final kv-recall {state["kv_recall"]:.3f}')
+    torch.save(state, path)
+    return state
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Stage 3: Flamingo (resampler + gated cross-attention)
+# ---------------------------------------------------------------------------------------------------------------
+
+def collate(tok, seqs, feats):
+    """Right-padded batch: ids, mask, media_index [B, T]; grid features [B, M, 1, T_grid, D] of each row's media."""
+    T = max(len(s[0]) for s in seqs)
+    M = max(1, max(len(s[2]) for s in seqs))
+    B = len(seqs)
+    ids = torch.full((B, T), tok.ids[PAD], dtype=torch.long)
+    mask = torch.zeros(B, T, dtype=torch.long)
+    mi = torch.full((B, T), -1, dtype=torch.long)
+    media = torch.zeros(B, M, 1, feats.shape[1], feats.shape[2])
+    for b, (i, m, imgs, _) in enumerate(seqs):
+        ids[b, :len(i)] = torch.tensor(i)
+        mask[b, :len(i)] = 1
+        mi[b, :len(m)] = torch.tensor(m)
+        if imgs:
+            media[b, :len(imgs), 0] = feats[torch.tensor(imgs)]
+    return ids, mask, mi, media
+
+
+def flamingo_forward(vision, lm, ids, mask, mi, media):
+    B, M = media.shape[0], media.shape[1]
+    visual = vision.resampler(media.flatten(0, 1)).view(B, M, vision.cfg.n_latents, -1)
+    logits, _ = lm(ids, mask, lm.empty_past(B), visual, mi)
+    return logits
+
+
+def answer_accuracy(tok, vision, lm, episodes, feats, shots, kind, drop_images=0):
+    """Teacher-forced exact match of the last chunk's answer (all its tokens and the end of chunk are argmax)."""
+    right = total = 0
+    with torch.no_grad():
+        for ep in episodes:
+            if ep['kind'] != kind or len(ep['chunks']) < shots + 1:
+                continue
+            e = dict(ep, chunks=ep['chunks'][:shots + 1])
+            seq = episode_tokens(tok, e, drop_images)
+            ids, mask, mi, media = collate(tok, [seq], feats)
+            logits = flamingo_forward(vision, lm, ids, mask, mi, media)
+            a, b = seq[3][-1]
+            pred = logits[0, a - 1:b - 1].argmax(-1)
+            right += int(torch.equal(pred, ids[0, a:b]))
+            total += 1
+    return right / max(total, 1), total
+
+
+def train_flamingo(args, cfg, tok, episodes, vision_state, lm_state):
+    path = os.path.join(args.work, f'flamingo-{args.size}.pt')
+    vision = VisionModel(cfg)
+    vision.encoder.load_state_dict(vision_state['encoder'])
+    lm = FlamingoLM(cfg)
+    missing = lm.load_state_dict(lm_state['lm'], strict=False)
+    assert all(k.startswith('xattn.') for k in missing.missing_keys), missing
+    if os.path.exists(path):
+        state = torch.load(path)
+        vision.load_state_dict(state['vision'])
+        lm.load_state_dict(state['lm'])
+        return vision, lm, state
+    pixels = read_pixels(os.path.join(args.data, 'episodes.u8'),
+                         sum(len(e['chunks']) for e in episodes), IMAGE_SIZE)
+    feats_path = os.path.join(args.work, 'episode-features.pt')
+    if os.path.exists(feats_path):
+        feats = torch.load(feats_path)
+    else:
+        log('encoding', pixels.shape[0], 'images with the frozen encoder')
+        with torch.no_grad():
+            feats = torch.cat([vision.encoder(normalise(pixels[i:i + 512]))[0] for i in range(0, len(pixels), 512)])
+        torch.save(feats, feats_path)
+    for p in list(vision.encoder.parameters()) + lm.lm_parameters():
+        p.requires_grad_(False)
+    trainable = list(vision.resampler.parameters()) + list(lm.xattn.parameters())
+    torch.manual_seed(2)
+    rng = random.Random(2)
+    opt = torch.optim.AdamW(trainable, lr=1e-3, weight_decay=0.01)
+    steps, batch = SIZES[args.size]['flamingo_steps'], SIZES[args.size]['flamingo_batch']
+    train_eps, held_out = episodes[:-HELD_OUT], episodes[-HELD_OUT:]
+    cache = {}
+    for step in range(steps):
+        seqs = []
+        for _ in range(batch):
+            i = rng.randrange(len(train_eps))
+            drop = min(2, len(train_eps[i]['chunks']) - 1) if rng.random() < 0.15 else 0
+            if (i, drop) not in cache:
+                cache[(i, drop)] = episode_tokens(tok, train_eps[i], drop)
+            seqs.append(cache[(i, drop)])
+        ids, mask, mi, media = collate(tok, seqs, feats)
+        logits = flamingo_forward(vision, lm, ids, mask, mi, media)
+        tgt = ids[:, 1:].masked_fill(mask[:, 1:] == 0, -100)
+        loss = F.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]), tgt.reshape(-1), ignore_index=-100)
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(trainable, 1.0)
+        opt.step()
+        if step % 100 == 0 or step == steps - 1:
+            gates = [round(torch.tanh(x.attn_gate).item(), 3) for x in lm.xattn]
+            log(f'flamingo-{args.size} step {step} loss {loss.item():.3f} attn gates {gates}')
+    metrics = {}
+    for kind in ('binding', 'vqa', 'caption'):
+        for shots in (0, 2, 4, 7):
+            acc, n = answer_accuracy(tok, vision, lm, held_out, feats, shots, kind)
+            metrics[f'{kind}@{shots}'] = [round(acc, 3), n]
+    log(f'flamingo-{args.size} held-out last-answer exact match', metrics)
+    state = {'vision': vision.state_dict(), 'lm': lm.state_dict(), 'metrics': metrics}
+    torch.save(state, path)
+    return vision, lm, state
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--size', choices=sorted(SIZES), required=True)
+    ap.add_argument('--data', required=True)
+    ap.add_argument('--work', required=True)
+    ap.add_argument('--threads', type=int, default=1)
+    ap.add_argument('--vision-steps', type=int, default=1500)
+    ap.add_argument('--lm-lr', type=float, default=2e-3)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    os.makedirs(args.work, exist_ok=True)
+    episodes = read_jsonl(os.path.join(args.data, 'episodes.jsonl'))
+    tok_path = os.path.join(args.work, 'tokenizer-vocab.json')
+    if os.path.exists(tok_path):
+        tok = WordPieceTokenizer(json.load(open(tok_path)))
+    else:
+        tok = make_tokenizer(episodes)
+        json.dump(tok.vocab, open(tok_path, 'w'))
+    cfg = config_for(args.size, len(tok.vocab))
+    log(f'size {args.size}: vocab {len(tok.vocab)}, config {cfg}')
+    t0 = time.time()
+    vision_state = train_vision(args, cfg)
+    t1 = time.time()
+    lm_state = train_lm(args, cfg, tok, episodes)
+    t2 = time.time()
+    vision, lm, state = train_flamingo(args, cfg, tok, episodes, vision_state, lm_state)
+    t3 = time.time()
+    log(f'parameters: vision {count_parameters(vision)}, language {count_parameters(lm)}, '
+        f'total {count_parameters(vision, lm)}; seconds: vision {t1 - t0:.0f}, lm {t2 - t1:.0f}, flamingo {t3 - t2:.0f}')
+
+
+if __name__ == '__main__':
+    main()
