@@ -1,0 +1,79 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { listTasks, renderTaskListing } from '../src/commands/tasks.ts';
+import type { Task } from '../src/types.ts';
+
+const bin = new URL('../bin/flamingo-eval.js', import.meta.url).pathname;
+
+const fakeTask = {
+  id: 'memes',
+  title: 'Fake memes',
+  modality: 'image',
+  kind: 'rank',
+  splits: { support: 'train', query: 'dev_seen' },
+  files: [
+    { name: 'train.jsonl', description: 'training memes', source: 'https://example.org/memes', required: true },
+    { name: 'img', description: 'images (folder)', source: 'https://example.org/memes', required: false },
+  ],
+  metric: 'roc_auc',
+} as unknown as Task;
+
+test('listTasks: one entry per task with metric, splits, official files and the sample-data flag', () => {
+  const listing = listTasks({ memes: fakeTask }, (id) => id === 'memes');
+  assert.deepEqual(listing, [
+    {
+      id: 'memes',
+      title: 'Fake memes',
+      modality: 'image',
+      kind: 'rank',
+      metric: 'roc_auc',
+      splits: { support: 'train', query: 'dev_seen' },
+      protocolQuerySize: null,
+      files: [
+        { name: 'train.jsonl', description: 'training memes', source: 'https://example.org/memes', required: true },
+        { name: 'img', description: 'images (folder)', source: 'https://example.org/memes', required: false },
+      ],
+      sampleData: true,
+    },
+  ]);
+  const text = renderTaskListing(listing, false);
+  assert.match(text, /│ memes │ Fake memes │ image +│ close-ended \(rank\) │ roc_auc │ train \/ dev_seen +│ built in +│/);
+  assert.match(text, /│ memes │ img \(optional\) +│ images \(folder\) │ https:\/\/example\.org\/memes │/);
+  assert.doesNotMatch(text, /\u001b\[/);
+});
+
+test('flamingo-eval tasks --json lists the built-in tasks with their official files and sample data', () => {
+  const run = spawnSync(process.execPath, [bin, 'tasks', '--json'], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  const listing = JSON.parse(run.stdout) as ReturnType<typeof listTasks>;
+  const ids = listing.map((t) => t.id);
+  assert.ok(ids.includes('okvqa'), ids.join(', '));
+  for (const task of listing) {
+    assert.deepEqual(Object.keys(task), [
+      'id',
+      'title',
+      'modality',
+      'kind',
+      'metric',
+      'splits',
+      'protocolQuerySize',
+      'files',
+      'sampleData',
+    ]);
+    assert.ok(task.files.length > 0, `${task.id} lists its official files`);
+    for (const file of task.files) assert.deepEqual(Object.keys(file), ['name', 'description', 'source', 'required']);
+  }
+  const okvqa = listing.find((t) => t.id === 'okvqa')!;
+  assert.equal(okvqa.metric, 'vqa_accuracy');
+  assert.equal(okvqa.sampleData, true);
+  assert.ok(okvqa.files.some((f) => f.name === 'OpenEnded_mscoco_val2014_questions.json'));
+});
+
+test('flamingo-eval tasks prints plain tables when piped', () => {
+  const run = spawnSync(process.execPath, [bin, 'tasks'], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /│ okvqa +│ OK-VQA +│ image +│ open-ended \(generate\) │ vqa_accuracy +│/);
+  assert.match(run.stdout, /Official files expected under --data/);
+  assert.doesNotMatch(run.stdout, /\u001b\[/);
+});
