@@ -132,7 +132,8 @@ test('the journal is keyed by the configuration: another --shots or prompt gets 
   const resultsDir = tempDir();
   await run({ shots: '1', resultsDir, limit: '3' });
   await run({ shots: '2', resultsDir, limit: '3' });
-  await run({ shots: '2', resultsDir, limit: '3', zeroShotTextDemos: '1' });
+  await run({ shots: '2', resultsDir, limit: '3', sampler: 'rices' });
+  await run({ shots: '2', resultsDir, limit: '3', zeroShotTextDemos: '1' }); // not used at 2 shots: same journal
   const journals = readdirSync(join(resultsDir, 'test-backend', 'journals'));
   assert.equal(journals.length, 3);
   assert.ok(existsSync(join(resultsDir, 'test-backend', 'fake-colours-2shot.json')));

@@ -1,0 +1,36 @@
+// End to end on a fresh clone: `flamingo-eval --task okvqa --shots 4` on the built-in sample data with the default
+// (baseline) model.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunRecord } from '../src/types.ts';
+
+const BIN = new URL('../bin/flamingo-eval.js', import.meta.url).pathname;
+
+test('flamingo-eval --task okvqa --shots 4 runs on the built-in sample data and says so', () => {
+  const results = mkdtempSync(join(tmpdir(), 'flamingo-okvqa-'));
+  const run = spawnSync(process.execPath, [BIN, '--task', 'okvqa', '--shots', '4', '--results-dir', results], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /model: baseline-majority \(--model baseline:majority\)/);
+  assert.match(run.stdout, /okvqa .* 4 .* vqa_accuracy/);
+  assert.match(run.stdout, /built-in sample data — not a benchmark score/);
+  const record = JSON.parse(readFileSync(join(results, 'baseline-majority', 'okvqa-4shot.json'), 'utf8')) as RunRecord;
+  assert.equal(record.data.sample, true);
+  assert.ok(record.data.files.length > 0 && record.data.files.every((file) => /^[0-9a-f]{64}$/.test(file.sha256)));
+  assert.equal(record.summary.primary, 'vqa_accuracy');
+  const trial = record.trials[0]!;
+  assert.equal(trial.n, record.data.querySize);
+  assert.ok(trial.examples.every((example) => example.demonstrations.length === 4));
+  // VQA accuracy is the mean of the per-question scores.
+  const mean = trial.examples.reduce((sum, example) => sum + example.score!, 0) / trial.n;
+  assert.ok(Math.abs(mean - trial.metrics.vqa_accuracy!) < 1e-9);
+  // The sample OK-VQA's answers are made-up names that only the demonstrations reveal: a majority vote over four
+  // demonstrations finds some of them, so the baseline scores above zero but far from perfect.
+  assert.ok(trial.metrics.vqa_accuracy! > 0 && trial.metrics.vqa_accuracy! < 60, String(trial.metrics.vqa_accuracy));
+});
