@@ -48,36 +48,50 @@ export class VqaQuestionScorer {
   private readonly cleaned = new Map<string, string>();
   private readonly normalized = new Map<string, string>();
   private readonly stemmed = new Map<string, string>();
-  private readonly gts: string[] = [];
+  private readonly raw: string[] = [];
+  private readonly value: string[] = [];
+  private readonly slot: number[] = [];
 
   constructor(private readonly stem = false) {}
 
   /** The accuracy of one question in 0..1 (the script's per-question `avgGTAcc`). */
   score(item: AnswerItem): number {
-    const n = item.answers.length;
+    const answers = item.answers;
+    const n = answers.length;
     if (n === 0) throw new InputError(`VQA accuracy: item ${item.id} has no reference answers`);
-    const gts = this.gts;
-    gts.length = n;
-    let allSame = true;
+    // Annotators repeat each other, so each distinct raw answer of the question is cleaned and normalised once:
+    // slot[i] is the index of answer i among the question's distinct raw answers.
+    const { raw, value, slot } = this;
+    let distinct = 0;
     for (let i = 0; i < n; i++) {
-      gts[i] = this.clean(item.answers[i]!);
-      if (gts[i] !== gts[0]) allSame = false;
+      const answer = answers[i]!;
+      let k = 0;
+      while (k < distinct && raw[k] !== answer) k++;
+      if (k === distinct) {
+        raw[k] = answer;
+        value[k] = this.clean(answer);
+        distinct++;
+      }
+      slot[i] = k;
     }
+    let allSame = true;
+    for (let k = 1; k < distinct; k++) if (value[k] !== value[0]) allSame = false;
     let prediction = this.clean(this.stem ? this.stemOf(item.prediction) : item.prediction);
     if (!allSame) {
-      for (let i = 0; i < n; i++) gts[i] = this.normalize(gts[i]!);
+      for (let k = 0; k < distinct; k++) value[k] = this.normalize(value[k]!);
       prediction = this.normalize(prediction);
     }
     let matches = 0;
-    for (let i = 0; i < n; i++) if (gts[i] === prediction) matches++;
+    for (let i = 0; i < n; i++) if (value[slot[i]!] === prediction) matches++;
     // Leave-one-out in the script's order: leaving out a matching answer leaves matches-1 matches, otherwise
     // matches. The per-subset values are summed in answer order, as the script's sum(gtAcc) does.
     let sum = 0;
-    for (let i = 0; i < n; i++) sum += Math.min(1, (gts[i] === prediction ? matches - 1 : matches) / 3);
+    for (let i = 0; i < n; i++) sum += Math.min(1, (value[slot[i]!] === prediction ? matches - 1 : matches) / 3);
     return sum / n;
   }
 
   private clean(text: string): string {
+    if (isClean(text)) return text; // most answers: skip the cache lookup, which costs more than this check
     let out = this.cleaned.get(text);
     if (out === undefined) this.cleaned.set(text, (out = cleanVqaWhitespace(text)));
     return out;
@@ -95,4 +109,17 @@ export class VqaQuestionScorer {
     if (out === undefined) this.stemmed.set(text, (out = okvqaStem(text)));
     return out;
   }
+}
+
+/**
+ * True when cleanVqaWhitespace would return `text` unchanged: it neither starts nor ends with a character that
+ * could be Python whitespace (all such characters are <= U+0020 or >= U+0085) and holds no newline or tab.
+ */
+function isClean(text: string): boolean {
+  const n = text.length;
+  if (n === 0) return true;
+  const first = text.charCodeAt(0);
+  const last = text.charCodeAt(n - 1);
+  if (first <= 0x20 || first >= 0x85 || last <= 0x20 || last >= 0x85) return false;
+  return !text.includes('\n') && !text.includes('\t');
 }
