@@ -125,3 +125,14 @@ test('--paper beside a RICES run shows the published RICES rows, labelled', asyn
   assert.ok(lines.includes('OpenFlamingo-9B (RICES),9000000000,https://arxiv.org/abs/2308.01390v2 Table 12,93.1,,'), out);
   assert.ok(lines.every((l, i) => i === 0 || l.includes('(RICES)')), 'no random-demonstration rows beside a RICES run');
 });
+
+test('--paper with no published number for the columns shown says so', async () => {
+  const warnings: string[] = [];
+  const out = await leaderboard([`${fixtures}unpublished`], { format: 'csv', paper: true, colour: false }, (w) =>
+    warnings.push(w),
+  );
+  assert.equal(out, 'model,parameters,source,my-task 2-shot,my-task 2-shot std,my-task 2-shot sample\nm,1000,measured,0.5,,\n');
+  assert.deepEqual(warnings, [
+    '--paper: no published numbers for these task x shots columns (published: Flamingo, OpenFlamingo, IDEFICS)',
+  ]);
+});

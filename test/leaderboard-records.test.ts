@@ -69,6 +69,7 @@ const entry = (over: Partial<RecordEntry>): RecordEntry => ({
   trials: 1,
   sample: false,
   demonstrations: 'random',
+  promptStyle: 'paper',
   ...over,
 });
 
@@ -80,6 +81,25 @@ test('rows sort by parameter count, whatever order the records come in', () => {
     entry({ model: 'm', parameters: 7e7 }),
   ]);
   assert.deepEqual(board.rows.map((r) => r.name), ['xs', 's', 'm', 'l']);
+});
+
+test('a RICES run and another prompt style are rows of their own, named by what differs', () => {
+  const { board, warnings } = buildLeaderboard([
+    entry({ model: 'm', mean: 1 }),
+    entry({ model: 'm', demonstrations: 'rices', mean: 2 }),
+    entry({ model: 'm', promptStyle: 'openflamingo', mean: 3 }),
+    entry({ model: 'm', demonstrations: 'rices', promptStyle: 'openflamingo', mean: 4 }),
+  ]);
+  assert.deepEqual(warnings, []);
+  assert.deepEqual(
+    board.rows.map((r) => [r.name, r.cells.values().next().value!.mean]),
+    [
+      ['m', 1],
+      ['m (RICES)', 2],
+      ['m (RICES, openflamingo prompts)', 4],
+      ['m (openflamingo prompts)', 3],
+    ],
+  );
 });
 
 test('columns are task x shots, shots in numeric order; a task with two metrics names them', () => {

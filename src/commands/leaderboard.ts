@@ -35,6 +35,9 @@ export async function leaderboard(
   }
   const { board, warnings } = buildLeaderboard(entries, options.paper ? publishedNumbers().rows : undefined);
   warnings.forEach(warn);
+  if (options.paper && !board.rows.some((row) => row.published)) {
+    warn('--paper: no published numbers for these task x shots columns (published: Flamingo, OpenFlamingo, IDEFICS)');
+  }
   switch (options.format) {
     case 'csv':
       return renderCsv(board);

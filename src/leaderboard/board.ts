@@ -24,7 +24,7 @@ export interface Cell {
 }
 
 export interface Row {
-  /** The model's name, with ` (RICES)` when its demonstrations were retrieved by similarity. */
+  /** The model's name, with its non-default run choices: ` (RICES)`, ` (openflamingo prompts)`. */
   name: string;
   parameters: number;
   published: boolean;
@@ -49,11 +49,17 @@ export function buildLeaderboard(entries: RecordEntry[], published?: PublishedRo
   const columns = columnsOf(kept);
   const byKey = new Map(columns.map((c) => [c.key, c]));
   const rows = new Map<string, Row>();
-  const rowFor = (model: string, parameters: number, demonstrations: DemonstrationSelection, isPublished: boolean) => {
-    const key = JSON.stringify([isPublished, model, demonstrations]);
+  const rowFor = (
+    model: string,
+    parameters: number,
+    demonstrations: DemonstrationSelection,
+    promptStyle: string,
+    isPublished: boolean,
+  ) => {
+    const key = JSON.stringify([isPublished, model, demonstrations, promptStyle]);
     let row = rows.get(key);
     if (!row) {
-      const name = demonstrations === 'rices' ? `${model} (RICES)` : model;
+      const name = rowName(model, demonstrations, promptStyle);
       row = { name, parameters, published: isPublished, demonstrations, cells: new Map() };
       rows.set(key, row);
     }
@@ -63,7 +69,7 @@ export function buildLeaderboard(entries: RecordEntry[], published?: PublishedRo
   for (const entry of kept) {
     const cell: Cell = { mean: entry.mean, trials: entry.trials, sample: entry.sample };
     if (entry.trials > 1) cell.std = entry.std;
-    rowFor(entry.model, entry.parameters, entry.demonstrations, false).cells.set(columnKey(entry), cell);
+    rowFor(entry.model, entry.parameters, entry.demonstrations, entry.promptStyle, false).cells.set(columnKey(entry), cell);
   }
 
   if (published) {
@@ -73,7 +79,7 @@ export function buildLeaderboard(entries: RecordEntry[], published?: PublishedRo
       if (!selections.has(p.demonstrations) || !byKey.has(columnKey(p))) continue;
       const cell: Cell = { mean: p.value, trials: p.trials ?? 1, sample: false, source: p.source };
       if (p.std !== undefined) cell.std = p.std;
-      rowFor(p.model, p.parameters, p.demonstrations, true).cells.set(columnKey(p), cell);
+      rowFor(p.model, p.parameters, p.demonstrations, 'paper', true).cells.set(columnKey(p), cell);
     }
   }
 
@@ -84,6 +90,15 @@ export function buildLeaderboard(entries: RecordEntry[], published?: PublishedRo
       compare(a.name, b.name),
   );
   return { board: { columns, rows: sorted }, warnings };
+}
+
+/** `tiny-m`, `tiny-m (RICES)`, `tiny-m (RICES, openflamingo prompts)`. */
+export function rowName(model: string, demonstrations: DemonstrationSelection, promptStyle = 'paper'): string {
+  const variants = [
+    ...(demonstrations === 'rices' ? ['RICES'] : []),
+    ...(promptStyle !== 'paper' ? [`${promptStyle} prompts`] : []),
+  ];
+  return variants.length > 0 ? `${model} (${variants.join(', ')})` : model;
 }
 
 function columnKey(cell: { task: string; metric: string; shots: number }): string {
@@ -107,11 +122,11 @@ function columnsOf(entries: RecordEntry[]): Column[] {
     }));
 }
 
-/** One record per model x demonstrations x task x metric x shots: the newest by `createdAt`. */
+/** One record per model x run variant x task x metric x shots: the newest by `createdAt`. */
 function newestPerCell(entries: RecordEntry[]): { kept: RecordEntry[]; warnings: string[] } {
   const groups = new Map<string, RecordEntry[]>();
   for (const e of entries) {
-    const key = JSON.stringify([e.model, e.demonstrations, e.task, e.metric, e.shots]);
+    const key = JSON.stringify([e.model, e.demonstrations, e.promptStyle, e.task, e.metric, e.shots]);
     groups.set(key, [...(groups.get(key) ?? []), e]);
   }
   const kept: RecordEntry[] = [];
@@ -121,9 +136,9 @@ function newestPerCell(entries: RecordEntry[]): { kept: RecordEntry[]; warnings:
     const newest = ordered[0]!;
     kept.push(newest);
     if (ordered.length > 1) {
-      const rices = newest.demonstrations === 'rices' ? ' (RICES)' : '';
+      const name = rowName(newest.model, newest.demonstrations, newest.promptStyle);
       warnings.push(
-        `${ordered.length} records for ${newest.model}${rices} x ${newest.task} x ${newest.shots} shots: ` +
+        `${ordered.length} records for ${name} x ${newest.task} x ${newest.shots} shots: ` +
           `using the newest, ${newest.file} (${newest.createdAt}); ignoring ` +
           ordered
             .slice(1)

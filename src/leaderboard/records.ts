@@ -21,6 +21,8 @@ export interface RecordEntry {
   trials: number;
   sample: boolean;
   demonstrations: DemonstrationSelection;
+  /** `--prompt-style` of the run (`paper` by default). */
+  promptStyle: string;
 }
 
 /** All `.json` files under the folders, recursively, in a stable order. A missing folder is an error. */
@@ -115,6 +117,8 @@ function recordEntry(file: string, record: Record<string, unknown>): RecordEntry
   if (typeof sample !== 'boolean') throw bad('data.sample', 'is missing or not true/false');
   const sampler = field('config.sampler') ?? 'random';
   if (sampler !== 'random' && sampler !== 'rices') throw bad('config.sampler', `is ${JSON.stringify(sampler)}`);
+  const promptStyle = field('config.promptStyle') ?? 'paper';
+  if (typeof promptStyle !== 'string' || promptStyle === '') throw bad('config.promptStyle', 'is not a non-empty string');
 
   return {
     file,
@@ -129,5 +133,6 @@ function recordEntry(file: string, record: Record<string, unknown>): RecordEntry
     trials: trials.length,
     sample,
     demonstrations: sampler,
+    promptStyle,
   };
 }
