@@ -5,25 +5,12 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InputError, UsageError } from '../errors.ts';
 import type { Task } from '../types.ts';
+import { builtinTasks } from '../../tasks/index.ts';
 
 export interface ResolvedTask {
   task: Task;
   /** `builtin`, or the absolute path of the user's module. */
   source: string;
-}
-
-const TASKS_INDEX = new URL('../../tasks/index.ts', import.meta.url);
-
-/** The built-in tasks by id (empty while tasks/index.ts does not exist yet). */
-export async function builtinTasks(): Promise<Record<string, Task>> {
-  let module: { builtinTasks?: Record<string, Task> };
-  try {
-    module = await import(TASKS_INDEX.href);
-  } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && !existsSync(TASKS_INDEX)) return {};
-    throw error;
-  }
-  return module.builtinTasks ?? {};
 }
 
 export function looksLikePath(spec: string): boolean {
@@ -42,10 +29,9 @@ export async function resolveTask(spec: string): Promise<ResolvedTask> {
     }
     return { task: checkTask(module.default, path), source: path };
   }
-  const tasks = await builtinTasks();
-  const task = tasks[spec];
+  const task = builtinTasks[spec];
   if (!task) {
-    const known = Object.keys(tasks);
+    const known = Object.keys(builtinTasks);
     throw new UsageError(
       `--task ${spec}: no built-in task by that id (${known.length > 0 ? `known: ${known.join(', ')}` : 'none are installed'}; ` +
         'or give a path to a task module, e.g. --task ./my-task.js)',
