@@ -34,7 +34,7 @@ export function listTasks(
       metric: task.metric,
       splits: { support: task.splits.support, query: task.splits.query },
       protocolQuerySize: task.protocolQuerySize ?? null,
-      files: task.files.map((f) => ({ name: f.name, description: f.description, source: f.source, required: f.required })),
+      files: task.files.map(({ name, description, source, required }) => ({ name, description, source, required })),
       sampleData: hasSampleData(task.id),
     }))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

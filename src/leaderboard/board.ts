@@ -47,7 +47,7 @@ export interface BuildResult {
 export function buildLeaderboard(entries: RecordEntry[], published?: PublishedRow[]): BuildResult {
   const { kept, warnings } = newestPerCell(entries);
   const columns = columnsOf(kept);
-  const byKey = new Map(columns.map((c) => [c.key, c]));
+  const columnKeys = new Set(columns.map((c) => c.key));
   const rows = new Map<string, Row>();
   const rowFor = (
     model: string,
@@ -69,14 +69,15 @@ export function buildLeaderboard(entries: RecordEntry[], published?: PublishedRo
   for (const entry of kept) {
     const cell: Cell = { mean: entry.mean, trials: entry.trials, sample: entry.sample };
     if (entry.trials > 1) cell.std = entry.std;
-    rowFor(entry.model, entry.parameters, entry.demonstrations, entry.promptStyle, false).cells.set(columnKey(entry), cell);
+    const row = rowFor(entry.model, entry.parameters, entry.demonstrations, entry.promptStyle, false);
+    row.cells.set(columnKey(entry), cell);
   }
 
   if (published) {
     // Published rows use the same demonstration selection as the measured ones, so like is compared with like.
     const selections = new Set(kept.map((e) => e.demonstrations));
     for (const p of published) {
-      if (!selections.has(p.demonstrations) || !byKey.has(columnKey(p))) continue;
+      if (!selections.has(p.demonstrations) || !columnKeys.has(columnKey(p))) continue;
       const cell: Cell = { mean: p.value, trials: p.trials ?? 1, sample: false, source: p.source };
       if (p.std !== undefined) cell.std = p.std;
       rowFor(p.model, p.parameters, p.demonstrations, 'paper', true).cells.set(columnKey(p), cell);

@@ -118,7 +118,9 @@ function recordEntry(file: string, record: Record<string, unknown>): RecordEntry
   const sampler = field('config.sampler') ?? 'random';
   if (sampler !== 'random' && sampler !== 'rices') throw bad('config.sampler', `is ${JSON.stringify(sampler)}`);
   const promptStyle = field('config.promptStyle') ?? 'paper';
-  if (typeof promptStyle !== 'string' || promptStyle === '') throw bad('config.promptStyle', 'is not a non-empty string');
+  if (typeof promptStyle !== 'string' || promptStyle === '') {
+    throw bad('config.promptStyle', 'is not a non-empty string');
+  }
 
   return {
     file,

@@ -89,11 +89,9 @@ function footnotes(board: Leaderboard, sourceIndex: Map<string, number>): string
     notes.push('± Standard deviation over seeds (measured: sample std of the trials; published: as printed).');
   }
   if (sourceIndex.size > 0) {
-    const selections = [...new Set(board.rows.filter((r) => r.published).map((r) => r.demonstrations))];
-    notes.push(
-      `Published rows: primary values as printed, ${selections.map((s) => (s === 'rices' ? 'RICES' : s)).join(' and ')} ` +
-        'demonstrations. Sources:',
-    );
+    const selections = new Set(board.rows.filter((r) => r.published).map((r) => r.demonstrations));
+    const names = [...selections].map((s) => (s === 'rices' ? 'RICES' : s)).join(' and ');
+    notes.push(`Published rows: primary values as printed, ${names} demonstrations. Sources:`);
     for (const [source, i] of sourceIndex) notes.push(`[${i}] ${source}`);
   }
   return notes;
