@@ -18,7 +18,7 @@ test('quantile interpolates linearly between order statistics (NumPy percentile,
 });
 
 test('defaults: 1000 resamples at 95%; the same seed gives the same interval, another seed another', () => {
-  const values = Array.from({ length: 200 }, (_, i) => (i % 3 === 0 ? 100 : 0));
+  const values: number[] = Array.from({ length: 200 }, (_, i) => (i % 3 === 0 ? 100 : 0));
   const a = bootstrapCI(values.length, meanOf(values));
   assert.equal(a.samples, 1000);
   assert.equal(a.level, 0.95);
@@ -29,7 +29,7 @@ test('defaults: 1000 resamples at 95%; the same seed gives the same interval, an
 test('the interval covers the statistic and has about the normal-theory width for a mean', () => {
   // 0/100 values with p = 1/3 (67 of 200): mean 33.5, standard error 100 * sqrt(p (1 - p) / n) = 3.34,
   // so a 95% interval is about +-1.96 * 3.34 = +-6.5 wide on each side.
-  const values = Array.from({ length: 200 }, (_, i) => (i % 3 === 0 ? 100 : 0));
+  const values: number[] = Array.from({ length: 200 }, (_, i) => (i % 3 === 0 ? 100 : 0));
   const mean = values.reduce((s, v) => s + v) / values.length;
   const ci = bootstrapCI(values.length, meanOf(values), { samples: 2000, seed: 3 });
   assert.ok(ci.low < mean && mean < ci.high, JSON.stringify(ci));
