@@ -232,7 +232,7 @@ function ricesFeatures(backend: Backend, options: RunOptions, task: Task, modelD
           .update(JSON.stringify([options.model, backend.info(), task.id, seed, pool.map((example) => example.id)]))
           .digest('hex')
           .slice(0, 16);
-        const file = join(modelDir, 'cache', `rices-${slug(task.id)}-seed${seed}-${key}.json`);
+        const file = join(modelDir, 'cache', `rices-${slug(task.id)}-seed${seed}-${key}.features`);
         pools.set(seed, poolFeatures(backend, pool, file, options.batchSize));
       }
       return pools.get(seed)!;
