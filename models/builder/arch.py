@@ -28,7 +28,7 @@ class Config:
     context_length: int = 1024
     image_size: int = 64
     vis_dim: int = 64
-    vis_channels: int = 32
+    vis_channels: int = 16
     grid: int = 4
     n_latents: int = 8
     resampler_layers: int = 1

@@ -63,7 +63,13 @@ def export_graphs(vision, lm, cfg, out):
 def render(tok, parts):
     """Prompt parts -> ids and media index per token, as src/backends/onnx/prompt.ts renders them."""
     ids, mi, n_media = [tok.ids[BOS]], [-1], 0
-    for p in parts:
+    merged = []
+    for p in parts:  # adjacent text parts are one text
+        if p['type'] == 'text' and merged and merged[-1]['type'] == 'text':
+            merged[-1] = {'type': 'text', 'text': merged[-1]['text'] + p['text']}
+        else:
+            merged.append(p)
+    for p in merged:
         if p['type'] == 'media':
             n_media += 1
             ids.append(tok.ids[IMAGE])

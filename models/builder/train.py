@@ -296,7 +296,7 @@ def main():
     ap.add_argument('--data', required=True)
     ap.add_argument('--work', required=True)
     ap.add_argument('--threads', type=int, default=1)
-    ap.add_argument('--vision-steps', type=int, default=1500)
+    ap.add_argument('--vision-steps', type=int, default=500)
     ap.add_argument('--lm-lr', type=float, default=2e-3)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)

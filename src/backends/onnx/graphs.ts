@@ -1,0 +1,130 @@
+// The two ONNX graphs of a bundle, behind typed calls. Tensor layouts (all row-major):
+//   vision:  pixel_values [N, F, 3, S, S] -> visual_tokens [N, L, D], embedding [N, D]
+//   decoder: input_ids [B, T], attention_mask [B, P+T], visual_tokens [B, M, L, D], media_index [B, T],
+//            past_key_i / past_value_i [B, H, P, hd] -> logits [B, T, V], present_key_i / present_value_i [B, H, P+T, hd]
+import { join } from 'node:path';
+import ort from 'onnxruntime-node';
+import { InputError } from '../../errors.ts';
+import type { BundleManifest } from './manifest.ts';
+
+/** Keys and values of every layer for B rows and P positions, [B, H, P, hd] each. */
+export interface KVCache {
+  rows: number;
+  length: number;
+  keys: Float32Array[];
+  values: Float32Array[];
+}
+
+export interface DecoderCall {
+  rows: number;
+  /** Token ids [rows, T]. */
+  ids: number[][];
+  /** [rows, P+T]: 1 for a real token, 0 for padding. */
+  attentionMask: number[][];
+  /** [rows, M, L, D] flattened, M = mediaSlots. */
+  visual: Float32Array;
+  mediaSlots: number;
+  /** [rows, T]: which media slot each token sees, -1 for none. */
+  mediaIndex: number[][];
+  past: KVCache | null;
+}
+
+export interface DecoderResult {
+  /** [rows, T, V]. */
+  logits: Float32Array;
+  present: KVCache;
+}
+
+export class FlamingoGraphs {
+  /** Milliseconds spent inside ONNX Runtime (session.run), for the overhead measurement of the bench. */
+  runMs = 0;
+  visionRuns = 0;
+
+  private constructor(
+    readonly manifest: BundleManifest,
+    private readonly vision: ort.InferenceSession,
+    private readonly decoder: ort.InferenceSession,
+  ) {}
+
+  static async open(dir: string, manifest: BundleManifest, threads: number): Promise<FlamingoGraphs> {
+    const options: ort.InferenceSession.SessionOptions = {
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+      executionMode: 'sequential',
+    };
+    const open = async (file: string) => {
+      const path = join(dir, file);
+      try {
+        return await ort.InferenceSession.create(path, options);
+      } catch (error) {
+        throw new InputError(`${path}: cannot load the ONNX graph (${(error as Error).message})`, path);
+      }
+    };
+    return new FlamingoGraphs(manifest, await open(manifest.files.vision), await open(manifest.files.decoder));
+  }
+
+  /** Visual tokens and pooled embeddings of N media of `frames` frames each. */
+  async encode(pixels: Float32Array, media: number, frames: number): Promise<{ tokens: Float32Array; embedding: Float32Array }> {
+    const s = this.manifest.image.size;
+    const feeds = { pixel_values: new ort.Tensor('float32', pixels, [media, frames, 3, s, s]) };
+    const started = performance.now();
+    const out = await this.vision.run(feeds);
+    this.runMs += performance.now() - started;
+    this.visionRuns++;
+    return { tokens: out.visual_tokens!.data as Float32Array, embedding: out.embedding!.data as Float32Array };
+  }
+
+  async decode(call: DecoderCall): Promise<DecoderResult> {
+    const { layers, heads, headDim } = this.manifest.decoder;
+    const B = call.rows;
+    const T = call.ids[0]!.length;
+    const P = call.past?.length ?? 0;
+    const L = this.manifest.visualTokens;
+    const D = this.manifest.visualDim;
+    const feeds: Record<string, ort.Tensor> = {
+      input_ids: int64(call.ids, [B, T]),
+      attention_mask: int64(call.attentionMask, [B, P + T]),
+      visual_tokens: new ort.Tensor('float32', call.visual, [B, call.mediaSlots, L, D]),
+      media_index: int64(call.mediaIndex, [B, T]),
+    };
+    const empty = new Float32Array(0);
+    for (let i = 0; i < layers; i++) {
+      feeds[`past_key_${i}`] = new ort.Tensor('float32', call.past?.keys[i] ?? empty, [B, heads, P, headDim]);
+      feeds[`past_value_${i}`] = new ort.Tensor('float32', call.past?.values[i] ?? empty, [B, heads, P, headDim]);
+    }
+    const started = performance.now();
+    const out = await this.decoder.run(feeds);
+    this.runMs += performance.now() - started;
+    const keys: Float32Array[] = [];
+    const values: Float32Array[] = [];
+    for (let i = 0; i < layers; i++) {
+      keys.push(out[`present_key_${i}`]!.data as Float32Array);
+      values.push(out[`present_value_${i}`]!.data as Float32Array);
+    }
+    return { logits: out.logits!.data as Float32Array, present: { rows: B, length: P + T, keys, values } };
+  }
+
+  async release(): Promise<void> {
+    await this.vision.release();
+    await this.decoder.release();
+  }
+}
+
+function int64(rows: number[][], dims: number[]): ort.Tensor {
+  const data = new BigInt64Array(dims.reduce((a, b) => a * b, 1));
+  let k = 0;
+  for (const row of rows) for (const v of row) data[k++] = BigInt(v);
+  return new ort.Tensor('int64', data, dims);
+}
+
+/** The cache rows `rows` (repeats allowed), in that order: beam reordering and per-candidate copies. */
+export function selectRows(cache: KVCache, rows: number[], headsTimesHd: number): KVCache {
+  const rowSize = headsTimesHd * cache.length;
+  const pick = (data: Float32Array) => {
+    const out = new Float32Array(rows.length * rowSize);
+    rows.forEach((r, i) => out.set(data.subarray(r * rowSize, (r + 1) * rowSize), i * rowSize));
+    return out;
+  };
+  return { rows: rows.length, length: cache.length, keys: cache.keys.map(pick), values: cache.values.map(pick) };
+}

@@ -1,0 +1,33 @@
+// The `onnx` scheme (`--model onnx:<bundle folder>`) and the built-in tiny Flamingo models shipped in models/.
+import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UsageError } from '../../errors.ts';
+import type { BackendFactory } from '../../types.ts';
+import { OnnxFlamingoBackend } from './backend.ts';
+
+export { OnnxFlamingoBackend } from './backend.ts';
+
+/** The folder holding the built-in bundles (`models/` at the package root). */
+export const MODELS_DIR = fileURLToPath(new URL('../../../models/', import.meta.url));
+
+export const onnxFactory: BackendFactory = {
+  scheme: 'onnx',
+  description: 'a Flamingo-style model exported to ONNX: onnx:<bundle folder> (see the README, "Model bundle format")',
+  async create(spec, options) {
+    if (spec === '') throw new UsageError('--model onnx:<folder>: give the folder of the model bundle (manifest.json, tokenizer.json, vision.onnx, decoder.onnx)');
+    if (!existsSync(spec)) throw new UsageError(`--model onnx:${spec}: no such folder`);
+    return OnnxFlamingoBackend.open(spec, options);
+  },
+};
+
+/** The built-in tiny Flamingo models whose bundles are present, with their parameter counts (from the manifests). */
+export const builtinOnnxModels = ['s', 'm', 'l']
+  .map((size) => ({ size, name: `flamingo-tiny-${size}`, dir: join(MODELS_DIR, `flamingo-tiny-${size}`) }))
+  .filter((m) => existsSync(join(m.dir, 'manifest.json')))
+  .map((m) => ({
+    name: m.name,
+    spec: `onnx:${m.dir}`,
+    description: `tiny Flamingo (${{ s: 'small', m: 'medium', l: 'large' }[m.size]}), trained by models/builder on the sample-data generator`,
+    parameters: (JSON.parse(readFileSync(join(m.dir, 'manifest.json'), 'utf8')) as { parameters: number }).parameters,
+  }));
