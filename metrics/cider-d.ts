@@ -5,9 +5,10 @@
 // set it was computed on. An n-gram no reference has gets weight count x log(#images). Per reference and order:
 // sum over the candidate's n-grams of min(w_cand, w_ref) x w_ref, divided by the product of the two vectors' norms
 // (left undivided when a norm is 0), times exp(-delta^2 / (2 x 6^2)). cider_scorer.py's `length` counts only the
-// bigrams of a sentence, so delta is the difference of the bigram counts (max(0, tokens - 1)), not of the token
-// counts: it differs when a sentence has 0 tokens. Per image: the mean over n of the summed-over-references values,
-// divided by the number of references, x10. Corpus value: the mean over images, in NumPy's summation order.
+// bigrams of a sentence, so delta is the difference of the bigram counts (max(0, tokens - 1)); that equals the
+// token-count difference except beside an empty sentence, whose similarity is 0 anyway. Per image: the mean over n of
+// the summed-over-references values, divided by the number of references, x10. Corpus value: the mean over images,
+// in NumPy's summation order.
 // Scale: the official value (about 0..10, x10 included); `ciderD()` reports it x100 as the papers print it.
 import type { CaptionItem, MetricResult } from './types.ts';
 import { CaptionNgrams, MAX_ORDER, type TokenizedCaptions } from './caption-ngrams.ts';
