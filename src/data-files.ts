@@ -23,8 +23,14 @@ interface Entry {
   isDirectory: boolean;
 }
 
+interface FolderIndex {
+  byName: Map<string, Entry[]>;
+  /** The file names directly inside each folder walked. */
+  files: Map<string, string[]>;
+}
+
 // One walk per data folder per process: tasks look up several names, and a COCO folder holds ~200k files.
-const walks = new Map<string, Promise<Map<string, Entry[]>>>();
+const walks = new Map<string, Promise<FolderIndex>>();
 
 /** Forgets the cached listings (for tests that change a folder after searching it). */
 export function clearFileIndex(): void {
@@ -69,29 +75,52 @@ export async function findOptionalFile(
   return findOfficialFile(dataDir, name, options);
 }
 
-async function findAll(dataDir: string, name: string, options: FindOptions): Promise<string[]> {
+/**
+ * The names of the files directly inside `folder`, a folder under `dataDir` found by findOfficialFile: taken from the
+ * walk already made, so an image folder of 83k files is not listed twice.
+ */
+export async function filesIn(dataDir: string, folder: string): Promise<Set<string>> {
+  const listed = (await walkOf(dataDir)).files.get(resolve(folder));
+  if (listed) return new Set(listed);
+  const entries = await readdir(folder, { withFileTypes: true });
+  return new Set(entries.filter((e) => !e.isDirectory()).map((e) => e.name));
+}
+
+async function walkOf(dataDir: string): Promise<FolderIndex> {
   const root = resolve(dataDir);
-  const rootStat = await stat(root).catch(() => undefined);
-  if (!rootStat?.isDirectory()) throw new InputError(`--data ${root} is not a folder`, root);
   let walk = walks.get(root);
   if (!walk) {
-    walk = indexFolder(root);
+    walk = (async () => {
+      const rootStat = await stat(root).catch(() => undefined);
+      if (!rootStat?.isDirectory()) throw new InputError(`--data ${root} is not a folder`, root);
+      return indexFolder(root);
+    })();
     walks.set(root, walk);
+    // A failed walk (no such folder) is not cached: the user may create it and retry in the same process.
+    walk.catch(() => walks.delete(root));
   }
+  return walk;
+}
+
+async function findAll(dataDir: string, name: string, options: FindOptions): Promise<string[]> {
   const wantDirectory = (options.kind ?? 'file') === 'directory';
-  return ((await walk).get(name) ?? [])
+  return ((await walkOf(dataDir)).byName.get(name) ?? [])
     .filter((e) => e.isDirectory === wantDirectory)
     .map((e) => e.path)
     .sort();
 }
 
-async function indexFolder(root: string): Promise<Map<string, Entry[]>> {
+async function indexFolder(root: string): Promise<FolderIndex> {
   const byName = new Map<string, Entry[]>();
+  const files = new Map<string, string[]>();
   const pending = [root];
   while (pending.length > 0) {
     const dir = pending.pop()!;
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    const here: string[] = [];
+    files.set(dir, here);
     for (const entry of entries) {
+      if (!entry.isDirectory()) here.push(entry.name);
       if (entry.name.startsWith('.') || entry.name === '__MACOSX') continue;
       const path = join(dir, entry.name);
       let isDirectory = entry.isDirectory();
@@ -103,7 +132,7 @@ async function indexFolder(root: string): Promise<Map<string, Entry[]>> {
       if (entry.isDirectory()) pending.push(path);
     }
   }
-  return byName;
+  return { byName, files };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

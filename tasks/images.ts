@@ -1,10 +1,9 @@
 // Image folders of the official releases (COCO's train2014/, val2014/, ...): found by name under --data, listed once,
 // and every image a dataset refers to checked before the run starts, so a partial download fails in seconds with the
 // names of the missing files, not hours into a run.
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../src/errors.ts';
-import { findOfficialFile } from '../src/data-files.ts';
+import { filesIn, findOfficialFile } from '../src/data-files.ts';
 import type { ImageRef, OfficialFile } from '../src/types.ts';
 
 export class ImageFolder {
@@ -21,13 +20,13 @@ export class ImageFolder {
       source: official.source,
       description: official.description,
     });
-    return new ImageFolder(official.name, path, new Set(await readdir(path)));
+    return new ImageFolder(official.name, path, await filesIn(dataDir, path));
   }
 
   /** The image `fileName`, which `where` (a file and field) refers to; collects it as missing when absent. */
-  image(fileName: string, missing: MissingImages, where: string): ImageRef {
+  image(fileName: string, missing: MissingImages, where: () => string): ImageRef {
     const path = join(this.path, fileName);
-    if (!this.files.has(fileName)) missing.add(path, where);
+    if (!this.files.has(fileName)) missing.add(path, where());
     return { kind: 'image', id: `${this.name}/${fileName}`, path };
   }
 }

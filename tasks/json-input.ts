@@ -55,20 +55,32 @@ function lineOf(text: string, message: string): string {
   return `:${line}`;
 }
 
-/** A typed view of one JSON value at a known place, whose accessors throw InputErrors naming file and field. */
+/**
+ * A typed view of one JSON value at a known place, whose accessors throw InputErrors naming file and field. The path
+ * ("images[3].split") is built only when an error needs it: the Karpathy file alone has 600k sentences.
+ */
 export class Field {
-  constructor(
+  private constructor(
     readonly file: string,
-    readonly path: string,
     readonly value: unknown,
+    private readonly parent?: Field,
+    private readonly key?: string | number,
   ) {}
 
   static root(doc: JsonDocument): Field {
-    return new Field(doc.file, '', doc.data);
+    return new Field(doc.file, doc.data);
+  }
+
+  get path(): string {
+    if (this.parent === undefined || this.key === undefined) return '';
+    const above = this.parent.path;
+    if (typeof this.key === 'number') return `${above}[${this.key}]`;
+    return above === '' ? this.key : `${above}.${this.key}`;
   }
 
   where(): string {
-    return this.path === '' ? this.file : `${this.file}: ${this.path}`;
+    const path = this.path;
+    return path === '' ? this.file : `${this.file}: ${path}`;
   }
 
   fail(problem: string): never {
@@ -77,9 +89,8 @@ export class Field {
 
   get(key: string): Field {
     const object = this.object();
-    const path = this.path === '' ? key : `${this.path}.${key}`;
-    if (!(key in object)) new Field(this.file, path, undefined).fail('missing field');
-    return new Field(this.file, path, object[key]);
+    if (!(key in object)) new Field(this.file, undefined, this, key).fail('missing field');
+    return new Field(this.file, object[key], this, key);
   }
 
   has(key: string): boolean {
@@ -94,7 +105,7 @@ export class Field {
 
   items(): Field[] {
     if (!Array.isArray(this.value)) this.fail(`expected a list, found ${describe(this.value)}`);
-    return (this.value as unknown[]).map((v, i) => new Field(this.file, `${this.path}[${i}]`, v));
+    return (this.value as unknown[]).map((v, i) => new Field(this.file, v, this, i));
   }
 
   string(): string {

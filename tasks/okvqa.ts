@@ -107,7 +107,7 @@ async function examples(
     const example: Example<string[]> = {
       id: q.questionId,
       group: String(q.imageId),
-      media: [images.image(cocoImageFile(images.name, q.imageId), missing, `${q.where}.image_id`)],
+      media: [images.image(cocoImageFile(images.name, q.imageId), missing, () => `${q.where()}.image_id`)],
       fields: { question: q.question },
       // open_flamingo shows the first listed answer in demonstrations.
       target: answers[0]!,

@@ -11,7 +11,7 @@ export interface VqaQuestion {
   imageId: number;
   question: string;
   /** Where the question is, for error messages ("file: questions[3]"). */
-  where: string;
+  where(): string;
   /** The human answers, in file order (absent for test question files, which have no annotations). */
   answers?: string[];
   answerType?: string;
@@ -26,7 +26,7 @@ export async function readVqaQuestions(questionsFile: string, annotationsFile?: 
       questionId: q.get('question_id').id(),
       imageId: q.get('image_id').number(),
       question: q.get('question').string(),
-      where: q.where(),
+      where: () => q.where(),
     }));
   if (annotationsFile === undefined) return questions;
 
@@ -40,14 +40,14 @@ export async function readVqaQuestions(questionsFile: string, annotationsFile?: 
     const a = annotations.get(q.questionId);
     if (!a) {
       throw new InputError(
-        `${annotationsFile}: no annotation for question_id ${q.questionId} (asked in ${q.where}); ` +
+        `${annotationsFile}: no annotation for question_id ${q.questionId} (asked in ${q.where()}); ` +
           'are the questions and annotations files from the same release and split?',
         annotationsFile,
       );
     }
     const imageId = a.get('image_id').number();
     if (imageId !== q.imageId)
-      a.get('image_id').fail(`is ${imageId}, but ${q.where} asks question ${q.questionId} about image ${q.imageId}`);
+      a.get('image_id').fail(`is ${imageId}, but ${q.where()} asks question ${q.questionId} about image ${q.imageId}`);
     const answers = a.get('answers').items().map((x) => x.get('answer').string());
     if (answers.length === 0) a.get('answers').fail('no answers');
     q.answers = answers;
