@@ -5,6 +5,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
 import type { DemonstrationSelection } from '../paper/types.ts';
+import { readRecordHead, type RecordHead } from './record-file.ts';
 
 /** What the leaderboard reads from one run record (one model x task x shots). */
 export interface RecordEntry {
@@ -51,23 +52,33 @@ export async function findRecordFiles(dirs: string[]): Promise<string[]> {
 export async function readRecords(files: string[]): Promise<RecordEntry[]> {
   const entries: RecordEntry[] = [];
   for (const file of files) {
-    const text = await readFile(file, 'utf8');
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (error) {
-      // Other JSON under results/ (a damaged feature cache, which the run recomputes) is not ours to judge.
-      if (!looksLikeRecord(text)) continue;
-      throw new InputError(
-        `${file}: not valid JSON (${(error as Error).message}); a run record cut short? Rerun its command or remove it`,
-        file,
-      );
-    }
-    const tool = (json as { tool?: { name?: unknown } } | null)?.tool;
-    if (typeof json !== 'object' || json === null || Array.isArray(json) || tool?.name !== 'flamingo-eval') continue;
-    entries.push(recordEntry(file, json as Record<string, unknown>));
+    const bytes = await readFile(file);
+    const read = readRecordHead(bytes) ?? parseWhole(file, bytes);
+    if (read === undefined) continue;
+    const tool = read.record.tool as { name?: unknown } | undefined;
+    if (tool?.name !== 'flamingo-eval') continue;
+    entries.push(recordEntry(file, read.record, read.trialCount));
   }
   return entries;
+}
+
+/** JSON.parse of the whole file: for any layout but the one flamingo-eval writes, and for the errors' messages. */
+function parseWhole(file: string, bytes: Buffer): RecordHead | undefined {
+  const text = bytes.toString('utf8');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    // Other JSON under results/ (a damaged feature cache, which the run recomputes) is not ours to judge.
+    if (!looksLikeRecord(text)) return undefined;
+    throw new InputError(
+      `${file}: not valid JSON (${(error as Error).message}); a run record cut short? Rerun its command or remove it`,
+      file,
+    );
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
+  const trials = (json as { trials?: unknown }).trials;
+  return { record: json as Record<string, unknown>, trialCount: Array.isArray(trials) ? trials.length : 0 };
 }
 
 /** A record starts with its `tool` field (`{"tool": {"name": "flamingo-eval", ...`). */
@@ -75,7 +86,7 @@ function looksLikeRecord(text: string): boolean {
   return /^\s*\{\s*"tool"\s*:/.test(text) || text.slice(0, 500).includes('"flamingo-eval"');
 }
 
-function recordEntry(file: string, record: Record<string, unknown>): RecordEntry {
+function recordEntry(file: string, record: Record<string, unknown>, trials: number): RecordEntry {
   const field = (path: string): unknown => {
     let value: unknown = record;
     for (const key of path.split('.')) {
@@ -111,8 +122,7 @@ function recordEntry(file: string, record: Record<string, unknown>): RecordEntry
     }
     return value;
   };
-  const trials = field('trials');
-  if (!Array.isArray(trials) || trials.length === 0) throw bad('trials', 'is missing or empty');
+  if (trials === 0) throw bad('trials', 'is missing or empty');
   const sample = field('data.sample');
   if (typeof sample !== 'boolean') throw bad('data.sample', 'is missing or not true/false');
   const sampler = field('config.sampler') ?? 'random';
@@ -132,7 +142,7 @@ function recordEntry(file: string, record: Record<string, unknown>): RecordEntry
     shots,
     mean: statistic('mean'),
     std: statistic('std'),
-    trials: trials.length,
+    trials,
     sample,
     demonstrations: sampler,
     promptStyle,
