@@ -59,9 +59,18 @@ export function recordPath(resultsDir: string, modelName: string, taskId: string
   return join(resultsDir, slug(modelName), `${slug(`${taskId}-${shots}shot${variant}`)}.json`);
 }
 
-/** Writes the record atomically (a temporary file renamed over the old one), so a reader never sees half a file. */
+/**
+ * Writes the record atomically (a temporary file renamed over the old one), so a reader never sees half a file.
+ * The record is indented except its examples, one per line: readable, and a third smaller than fully indented JSON.
+ */
 export function writeRecord(path: string, record: RunRecord): void {
   mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(`${path}.tmp`, `${JSON.stringify(record, null, 1)}\n`);
+  const placeholder = (i: number) => `\u0000examples ${i}\u0000`;
+  const outline = { ...record, trials: record.trials.map((trial, i) => ({ ...trial, examples: placeholder(i) })) };
+  const text = JSON.stringify(outline, null, 1).replace(/"\\u0000examples (\d+)\\u0000"/g, (_match, i: string) => {
+    const examples = record.trials[Number(i)]!.examples;
+    return examples.length === 0 ? '[]' : `[\n${examples.map((example) => JSON.stringify(example)).join(',\n')}\n]`;
+  });
+  writeFileSync(`${path}.tmp`, `${text}\n`);
   renameSync(`${path}.tmp`, path);
 }
