@@ -1,9 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { okvqaStem, looksLikePluralNoun } from '../metrics/okvqa-stem.ts';
+import { OKVQA_MANUAL_MATCHES, okvqaStem, looksLikePluralNoun } from '../metrics/okvqa-stem.ts';
 import { singularize } from '../metrics/inflection-singularize.ts';
 import { vqaAccuracy } from '../metrics/vqa-accuracy.ts';
+import { wordnet } from '../metrics/wordnet.ts';
+import { treebankTokenize } from '../metrics/treebank-tokenize.ts';
+
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(new URL(`./fixtures/vqa/${name}`, import.meta.url), 'utf8')) as { cases: [string, unknown][] };
 
 test('singularize equals the Python package inflection 0.5.1 on every fixture word', () => {
   // Fixture made by running inflection 0.5.1's singularize with Python on these words.
@@ -12,6 +17,19 @@ test('singularize equals the Python package inflection 0.5.1 on every fixture wo
   ) as [string, string][];
   assert.ok(cases.length > 100);
   for (const [word, expected] of cases) assert.equal(singularize(word), expected, `singularize(${JSON.stringify(word)})`);
+});
+
+test('the -ing rule equals NLTK 3.8 WordNetLemmatizer(pos=verb) over WordNet 3.0 on 817 words', () => {
+  // Fixture made with Python: NLTK 3.8's min(_morphy(w, 'v'), key=len) on Debian's WordNet 3.0 files.
+  for (const [word, lemma] of fixture('nltk-verb-lemmas.json').cases) {
+    assert.equal(wordnet().lemmatize(word, 'v'), lemma, word);
+    if (!OKVQA_MANUAL_MATCHES.has(word) && !/[^a-z]/.test(word))
+      assert.equal(okvqaStem(word), lemma, `okvqaStem(${word})`);
+  }
+});
+
+test('tokenization equals NLTK 3.8 NLTKWordTokenizer on answer-like strings', () => {
+  for (const [text, tokens] of fixture('nltk-word-tokenize.json').cases) assert.deepEqual(treebankTokenize(text), tokens, text);
 });
 
 test('the hand-made table wins over the rules', () => {
