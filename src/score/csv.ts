@@ -15,7 +15,7 @@ export function readCsv(file: string, required: readonly string[]): CsvRow[] {
   const header = splitCsvLine(lines[0]!, file, 1);
   const missing = required.filter((name) => !header.includes(name));
   if (missing.length) {
-    throw new InputError(`${file}:1: the header lacks column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}`, file);
+    throw new InputError(`${file}: line 1: the header lacks column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}`, file);
   }
   const rows: CsvRow[] = [];
   lines.slice(1).forEach((text, k) => {
@@ -23,7 +23,7 @@ export function readCsv(file: string, required: readonly string[]): CsvRow[] {
     if (text.trim() === '') return;
     const fields = splitCsvLine(text, file, line);
     if (fields.length !== header.length) {
-      throw new InputError(`${file}:${line}: expected ${header.length} fields as in the header, found ${fields.length}`, file);
+      throw new InputError(`${file}: line ${line}: expected ${header.length} fields as in the header, found ${fields.length}`, file);
     }
     rows.push({ line, values: Object.fromEntries(header.map((name, i) => [name, fields[i]!])) });
   });
@@ -39,7 +39,7 @@ function splitCsvLine(text: string, file: string, line: number): string[] {
     if (text[i] === '"') {
       i++;
       for (;;) {
-        if (i >= text.length) throw new InputError(`${file}:${line}: unterminated quoted field`, file);
+        if (i >= text.length) throw new InputError(`${file}: line ${line}: unterminated quoted field`, file);
         if (text[i] === '"') {
           if (text[i + 1] === '"') {
             value += '"';
@@ -51,7 +51,7 @@ function splitCsvLine(text: string, file: string, line: number): string[] {
         }
         value += text[i++];
       }
-      if (i < text.length && text[i] !== ',') throw new InputError(`${file}:${line}:${i + 1}: expected a comma after a quoted field`, file);
+      if (i < text.length && text[i] !== ',') throw new InputError(`${file}: line ${line}, column ${i + 1}: expected a comma after a quoted field`, file);
     } else {
       const end = text.indexOf(',', i);
       value = text.slice(i, end === -1 ? text.length : end);

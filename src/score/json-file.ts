@@ -26,7 +26,7 @@ export function readJson(file: string): unknown {
     const offset = jsonErrorOffset(text);
     const { line, column } = lineColumn(text, offset);
     const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new InputError(`${file}:${line}:${column}: malformed JSON (${detail})`, file);
+    throw new InputError(`${file}: line ${line}, column ${column}: malformed JSON (${detail})`, file);
   }
 }
 
@@ -55,7 +55,7 @@ export async function readJsonLines(file: string): Promise<JsonLine[]> {
     } catch (error) {
       const column = lineColumn(text, jsonErrorOffset(text)).column;
       const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
-      throw new InputError(`${file}:${number}:${column}: malformed JSON line (${detail})`, file);
+      throw new InputError(`${file}: line ${number}, column ${column}: malformed JSON line (${detail})`, file);
     }
   }
   if (out.length === 0) throw new InputError(`${file}: the file is empty`, file);
