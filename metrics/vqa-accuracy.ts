@@ -17,6 +17,10 @@
 //   prediction must equal "yes" exactly: "Yes" or "yes." score 0. This is the script's behaviour, kept on purpose.
 // - Matching is exact string equality after that.
 //
+// open_flamingo's copy of the script (open_flamingo/eval/vqa_metric.py), which produced OpenFlamingo's published
+// VQAv2/OK-VQA/VizWiz/TextVQA numbers, differs in exactly one place: it normalises the answers and the prediction
+// ALWAYS. `normalization: 'open_flamingo'` reproduces that copy (checked against it); the default is the official one.
+//
 // Numbers: the script prints round(100 * sum / n, 2). We return the same expression unrounded (sum left to right in
 // input order, like Python's built-in `sum` before 3.12), so rounding ours to 2 decimals gives the script's output.
 // Per answer type, the script's last revision averages the per-question score (the first release averaged the last
@@ -30,12 +34,17 @@ import { okvqaStem } from './okvqa-stem.ts';
 export interface VqaAccuracyOptions {
   /** Apply open_flamingo's OK-VQA stemming (okvqa-stem.ts) to each prediction first. Off by default. */
   stem?: boolean;
+  /**
+   * `official` (default): normalise only when the human answers differ, as vqaEval.py does. `open_flamingo`: always
+   * normalise, as open_flamingo's vqa_metric.py does.
+   */
+  normalization?: 'official' | 'open_flamingo';
 }
 
 /** Keys: `vqa_accuracy` (percent) and, when items have types, `vqa_accuracy_by_type`; perItem in percent. */
 export function vqaAccuracy(items: AnswerItem[], options: VqaAccuracyOptions = {}): MetricResult {
   if (items.length === 0) throw new InputError('VQA accuracy: there are no items to score');
-  const scorer = new VqaQuestionScorer(options.stem === true);
+  const scorer = new VqaQuestionScorer(options.stem === true, options.normalization === 'open_flamingo');
   const perQuestion = items.map((item) => scorer.score(item));
   const scores: MetricResult['scores'] = { vqa_accuracy: scaledMean(perQuestion, 100) };
   const byType = meanByType(perQuestion, items.map((item) => item.type), 100);
@@ -52,7 +61,10 @@ export class VqaQuestionScorer {
   private readonly value: string[] = [];
   private readonly slot: number[] = [];
 
-  constructor(private readonly stem = false) {}
+  constructor(
+    private readonly stem = false,
+    private readonly alwaysNormalize = false,
+  ) {}
 
   /** The accuracy of one question in 0..1 (the script's per-question `avgGTAcc`). */
   score(item: AnswerItem): number {
@@ -77,7 +89,7 @@ export class VqaQuestionScorer {
     let allSame = true;
     for (let k = 1; k < distinct; k++) if (value[k] !== value[0]) allSame = false;
     let prediction = this.clean(this.stem ? this.stemOf(item.prediction) : item.prediction);
-    if (!allSame) {
+    if (!allSame || this.alwaysNormalize) {
       for (let k = 0; k < distinct; k++) value[k] = this.normalize(value[k]!);
       prediction = this.normalize(prediction);
     }

@@ -85,6 +85,17 @@ test('equals the official script on generated data, to the last bit (fixture mad
   assert.deepEqual(result.scores.vqa_accuracy_by_type, fixture.vqa_accuracy_by_type);
 });
 
+test("normalization: 'open_flamingo' always normalises, and equals open_flamingo's vqa_metric.py bit for bit", () => {
+  assert.equal(vqaAccuracy([one('Yes', Array(10).fill('yes'))], { normalization: 'open_flamingo' }).scores.vqa_accuracy, 100);
+  assert.equal(vqaAccuracy([one('two', Array(10).fill('2'))], { normalization: 'open_flamingo' }).scores.vqa_accuracy, 100);
+  const fixture = JSON.parse(readFileSync(new URL('./fixtures/vqa/official-vqaeval.json', import.meta.url), 'utf8'));
+  const result = vqaAccuracy(fixture.items as AnswerItem[], { normalization: 'open_flamingo' });
+  assert.deepEqual(result.perItem, fixture.open_flamingo.perItem);
+  assert.equal(result.scores.vqa_accuracy, fixture.open_flamingo.vqa_accuracy);
+  assert.deepEqual(result.scores.vqa_accuracy_by_type, fixture.open_flamingo.vqa_accuracy_by_type);
+  assert.notEqual(fixture.open_flamingo.vqa_accuracy, fixture.vqa_accuracy); // the fixture does tell them apart
+});
+
 test('properties: scores stay in 0..100 and the most frequent answer scores the maximum', () => {
   // Words that normalisation leaves alone, so that matching is plain string equality.
   const words = ['red', 'blue', 'green', '2', 'dog', 'yes'];
