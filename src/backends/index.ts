@@ -5,8 +5,9 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { InputError, UsageError } from '../errors.ts';
-import type { Backend, BackendFactory, BackendOptions } from '../types.ts';
+import type { Backend, BackendFactory, BackendOptions, ModelInfo } from '../types.ts';
 import { baselineFactory } from './baseline.ts';
+import { builtinOnnxModels, onnxFactory } from './onnx/index.ts';
 
 /** The model a run uses when `--model` is not given. */
 export const DEFAULT_MODEL = 'baseline:majority';
@@ -21,10 +22,10 @@ export interface BuiltinModel {
 }
 
 /** Factories by scheme. Backend authors add theirs here. */
-export const backendFactories: BackendFactory[] = [baselineFactory];
+export const backendFactories: BackendFactory[] = [baselineFactory, onnxFactory];
 
 /** Built-in model names. */
-export const builtinModels: BuiltinModel[] = [];
+export const builtinModels: BuiltinModel[] = [...builtinOnnxModels];
 
 const MODULE_PATH = /^(.+\.(?:m?js|cjs|m?ts))(?::(.*))?$/;
 
@@ -93,5 +94,13 @@ export function checkBackend(value: unknown, where: string): Backend {
   if (embed !== undefined && typeof embed !== 'function') {
     throw new InputError(`${where}: not a backend: embed must be a function when present`, where);
   }
+  const info = (value as Backend).info() as Partial<ModelInfo> | undefined;
+  const wrong = [
+    typeof info?.name === 'string' && info.name.trim() !== '' ? '' : 'name (a non-empty string)',
+    typeof info?.family === 'string' ? '' : 'family (a string)',
+    Number.isFinite(info?.parameters) ? '' : 'parameters (a number)',
+    Number.isFinite(info?.contextLength) ? '' : 'contextLength (a number)',
+  ].filter(Boolean);
+  if (wrong.length > 0) throw new InputError(`${where}: the backend's info() needs ${wrong.join(', ')}`, where);
   return value as Backend;
 }

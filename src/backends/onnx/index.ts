@@ -4,9 +4,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../../errors.ts';
 import type { BackendFactory } from '../../types.ts';
-import { OnnxFlamingoBackend } from './backend.ts';
-
-export { OnnxFlamingoBackend } from './backend.ts';
 
 /** The folder holding the built-in bundles (`models/` at the package root). */
 export const MODELS_DIR = fileURLToPath(new URL('../../../models/', import.meta.url));
@@ -17,6 +14,8 @@ export const onnxFactory: BackendFactory = {
   async create(spec, options) {
     if (spec === '') throw new UsageError('--model onnx:<folder>: give the folder of the model bundle (manifest.json, tokenizer.json, vision.onnx, decoder.onnx)');
     if (!existsSync(spec)) throw new UsageError(`--model onnx:${spec}: no such folder`);
+    // Loaded on use: onnxruntime-node's native library costs start-up time that other backends need not pay.
+    const { OnnxFlamingoBackend } = await import('./backend.ts');
     return OnnxFlamingoBackend.open(spec, options);
   },
 };
