@@ -62,6 +62,10 @@ function rewrite(text: string, rules: readonly Rewrite[]): string {
 
 /** Treebank tokens of one sentence, as NLTK 3.3's word_tokenize (and pywsd 1.2.4's) splits it. */
 export function treebankTokenize(text: string): string[] {
+  // Letters, digits and spaces only, and none of the split words: no rule applies (the common case for answers).
+  if (/^[A-Za-z0-9\s]*$/.test(text) && !/cannot|gimme|gonna|gotta|lemme|wanna/i.test(text)) {
+    return text.split(/\s+/).filter((token) => token !== '');
+  }
   let t = text.replace(/([«“‘„]|`+)/g, ' $1 ');
   t = rewrite(t, OPENING_QUOTES);
   t = rewrite(t, PUNCTUATION_WITH_QUOTES);

@@ -50,6 +50,7 @@ export class Synset {
   private maxDepthCache: number | undefined;
   private ancestorCache: Set<Synset> | undefined;
   private distanceCache: Map<Synset, number> | undefined;
+  private rootDistanceCache: number | undefined;
 
   constructor(
     private readonly wordnet: WordNet,
@@ -134,6 +135,12 @@ export class Synset {
     return this.distanceCache;
   }
 
+  /** Distance to NLTK's fake root when it is simulated: one more than the farthest ancestor's breadth-first distance. */
+  fakeRootDistance(): number {
+    this.rootDistanceCache ??= Math.max(...this.ancestorDistances().values()) + 1;
+    return this.rootDistanceCache;
+  }
+
   toString(): string {
     return `Synset('${this.name}')`;
   }
@@ -170,6 +177,7 @@ export class WordNet {
   private readonly offsetCache = new Map<string, readonly number[]>();
   private readonly synsetCache = new Map<string, Synset>();
   private readonly synsetsCache = new Map<string, Synset[]>();
+  private readonly morphyCache = new Map<string, string[]>();
 
   constructor(
     readonly dictDir: string,
@@ -294,6 +302,16 @@ export class WordNet {
    * (exception list first; otherwise the form itself and one round of suffix rules, then more rounds if none is found).
    */
   morphyAll(form: string, pos: Pos): string[] {
+    const key = `${pos} ${form}`;
+    let found = this.morphyCache.get(key);
+    if (found === undefined) {
+      found = this.findBaseForms(form, pos);
+      this.morphyCache.set(key, found);
+    }
+    return found;
+  }
+
+  private findBaseForms(form: string, pos: Pos): string[] {
     const known = (forms: string[]): string[] => {
       const found: string[] = [];
       for (const f of forms) if (!found.includes(f) && this.indexOffsets(f, pos).length > 0) found.push(f);
@@ -377,22 +395,16 @@ function compareNames(x: string, y: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** Distances from a node to its ancestors, with the fake root one step above the farthest one when simulated. */
-function distancesFrom(node: Node, simulateRoot: boolean): Map<Node, number> {
-  if (node === ROOT) return new Map([[ROOT, 0]]);
-  const own = node.ancestorDistances();
-  if (!simulateRoot) return own;
-  const withRoot = new Map<Node, number>(own);
-  withRoot.set(ROOT, Math.max(...own.values()) + 1);
-  return withRoot;
-}
-
-/** NLTK 3.3 `shortest_path_distance`: fewest edges between two synsets through any ancestor they share. */
+/**
+ * NLTK 3.3 `shortest_path_distance`: fewest edges between two synsets through any ancestor they share; with the root
+ * simulated, the fake root counts as a shared ancestor of both (NLTK adds it to both distance maps).
+ */
 function shortestPathDistance(from: Synset, to: Node, simulateRoot: boolean): number | undefined {
   if (from === to) return 0;
-  const mine = distancesFrom(from, simulateRoot);
-  const theirs = distancesFrom(to, simulateRoot);
-  let best = Infinity;
+  if (to === ROOT) return simulateRoot ? from.fakeRootDistance() : undefined;
+  const mine = from.ancestorDistances();
+  const theirs = to.ancestorDistances();
+  let best = simulateRoot ? from.fakeRootDistance() + to.fakeRootDistance() : Infinity;
   for (const [node, d1] of mine) {
     const d2 = theirs.get(node);
     if (d2 !== undefined && d1 + d2 < best) best = d1 + d2;

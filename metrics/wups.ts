@@ -41,29 +41,43 @@ export function wordSimilarity(word1: string, word2: string, threshold: number, 
   return similarity < threshold ? 0.1 * similarity : similarity;
 }
 
-/** A cache of word similarities (before thresholding), keyed by the ordered word pair. */
-class SimilarityCache {
-  private readonly values = new Map<string, number>();
+/** Word similarities before thresholding, cached per ordered word pair (wup_similarity is not symmetric). */
+class SimilarityTable {
+  private readonly ids = new Map<string, number>();
+  private readonly values = new Map<number, number>();
   constructor(private readonly wn: WordNet) {}
 
-  get(word1: string, word2: string, threshold: number): number {
-    const key = `${word1}\u0000${word2}`;
+  private id(word: string): number {
+    let id = this.ids.get(word);
+    if (id === undefined) {
+      id = this.ids.size;
+      this.ids.set(word, id);
+    }
+    return id;
+  }
+
+  raw(word1: string, word2: string): number {
+    const key = this.id(word1) * 2 ** 26 + this.id(word2);
     let similarity = this.values.get(key);
     if (similarity === undefined) {
       similarity = wordSimilarity(word1, word2, -Infinity, this.wn);
       this.values.set(key, similarity);
     }
-    return word1 !== word2 && similarity < threshold ? 0.1 * similarity : similarity;
+    return similarity;
   }
 }
 
-function setSimilarity(words1: readonly string[], words2: readonly string[], threshold: number, cache: SimilarityCache): number {
+/** wup(w1, w2, t) from the unthresholded value (equal words have 1, which no threshold lowers). */
+const thresholded = (raw: number, threshold: number): number => (raw < threshold ? 0.1 * raw : raw);
+
+/** metrics.py `wups(words1, words2, t)`, given wup(words1[i], words2[j]) before thresholding as raw[i * n + j]. */
+function setSimilarity(raw: Float64Array, m: number, n: number, threshold: number): number {
   let product = 1;
   let matched = false;
-  for (const w1 of words1) {
+  for (let i = 0; i < m; i++) {
     let best = 0;
-    for (const w2 of words2) {
-      const similarity = cache.get(w1, w2, threshold);
+    for (let j = 0; j < n; j++) {
+      const similarity = thresholded(raw[i * n + j]!, threshold);
       if (similarity > best) best = similarity;
     }
     if (best === 0) continue;
@@ -73,18 +87,26 @@ function setSimilarity(words1: readonly string[], words2: readonly string[], thr
   return matched ? product : 0;
 }
 
-function tokenWups(prediction: readonly string[], reference: readonly string[], threshold: number, cache: SimilarityCache): number {
-  return Math.min(
-    setSimilarity(prediction, reference, threshold, cache),
-    setSimilarity(reference, prediction, threshold, cache),
-  );
+/** get_wups at the given thresholds, from tokenized normalised answers; each value in [0, 1]. */
+function tokenWups(prediction: readonly string[], reference: readonly string[], thresholds: readonly number[], table: SimilarityTable): number[] {
+  const m = prediction.length;
+  const n = reference.length;
+  const forward = new Float64Array(m * n);
+  const backward = new Float64Array(n * m);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      forward[i * n + j] = table.raw(prediction[i]!, reference[j]!);
+      backward[j * m + i] = table.raw(reference[j]!, prediction[i]!);
+    }
+  }
+  return thresholds.map((t) => Math.min(setSimilarity(forward, m, n, t), setSimilarity(backward, n, m, t)));
 }
 
 /**
  * NExT-QA's `get_wups(pred, truth, alpha)` on two already-normalised answers (outputs of `normalizeAnswer`), in [0, 1].
  */
 export function answerWups(prediction: string, reference: string, threshold: number, wn: WordNet = wordnet()): number {
-  return tokenWups(treebankTokenize(prediction), treebankTokenize(reference), threshold, new SimilarityCache(wn));
+  return tokenWups(treebankTokenize(prediction), treebankTokenize(reference), [threshold], new SimilarityTable(wn))[0]!;
 }
 
 /** The scores of one question at both thresholds, in [0, 1]. */
@@ -122,7 +144,7 @@ export function wups(items: AnswerItem[], wn: WordNet = wordnet()): MetricResult
     }
     return entry;
   };
-  const cache = new SimilarityCache(wn);
+  const table = new SimilarityTable(wn);
 
   const scores: QuestionWups[] = items.map((item) => {
     const prediction = normalise(item.prediction);
@@ -134,8 +156,7 @@ export function wups(items: AnswerItem[], wn: WordNet = wordnet()): MetricResult
     let wups0 = 0;
     let wups09 = 0;
     references.forEach((reference, k) => {
-      const at0 = tokenWups(prediction.tokens, reference.tokens, 0, cache);
-      const at09 = tokenWups(prediction.tokens, reference.tokens, 0.9, cache);
+      const [at0, at09] = tokenWups(prediction.tokens, reference.tokens, [0, 0.9], table) as [number, number];
       wups0 = k === 0 ? at0 : Math.max(wups0, at0);
       wups09 = k === 0 ? at09 : Math.max(wups09, at09);
     });

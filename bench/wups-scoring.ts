@@ -1,0 +1,108 @@
+// Speed of NExT-QA WUPS (both thresholds, per type) on a NExT-QA-test-sized set, generated with a seed.
+//
+//   node --import tsx bench/wups-scoring.ts [--questions N]
+//
+// Answers are 1-4 words: English words drawn Zipf-like from a vocabulary of 3,000 WordNet lemmas (some inflected:
+// plurals, -ing, -ed), with articles, pronouns and prepositions around them, as NExT-QA answers read ("push toy train",
+// "playing with the ribbons"). Question types follow NExT-QA's mix; 10% of questions have an additional reference.
+// Predictions copy the answer 25% of the time, share a word with it 35%, and are unrelated otherwise.
+// Printed: WordNet load time (first lookup: index and exception files), scoring time cold (empty caches) and warm
+// (a second, differently seeded set on the same caches), items per second, and peak RSS.
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import type { AnswerItem } from '../metrics/types.ts';
+import { defaultDictDir, wordnet } from '../metrics/wordnet.ts';
+import { wups } from '../metrics/wups.ts';
+import { randomInt, rngFor, sample, type Rng } from '../src/random.ts';
+
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const QUESTIONS = Number(flag('--questions') ?? 9_000);
+const VOCABULARY = 3_000;
+const FUNCTION_WORDS = ['the', 'a', 'his', 'her', 'with', 'to', 'on', 'in', 'at', 'it', 'them', 'is', 'was', 'and'];
+// Roughly NExT-QA's question-type mix (causal, temporal, descriptive).
+const TYPES: Array<[string, number]> = [
+  ['CW', 0.36], ['CH', 0.12], ['TN', 0.1], ['TP', 0.04], ['TC', 0.14], ['DL', 0.06], ['DB', 0.05], ['DC', 0.05], ['DO', 0.08],
+];
+
+function makeVocabulary(rng: Rng): string[] {
+  const { dict } = defaultDictDir();
+  const lemmas: string[] = [];
+  for (const file of ['noun', 'verb', 'adj']) {
+    for (const line of readFileSync(`${dict}/index.${file}`, 'latin1').split('\n')) {
+      const lemma = line.slice(0, line.indexOf(' '));
+      if (/^[a-z]{3,10}$/.test(lemma)) lemmas.push(lemma);
+    }
+  }
+  return sample(lemmas, VOCABULARY, rng).map((word) => {
+    const r = rng();
+    if (r < 0.15) return `${word}s`;
+    if (r < 0.25) return `${word}ing`;
+    if (r < 0.3) return `${word}ed`;
+    return word;
+  });
+}
+
+function zipf(rng: Rng, n: number): number {
+  return Math.min(n - 1, Math.floor(Math.exp(rng() * Math.log(n)) - 1));
+}
+
+function makeAnswer(rng: Rng, vocabulary: string[]): string {
+  const words: string[] = [];
+  const length = 1 + randomInt(rng, 4);
+  for (let i = 0; i < length; i++) {
+    if (i > 0 && rng() < 0.3) words.push(FUNCTION_WORDS[randomInt(rng, FUNCTION_WORDS.length)]!);
+    words.push(vocabulary[zipf(rng, vocabulary.length)]!);
+  }
+  return words.join(' ');
+}
+
+function pickType(rng: Rng): string {
+  let r = rng();
+  for (const [type, share] of TYPES) {
+    if (r < share) return type;
+    r -= share;
+  }
+  return 'DO';
+}
+
+function makeItems(seed: string, vocabulary: string[]): AnswerItem[] {
+  const rng = rngFor('bench', 'wups-scoring', seed);
+  return Array.from({ length: QUESTIONS }, (_, q) => {
+    const type = pickType(rng);
+    const answer = type === 'DB' ? (rng() < 0.5 ? 'yes' : 'no') : type === 'DC' ? String(1 + randomInt(rng, 6)) : makeAnswer(rng, vocabulary);
+    const answers = rng() < 0.1 ? [answer, makeAnswer(rng, vocabulary)] : [answer];
+    const r = rng();
+    const prediction =
+      r < 0.25 ? answer : r < 0.6 ? `${answer.split(' ')[0]} ${makeAnswer(rng, vocabulary)}` : makeAnswer(rng, vocabulary);
+    return { id: `v${q >> 3}_q${q & 7}`, prediction, answers, type };
+  });
+}
+
+const vocabulary = makeVocabulary(rngFor('bench', 'wups-scoring', 'vocabulary'));
+const first = makeItems('set-1', vocabulary);
+const second = makeItems('set-2', vocabulary);
+
+const wn = wordnet();
+let t = performance.now();
+wn.synsets('dog');
+const loadMs = performance.now() - t;
+
+t = performance.now();
+const cold = wups(first, wn);
+const coldMs = performance.now() - t;
+
+t = performance.now();
+const warm = wups(second, wn);
+const warmMs = performance.now() - t;
+
+const peakRssMb = process.resourceUsage().maxRSS / 1024;
+const perSecond = (ms: number): string => Math.round((QUESTIONS / ms) * 1000).toLocaleString('en-US');
+console.log(`WUPS on ${QUESTIONS.toLocaleString('en-US')} NExT-QA-style questions (seeded), WordNet 3.0`);
+console.log(`  WordNet load (first lookup)  ${loadMs.toFixed(1)} ms`);
+console.log(`  score, cold caches           ${coldMs.toFixed(0)} ms  (${perSecond(coldMs)} items/s)  WUPS@0 ${cold.scores["wups_0"]}`);
+console.log(`  score, warm caches           ${warmMs.toFixed(0)} ms  (${perSecond(warmMs)} items/s)  WUPS@0 ${warm.scores["wups_0"]}`);
+console.log(`  peak RSS                     ${peakRssMb.toFixed(0)} MB`);
