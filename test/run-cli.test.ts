@@ -138,6 +138,12 @@ test('a malformed user task or backend module is an input error naming the file 
   await assert.rejects(createBackend(badBackend), (error: Error) =>
     error.name === 'InputError' && error.message.startsWith(badBackend) && /missing method\(s\) rank, close/.test(error.message),
   );
+  const badInfo = join(dir, 'bad-info.mjs');
+  writeFileSync(
+    badInfo,
+    "export default { info: () => ({ name: '', family: 'x', parameters: 'many', contextLength: 8 }), generate() {}, rank() {}, close() {} };\n",
+  );
+  await assert.rejects(createBackend(badInfo), /bad-info\.mjs: the backend's info\(\) needs name \(a non-empty string\), parameters \(a number\)$/);
   const run = cli(['--task', badTask, '--quiet', '--results-dir', dir]);
   assert.equal(run.status, 2);
   assert.match(run.stderr, /bad-task\.mjs: task field "kind" must be "generate" or "rank"/);

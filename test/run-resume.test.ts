@@ -122,3 +122,27 @@ test('--fresh ignores the journal and recomputes everything', () => {
   assert.equal(readFileSync(log, 'utf8').trim().split('\n').length, 80);
   assert.equal(journalLines(uninterrupted), 80);
 });
+
+test('Ctrl-C (SIGINT) stops at once with exit 130 and says the same command resumes', async () => {
+  const resultsDir = tempDir();
+  const child = spawn(process.execPath, args(resultsDir), { env: { ...process.env, FLAMINGO_TEST_DELAY_MS: '40' } });
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve) => {
+    const poll = setInterval(() => {
+      if (journalLines(resultsDir) >= 4 || child.exitCode !== null) {
+        clearInterval(poll);
+        child.kill('SIGINT');
+        resolve();
+      }
+    }, 10);
+  });
+  assert.equal(await exited, 130);
+  assert.match(stderr, /interrupted; the journal keeps every finished example: run the same command again to resume/);
+  const done = journalLines(resultsDir);
+  assert.ok(done >= 4 && done < 80);
+  const resumed = cli(resultsDir);
+  assert.equal(resumed.status, 0, resumed.stderr);
+  assert.deepEqual(results(record(resultsDir)), results(record(uninterrupted)));
+});

@@ -35,7 +35,13 @@ export function registerRun(program: Command): void {
     .option('--quiet', 'no progress and no table (errors still go to stderr)')
     .action(async (flags: Record<string, unknown>) => {
       const options = parseRunOptions(flags);
-      const outcomes = await evaluate(options, { stderr: process.stderr });
+      // Every finished example is already in the journal (written synchronously), so Ctrl-C can stop at once.
+      const interrupted = () => {
+        process.stderr.write('\nflamingo-eval: interrupted; the journal keeps every finished example: run the same command again to resume\n');
+        process.exit(130);
+      };
+      process.once('SIGINT', interrupted);
+      const outcomes = await evaluate(options, { stderr: process.stderr }).finally(() => process.off('SIGINT', interrupted));
       if (options.json) process.stdout.write(jsonSummary(outcomes));
       else if (!options.quiet) process.stdout.write(renderSummary(outcomes, useColour(process.stdout)));
       if (options.json && !options.quiet) process.stderr.write(renderSummary(outcomes, useColour(process.stderr)));
