@@ -16,8 +16,13 @@ export const MAX_ORDER = 4;
 // (the tokenizer's normalised space in "1 1/2"), so the difference is visible.
 const PYTHON_WHITESPACE = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
 
+// Text that is already single-space-separated printable ASCII (what ptbTokenize returns) splits on ' ' alone.
+const SIMPLE = /^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/;
+
 /** `s.split()` as Python computes it. */
 export function splitPythonWhitespace(text: string): string[] {
+  if (text === '') return [];
+  if (SIMPLE.test(text)) return text.split(' ');
   const pieces = text.split(PYTHON_WHITESPACE);
   if (pieces.length > 0 && pieces[0] === '') pieces.shift();
   if (pieces.length > 0 && pieces[pieces.length - 1] === '') pieces.pop();
@@ -43,32 +48,33 @@ export class CaptionNgrams {
   constructor(items: readonly TokenizedCaptions[]) {
     this.images = items.length;
     this.firstSentence = new Int32Array(items.length + 1);
-    const tokens: Int32Array[] = [];
+    // All sentences' token ids in one array; sentence s is tokenIds[tokenStart[s] .. tokenStart[s + 1]).
+    const tokenIds: number[] = [];
+    const tokenStart: number[] = [0];
     const vocabulary = new Map<string, number>();
-    let totalTokens = 0;
     for (let i = 0; i < items.length; i++) {
-      this.firstSentence[i] = tokens.length;
+      this.firstSentence[i] = tokenStart.length - 1;
       const item = items[i]!;
-      for (const text of [item.prediction, ...item.references]) {
-        const words = splitPythonWhitespace(text);
-        const ids = new Int32Array(words.length);
+      for (let r = -1; r < item.references.length; r++) {
+        const words = splitPythonWhitespace(r < 0 ? item.prediction : item.references[r]!);
         for (let w = 0; w < words.length; w++) {
           let id = vocabulary.get(words[w]!);
           if (id === undefined) {
             id = vocabulary.size;
             vocabulary.set(words[w]!, id);
           }
-          ids[w] = id;
+          tokenIds.push(id);
         }
-        tokens.push(ids);
-        totalTokens += words.length;
+        tokenStart.push(tokenIds.length);
       }
     }
-    this.firstSentence[items.length] = tokens.length;
+    const sentences = tokenStart.length - 1;
+    this.firstSentence[items.length] = sentences;
+    const tokens = Int32Array.from(tokenIds);
+    const totalTokens = tokens.length;
 
     // Unigram ids are the token ids; longer n-grams are interned as (id of their first n-1 tokens, last token).
     const ngrams = new PairInterner(vocabulary.size);
-    const sentences = tokens.length;
     this.length = new Int32Array(sentences);
     this.orderStart = new Int32Array(MAX_ORDER * sentences + 1);
     this.ids = new Int32Array(MAX_ORDER * totalTokens);
@@ -78,8 +84,8 @@ export class CaptionNgrams {
     let current = new Int32Array(64);
     let out = 0;
     for (let s = 0; s < sentences; s++) {
-      const words = tokens[s]!;
-      const n = words.length;
+      const first = tokenStart[s]!;
+      const n = tokenStart[s + 1]! - first;
       this.length[s] = n;
       if (prefix.length < n) {
         prefix = new Int32Array(n * 2);
@@ -89,7 +95,7 @@ export class CaptionNgrams {
         this.orderStart[MAX_ORDER * s + k] = out;
         const begin = out;
         for (let p = 0; p + k < n; p++) {
-          const id = k === 0 ? words[p]! : ngrams.intern(prefix[p]!, words[p + k]!);
+          const id = k === 0 ? tokens[first + p]! : ngrams.intern(prefix[p]!, tokens[first + p + k]!);
           current[p] = id;
           if (id >= seen.length) {
             const grown = new Int32Array(Math.max(id + 1, seen.length * 2));
@@ -108,7 +114,9 @@ export class CaptionNgrams {
           }
         }
         for (let e = begin; e < out; e++) seen[this.ids[e]!] = 0;
-        [prefix, current] = [current, prefix];
+        const swap = prefix;
+        prefix = current;
+        current = swap;
       }
     }
     this.orderStart[MAX_ORDER * sentences] = out;
@@ -120,54 +128,48 @@ export class CaptionNgrams {
   }
 }
 
-/** Ids for (prefix, token) pairs: an open-addressing hash table on typed arrays; ids continue after `firstId`. */
+/** Ids for (prefix, token) pairs: an open-addressing hash table whose slots hold [prefix, token, id] side by side. */
 class PairInterner {
-  private keysA: Int32Array;
-  private keysB: Int32Array;
-  private values: Int32Array;
+  private slots: Int32Array;
   private mask: number;
   private used = 0;
   size: number;
 
   constructor(firstId: number) {
     this.size = firstId;
-    this.keysA = new Int32Array(1 << 16).fill(-1);
-    this.keysB = new Int32Array(1 << 16);
-    this.values = new Int32Array(1 << 16);
     this.mask = (1 << 16) - 1;
+    this.slots = new Int32Array(3 << 16).fill(-1);
   }
 
   intern(a: number, b: number): number {
+    const slots = this.slots;
     let slot = hashPair(a, b) & this.mask;
     for (;;) {
-      const ka = this.keysA[slot]!;
+      const at = slot * 3;
+      const ka = slots[at]!;
       if (ka === -1) break;
-      if (ka === a && this.keysB[slot] === b) return this.values[slot]!;
+      if (ka === a && slots[at + 1] === b) return slots[at + 2]!;
       slot = (slot + 1) & this.mask;
     }
     const id = this.size++;
-    this.keysA[slot] = a;
-    this.keysB[slot] = b;
-    this.values[slot] = id;
+    slots[slot * 3] = a;
+    slots[slot * 3 + 1] = b;
+    slots[slot * 3 + 2] = id;
     if (++this.used * 2 > this.mask) this.grow();
     return id;
   }
 
   private grow(): void {
-    const { keysA, keysB, values } = this;
-    const capacity = keysA.length * 2;
-    this.keysA = new Int32Array(capacity).fill(-1);
-    this.keysB = new Int32Array(capacity);
-    this.values = new Int32Array(capacity);
+    const old = this.slots;
+    const capacity = ((this.mask + 1) * 2);
+    this.slots = new Int32Array(capacity * 3).fill(-1);
     this.mask = capacity - 1;
-    for (let i = 0; i < keysA.length; i++) {
-      const a = keysA[i]!;
+    for (let at = 0; at < old.length; at += 3) {
+      const a = old[at]!;
       if (a === -1) continue;
-      let slot = hashPair(a, keysB[i]!) & this.mask;
-      while (this.keysA[slot] !== -1) slot = (slot + 1) & this.mask;
-      this.keysA[slot] = a;
-      this.keysB[slot] = keysB[i]!;
-      this.values[slot] = values[i]!;
+      let slot = hashPair(a, old[at + 1]!) & this.mask;
+      while (this.slots[slot * 3] !== -1) slot = (slot + 1) & this.mask;
+      this.slots.set(old.subarray(at, at + 3), slot * 3);
     }
   }
 }

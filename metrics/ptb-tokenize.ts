@@ -41,29 +41,30 @@ export function ptbTokenize(text: string, following?: string): string {
 
 /** The tokens `PTBTokenizer -lowerCase` prints for one line of text (before coco-caption drops punctuation). */
 export function ptbTokens(text: string, following?: string): string[] {
-  const out: string[] = [];
-  for (const token of lex(text.replace(/\n/g, ' '), following?.replace(/\n/g, ' '))) out.push(token.toLowerCase());
-  return out;
+  const tokens = lex(text.replace(/\n/g, ' '), following?.replace(/\n/g, ' '));
+  for (let i = 0; i < tokens.length; i++) tokens[i] = tokens[i]!.toLowerCase();
+  return tokens;
 }
 
 /**
  * Tokenize a list of captions as pycocoevalcap does in one call: each caption with the captions after it as its
- * look-ahead. An identical caption in an identical context is tokenized once.
+ * look-ahead.
  */
 export function ptbTokenizeAll(texts: readonly string[]): string[] {
   const out: string[] = [];
-  const cache = new Map<string, string>();
   for (let i = 0; i < texts.length; i++) {
     let following: string | undefined;
     if (i + 1 < texts.length) {
-      following = texts[i + 1]!.replace(/\n/g, ' ');
-      for (let j = i + 2; j < texts.length && following.length < LOOKAHEAD; j++) following += `\n${texts[j]!.replace(/\n/g, ' ')}`;
-      following = following.slice(0, LOOKAHEAD);
+      // Only a line that ends in a period can tokenize differently with different next lines (the acronym and
+      // "no. 5" rules); for the others, knowing that a line break follows is enough.
+      following = '';
+      if (texts[i]!.trimEnd().endsWith('.')) {
+        for (let j = i + 1; j < texts.length && following.length < LOOKAHEAD; j++) {
+          following += (j > i + 1 ? '\n' : '') + texts[j]!;
+        }
+      }
     }
-    const key = following === undefined ? texts[i]! : `${texts[i]!}\u0000${following}`;
-    let tokens = cache.get(key);
-    if (tokens === undefined) cache.set(key, (tokens = ptbTokenize(texts[i]!, following)));
-    out.push(tokens);
+    out.push(ptbTokenize(texts[i]!, following));
   }
   return out;
 }
@@ -342,14 +343,21 @@ const RULES: Rule[] = [
 
 // Skipped between tokens: spaces, line breaks, zero-width characters, DEL, NUL and `&nbsp;`.
 const SKIP = new RegExp(`(?:[${SPACE}${NEWLINE}\\u0000\\u007F\\u200B\\u200E\\u200F\\uFEFF]|&nbsp;)+`, 'y');
-// The common case, a plain ASCII word before a space or before , ; : and a space: no rule matches longer there, so
-// the rule search is skipped (except for the words that are split: cannot, gonna, ...).
-const PLAIN_WORD = /[A-Za-z]+(?=[ \n]|[,;:][ \n]|[,;:]?$)/y;
+// Shortcuts for the common cases, where no rule can match longer: a plain ASCII word before a space, a line end or
+// , ; : and a space (unless it is one of the words that are split: cannot, gonna, ...); a word of two or more
+// letters before a full stop that ends the sentence (unless it is an abbreviation that keeps its period); and a lone
+// , ; : ? ! or . before a space or a line end (a full stop not starting a spaced ". . .").
+const PLAIN_WORD = /([A-Za-z]+)(?:(?=[ \n]|[,;:][ \n]|[,;:]?$)|(\.)(?=[ \n]|$))/y;
 const SPLIT_WORDS = /^(?:cannot|gonna|gotta|lemme|gimme|wanna)$/i;
+const KEEPS_PERIOD = new RegExp(
+  `^(?:${ABBREV1}|${ABTITLE}|${words('vs alex wm jos cie cf treas ph invt elec natl mfg mtg dept ca figs fig prop nos no art bldg pp op pty pte ptys ptes ppty pptys ppte pptes co')})$`,
+  'i',
+);
+const PLAIN_PUNCTUATION = /[,;:?!.](?=\n|$| (?!\.))/y;
 
-function* lex(input: string, following: string | undefined): Generator<string> {
-  const line = input;
+function lex(line: string, following: string | undefined): string[] {
   const text = following === undefined ? line : `${line}\n${following.slice(0, LOOKAHEAD)}`;
+  const out: string[] = [];
   let at = 0;
   while (at < line.length) {
     SKIP.lastIndex = at;
@@ -359,9 +367,18 @@ function* lex(input: string, following: string | undefined): Generator<string> {
     }
     PLAIN_WORD.lastIndex = at;
     const plain = PLAIN_WORD.exec(text);
-    if (plain !== null && !SPLIT_WORDS.test(plain[0])) {
-      yield plain[0];
-      at += plain[0].length;
+    if (plain !== null) {
+      const word = plain[1]!;
+      if (plain[2] === undefined ? !SPLIT_WORDS.test(word) : word.length > 1 && !KEEPS_PERIOD.test(word) && !SPLIT_WORDS.test(word)) {
+        out.push(word);
+        at += word.length;
+        continue;
+      }
+    }
+    PLAIN_PUNCTUATION.lastIndex = at;
+    if (PLAIN_PUNCTUATION.test(text)) {
+      out.push(text[at]!);
+      at += 1;
       continue;
     }
     let best: Rule | undefined;
@@ -383,7 +400,8 @@ function* lex(input: string, following: string | undefined): Generator<string> {
       continue;
     }
     const { tokens, consumed } = best.action(bestToken);
-    yield* tokens;
+    out.push(...tokens);
     at += consumed ?? bestToken.length;
   }
+  return out;
 }
