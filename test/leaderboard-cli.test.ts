@@ -20,7 +20,7 @@ test('reads results/ by default; piped output has no colour codes', (t) => {
   cpSync(`${fixtures}basic`, join(dir, 'results'), { recursive: true });
   const run = cli(['leaderboard'], { cwd: dir });
   assert.equal(run.status, 0, run.stderr);
-  assert.match(run.stdout, /│ tiny-s │ 1\.1M {3}│ - {11}│ 12\.5 † {7}│ 31\.7 ± 1\.9 † │/);
+  assert.match(run.stdout, /│ tiny-s │ 1\.1M {3}│ - {12}│ 12\.5 † {7}│ 31\.7 ± 1\.9 † │/);
   assert.doesNotMatch(run.stdout, /\u001b\[/);
   assert.equal(run.stderr, '');
 });
@@ -57,7 +57,7 @@ test('colour on a terminal, off with NO_COLOR (run under a pseudo-terminal)', (t
 test('several records for one cell: the newest is used and stderr says so', () => {
   const run = cli(['leaderboard', `${fixtures}duplicate`, '--format', 'csv']);
   assert.equal(run.status, 0, run.stderr);
-  assert.match(run.stdout, /^tiny-s,1130000,measured,25,,sample$/m);
+  assert.match(run.stdout, /^tiny-s,1130000,measured,25,,24,sample$/m);
   assert.equal(
     run.stderr,
     `flamingo-eval leaderboard: 2 records for tiny-s x okvqa x 4 shots: using the newest, ${fixtures}duplicate/new.json ` +

@@ -10,18 +10,20 @@ test('table: models by size, task x shots columns, std over seeds, sample marker
   assert.equal(
     out,
     [
-      '┌────────┬────────┬─────────────┬──────────────┬──────────────┐',
-      '│ model  │ params │ coco 4-shot │ okvqa 0-shot │ okvqa 4-shot │',
-      '├────────┼────────┼─────────────┼──────────────┼──────────────┤',
-      '│ tiny-s │ 1.1M   │ -           │ 12.5 †       │ 31.7 ± 1.9 † │',
-      '├────────┼────────┼─────────────┼──────────────┼──────────────┤',
-      '│ tiny-l │ 4.6M   │ -           │ -            │ 41.7 †       │',
-      '├────────┼────────┼─────────────┼──────────────┼──────────────┤',
-      '│ big    │ 9.3B   │ 88.8 ± 1.0  │ -            │ -            │',
-      '└────────┴────────┴─────────────┴──────────────┴──────────────┘',
+      '┌────────┬────────┬──────────────┬──────────────┬──────────────┐',
+      '│ model  │ params │ coco 4-shot  │ okvqa 0-shot │ okvqa 4-shot │',
+      '├────────┼────────┼──────────────┼──────────────┼──────────────┤',
+      '│ tiny-s │ 1.1M   │ -            │ 12.5 †       │ 31.7 ± 1.9 † │',
+      '├────────┼────────┼──────────────┼──────────────┼──────────────┤',
+      '│ tiny-l │ 4.6M   │ -            │ -            │ 41.7 †       │',
+      '├────────┼────────┼──────────────┼──────────────┼──────────────┤',
+      '│ big    │ 9.3B   │ 88.8 ± 1.0 ‡ │ -            │ -            │',
+      '└────────┴────────┴──────────────┴──────────────┴──────────────┘',
       "Metric: coco cider; okvqa vqa_accuracy (the papers' scale).",
       '† Built-in sample data (synthetic, a few dozen items): it shows the pipeline runs, it is not a benchmark score ' +
         'and does not compare with published numbers.',
+      '‡ A --limit subset of the query split, not the whole evaluation set the papers use ' +
+        '(--protocol flamingo runs their query-set sizes).',
       '± Standard deviation over seeds (measured: sample std of the trials; published: as printed).',
       '',
     ].join('\n'),
@@ -43,11 +45,13 @@ test('markdown: hand-written pipe table, numbers right-aligned, footnotes as sep
       '|---|---|---:|---:|---:|',
       '| tiny-s | 1.1M |  | 12.5 † | 31.7 ± 1.9 † |',
       '| tiny-l | 4.6M |  |  | 41.7 † |',
-      '| big | 9.3B | 88.8 ± 1.0 |  |  |',
+      '| big | 9.3B | 88.8 ± 1.0 ‡ |  |  |',
       '',
       "Metric: coco cider; okvqa vqa_accuracy (the papers' scale).  ",
       '† Built-in sample data (synthetic, a few dozen items): it shows the pipeline runs, it is not a benchmark score ' +
         'and does not compare with published numbers.  ',
+      '‡ A --limit subset of the query split, not the whole evaluation set the papers use ' +
+        '(--protocol flamingo runs their query-set sizes).  ',
       '± Standard deviation over seeds (measured: sample std of the trials; published: as printed).',
       '',
     ].join('\n'),
@@ -59,7 +63,7 @@ test('markdown: a | in a model name is escaped', async () => {
   assert.equal(out.split('\n')[2], '| a\\|b | 1K | 50.0 |');
 });
 
-test('csv: full-precision numbers, std and sample flag in their own columns, exact parameter counts', async () => {
+test('csv: full precision; std, queries and data (sample, subset) in their own columns; exact parameter counts', async () => {
   const out = await leaderboard([basic], { format: 'csv', paper: false, colour: false });
   // tiny-s okvqa 4 shots: trials 30, 31.25, 33.75 -> mean 31.666..., sample std sqrt(((5/3)^2+(5/12)^2+(25/12)^2)/2).
   const std = Math.sqrt(((-5 / 3) ** 2 + (-5 / 12) ** 2 + (25 / 12) ** 2) / 2);
@@ -67,11 +71,12 @@ test('csv: full-precision numbers, std and sample flag in their own columns, exa
   assert.equal(
     out,
     [
-      'model,parameters,source,coco 4-shot,coco 4-shot std,coco 4-shot sample,okvqa 0-shot,okvqa 0-shot std,' +
-        'okvqa 0-shot sample,okvqa 4-shot,okvqa 4-shot std,okvqa 4-shot sample',
-      'tiny-s,1130000,measured,,,,12.5,,sample,31.666666666666668,1.9094065395649333,sample',
-      'tiny-l,4610000,measured,,,,,,,41.666666666666664,,sample',
-      'big,9300000000,measured,88.811725,0.9733678396423382,,,,,,,',
+      'model,parameters,source,coco 4-shot,coco 4-shot std,coco 4-shot n,coco 4-shot data,' +
+        'okvqa 0-shot,okvqa 0-shot std,okvqa 0-shot n,okvqa 0-shot data,' +
+        'okvqa 4-shot,okvqa 4-shot std,okvqa 4-shot n,okvqa 4-shot data',
+      'tiny-s,1130000,measured,,,,,12.5,,24,sample,31.666666666666668,1.9094065395649333,24,sample',
+      'tiny-l,4610000,measured,,,,,,,,,41.666666666666664,,24,sample',
+      'big,9300000000,measured,88.811725,0.9733678396423382,200,subset,,,,,,,,',
       '',
     ].join('\n'),
   );
@@ -114,15 +119,19 @@ test('--paper adds the published rows for the columns shown, sorted by size amon
 test('--paper in CSV keeps each published row\'s source and the published std', async () => {
   const out = await leaderboard([basic], { format: 'csv', paper: true, colour: false });
   const row = out.split('\n').find((l) => l.startsWith('OpenFlamingo-9B,'));
-  assert.equal(row, 'OpenFlamingo-9B,9000000000,https://arxiv.org/abs/2308.01390v2 Table 11 (0/4/32 also Table 4),89,0.3,,37.8,0.2,,40.1,0.1,');
+  assert.equal(
+    row,
+    'OpenFlamingo-9B,9000000000,https://arxiv.org/abs/2308.01390v2 Table 11 (0/4/32 also Table 4),' +
+      '89,0.3,,,37.8,0.2,,,40.1,0.1,,',
+  );
 });
 
 test('--paper beside a RICES run shows the published RICES rows, labelled', async () => {
   const out = await leaderboard([`${fixtures}rices`], { format: 'csv', paper: true, colour: false });
   const lines = out.trim().split('\n');
-  assert.equal(lines[1], 'my-model (RICES),2000000000,measured,91,,');
+  assert.equal(lines[1], 'my-model (RICES),2000000000,measured,91,,24,');
   // OpenFlamingo Table 12 (RICES): OpenFlamingo-9B COCO 4 shots 93.1.
-  assert.ok(lines.includes('OpenFlamingo-9B (RICES),9000000000,https://arxiv.org/abs/2308.01390v2 Table 12,93.1,,'), out);
+  assert.ok(lines.includes('OpenFlamingo-9B (RICES),9000000000,https://arxiv.org/abs/2308.01390v2 Table 12,93.1,,,'), out);
   assert.ok(lines.every((l, i) => i === 0 || l.includes('(RICES)')), 'no random-demonstration rows beside a RICES run');
 });
 
@@ -131,7 +140,11 @@ test('--paper with no published number for the columns shown says so', async () 
   const out = await leaderboard([`${fixtures}unpublished`], { format: 'csv', paper: true, colour: false }, (w) =>
     warnings.push(w),
   );
-  assert.equal(out, 'model,parameters,source,my-task 2-shot,my-task 2-shot std,my-task 2-shot sample\nm,1000,measured,0.5,,\n');
+  assert.equal(
+    out,
+    'model,parameters,source,my-task 2-shot,my-task 2-shot std,my-task 2-shot n,my-task 2-shot data\n' +
+      'm,1000,measured,0.5,,24,\n',
+  );
   assert.deepEqual(warnings, [
     '--paper: no published numbers for these task x shots columns (published: Flamingo, OpenFlamingo, IDEFICS)',
   ]);

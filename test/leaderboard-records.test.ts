@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { findRecordFiles, readRecords, type RecordEntry } from '../src/leaderboard/records.ts';
 import { buildLeaderboard } from '../src/leaderboard/board.ts';
 import { formatCell, formatParameters, formatStd } from '../src/leaderboard/text.ts';
@@ -22,12 +25,12 @@ test('records are found recursively; journals, other files, and JSON that is not
   );
   const entries = await readRecords(files);
   assert.deepEqual(
-    entries.map((e) => [e.model, e.parameters, e.task, e.metric, e.shots, e.trials, e.sample, e.demonstrations]),
+    entries.map((e) => [e.model, e.parameters, e.task, e.metric, e.shots, e.trials, e.sample, e.queries, e.subset]),
     [
-      ['big', 9.3e9, 'coco', 'cider', 4, 2, false, 'random'],
-      ['tiny-l', 4.61e6, 'okvqa', 'vqa_accuracy', 4, 1, true, 'random'],
-      ['tiny-s', 1.13e6, 'okvqa', 'vqa_accuracy', 0, 1, true, 'random'],
-      ['tiny-s', 1.13e6, 'okvqa', 'vqa_accuracy', 4, 3, true, 'random'],
+      ['big', 9.3e9, 'coco', 'cider', 4, 2, false, 200, true],
+      ['tiny-l', 4.61e6, 'okvqa', 'vqa_accuracy', 4, 1, true, 24, false],
+      ['tiny-s', 1.13e6, 'okvqa', 'vqa_accuracy', 0, 1, true, 24, false],
+      ['tiny-s', 1.13e6, 'okvqa', 'vqa_accuracy', 4, 3, true, 24, false],
     ],
   );
 });
@@ -70,6 +73,8 @@ const entry = (over: Partial<RecordEntry>): RecordEntry => ({
   sample: false,
   demonstrations: 'random',
   promptStyle: 'paper',
+  queries: 24,
+  subset: false,
   ...over,
 });
 
@@ -145,4 +150,23 @@ test('std is shown only for several seeds; one decimal, two when one would print
 
 test('parameter counts print with a unit', () => {
   assert.deepEqual([999, 1000, 1_130_000, 3.2e9, 80e9].map(formatParameters), ['999', '1K', '1.1M', '3.2B', '80B']);
+});
+
+test('a --protocol flamingo run is the papers\' query set, not a --limit subset', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'records-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const base = JSON.parse(readFileSync(`${fixtures}basic/big/coco-4shot.json`, 'utf8'));
+  const flamingo = { ...base.config, protocol: 'flamingo', limit: 5000 };
+  writeFileSync(join(dir, 'protocol.json'), JSON.stringify({ ...base, config: flamingo }));
+  writeFileSync(join(dir, 'limit.json'), JSON.stringify({ ...base, config: { ...base.config, limit: 5000 } }));
+  writeFileSync(join(dir, 'whole.json'), JSON.stringify({ ...base, config: { ...base.config, limit: null } }));
+  const entries = await readRecords(await findRecordFiles([dir]));
+  assert.deepEqual(
+    entries.map((e) => [e.file.slice(dir.length + 1), e.subset]),
+    [
+      ['limit.json', true],
+      ['protocol.json', false],
+      ['whole.json', false],
+    ],
+  );
 });

@@ -19,6 +19,9 @@ export interface Cell {
   trials: number;
   /** Measured on the built-in sample data, not the benchmark. */
   sample: boolean;
+  /** Measured: queries per trial, and whether they were a `--limit` subset of the query split. */
+  queries?: number;
+  subset?: boolean;
   /** Published cells: where the number is printed. */
   source?: string;
 }
@@ -67,7 +70,13 @@ export function buildLeaderboard(entries: RecordEntry[], published?: PublishedRo
   };
 
   for (const entry of kept) {
-    const cell: Cell = { mean: entry.mean, trials: entry.trials, sample: entry.sample };
+    const cell: Cell = {
+      mean: entry.mean,
+      trials: entry.trials,
+      sample: entry.sample,
+      queries: entry.queries,
+      subset: entry.subset,
+    };
     if (entry.trials > 1) cell.std = entry.std;
     const row = rowFor(entry.model, entry.parameters, entry.demonstrations, entry.promptStyle, false);
     row.cells.set(columnKey(entry), cell);

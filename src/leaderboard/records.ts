@@ -24,6 +24,10 @@ export interface RecordEntry {
   demonstrations: DemonstrationSelection;
   /** `--prompt-style` of the run (`paper` by default). */
   promptStyle: string;
+  /** Queries evaluated per trial. */
+  queries: number;
+  /** Evaluated on a `--limit` subset of the query split rather than the whole split or the paper's protocol. */
+  subset: boolean;
 }
 
 /** All `.json` files under the folders, recursively, in a stable order. A missing folder is an error. */
@@ -127,6 +131,8 @@ function recordEntry(file: string, record: Record<string, unknown>, trials: numb
   if (typeof sample !== 'boolean') throw bad('data.sample', 'is missing or not true/false');
   const sampler = field('config.sampler') ?? 'random';
   if (sampler !== 'random' && sampler !== 'rices') throw bad('config.sampler', `is ${JSON.stringify(sampler)}`);
+  const limit = field('config.limit') ?? null;
+  if (limit !== null && typeof limit !== 'number') throw bad('config.limit', 'is neither a number nor null');
   const promptStyle = field('config.promptStyle') ?? 'paper';
   if (typeof promptStyle !== 'string' || promptStyle === '') {
     throw bad('config.promptStyle', 'is not a non-empty string');
@@ -146,5 +152,8 @@ function recordEntry(file: string, record: Record<string, unknown>, trials: numb
     sample,
     demonstrations: sampler,
     promptStyle,
+    queries: number('summary.n'),
+    // Under --protocol flamingo the limit is the paper's query-set size, not a subset.
+    subset: limit !== null && field('config.protocol') !== 'flamingo',
   };
 }

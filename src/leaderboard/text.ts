@@ -4,6 +4,8 @@ import type { Cell, Leaderboard } from './board.ts';
 
 /** Marks a cell measured on the built-in sample data. */
 export const SAMPLE_MARK = '†';
+/** Marks a cell measured on a `--limit` subset of the query split. */
+export const SUBSET_MARK = '‡';
 
 export interface TextBoard {
   head: string[];
@@ -31,6 +33,7 @@ export function formatCell(cell: Cell): string {
   let text = formatMean(cell.mean);
   if (cell.std !== undefined) text += ` ± ${formatStd(cell.std)}`;
   if (cell.sample) text += ` ${SAMPLE_MARK}`;
+  if (cell.subset) text += ` ${SUBSET_MARK}`;
   return text;
 }
 
@@ -83,6 +86,12 @@ function footnotes(board: Leaderboard, sourceIndex: Map<string, number>): string
     notes.push(
       `${SAMPLE_MARK} Built-in sample data (synthetic, a few dozen items): it shows the pipeline runs, ` +
         'it is not a benchmark score and does not compare with published numbers.',
+    );
+  }
+  if (cells.some((c) => c.subset)) {
+    notes.push(
+      `${SUBSET_MARK} A --limit subset of the query split, not the whole evaluation set the papers use ` +
+        '(--protocol flamingo runs their query-set sizes).',
     );
   }
   if (cells.some((c) => c.std !== undefined)) {
