@@ -19,10 +19,11 @@
 //   data downloads, which we neither ship nor fetch), so step 3 uses a stand-in for "tagged NNS/NNPS": a token is a
 //   plural noun when it is "people", or when it is not a function word (`NOT_PLURAL_NOUNS`), does not follow a
 //   subject pronoun (where the tagger reads a verb: "he runs"), and either WordNet derives it from a different noun
-//   base form ("dogs" <- "dog", "children" <- "child", "glasses" <- "glass"), or WordNet does not know it at all and
-//   it ends in "s" but not "ss", "us" or "is" (the tagger's suffix evidence for unknown words). Tokens with digits
-//   or without letters are never plural nouns here. Where the real tagger uses context or its lexicon differently,
-//   results differ: e.g. "physics" (the tagger reads NN; WordNet has the noun "physic", so we singularize it).
+//   base form of 3+ letters ("dogs" <- "dog", "children" <- "child", "glasses" <- "glass"), or WordNet does not
+//   know it at all and it ends in "s" but not "ss", "us" or "is" (the tagger's suffix evidence for unknown words).
+//   Tokens with digits or without letters are never plural nouns here. Where the real tagger uses context or its
+//   lexicon differently, results differ: e.g. "physics" (the tagger reads NN; WordNet has the noun "physic", so we
+//   singularize it), "1990s" (we leave it; the tagger may read NNS and singularize would give "1990").
 import { treebankTokenize } from './treebank-tokenize.ts';
 import { wordnet } from './wordnet.ts';
 import { singularize } from './inflection-singularize.ts';
@@ -108,7 +109,9 @@ export function looksLikePluralNoun(token: string, previous?: string): boolean {
   if (previous !== undefined && SUBJECT_PRONOUNS.has(previous.toLowerCase())) return false;
   const wn = wordnet();
   const nounBases = wn.morphyAll(word, 'n');
-  if (nounBases.some((base) => base !== word)) return true;
+  // A base of one or two letters is an abbreviation WordNet lists ("gas" <- "Ga", gallium; "has" <- "Ha"), not
+  // the singular of the word.
+  if (nounBases.some((base) => base !== word && base.length > 2)) return true;
   if (nounBases.length > 0) return false;
   const known = (['v', 'a', 'r'] as const).some((pos) => wn.morphyAll(word, pos).length > 0);
   return !known && word.length > 3 && /s$/.test(word) && !/(ss|us|is)$/.test(word);
