@@ -48,7 +48,7 @@ test('flamingo-eval tasks --json lists the built-in tasks with their official fi
   assert.equal(run.status, 0, run.stderr);
   const listing = JSON.parse(run.stdout) as ReturnType<typeof listTasks>;
   const ids = listing.map((t) => t.id);
-  assert.ok(ids.includes('okvqa'), ids.join(', '));
+  assert.ok(ids.includes('okvqa') && ids.includes('coco'), ids.join(', '));
   for (const task of listing) {
     assert.deepEqual(Object.keys(task), [
       'id',
@@ -68,6 +68,9 @@ test('flamingo-eval tasks --json lists the built-in tasks with their official fi
   assert.equal(okvqa.metric, 'vqa_accuracy');
   assert.equal(okvqa.sampleData, true);
   assert.ok(okvqa.files.some((f) => f.name === 'OpenEnded_mscoco_val2014_questions.json'));
+  const coco = listing.find((t) => t.id === 'coco')!;
+  assert.deepEqual([coco.metric, coco.kind, coco.sampleData], ['cider', 'generate', true]);
+  assert.ok(coco.files.some((f) => f.name === 'dataset_coco.json' && f.source.startsWith('http')), 'Karpathy splits');
 });
 
 test('flamingo-eval tasks prints plain tables when piped', () => {
