@@ -3,11 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderReport, score as scoreFiles, type ScoreOptions } from '../src/commands/score.ts';
 import { exitCodeOf } from '../src/errors.ts';
+import { scoreCaptions } from '../metrics/caption.ts';
+import { wups } from '../metrics/wups.ts';
 
 const bin = new URL('../bin/flamingo-eval.js', import.meta.url).pathname;
 const fx = (name: string) => new URL(`./fixtures/score/${name}`, import.meta.url).pathname;
@@ -85,6 +87,61 @@ test('without --json: a plain table (no colour codes when piped) with one row pe
   assert.match(run.stdout, /vqa_accuracy\s+│ 73\.33/);
   assert.match(run.stdout, /vqa_accuracy \[number\]\s+│ 90\.00/);
   assert.doesNotMatch(run.stdout, /\u001b\[/);
+});
+
+const CAPTIONS = ['--predictions', fx('coco-results.json'), '--references', fx('coco-captions.json')];
+
+test('caption: COCO results against COCO caption annotations; only predicted images are scored, ids as numbers or strings', async () => {
+  const out = await json('--metric', 'caption', ...CAPTIONS);
+  assert.equal(out.n, 3);
+  assert.deepEqual(Object.keys(out.scores), ['bleu_1', 'bleu_2', 'bleu_3', 'bleu_4', 'rouge_l', 'cider']);
+  // The scorer on the three joined images: image 5 has references but no prediction, and CIDEr-D's document
+  // frequencies would change if its references were included.
+  const annotations = JSON.parse(readFileSync(fx('coco-captions.json'), 'utf8')).annotations as { image_id: number; caption: string }[];
+  const refs = (id: number) => annotations.filter((a) => a.image_id === id).map((a) => a.caption);
+  const direct = scoreCaptions([
+    { id: '42', prediction: 'A man riding a wave on top of a surfboard.', references: refs(42) },
+    { id: '1007', prediction: 'two dogs play with a red ball in the grass', references: refs(1007) },
+    { id: '391895', prediction: 'a bicycle parked next to a wooden bench', references: refs(391895) },
+  ]);
+  assert.deepEqual(out.scores, direct.scores);
+  // The single-metric names print their own keys with the same values.
+  assert.deepEqual((await json('--metric', 'cider', ...CAPTIONS)).scores, { cider: direct.scores.cider });
+  assert.deepEqual((await json('--metric', 'rouge_l', ...CAPTIONS)).scores, { rouge_l: direct.scores.rouge_l });
+  const bleu = (await json('--metric', 'bleu', ...CAPTIONS)).scores;
+  assert.deepEqual(Object.keys(bleu), ['bleu_1', 'bleu_2', 'bleu_3', 'bleu_4']);
+  assert.equal(bleu.bleu_4, direct.scores.bleu_4);
+});
+
+test('caption --ci: an interval for each of the six scores, around the value', async () => {
+  const out = await json('--metric', 'caption', ...CAPTIONS, '--ci', '--ci-samples', '100');
+  assert.deepEqual(Object.keys(out.ci), ['bleu_1', 'bleu_2', 'bleu_3', 'bleu_4', 'rouge_l', 'cider']);
+  for (const key of ['bleu_1', 'rouge_l', 'cider']) {
+    const [low, high] = out.ci[key];
+    assert.ok(low <= out.scores[key] + 1e-9 && out.scores[key] <= high + 1e-9, `${key}: ${out.scores[key]} in [${low}, ${high}]`);
+  }
+});
+
+test('wups: [{id, answer}] against [{id, answers, type}]: the scorer\'s keys, per type and group, with intervals', async () => {
+  const out = await json('--metric', 'wups', '--predictions', fx('nextqa-predictions.json'), '--references', fx('nextqa-references.json'), '--ci', '--ci-samples', '100');
+  const direct = wups([
+    { id: 'v1_q0', prediction: 'dog', answers: ['puppy'], type: 'CW' },
+    { id: 'v1_q1', prediction: 'two', answers: ['two'], type: 'DC' },
+    { id: 'v2_q0', prediction: 'the man is walking', answers: ['man runs', 'walk'], type: 'TN' },
+  ]);
+  assert.deepEqual(out.scores, direct.scores);
+  assert.deepEqual(Object.keys(out.ci), ['wups_0', 'wups_0.9']);
+  // Per-question values averaged: the interval ends are means of three of them, so they lie in [0, 100].
+  for (const [low, high] of Object.values(out.ci) as [number, number][]) assert.ok(low >= 0 && low <= high && high <= 100);
+});
+
+test('a caption prediction for an image the annotations lack, or twice for one image, is an error', async () => {
+  const p = file('coco-absent.json', '[{"image_id": 42, "caption": "a"}, {"image_id": 77, "caption": "b"}]');
+  await fails(['--metric', 'caption', '--predictions', p, '--references', fx('coco-captions.json')], /coco-absent\.json: index 1: image_id 77 is not in the references/);
+  const d = file('coco-dup.json', '[{"image_id": 42, "caption": "a"}, {"image_id": "42", "caption": "b"}]');
+  await fails(['--metric', 'cider', '--predictions', d, '--references', fx('coco-captions.json')], /coco-dup\.json: index 1: duplicate image_id 42 \(already at index 0\)/);
+  const r = file('coco-refs.json', '{"annotations": [{"image_id": 42, "id": 1}]}');
+  await fails(['--metric', 'bleu', '--predictions', fx('coco-results.json'), '--references', r], /coco-refs\.json: annotations\[0\]: missing field "caption"/);
 });
 
 test('roc_auc: HatefulMemes JSONL references (blank line allowed, ids as numbers or strings), only predicted memes', async () => {

@@ -98,7 +98,11 @@ export function renderReport(report: ScoreReport, title: string): string {
       const ci = report.ci?.[key];
       rows.push([key, format(value), ...(withCi ? [ci ? `${format(ci[0])} – ${format(ci[1])}` : ''] : [])]);
     } else {
-      for (const [type, v] of Object.entries(value)) rows.push([`${key.replace(/_by_type$/, '')} [${type}]`, format(v), ...(withCi ? [''] : [])]);
+      // `vqa_accuracy_by_type` -> rows `vqa_accuracy [yes/no]`; `wups_0_by_group` -> rows `wups_0 [group C]`.
+      const [, base, kind] = /^(.*)_by_([a-z]+)$/.exec(key) ?? [key, key, 'type'];
+      for (const [sub, v] of Object.entries(value)) {
+        rows.push([`${base} [${kind === 'type' ? sub : `${kind} ${sub}`}]`, format(v), ...(withCi ? [''] : [])]);
+      }
     }
   }
   const head = ['score', 'value', ...(withCi ? ['95% CI (bootstrap)'] : [])];
