@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { cp, mkdir, rm, writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError, UsageError } from '../src/errors.ts';
-import { okvqa } from '../tasks/okvqa.ts';
+import { okvqa, okvqaTask } from '../tasks/okvqa.ts';
 import { copyOfSample, type DataCopy } from './support/task-data.ts';
 
 async function withCopy(check: (data: DataCopy) => Promise<void>): Promise<void> {
@@ -166,4 +166,10 @@ test('settings follow open_flamingo: beam 3, 5 new tokens; protocol query size 1
     'val2014',
   ]);
   assert.equal(okvqa.postprocess(' Paris, France Question: what'), 'Paris');
+});
+
+test('OK-VQA stemming is an option, off by default', () => {
+  const example = { id: 'q', media: [], fields: { question: 'What animals are these?' }, target: 'dog', reference: Array(10).fill('dog') };
+  assert.equal(okvqa.score([{ example, answer: 'dogs' }]).metrics.vqa_accuracy, 0);
+  assert.equal(okvqaTask({ stem: true }).score([{ example, answer: 'dogs' }]).metrics.vqa_accuracy, 100);
 });
