@@ -43,6 +43,8 @@ const badFlags: [Record<string, unknown>, RegExp][] = [
   [{ lengthPenalty: 'high' }, /^--length-penalty high: expected a number/],
   [{ threads: '0' }, /^--threads 0: expected an integer >= 1/],
   [{ promptStyle: ' ' }, /^--prompt-style needs a value/],
+  [{ part: '3/2' }, /^--part 3\/2: expected k\/n with 1 <= k <= n/],
+  [{ part: 'half' }, /^--part half: expected k\/n/],
 ];
 
 for (const [flags, message] of badFlags) {

@@ -9,37 +9,58 @@ import type { ExampleRecord } from '../src/types.ts';
 
 const example = (id: string): ExampleRecord => ({ id, demonstrations: [], prompt: [], raw: 'x', answer: 'x', backendMs: 1 });
 
-function journalPath(): string {
-  return join(mkdtempSync(join(tmpdir(), 'flamingo-journal-')), 'j.jsonl');
+function journalAt(): { location: { dir: string; base: string }; path: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'flamingo-journal-'));
+  return { location: { dir, base: 'j' }, path: join(dir, 'j.jsonl') };
 }
 
 test('a journal keeps whole lines, drops a torn last line, and appends after it', () => {
-  const path = journalPath();
-  const first = Journal.open(path, 'abc', { a: 1 }, false);
+  const { location, path } = journalAt();
+  const first = Journal.open(location, 'abc', { a: 1 }, false);
+  assert.equal(first.path, path);
   first.append({ seed: 42, example: example('q1') });
   first.append({ seed: 43, example: example('q1') });
   first.close();
   appendFileSync(path, '{"seed":42,"example":{"id":"q2"');
-  const second = Journal.open(path, 'abc', { a: 1 }, false);
+  const second = Journal.open(location, 'abc', { a: 1 }, false);
   assert.deepEqual([...second.entries.keys()], [entryKey(42, 'q1'), entryKey(43, 'q1')]);
   second.append({ seed: 42, example: example('q2') });
   second.close();
   const lines = readFileSync(path, 'utf8').split('\n');
   assert.equal(lines.length, 5);
   assert.deepEqual(lines.slice(0, 4).map((line) => JSON.parse(line).example?.id ?? 'header'), ['header', 'q1', 'q1', 'q2']);
-  assert.equal(Journal.open(path, 'abc', {}, false).entries.size, 3);
-  assert.equal(Journal.open(path, 'abc', {}, true).entries.size, 0);
+  assert.equal(Journal.open(location, 'abc', {}, false).entries.size, 3);
+  assert.equal(Journal.open(location, 'abc', {}, true).entries.size, 0);
   assert.equal(readFileSync(path, 'utf8').split('\n').length, 2);
 });
 
 test('a journal of another configuration or with a broken middle line is an input error naming file and line', () => {
-  const path = journalPath();
-  Journal.open(path, 'abc', {}, false).close();
-  assert.throws(() => Journal.open(path, 'other', {}, false), (error: Error) =>
+  const { location, path } = journalAt();
+  Journal.open(location, 'abc', {}, false).close();
+  assert.throws(() => Journal.open(location, 'other', {}, false), (error: Error) =>
     error.name === 'InputError' && error.message.startsWith(`${path}:1: not the journal of this configuration`),
   );
   writeFileSync(path, `${readFileSync(path, 'utf8')}garbage\n{"seed":1,"example":{"id":"a"}}\n`);
-  assert.throws(() => Journal.open(path, 'abc', {}, false), new RegExp(`^InputError: ${path}:2: not a JSON line`));
+  assert.throws(() => Journal.open(location, 'abc', {}, false), new RegExp(`^InputError: ${path}:2: not a JSON line`));
+});
+
+test('parts write their own journals and read each other\'s, skipping a torn last line being written', () => {
+  const { location } = journalAt();
+  const one = Journal.open({ ...location, part: { index: 1, count: 2 } }, 'abc', {}, false);
+  const two = Journal.open({ ...location, part: { index: 2, count: 2 } }, 'abc', {}, false);
+  one.append({ seed: 42, example: example('a') });
+  two.append({ seed: 42, example: example('b') });
+  appendFileSync(two.path, '{"seed":42,"exam');
+  assert.deepEqual([...one.entries.keys()], [entryKey(42, 'a')]);
+  one.readSiblings();
+  assert.deepEqual([...one.entries.keys()].sort(), [entryKey(42, 'a'), entryKey(42, 'b')]);
+  one.close();
+  two.close();
+  assert.match(one.path, /j\.part1of2\.jsonl$/);
+  // A run without --part sees both parts' examples.
+  const whole = Journal.open(location, 'abc', {}, false);
+  assert.equal(whole.entries.size, 2);
+  whole.close();
 });
 
 function fakeStream(isTTY: boolean) {

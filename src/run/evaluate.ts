@@ -5,6 +5,7 @@ import { basename, join } from 'node:path';
 import { InputError, RunError, UsageError } from '../errors.ts';
 import { createBackend } from '../backends/index.ts';
 import type { Backend, Example, GenerationSettings, RunRecord, Task, TaskData } from '../types.ts';
+import { hashKey } from '../random.ts';
 import { VERSION } from '../version.ts';
 import { Journal, entryKey } from './journal.ts';
 import type { RunOptions } from './options.ts';
@@ -95,8 +96,12 @@ async function evaluateTask(
     };
     const configHash = createHash('sha256').update(JSON.stringify(resultConfig)).digest('hex').slice(0, 16);
     const path = recordPath(options.resultsDir, info.name, task.id, shots, variantSuffix(options));
-    const journalPath = join(modelDir, 'journals', `${basename(path, '.json')}-${configHash}.jsonl`);
-    const journal = Journal.open(journalPath, configHash, resultConfig, options.fresh);
+    const journal = Journal.open(
+      { dir: join(modelDir, 'journals'), base: `${basename(path, '.json')}-${configHash}`, part: options.part },
+      configHash,
+      resultConfig,
+      options.fresh,
+    );
     let resumed = 0;
     try {
       const pending: PendingQuery[] = [];
@@ -105,7 +110,7 @@ async function evaluateTask(
           const done = journal.entries.get(entryKey(plan.seed, query.example.id));
           // A journaled example counts only if it was asked exactly this prompt (guards against changed templates).
           if (done && JSON.stringify(done.example.prompt) === JSON.stringify(query.prompt)) resumed++;
-          else pending.push({ seed: plan.seed, query });
+          else if (inPart(options.part, task.id, query.example.id)) pending.push({ seed: plan.seed, query });
         }
       }
       const progress = createProgress({
@@ -140,6 +145,20 @@ async function evaluateTask(
       } finally {
         progress.done();
       }
+      if (options.part) {
+        journal.readSiblings();
+        const missing = plans.reduce(
+          (n, plan) => n + plan.queries.filter((q) => !journal.entries.has(entryKey(plan.seed, q.example.id))).length,
+          0,
+        );
+        if (missing > 0) {
+          io.stderr?.write(
+            `${task.id} ${shots}-shot: part ${options.part.index}/${options.part.count} done; ${missing} examples ` +
+              `belong to other parts, so no record yet: the part that finishes last writes it (or run without --part)\n`,
+          );
+          continue;
+        }
+      }
       const trials = plans.map((plan) => buildTrial(task, plan, journal.entries));
       const examples = trials.flatMap((trial) => trial.examples);
       const record: RunRecord = {
@@ -165,6 +184,7 @@ async function evaluateTask(
           generation,
           lengthNormalize: task.lengthNormalize ?? false,
           threads: options.threads ?? null,
+          part: options.part ? `${options.part.index}/${options.part.count}` : null,
           fresh: options.fresh,
           journal: journal.path,
           configHash,
@@ -194,6 +214,14 @@ async function evaluateTask(
     }
   }
   return outcomes;
+}
+
+/**
+ * `--part k/n` takes the queries whose hash of (task, id) is k-1 modulo n: disjoint parts that cover the split, the
+ * same queries in every seed, whatever --limit is.
+ */
+function inPart(part: RunOptions['part'], taskId: string, id: string): boolean {
+  return part === undefined || hashKey('part', taskId, id) % part.count === part.index - 1;
 }
 
 /** Record names carry the non-default choices, so that a RICES run does not overwrite a random-sampler one. */

@@ -2,8 +2,19 @@
 // Each line is written with a single write() on an O_APPEND descriptor, so a killed process (even kill -9) loses at
 // most the line being written; the data is flushed to disk (fdatasync) at most every second and on close, which
 // only matters if the machine itself goes down. On reopening, a torn last line is cut off before appending.
-import { closeSync, existsSync, fdatasyncSync, ftruncateSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+// A run split with --part k/n writes one journal per part and reads the others' (a torn last line there is skipped).
+import {
+  closeSync,
+  existsSync,
+  fdatasyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
 import { InputError } from '../errors.ts';
 import type { ExampleRecord } from '../types.ts';
 
@@ -24,32 +35,56 @@ export function entryKey(seed: number, id: string): string {
   return `${seed}\u0000${id}`;
 }
 
+export interface JournalLocation {
+  dir: string;
+  /** `<record stem>-<config hash>`: every journal of one configuration starts with it. */
+  base: string;
+  /** `--part k/n`: this process writes its own journal, `<base>.part<k>of<n>.jsonl`, and reads the others. */
+  part?: { index: number; count: number };
+}
+
 export class Journal {
   private lastSync = Date.now();
   private unsynced = false;
 
   private constructor(
     readonly path: string,
+    private readonly location: JournalLocation,
+    private readonly configHash: string,
     private fd: number,
-    /** The journal's entries by entryKey(seed, id): those read when it was opened, then those appended. */
+    /** The entries by entryKey(seed, id): this journal's and its siblings', then those appended. */
     readonly entries: Map<string, JournalEntry>,
   ) {}
 
-  /** Opens (or creates) the journal of a configuration; `fresh` discards what it holds. */
-  static open(path: string, configHash: string, config: unknown, fresh: boolean): Journal {
-    mkdirSync(dirname(path), { recursive: true });
+  /**
+   * Opens (or creates) this process's journal of a configuration, after reading the other journals of the same
+   * configuration (written by `--part` runs); `fresh` discards what they hold.
+   */
+  static open(location: JournalLocation, configHash: string, config: unknown, fresh: boolean): Journal {
+    const { dir, base, part } = location;
+    const path = join(dir, part ? `${base}.part${part.index}of${part.count}.jsonl` : `${base}.jsonl`);
+    mkdirSync(dir, { recursive: true });
     const entries = new Map<string, JournalEntry>();
     let keepBytes = 0;
-    if (!fresh && existsSync(path)) {
-      const text = readFileSync(path);
-      keepBytes = readEntries(path, text, configHash, entries);
+    if (!fresh) {
+      for (const sibling of siblingJournals(location, path)) readEntries(sibling, readFileSync(sibling), configHash, entries);
+      if (existsSync(path)) keepBytes = readEntries(path, readFileSync(path), configHash, entries);
     }
     const fd = openSync(path, existsSync(path) ? 'r+' : 'w+');
     ftruncateSync(fd, keepBytes);
     closeSync(fd);
-    const journal = new Journal(path, openSync(path, 'a'), entries);
+    const journal = new Journal(path, location, configHash, openSync(path, 'a'), entries);
     if (keepBytes === 0) journal.write({ journal: 'flamingo-eval', configHash, config } satisfies JournalHeader);
     return journal;
+  }
+
+  /** Adds what the other journals of this configuration hold now (other parts may have finished meanwhile). */
+  readSiblings(): void {
+    for (const sibling of siblingJournals(this.location, this.path)) {
+      const found = new Map<string, JournalEntry>();
+      readEntries(sibling, readFileSync(sibling), this.configHash, found);
+      for (const [key, entry] of found) if (!this.entries.has(key)) this.entries.set(key, entry);
+    }
   }
 
   /** Writes the entry at once and adds it to `entries` (a later entry for the same key replaces an earlier one). */
@@ -80,6 +115,14 @@ export class Journal {
 }
 
 /** Parses the journal into `entries`; returns how many bytes are whole lines to keep (a torn last line is dropped). */
+function siblingJournals({ dir, base }: JournalLocation, own: string): string[] {
+  return readdirSync(dir)
+    .filter((name) => (name === `${base}.jsonl` || name.startsWith(`${base}.part`)) && name.endsWith('.jsonl'))
+    .map((name) => join(dir, name))
+    .filter((path) => path !== own)
+    .sort();
+}
+
 function readEntries(path: string, bytes: Buffer, configHash: string, entries: Map<string, JournalEntry>): number {
   let offset = 0;
   let line = 0;

@@ -31,6 +31,8 @@ export interface RunOptions {
   numBeams?: number;
   lengthPenalty?: number;
   threads?: number;
+  /** `--part k/n`: run only the k-th of n disjoint slices of the queries (1-based). */
+  part?: { index: number; count: number };
   fresh: boolean;
   json: boolean;
   quiet: boolean;
@@ -79,6 +81,7 @@ export function parseRunOptions(raw: RawRunFlags): RunOptions {
     numBeams: raw.numBeams === undefined ? undefined : integer('--num-beams', raw.numBeams, 1),
     lengthPenalty: raw.lengthPenalty === undefined ? undefined : finite('--length-penalty', raw.lengthPenalty),
     threads: raw.threads === undefined ? undefined : integer('--threads', raw.threads, 1),
+    part: raw.part === undefined ? undefined : part(String(raw.part)),
     fresh: raw.fresh === true,
     json: raw.json === true,
     quiet: raw.quiet === true,
@@ -126,6 +129,16 @@ function finite(flag: string, value: unknown): number {
   const number = Number(text);
   if (text === '' || !Number.isFinite(number)) throw new UsageError(`${flag} ${text}: expected a number`);
   return number;
+}
+
+function part(value: string): { index: number; count: number } {
+  const match = /^(\d+)\/(\d+)$/.exec(value.trim());
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index < 1 || index > count) {
+    throw new UsageError(`--part ${value}: expected k/n with 1 <= k <= n (e.g. --part 2/4)`);
+  }
+  return { index, count };
 }
 
 function choice<T extends string>(flag: string, value: unknown, choices: readonly T[]): T {
