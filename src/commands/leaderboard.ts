@@ -20,7 +20,10 @@ export interface LeaderboardOptions {
   colour: boolean;
 }
 
-/** Reads the records under `dirs` and renders the leaderboard; `warn` receives one line per ignored duplicate. */
+/**
+ * Reads the records under `dirs` and renders the leaderboard. `warn` receives the lines meant for stderr: records
+ * ignored for a newer one of the same cell, and `--paper` finding no published number for the columns shown.
+ */
 export async function leaderboard(
   dirs: string[],
   options: LeaderboardOptions,
