@@ -12,6 +12,7 @@ import { ciderD, ciderDOfTokenized } from '../metrics/cider-d.ts';
 import { captionScoresOfTokenized, scoreCaptions } from '../metrics/caption.ts';
 import { tokenizeCaptionItems } from '../metrics/ptb-tokenize.ts';
 import type { CaptionItem } from '../metrics/types.ts';
+import { captionCorpus } from '../bench/caption-corpus.ts';
 import type { TokenizedCaptions } from '../metrics/caption-ngrams.ts';
 
 interface OfficialSet {
@@ -92,4 +93,24 @@ test('scoring all metrics together gives exactly what each scorer gives alone', 
   assert.deepEqual(together.bleu, bleuOfTokenized(set.tokenized).corpus);
   assert.equal(together.rougeL, rougeLOfTokenized(set.tokenized).corpus);
   assert.equal(together.cider, ciderDOfTokenized(set.tokenized).corpus);
+});
+
+test('a COCO-test-sized generated set (5,000 images x 5 references): every corpus value equals pycocoevalcap\'s', () => {
+  // Inputs are regenerated from the seed (bench/caption-corpus.ts); the fixture holds pycocoevalcap's values for them.
+  const expected = JSON.parse(readFileSync(new URL('./fixtures/caption/pycocoevalcap-coco-sized.json', import.meta.url), 'utf8')) as {
+    images: number;
+    bleu: number[];
+    rouge_l: number;
+    cider: number;
+    cider_per_image_first_100: number[];
+    bleu_4_per_image_first_100: number[];
+    rouge_l_per_image_first_100: number[];
+  };
+  const scores = captionScoresOfTokenized(tokenizeCaptionItems(captionCorpus(1, expected.images, 5)));
+  allClose(scores.bleu, expected.bleu, 'corpus BLEU');
+  close(scores.rougeL, expected.rouge_l, 'corpus ROUGE-L');
+  close(scores.cider, expected.cider, 'corpus CIDEr-D');
+  allClose(scores.perImage.cider.subarray(0, 100), expected.cider_per_image_first_100, 'CIDEr-D per image');
+  allClose(scores.perImage.bleu4.subarray(0, 100), expected.bleu_4_per_image_first_100, 'BLEU-4 per image');
+  allClose(scores.perImage.rougeL.subarray(0, 100), expected.rouge_l_per_image_first_100, 'ROUGE-L per image');
 });
