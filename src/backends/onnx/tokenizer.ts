@@ -59,6 +59,7 @@ export class BundleTokenizer {
 
   /** Text of generated ids, special tokens removed. */
   decode(ids: number[]): string {
+    if (ids.length === 0) return '';
     return this.tokenizer.decode(ids, { skip_special_tokens: true }).trim();
   }
 }
