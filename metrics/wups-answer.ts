@@ -59,6 +59,10 @@ const SUBJECT_PRONOUNS = new Set('he she it who that which'.split(' '));
 const OBJECT_PRONOUNS = new Set('me us him her it them'.split(' '));
 const LINKING = new Set('is are was were be been being feel feels felt look looks looked seem seems seemed very so too more most quite'.split(' '));
 
+function hasReading(wn: WordNet, word: string, pos: Pos): boolean {
+  return wn.morphyAll(word, pos).length > 0;
+}
+
 function inIndex(wn: WordNet, word: string, pos: Pos): boolean {
   return wn.indexOffsets(word, pos).length > 0;
 }
@@ -78,34 +82,33 @@ export function guessPos(words: readonly string[], i: number, wn: WordNet = word
   const word = words[i]!;
   const previous = i > 0 ? words[i - 1]! : undefined;
   const next = words[i + 1];
-  const hasReading = (pos: Pos): boolean => wn.morphyAll(word, pos).length > 0;
   if (AUXILIARIES.has(word)) return 'v';
   if (CLOSED_CLASS.has(word)) return 'n';
   const comparative = /(?:er|est)$/.test(word);
   if (previous !== undefined && DETERMINERS.has(previous)) {
-    return comparative && !inIndex(wn, word, 'n') && hasReading('a') ? 'a' : 'n';
+    return comparative && !inIndex(wn, word, 'n') && hasReading(wn, word, 'a') ? 'a' : 'n';
   }
   const verbSlot =
     (previous !== undefined && SUBJECT_PRONOUNS.has(previous)) ||
     (next !== undefined && (DETERMINERS.has(next) || OBJECT_PRONOUNS.has(next)));
-  if (verbSlot && hasReading('v')) return 'v';
+  if (verbSlot && hasReading(wn, word, 'v')) return 'v';
   if (wn.exceptions('v').has(word) && !wn.exceptions('n').has(word)) return 'v';
   if (wn.exceptions('n').has(word)) return 'n';
   if (wn.exceptions('a').has(word)) return 'a';
-  if (word.length > 4 && word.endsWith('ing') && hasReading('v')) return 'v';
+  if (word.length > 4 && word.endsWith('ing') && hasReading(wn, word, 'v')) return 'v';
   // A base form that merely ends in -ed ("feed", "need") is not a past form; taggers tag it VB/NN.
-  if (word.length > 3 && word.endsWith('ed') && hasReading('v') && !inIndex(wn, word, 'v')) {
+  if (word.length > 3 && word.endsWith('ed') && hasReading(wn, word, 'v') && !inIndex(wn, word, 'v')) {
     const adjectival = words.length === 1 || (previous !== undefined && LINKING.has(previous));
     return adjectival && inIndex(wn, word, 'a') ? 'a' : 'v';
   }
   if (word.length > 2 && word.endsWith('s') && !/(?:ss|us|is)$/.test(word)) {
-    return !hasReading('n') && hasReading('v') ? 'v' : 'n';
+    return !hasReading(wn, word, 'n') && hasReading(wn, word, 'v') ? 'v' : 'n';
   }
   if (comparative && word.length > 4) {
     if (inIndex(wn, word, 'n')) return 'n';
-    if (hasReading('a')) return 'a';
+    if (hasReading(wn, word, 'a')) return 'a';
   }
-  for (const pos of ['n', 'v', 'a', 'r'] as const) if (hasReading(pos)) return pos;
+  for (const pos of ['n', 'v', 'a', 'r'] as const) if (hasReading(wn, word, pos)) return pos;
   return 'n';
 }
 

@@ -44,7 +44,7 @@ export function wordSimilarity(word1: string, word2: string, threshold: number, 
 /** Word similarities before thresholding, cached per ordered word pair (wup_similarity is not symmetric). */
 class SimilarityTable {
   private readonly ids = new Map<string, number>();
-  private readonly values = new Map<number, number>();
+  private readonly rows: Array<Map<number, number>> = [];
   constructor(private readonly wn: WordNet) {}
 
   private id(word: string): number {
@@ -52,16 +52,18 @@ class SimilarityTable {
     if (id === undefined) {
       id = this.ids.size;
       this.ids.set(word, id);
+      this.rows.push(new Map());
     }
     return id;
   }
 
   raw(word1: string, word2: string): number {
-    const key = this.id(word1) * 2 ** 26 + this.id(word2);
-    let similarity = this.values.get(key);
+    const row = this.rows[this.id(word1)]!;
+    const column = this.id(word2);
+    let similarity = row.get(column);
     if (similarity === undefined) {
       similarity = wordSimilarity(word1, word2, -Infinity, this.wn);
-      this.values.set(key, similarity);
+      row.set(column, similarity);
     }
     return similarity;
   }
