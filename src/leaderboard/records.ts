@@ -1,7 +1,7 @@
 // Finds the run records under the leaderboard's folders and reads the part of each a leaderboard shows.
-// A record is a `.json` file written by flamingo-eval (`tool.name`); journals (`.jsonl`) and other files are ignored,
-// but a record that does not parse, or that lacks a field the leaderboard needs, is an error naming the file.
-import { readdir, readFile, stat } from 'node:fs/promises';
+// A record is a `.json` file written by flamingo-eval (it starts with `tool`); journals (`.jsonl`) and other files are
+// ignored, but a record that does not parse, or that lacks a field the leaderboard needs, is an error naming the file.
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
 import type { DemonstrationSelection } from '../paper/types.ts';
@@ -52,13 +52,17 @@ export async function findRecordFiles(dirs: string[]): Promise<string[]> {
   return [...new Set(files)].sort();
 }
 
-/** Reads the run records among the files; other JSON files (no `tool.name` of flamingo-eval) are skipped. */
+// flamingo-eval writes a record's `tool` field first; JSON without it at the start (feature caches, a damaged one
+// included, which the run recomputes) is skipped after reading its first bytes only.
+const RECORD_START = /^\s*\{\s*"tool"\s*:/;
+
+/** Reads the run records among the files; other JSON files are skipped. */
 export async function readRecords(files: string[]): Promise<RecordEntry[]> {
   const entries: RecordEntry[] = [];
   for (const file of files) {
+    if (!RECORD_START.test(await readStart(file))) continue;
     const bytes = await readFile(file);
     const read = readRecordHead(bytes) ?? parseWhole(file, bytes);
-    if (read === undefined) continue;
     const tool = read.record.tool as { name?: unknown } | undefined;
     if (tool?.name !== 'flamingo-eval') continue;
     entries.push(recordEntry(file, read.record, read.trialCount));
@@ -66,28 +70,28 @@ export async function readRecords(files: string[]): Promise<RecordEntry[]> {
   return entries;
 }
 
-/** JSON.parse of the whole file: for any layout but the one flamingo-eval writes, and for the errors' messages. */
-function parseWhole(file: string, bytes: Buffer): RecordHead | undefined {
-  const text = bytes.toString('utf8');
-  let json: unknown;
+async function readStart(file: string): Promise<string> {
+  const handle = await open(file);
   try {
-    json = JSON.parse(text);
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(256), 0, 256, 0);
+    return buffer.toString('utf8', 0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** JSON.parse of the whole file: for any layout but the one flamingo-eval writes, and for the errors' messages. */
+function parseWhole(file: string, bytes: Buffer): RecordHead {
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
   } catch (error) {
-    // Other JSON under results/ (a damaged feature cache, which the run recomputes) is not ours to judge.
-    if (!looksLikeRecord(text)) return undefined;
     throw new InputError(
       `${file}: not valid JSON (${(error as Error).message}); a run record cut short? Rerun its command or remove it`,
       file,
     );
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
-  const trials = (json as { trials?: unknown }).trials;
-  return { record: json as Record<string, unknown>, trialCount: Array.isArray(trials) ? trials.length : 0 };
-}
-
-/** A record starts with its `tool` field (`{"tool": {"name": "flamingo-eval", ...`). */
-function looksLikeRecord(text: string): boolean {
-  return /^\s*\{\s*"tool"\s*:/.test(text) || text.slice(0, 500).includes('"flamingo-eval"');
+  return { record: json, trialCount: Array.isArray(json.trials) ? json.trials.length : 0 };
 }
 
 function recordEntry(file: string, record: Record<string, unknown>, trials: number): RecordEntry {
