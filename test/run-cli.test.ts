@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseRunOptions } from '../src/run/options.ts';
-import { createBackend } from '../src/backends/index.ts';
+import { createBackend, DEFAULT_MODEL } from '../src/backends/index.ts';
 import { resolveTask } from '../src/run/tasks.ts';
 
 const BIN = new URL('../bin/flamingo-eval.js', import.meta.url).pathname;
@@ -54,9 +54,9 @@ for (const [flags, message] of badFlags) {
   });
 }
 
-test('defaults: baseline model, 0 shots, seed 42, support 2048, results/', () => {
+test('defaults: the default model, 0 shots, seed 42, support 2048, results/', () => {
   const options = parseRunOptions({ task: 'okvqa' });
-  assert.equal(options.model, 'baseline:majority');
+  assert.equal(options.model, DEFAULT_MODEL);
   assert.deepEqual(options.shots, [0]);
   assert.deepEqual(options.seeds, [42]);
   assert.equal(options.supportSize, 2048);
@@ -76,7 +76,7 @@ test('unknown model, task, prompt style and a sampler the model cannot serve exi
     [['--task', 'no-such-task'], /--task no-such-task: no built-in task by that id/],
     [['--task', './missing-task.ts'], /--task \.\/missing-task\.ts: no such task module/],
     [['--task', FAKE_TASK, '--prompt-style', 'fancy'], /--prompt-style fancy: task fake-colours has no such prompt style \(it has: paper\)/],
-    [['--task', FAKE_TASK, '--sampler', 'rices'], /--sampler rices: model baseline:majority has no embed\(\)/],
+    [['--task', FAKE_TASK, '--model', 'baseline:majority', '--sampler', 'rices'], /--sampler rices: model baseline:majority has no embed\(\)/],
     [['--task', FAKE_TASK, '--shots', '61'], /--shots 61: query .* has only \d+ eligible demonstrations/],
     [['--task', FAKE_TASK, '--shots', 'four'], /--shots four/],
   ];
@@ -106,7 +106,7 @@ test('a user task and a user backend load from file paths; --json prints the sum
 });
 
 test('the human summary names the model, prints a plain table when piped, and warns about sample data', () => {
-  const run = cli(['--task', FAKE_TASK, '--limit', '4', '--results-dir', tempDir()]);
+  const run = cli(['--task', FAKE_TASK, '--model', 'baseline:majority', '--limit', '4', '--results-dir', tempDir()]);
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stdout, /model: baseline-majority \(--model baseline:majority\)/);
   assert.match(run.stdout, /fake-colours/);
@@ -116,7 +116,7 @@ test('the human summary names the model, prints a plain table when piped, and wa
 });
 
 test('--quiet prints nothing on a successful run', () => {
-  const run = cli(['--task', FAKE_TASK, '--limit', '2', '--results-dir', tempDir(), '--quiet']);
+  const run = cli(['--task', FAKE_TASK, '--model', TEST_BACKEND, '--limit', '2', '--results-dir', tempDir(), '--quiet']);
   assert.equal(run.status, 0, run.stderr);
   assert.equal(run.stdout, '');
   assert.equal(run.stderr, '');

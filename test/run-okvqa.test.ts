@@ -1,5 +1,5 @@
-// End to end on a fresh clone: `flamingo-eval --task okvqa --shots 4` on the built-in sample data with the default
-// (baseline) model.
+// End to end on a fresh clone: `flamingo-eval --task okvqa --shots 4` on the built-in sample data, with the baseline
+// backend named explicitly (it was the default model until the built-in models landed).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -12,7 +12,7 @@ const BIN = new URL('../bin/flamingo-eval.js', import.meta.url).pathname;
 
 test('flamingo-eval --task okvqa --shots 4 runs on the built-in sample data and says so', () => {
   const results = mkdtempSync(join(tmpdir(), 'flamingo-okvqa-'));
-  const run = spawnSync(process.execPath, [BIN, '--task', 'okvqa', '--shots', '4', '--results-dir', results], {
+  const run = spawnSync(process.execPath, [BIN, '--task', 'okvqa', '--shots', '4', '--model', 'baseline:majority', '--results-dir', results], {
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1' },
   });

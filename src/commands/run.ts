@@ -30,6 +30,7 @@ export function registerRun(program: Command): void {
     .option('--num-beams <n>', "override the task's beam count")
     .option('--length-penalty <x>', "override the task's length penalty")
     .option('--threads <n>', 'threads the backend may use')
+    .option('--base-url <url>', 'base URL of a served model, for backends that call one')
     .option('--part <k/n>', 'run only the k-th of n disjoint parts of the queries (the last part to finish writes the record)')
     .option('--fresh', 'ignore the journal and recompute every example')
     .option('--json', "print the finished records' summary as JSON on stdout")

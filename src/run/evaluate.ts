@@ -32,7 +32,7 @@ export async function evaluate(options: RunOptions, io: EvaluateIO = {}): Promis
   for (const spec of options.tasks) resolved.push(await resolveTask(spec));
   for (const { task } of resolved) promptTemplates(task, options.promptStyle);
 
-  const backend = await createBackend(options.model, { threads: options.threads });
+  const backend = await createBackend(options.model, { threads: options.threads, baseUrl: options.baseUrl });
   try {
     if (options.sampler === 'rices' && !backend.embed) {
       throw new UsageError(`--sampler rices: model ${options.model} has no embed() for visual features; use --sampler random`);

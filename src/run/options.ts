@@ -31,6 +31,7 @@ export interface RunOptions {
   numBeams?: number;
   lengthPenalty?: number;
   threads?: number;
+  baseUrl?: string;
   /** `--part k/n`: run only the k-th of n disjoint slices of the queries (1-based). */
   part?: { index: number; count: number };
   fresh: boolean;
@@ -81,6 +82,7 @@ export function parseRunOptions(raw: RawRunFlags): RunOptions {
     numBeams: raw.numBeams === undefined ? undefined : integer('--num-beams', raw.numBeams, 1),
     lengthPenalty: raw.lengthPenalty === undefined ? undefined : finite('--length-penalty', raw.lengthPenalty),
     threads: raw.threads === undefined ? undefined : integer('--threads', raw.threads, 1),
+    baseUrl: raw.baseUrl === undefined ? undefined : nonEmpty('--base-url', raw.baseUrl),
     part: raw.part === undefined ? undefined : part(String(raw.part)),
     fresh: raw.fresh === true,
     json: raw.json === true,
