@@ -1,47 +1,12 @@
 // The built-in sample datasets, each written in exactly the file names and formats of its official release, so the
 // task loaders read them through the same code as the real data. Small: a few dozen items per split.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { rngFor } from '../../src/random.ts';
-import { randomScene, singleObjectScene, type Scene } from './scene.ts';
+import { randomScene, singleObjectScene } from './scene.ts';
 import { captions, knowledgeQuestion, shapeNames } from './language.ts';
-import { renderScene } from './render.ts';
+import { asAnnotatorWrote, cocoFileName, imageIds, tokens, Writer, type SampleBuilder } from './sample-writer.ts';
+import { IMAGE_OPEN_SAMPLE_BUILDERS } from './datasets-image-open.ts';
 
-/** A dataset builder writes its files under `dir` and returns their paths relative to `dir`. */
-export type SampleBuilder = (dir: string) => Promise<string[]>;
-
-class Writer {
-  readonly written: string[] = [];
-  constructor(private readonly dir: string) {}
-
-  async file(relative: string, content: string | Buffer): Promise<void> {
-    const path = join(this.dir, relative);
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, content);
-    this.written.push(relative);
-  }
-
-  json(relative: string, value: unknown): Promise<void> {
-    // The official files are compact JSON on one line.
-    return this.file(relative, JSON.stringify(value));
-  }
-
-  async image(relative: string, scene: Scene): Promise<void> {
-    await this.file(relative, await renderScene(scene, { format: 'jpeg', size: 64 }));
-  }
-}
-
-function cocoFileName(folder: string, id: number): string {
-  return `COCO_${folder}_${String(id).padStart(12, '0')}.jpg`;
-}
-
-/** Distinct six-digit image ids, like COCO's. */
-function imageIds(key: string, n: number): number[] {
-  const rng = rngFor(key);
-  const ids = new Set<number>();
-  while (ids.size < n) ids.add(100000 + Math.floor(rng() * 900000));
-  return [...ids];
-}
+export type { SampleBuilder } from './sample-writer.ts';
 
 const COCO_INFO = {
   description: 'flamingo-eval synthetic sample in the COCO 2014 format (not COCO data)',
@@ -50,20 +15,6 @@ const COCO_INFO = {
   contributor: 'flamingo-eval sample-data generator',
   date_created: '2014-01-01 00:00:00',
 };
-
-/** Sentences as COCO annotators write them: capitalised, often with a final period. */
-function asAnnotatorWrote(caption: string, index: number): string {
-  const text = caption.charAt(0).toUpperCase() + caption.slice(1);
-  return index % 2 === 0 ? `${text}.` : text;
-}
-
-function tokens(sentence: string): string[] {
-  return sentence
-    .toLowerCase()
-    .replace(/[^a-z0-9 ]/g, ' ')
-    .split(' ')
-    .filter((t) => t !== '');
-}
 
 /**
  * COCO captioning: `dataset_coco.json` (Karpathy: train / restval / val / test), `annotations/captions_{train,val}2014.json`
@@ -185,4 +136,5 @@ export const buildOkvqaSample: SampleBuilder = async (dir) => {
 export const SAMPLE_BUILDERS: Record<string, SampleBuilder> = {
   coco: buildCocoSample,
   okvqa: buildOkvqaSample,
+  ...IMAGE_OPEN_SAMPLE_BUILDERS,
 };
