@@ -189,6 +189,12 @@ export interface PromptTemplates {
   demonstration(shot: Shot): Prompt;
   /** The query: media and the template up to where the model continues. */
   query(example: Example): Prompt;
+  /**
+   * Close-ended tasks: the text put before each candidate when it is appended to the query, so that it continues the
+   * query as a demonstration's target does (the paper's "Answer: yes" needs a space, open_flamingo's "Answer:yes"
+   * none). Default: nothing.
+   */
+  candidatePrefix?: string;
 }
 
 /** Per-item input to a task's scorer. */
@@ -218,6 +224,12 @@ export interface Task {
   files: OfficialFile[];
   /** Default query-set size under `--protocol flamingo` (undefined: the whole split). */
   protocolQuerySize?: number;
+  /**
+   * Classification under `--protocol flamingo`: the query set and each support pool take this many items of every
+   * class (ImageNet: 10 and 32), instead of protocolQuerySize items and a 2048-item pool; `classOf` names an
+   * example's class.
+   */
+  protocolPerClass?: { query: number; support: number; classOf(example: Example): string };
   /** Largest number of shots the task allows (VisDial: 16). */
   maxShots?: number;
   /** Prompt templates by style; `paper` is the default, `openflamingo` the open_flamingo wording. */
@@ -249,6 +261,11 @@ export interface ExampleRecord {
   /** Raw backend output (open-ended) or the top-ranked candidate (close-ended; its scores are in candidateScores). */
   raw: string;
   candidateScores?: number[];
+  /**
+   * Prompt ensembling (`--prompt-ensemble`): the demonstration ids of each ordering whose log-likelihoods were
+   * averaged into candidateScores; `prompt` shows the first.
+   */
+  permutations?: string[][];
   /** Post-processed answer or chosen candidate. */
   answer: string;
   /** The item's primary metric value, where the metric has one. */
