@@ -4,14 +4,13 @@ import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
 import { InputError, RunError, UsageError } from '../errors.ts';
 import { createBackend } from '../backends/index.ts';
-import type { Backend, Example, GenerationSettings, RunRecord, Task, TaskData } from '../types.ts';
+import type { Backend, Example, GenerationSettings, RunRecord, Task, TaskData, Trial } from '../types.ts';
 import { hashKey } from '../random.ts';
-import { VERSION } from '../version.ts';
 import { Journal, entryKey } from './journal.ts';
 import type { RunOptions } from './options.ts';
-import { planTrials, type RicesFeatures } from './plan.ts';
+import { planTrials, type PlannedQuery, type RicesFeatures, type TrialPlan } from './plan.ts';
 import { createProgress } from './progress.ts';
-import { buildTrial, recordPath, slug, summarize, writeRecord } from './record.ts';
+import { assembleRecord, buildTrial, recordPath, slug, writeRecord } from './record.ts';
 import { embedExamples, poolFeatures, type Features } from './rices.ts';
 import { promptTemplates } from './prompt.ts';
 import { runPending, type PendingQuery } from './runner.ts';
@@ -102,118 +101,131 @@ async function evaluateTask(
       resultConfig,
       options.fresh,
     );
-    let resumed = 0;
     try {
-      const pending: PendingQuery[] = [];
-      for (const plan of plans) {
-        for (const query of plan.queries) {
-          const done = journal.entries.get(entryKey(plan.seed, query.example.id));
-          // A journaled example counts only if it was asked exactly this prompt (guards against changed templates).
-          if (done && JSON.stringify(done.example.prompt) === JSON.stringify(query.prompt)) resumed++;
-          else if (inPart(options.part, task.id, query.example.id)) pending.push({ seed: plan.seed, query });
-        }
-      }
-      const progress = createProgress({
-        label: `${task.id} ${shots}-shot`,
-        total: resumed + pending.length,
-        already: resumed,
-        quiet: options.quiet,
-        stream: io.stderr,
-      });
-      try {
-        await runPending({
-          backend,
+      const outcome = await runShots({ task, backend, options, io, plans, journal, shots, generation });
+      if (outcome) {
+        const record = assembleRecord({
           task,
-          generation,
-          work: pending,
-          batchSize: options.batchSize,
-          concurrency: options.concurrency,
-          journal,
-          onProgress: (count) => progress.advance(count),
-        });
-      } catch (error) {
-        if (!(error instanceof RunError)) throw error;
-        const kept = plans.reduce(
-          (n, plan) => n + plan.queries.filter((q) => journal.entries.has(entryKey(plan.seed, q.example.id))).length,
-          0,
-        );
-        throw new RunError(
-          `${error.message}\n${kept} of ${resumed + pending.length} examples are in the journal ${journal.path}; ` +
-            'run the same command again to resume',
-          { cause: error },
-        );
-      } finally {
-        progress.done();
-      }
-      if (options.part) {
-        journal.readSiblings();
-        const missing = plans.reduce(
-          (n, plan) => n + plan.queries.filter((q) => !journal.entries.has(entryKey(plan.seed, q.example.id))).length,
-          0,
-        );
-        if (missing > 0) {
-          io.stderr?.write(
-            `${task.id} ${shots}-shot: part ${options.part.index}/${options.part.count} done; ${missing} examples ` +
-              `belong to other parts, so no record yet: the part that finishes last writes it (or run without --part)\n`,
-          );
-          continue;
-        }
-      }
-      const trials = plans.map((plan) => buildTrial(task, plan, journal.entries));
-      const examples = trials.flatMap((trial) => trial.examples);
-      const record: RunRecord = {
-        tool: { name: 'flamingo-eval', version: VERSION },
-        createdAt: new Date().toISOString(),
-        config: {
-          task: task.id,
-          taskSource: source,
-          model: options.model,
           shots,
-          seeds: options.seeds,
-          supportSize: options.supportSize,
-          limit: limit ?? null,
-          protocol: options.protocol,
-          sampler: options.sampler,
-          zeroShotTextDemos: shots === 0 ? zeroShotTextDemos : null,
-          promptStyle: options.promptStyle,
-          dataDir: options.dataDir ?? null,
-          split: options.split ?? null,
-          resultsDir: options.resultsDir,
-          concurrency: options.concurrency,
-          batchSize: options.batchSize,
-          generation,
-          lengthNormalize: task.lengthNormalize ?? false,
-          threads: options.threads ?? null,
-          part: options.part ? `${options.part.index}/${options.part.count}` : null,
-          fresh: options.fresh,
-          journal: journal.path,
-          configHash,
-        },
-        model: { ...info, spec: options.model },
-        task: { id: task.id, title: task.title, modality: task.modality, kind: task.kind, metric: task.metric },
-        shots,
-        data: {
-          sample: data.sample,
-          files: data.files,
+          model: { ...info, spec: options.model },
+          data,
           querySize: queries.length,
-          supportSize: plans[0]?.supportPoolSize ?? 0,
-        },
-        trials,
-        summary: summarize(trials, trials[0] ? primaryOf(task, trials[0].metrics) : task.metric),
-        timings: {
-          totalMs: performance.now() - started,
-          backendMs: examples.reduce((sum, example) => sum + example.backendMs, 0),
-          mediaMs: examples.reduce((sum, example) => sum + (example.mediaMs ?? 0), 0),
-          resumedExamples: resumed,
-        },
-      };
-      writeRecord(path, record);
-      outcomes.push({ path, record });
+          plans,
+          trials: outcome.trials,
+          resumed: outcome.resumed,
+          startedAt: started,
+          config: {
+            task: task.id,
+            taskSource: source,
+            model: options.model,
+            shots,
+            seeds: options.seeds,
+            supportSize: options.supportSize,
+            limit: limit ?? null,
+            protocol: options.protocol,
+            sampler: options.sampler,
+            zeroShotTextDemos: shots === 0 ? zeroShotTextDemos : null,
+            promptStyle: options.promptStyle,
+            dataDir: options.dataDir ?? null,
+            split: options.split ?? null,
+            resultsDir: options.resultsDir,
+            concurrency: options.concurrency,
+            batchSize: options.batchSize,
+            generation,
+            lengthNormalize: task.lengthNormalize ?? false,
+            threads: options.threads ?? null,
+            part: options.part ? `${options.part.index}/${options.part.count}` : null,
+            fresh: options.fresh,
+            journal: journal.path,
+            configHash,
+          },
+        });
+        writeRecord(path, record);
+        outcomes.push({ path, record });
+      }
     } finally {
       journal.close();
     }
   }
   return outcomes;
+}
+
+interface ShotsRun {
+  task: Task;
+  backend: Backend;
+  options: RunOptions;
+  io: EvaluateIO;
+  plans: TrialPlan[];
+  journal: Journal;
+  shots: number;
+  generation: GenerationSettings;
+}
+
+/**
+ * Runs what the journal does not hold yet and scores every trial. Undefined when other --part runs still have
+ * examples to do (the part that finishes last writes the record).
+ */
+async function runShots(run: ShotsRun): Promise<{ trials: Trial[]; resumed: number } | undefined> {
+  const { task, options, plans, journal, shots } = run;
+  const pending: PendingQuery[] = [];
+  let resumed = 0;
+  for (const plan of plans) {
+    for (const query of plan.queries) {
+      if (isJournaled(journal, plan.seed, query)) resumed++;
+      else if (inPart(options.part, task.id, query.example.id)) pending.push({ seed: plan.seed, query });
+    }
+  }
+  const total = plans.reduce((n, plan) => n + plan.queries.length, 0);
+  const progress = createProgress({
+    label: `${task.id} ${shots}-shot`,
+    total: resumed + pending.length,
+    already: resumed,
+    quiet: options.quiet,
+    stream: run.io.stderr,
+  });
+  try {
+    await runPending({
+      backend: run.backend,
+      task,
+      generation: run.generation,
+      work: pending,
+      batchSize: options.batchSize,
+      concurrency: options.concurrency,
+      journal,
+      onProgress: (count) => progress.advance(count),
+    });
+  } catch (error) {
+    if (!(error instanceof RunError)) throw error;
+    throw new RunError(
+      `${error.message}\n${countJournaled(plans, journal)} of ${total} examples are in the journal ${journal.path}; ` +
+        'run the same command again to resume',
+      { cause: error },
+    );
+  } finally {
+    progress.done();
+  }
+  if (options.part) {
+    journal.readSiblings();
+    const missing = total - countJournaled(plans, journal);
+    if (missing > 0) {
+      run.io.stderr?.write(
+        `${task.id} ${shots}-shot: part ${options.part.index}/${options.part.count} done; ${missing} examples ` +
+          'belong to other parts, so no record yet: the part that finishes last writes it (or run without --part)\n',
+      );
+      return undefined;
+    }
+  }
+  return { trials: plans.map((plan) => buildTrial(task, plan, journal.entries)), resumed };
+}
+
+/** A journaled example counts only if it was asked exactly this prompt (guards against changed templates). */
+function isJournaled(journal: Journal, seed: number, query: PlannedQuery): boolean {
+  const done = journal.entries.get(entryKey(seed, query.example.id));
+  return done !== undefined && JSON.stringify(done.example.prompt) === JSON.stringify(query.prompt);
+}
+
+function countJournaled(plans: TrialPlan[], journal: Journal): number {
+  return plans.reduce((n, plan) => n + plan.queries.filter((q) => isJournaled(journal, plan.seed, q)).length, 0);
 }
 
 /**
@@ -227,10 +239,6 @@ function inPart(part: RunOptions['part'], taskId: string, id: string): boolean {
 /** Record names carry the non-default choices, so that a RICES run does not overwrite a random-sampler one. */
 function variantSuffix(options: RunOptions): string {
   return (options.sampler !== 'random' ? `-${options.sampler}` : '') + (options.promptStyle !== 'paper' ? `-${options.promptStyle}` : '');
-}
-
-function primaryOf(task: Task, metrics: Record<string, number>): string {
-  return task.metric in metrics ? task.metric : Object.keys(metrics)[0] ?? task.metric;
 }
 
 function checkData(task: Task, data: TaskData): TaskData {

@@ -2,7 +2,8 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { RunError } from '../errors.ts';
-import type { ExampleRecord, MetricSummary, RunRecord, Task, Trial } from '../types.ts';
+import type { ExampleRecord, MetricSummary, RunRecord, Task, TaskData, Trial } from '../types.ts';
+import { VERSION } from '../version.ts';
 import { entryKey, type JournalEntry } from './journal.ts';
 import type { TrialPlan } from './plan.ts';
 import { answerOf } from './runner.ts';
@@ -29,6 +30,50 @@ export function buildTrial(task: Task, plan: TrialPlan, entries: Map<string, Jou
   }
   if (score.perItem) score.perItem.forEach((value, i) => (examples[i]!.score = value));
   return { seed: plan.seed, metrics: score.metrics, n: examples.length, skipped: 0, examples };
+}
+
+export interface RecordInput {
+  task: Task;
+  shots: number;
+  model: RunRecord['model'];
+  data: TaskData;
+  querySize: number;
+  plans: TrialPlan[];
+  trials: Trial[];
+  /** Examples taken from the journal rather than computed by this invocation. */
+  resumed: number;
+  /** performance.now() when this invocation started on these shots. */
+  startedAt: number;
+  config: Record<string, unknown>;
+}
+
+export function assembleRecord(input: RecordInput): RunRecord {
+  const { task, trials } = input;
+  const examples = trials.flatMap((trial) => trial.examples);
+  const metrics = trials[0]?.metrics ?? {};
+  const primary = task.metric in metrics ? task.metric : (Object.keys(metrics)[0] ?? task.metric);
+  return {
+    tool: { name: 'flamingo-eval', version: VERSION },
+    createdAt: new Date().toISOString(),
+    config: input.config,
+    model: input.model,
+    task: { id: task.id, title: task.title, modality: task.modality, kind: task.kind, metric: task.metric },
+    shots: input.shots,
+    data: {
+      sample: input.data.sample,
+      files: input.data.files,
+      querySize: input.querySize,
+      supportSize: input.plans[0]?.supportPoolSize ?? 0,
+    },
+    trials,
+    summary: summarize(trials, primary),
+    timings: {
+      totalMs: performance.now() - input.startedAt,
+      backendMs: examples.reduce((sum, example) => sum + example.backendMs, 0),
+      mediaMs: examples.reduce((sum, example) => sum + (example.mediaMs ?? 0), 0),
+      resumedExamples: input.resumed,
+    },
+  };
 }
 
 /** Mean and sample standard deviation (n - 1; 0 for a single value). */
