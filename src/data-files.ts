@@ -76,6 +76,14 @@ export async function findOptionalFile(
 }
 
 /**
+ * Every file (or folder) called `name` under `dataDir`, sorted: for generic names that an archive holds several times
+ * (ImageNet's `train/` holds images, its annotations' `train/` XML files), which the caller tells apart by content.
+ */
+export async function findAllOfficialFiles(dataDir: string, name: string, options: FindOptions = {}): Promise<string[]> {
+  return findAll(dataDir, name, options);
+}
+
+/**
  * The names of the files directly inside `folder`, a folder under `dataDir` found by findOfficialFile: taken from the
  * walk already made, so an image folder of 83k files is not listed twice.
  */
