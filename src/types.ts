@@ -175,6 +175,11 @@ export interface TaskData {
   files: UsedFile[];
   /** True when the run reads the project's built-in sample data, not the real benchmark. */
   sample: boolean;
+  /**
+   * Set when the query split has no annotations (VQAv2 test-dev, VizWiz test): the run scores nothing and writes the
+   * task's `submission` file beside the record, for the benchmark's evaluation server (`server` says where).
+   */
+  unannotated?: { server: string };
 }
 
 export interface LoadContext {
@@ -243,6 +248,8 @@ export interface Task {
   metric: string;
   load(ctx: LoadContext): Promise<TaskData>;
   score(items: ScoredItem[]): TaskScore;
+  /** The evaluation server's answers file (a JSON value) for a query split without annotations. */
+  submission?(items: ScoredItem[]): unknown;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -285,6 +292,8 @@ export interface Trial {
   n: number;
   skipped: number;
   examples: ExampleRecord[];
+  /** Unannotated query split: the answers file written for the evaluation server (metrics are then empty). */
+  submission?: string;
 }
 
 export interface MetricSummary {
@@ -301,7 +310,14 @@ export interface RunRecord {
   model: ModelInfo & { spec: string };
   task: { id: string; title: string; modality: 'image' | 'video'; kind: 'generate' | 'rank'; metric: string };
   shots: number;
-  data: { sample: boolean; files: UsedFile[]; querySize: number; supportSize: number };
+  data: {
+    sample: boolean;
+    files: UsedFile[];
+    querySize: number;
+    supportSize: number;
+    /** The query split has no annotations: no score, a submission file per trial (TaskData.unannotated). */
+    unannotated?: { server: string };
+  };
   trials: Trial[];
   /** Mean and std over trials of each metric; `primary` names the headline metric. */
   summary: { primary: string; n: number; metrics: Record<string, MetricSummary> };
