@@ -14,7 +14,7 @@ import { assembleRecord, buildTrial, recordPath, slug, writeRecord } from './rec
 import { embedExamples, poolFeatures, type Features } from './rices.ts';
 import { promptTemplates } from './prompt.ts';
 import { runPending, type PendingQuery } from './runner.ts';
-import { defaultZeroShotTextDemos, querySubset } from './sampler.ts';
+import { defaultZeroShotTextDemos, querySubset, querySubsetPerClass } from './sampler.ts';
 import { resolveTask, type ResolvedTask } from './tasks.ts';
 
 export interface RecordOutcome {
@@ -51,8 +51,12 @@ async function evaluateTask(
   io: EvaluateIO,
 ): Promise<RecordOutcome[]> {
   const data = checkData(task, await task.load({ dataDir: options.dataDir, split: options.split }));
-  const limit = options.limit ?? (options.protocol === 'flamingo' ? task.protocolQuerySize : undefined);
-  const queries = querySubset(data.query, task.id, limit);
+  // --protocol flamingo: the paper's query-set size, or for classification a number of queries and pool items per class.
+  const perClass = options.protocol === 'flamingo' ? task.protocolPerClass : undefined;
+  const limit = options.limit ?? (options.protocol === 'flamingo' && !perClass ? task.protocolQuerySize : undefined);
+  const queries = perClass
+    ? querySubsetPerClass(data.query, task.id, perClass.query, perClass.classOf)
+    : querySubset(data.query, task.id, limit);
   const zeroShotTextDemos = options.zeroShotTextDemos ?? defaultZeroShotTextDemos(task.kind);
   const generation: GenerationSettings = {
     ...task.generation,
@@ -74,6 +78,7 @@ async function evaluateTask(
       shots,
       seeds: options.seeds,
       supportSize: options.supportSize,
+      perClass,
       zeroShotTextDemos,
       templates: promptTemplates(task, options.promptStyle),
       rices,
@@ -85,10 +90,11 @@ async function evaluateTask(
       model: { spec: options.model, info },
       task: { id: task.id, source },
       shots,
-      supportSize: options.supportSize,
+      supportSize: perClass ? { perClass: perClass.support } : options.supportSize,
       sampler: options.sampler,
       zeroShotTextDemos: shots === 0 ? zeroShotTextDemos : null,
       promptStyle: options.promptStyle,
+      candidatePrefix: promptTemplates(task, options.promptStyle).candidatePrefix ?? '',
       generation,
       lengthNormalize: task.lengthNormalize ?? false,
       data: { dir: options.dataDir ?? null, split: options.split ?? null, sample: data.sample, files: data.files },
@@ -120,7 +126,8 @@ async function evaluateTask(
             model: options.model,
             shots,
             seeds: options.seeds,
-            supportSize: options.supportSize,
+            supportSize: perClass ? null : options.supportSize,
+            perClass: perClass ? { query: perClass.query, support: perClass.support } : null,
             limit: limit ?? null,
             protocol: options.protocol,
             sampler: options.sampler,
@@ -188,6 +195,7 @@ async function runShots(run: ShotsRun): Promise<{ trials: Trial[]; resumed: numb
       backend: run.backend,
       task,
       generation: run.generation,
+      candidatePrefix: promptTemplates(task, options.promptStyle).candidatePrefix ?? '',
       work: pending,
       batchSize: options.batchSize,
       concurrency: options.concurrency,

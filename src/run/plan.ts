@@ -7,6 +7,7 @@ import type { Features } from './rices.ts';
 import { ricesDemonstrations } from './rices.ts';
 import {
   drawSupportPool,
+  drawSupportPoolPerClass,
   eligibleDemonstrations,
   randomDemonstrations,
   zeroShotTextDemonstrations,
@@ -38,6 +39,8 @@ export interface PlanInput {
   shots: number;
   seeds: number[];
   supportSize: number;
+  /** Classification under --protocol flamingo: a pool of this many items per class instead of `supportSize`. */
+  perClass?: { support: number; classOf(example: Example): string };
   zeroShotTextDemos: number;
   templates: PromptTemplates;
   /** Present for --sampler rices. */
@@ -52,7 +55,9 @@ export async function planTrials(input: PlanInput): Promise<TrialPlan[]> {
   const queryFeatures = input.rices && shots > 0 ? await input.rices.queries(input.queries) : undefined;
   const plans: TrialPlan[] = [];
   for (const seed of input.seeds) {
-    const pool = drawSupportPool(input.support, input.supportSize, seed, task.id);
+    const pool = input.perClass
+      ? drawSupportPoolPerClass(input.support, input.perClass.support, input.perClass.classOf, seed, task.id)
+      : drawSupportPool(input.support, input.supportSize, seed, task.id);
     const features = input.rices && shots > 0 ? await input.rices.pool(seed, pool) : undefined;
     const needed = shots > 0 ? shots : input.zeroShotTextDemos;
     const queries = input.queries.map((example): PlannedQuery => {

@@ -16,6 +16,8 @@ export interface RunnerInput {
   backend: Backend;
   task: Task;
   generation: GenerationSettings;
+  /** Close-ended tasks: put before each candidate when it is appended to the prompt (PromptTemplates.candidatePrefix). */
+  candidatePrefix?: string;
   work: PendingQuery[];
   batchSize: number;
   concurrency: number;
@@ -73,7 +75,11 @@ async function runBatch(input: RunnerInput, batch: PendingQuery[]): Promise<{ se
         if (!candidates || candidates.length === 0) {
           throw new InputError(`task ${task.id}: example ${item.query.example.id} has no "candidates" to rank`);
         }
-        return { prompt: item.query.prompt, candidates, lengthNormalize: task.lengthNormalize ?? false };
+        return {
+          prompt: item.query.prompt,
+          candidates: candidates.map((candidate) => `${input.candidatePrefix ?? ''}${candidate}`),
+          lengthNormalize: task.lengthNormalize ?? false,
+        };
       });
       const results = await backend.rank(requests);
       checkCount(results, batch.length, 'rank');
@@ -83,7 +89,7 @@ async function runBatch(input: RunnerInput, batch: PendingQuery[]): Promise<{ se
         if (!Array.isArray(scores) || scores.length !== candidates.length || scores.some((s) => Number.isNaN(s))) {
           throw new RunError(`the backend's rank() gave ${scores?.length ?? 'no'} scores for ${candidates.length} candidates`);
         }
-        return { raw: candidates[argmax(scores)]!, candidateScores: scores, mediaMs: result.mediaMs };
+        return { raw: batch[i]!.query.example.candidates![argmax(scores)]!, candidateScores: scores, mediaMs: result.mediaMs };
       });
     }
   } catch (error) {

@@ -13,6 +13,41 @@ export function drawSupportPool(support: readonly Example[], size: number, seed:
 }
 
 /**
+ * Classification under --protocol flamingo (ImageNet: 32 per class): the `perClass` support items of each class with
+ * the smallest hash of (seed, task, id), so every class is represented in the pool.
+ */
+export function drawSupportPoolPerClass(
+  support: readonly Example[],
+  perClass: number,
+  classOf: (example: Example) => string,
+  seed: number,
+  taskId: string,
+): Example[] {
+  return takePerClass(drawSupportPool(support, support.length, seed, taskId), perClass, classOf);
+}
+
+/** Classification under --protocol flamingo (ImageNet: 10 per class): the first `perClass` queries of each class. */
+export function querySubsetPerClass(
+  query: readonly Example[],
+  taskId: string,
+  perClass: number,
+  classOf: (example: Example) => string,
+): Example[] {
+  return takePerClass(querySubset(query, taskId), perClass, classOf);
+}
+
+/** The first `perClass` items of each class, keeping the given order. */
+function takePerClass(ordered: Example[], perClass: number, classOf: (example: Example) => string): Example[] {
+  const taken = new Map<string, number>();
+  return ordered.filter((example) => {
+    const label = classOf(example);
+    const count = taken.get(label) ?? 0;
+    taken.set(label, count + 1);
+    return count < perClass;
+  });
+}
+
+/**
  * The evaluated queries: the split ordered by hash of (task, id), first `limit` of them. The same subset for every
  * seed and model, and a larger limit contains a smaller one's items.
  */
