@@ -26,16 +26,42 @@ export function bleuOfTokenized(items: readonly TokenizedCaptions[]): BleuValues
 }
 
 export function bleuOfNgrams(ngrams: CaptionNgrams): BleuValues {
-  const { images, firstSentence, length, orderStart, ids, counts } = ngrams;
-  const perImage = Array.from({ length: MAX_ORDER }, () => new Float64Array(images));
-  const maxReferenceCount = new Int32Array(ngrams.ngramCount);
+  const statistics = bleuStatistics(ngrams);
+  const perImage = Array.from({ length: MAX_ORDER }, () => new Float64Array(ngrams.images));
   const correct = [0, 0, 0, 0];
   const guess = [0, 0, 0, 0];
-  const totalCorrect = [0, 0, 0, 0];
-  const totalGuess = [0, 0, 0, 0];
-  let totalTestLength = 0;
-  let totalReferenceLength = 0;
+  for (let image = 0; image < ngrams.images; image++) {
+    for (let k = 0; k < MAX_ORDER; k++) {
+      correct[k] = statistics.correct[MAX_ORDER * image + k]!;
+      guess[k] = statistics.guess[MAX_ORDER * image + k]!;
+    }
+    const scores = bleuFromCounts(correct, guess, statistics.testLength[image]!, statistics.referenceLength[image]!);
+    for (let k = 0; k < MAX_ORDER; k++) perImage[k]![image] = scores[k]!;
+  }
+  return { corpus: corpusBleu(statistics), perImage };
+}
 
+/**
+ * What corpus BLEU pools, per image: clipped n-gram matches and candidate n-gram counts for n = 1..4 (`[4 * image +
+ * n - 1]`), the candidate's length and its closest reference length. Corpus BLEU of any multiset of the images (a
+ * bootstrap resample, duplicates included) follows from these alone: `corpusBleu(statistics, indices)`.
+ */
+export interface BleuStatistics {
+  correct: Int32Array;
+  guess: Int32Array;
+  testLength: Int32Array;
+  referenceLength: Int32Array;
+}
+
+export function bleuStatistics(ngrams: CaptionNgrams): BleuStatistics {
+  const { images, firstSentence, length, orderStart, ids, counts } = ngrams;
+  const statistics: BleuStatistics = {
+    correct: new Int32Array(MAX_ORDER * images),
+    guess: new Int32Array(MAX_ORDER * images),
+    testLength: new Int32Array(images),
+    referenceLength: new Int32Array(images),
+  };
+  const maxReferenceCount = new Int32Array(ngrams.ngramCount);
   for (let image = 0; image < images; image++) {
     const hypothesis = firstSentence[image]!;
     const end = firstSentence[image + 1]!;
@@ -51,22 +77,35 @@ export function bleuOfNgrams(ngrams: CaptionNgrams): BleuValues {
       for (let e = orderStart[MAX_ORDER * hypothesis + k]!; e < orderStart[MAX_ORDER * hypothesis + k + 1]!; e++) {
         matched += Math.min(maxReferenceCount[ids[e]!]!, counts[e]!);
       }
-      correct[k] = matched;
-      guess[k] = Math.max(0, testLength - k);
-      totalCorrect[k] += matched;
-      totalGuess[k] += guess[k]!;
+      statistics.correct[MAX_ORDER * image + k] = matched;
+      statistics.guess[MAX_ORDER * image + k] = Math.max(0, testLength - k);
     }
     for (let r = hypothesis + 1; r < end; r++) {
       for (let e = orderStart[MAX_ORDER * r]!; e < orderStart[MAX_ORDER * (r + 1)]!; e++) maxReferenceCount[ids[e]!] = 0;
     }
-
-    const referenceLength = closestReferenceLength(length, hypothesis + 1, end, testLength);
-    totalTestLength += testLength;
-    totalReferenceLength += referenceLength;
-    const scores = bleuFromCounts(correct, guess, testLength, referenceLength);
-    for (let k = 0; k < MAX_ORDER; k++) perImage[k]![image] = scores[k]!;
+    statistics.testLength[image] = testLength;
+    statistics.referenceLength[image] = closestReferenceLength(length, hypothesis + 1, end, testLength);
   }
-  return { corpus: bleuFromCounts(totalCorrect, totalGuess, totalTestLength, totalReferenceLength), perImage };
+  return statistics;
+}
+
+/** Corpus BLEU-1..4 (official scale) of the images at `indices` (all images when absent; repeats count again). */
+export function corpusBleu(statistics: BleuStatistics, indices?: ArrayLike<number>): number[] {
+  const totalCorrect = [0, 0, 0, 0];
+  const totalGuess = [0, 0, 0, 0];
+  let totalTestLength = 0;
+  let totalReferenceLength = 0;
+  const count = indices === undefined ? statistics.testLength.length : indices.length;
+  for (let i = 0; i < count; i++) {
+    const image = indices === undefined ? i : indices[i]!;
+    for (let k = 0; k < MAX_ORDER; k++) {
+      totalCorrect[k] += statistics.correct[MAX_ORDER * image + k]!;
+      totalGuess[k] += statistics.guess[MAX_ORDER * image + k]!;
+    }
+    totalTestLength += statistics.testLength[image]!;
+    totalReferenceLength += statistics.referenceLength[image]!;
+  }
+  return bleuFromCounts(totalCorrect, totalGuess, totalTestLength, totalReferenceLength);
 }
 
 /** The reference length nearest the candidate's; the shorter one on a tie (Python's `min` over (|l - c|, l)). */

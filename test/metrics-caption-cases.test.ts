@@ -2,11 +2,11 @@
 // Inputs here are already tokenized (the `...OfTokenized` functions), except where the public x100 API is the point.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bleuOfTokenized } from '../metrics/bleu.ts';
+import { bleuOfTokenized, bleuStatistics, corpusBleu } from '../metrics/bleu.ts';
 import { rougeLOfTokenized } from '../metrics/rouge-l.ts';
 import { ciderD, ciderDOfTokenized } from '../metrics/cider-d.ts';
 import { captionScoresOfTokenized, scoreCaptions } from '../metrics/caption.ts';
-import { splitPythonWhitespace } from '../metrics/caption-ngrams.ts';
+import { CaptionNgrams, splitPythonWhitespace } from '../metrics/caption-ngrams.ts';
 import { captionCorpus } from '../bench/caption-corpus.ts';
 import { tokenizeCaptionItems } from '../metrics/ptb-tokenize.ts';
 
@@ -142,4 +142,12 @@ test('Python str.split() semantics for BLEU/CIDEr tokens: no-break space splits,
   assert.deepEqual(splitPythonWhitespace('  a\u00a0b  c\t'), ['a', 'b', 'c']);
   assert.deepEqual(splitPythonWhitespace(''), []);
   assert.deepEqual(splitPythonWhitespace('   '), []);
+});
+
+test('corpus BLEU of a resample from per-image statistics equals BLEU recomputed on the resampled captions', () => {
+  const tokenized = tokenizeCaptionItems(captionCorpus(4, 60));
+  const statistics = bleuStatistics(new CaptionNgrams(tokenized));
+  assert.deepEqual(corpusBleu(statistics), bleuOfTokenized(tokenized).corpus);
+  const indices = [5, 5, 0, 59, 17, 17, 17, 3];
+  assert.deepEqual(corpusBleu(statistics, indices), bleuOfTokenized(indices.map((i) => tokenized[i]!)).corpus);
 });
