@@ -63,9 +63,10 @@ class VisionProbe(torch.nn.Module):
         return self.cells(flat).view(-1, 9, 16), self.background(flat)
 
 
-def train_vision(args, cfg):
+def train_vision(args, cfg, more=0):
+    """Trains the encoder (or, with `more`, continues from the saved one for that many steps)."""
     path = os.path.join(args.work, 'vision.pt')
-    if os.path.exists(path):
+    if os.path.exists(path) and not more:
         return torch.load(path)
     scenes = read_jsonl(os.path.join(args.data, 'vision.jsonl'))
     pixels = read_pixels(os.path.join(args.data, 'vision.u8'), len(scenes), IMAGE_SIZE)
@@ -76,10 +77,17 @@ def train_vision(args, cfg):
     bg = torch.tensor([l[3] for l in labels])
     torch.manual_seed(0)
     enc, probe = VisionEncoder(cfg), VisionProbe(cfg)
-    opt = torch.optim.AdamW(list(enc.parameters()) + list(probe.parameters()), lr=2e-3)
+    lr, steps, seed = 2e-3, args.vision_steps, 0
+    if more:
+        saved = torch.load(path)
+        enc.load_state_dict(saved['encoder'])
+        if 'probe' in saved:
+            probe.load_state_dict(saved['probe'])
+        lr, steps, seed = 1e-3, more, saved.get('steps', args.vision_steps)
+    opt = torch.optim.AdamW(list(enc.parameters()) + list(probe.parameters()), lr=lr)
     n_train = len(scenes) - 1000
-    steps, batch = args.vision_steps, 64
-    gen = torch.Generator().manual_seed(0)
+    batch = 64
+    gen = torch.Generator().manual_seed(seed)
     for step in range(steps):
         idx = torch.randint(0, n_train, (batch,), generator=gen)
         x = normalise(pixels[idx.numpy()])
@@ -101,8 +109,10 @@ def train_vision(args, cfg):
         metrics = dict(shape=acc(cells[..., :6], shape[idx]), colour=acc(cells[..., 6:13], colour[idx]),
                        size=acc(cells[..., 13:], size[idx]), background=acc(back, bg[idx]))
     log('vision held-out accuracy per cell', metrics)
-    state = {'encoder': enc.state_dict(), 'metrics': metrics}
-    torch.save(state, path)
+    state = {'encoder': enc.state_dict(), 'probe': probe.state_dict(), 'metrics': metrics,
+             'steps': (torch.load(path).get('steps', args.vision_steps) if more else 0) + steps}
+    torch.save(state, path + '.tmp')
+    os.replace(path + '.tmp', path)
     return state
 
 
@@ -232,8 +242,10 @@ def answer_accuracy(tok, vision, lm, episodes, feats, shots, kind, drop_images=0
     return right / max(total, 1), total
 
 
-def train_flamingo(args, cfg, tok, episodes, vision_state, lm_state):
+def train_flamingo(args, cfg, tok, episodes, lm_state):
     path = os.path.join(args.work, f'flamingo-{args.size}.pt')
+    vision_state = torch.load(os.path.join(args.work, 'vision.pt'))
+    log('vision encoder', vision_state.get('steps'), 'steps, held-out per-cell accuracy', vision_state['metrics'])
     vision = VisionModel(cfg)
     vision.encoder.load_state_dict(vision_state['encoder'])
     lm = FlamingoLM(cfg)
@@ -246,7 +258,7 @@ def train_flamingo(args, cfg, tok, episodes, vision_state, lm_state):
         return vision, lm, state
     pixels = read_pixels(os.path.join(args.data, 'episodes.u8'),
                          sum(len(e['chunks']) for e in episodes), IMAGE_SIZE)
-    feats_path = os.path.join(args.work, 'episode-features.pt')
+    feats_path = os.path.join(args.work, f'episode-features-{vision_state.get("steps")}.pt')
     if os.path.exists(feats_path):
         feats = torch.load(feats_path)
     else:
@@ -302,6 +314,8 @@ def main():
     ap.add_argument('--threads', type=int, default=1)
     ap.add_argument('--vision-steps', type=int, default=250)
     ap.add_argument('--lm-lr', type=float, default=3e-3)
+    ap.add_argument('--vision-more', type=int, default=0, help='only continue the vision encoder for N steps')
+    ap.add_argument('--wait-for-vision', type=int, default=0, help='before the Flamingo stage, wait for an encoder of N steps')
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     os.makedirs(args.work, exist_ok=True)
@@ -315,11 +329,17 @@ def main():
     cfg = config_for(args.size, len(tok.vocab))
     log(f'size {args.size}: vocab {len(tok.vocab)}, config {cfg}')
     t0 = time.time()
-    vision_state = train_vision(args, cfg)
+    if args.vision_more:
+        train_vision(args, cfg, more=args.vision_more)
+        return
+    train_vision(args, cfg)
     t1 = time.time()
     lm_state = train_lm(args, cfg, tok, episodes)
     t2 = time.time()
-    vision, lm, state = train_flamingo(args, cfg, tok, episodes, vision_state, lm_state)
+    if args.wait_for_vision:
+        while torch.load(os.path.join(args.work, 'vision.pt')).get('steps', 0) < args.wait_for_vision:
+            time.sleep(20)
+    vision, lm, state = train_flamingo(args, cfg, tok, episodes, lm_state)
     t3 = time.time()
     log(f'parameters: vision {count_parameters(vision)}, language {count_parameters(lm)}, '
         f'total {count_parameters(vision, lm)}; seconds: vision {t1 - t0:.0f}, lm {t2 - t1:.0f}, flamingo {t3 - t2:.0f}')
