@@ -17,8 +17,12 @@
 //   subsumer is chosen by the largest *minimum* depth (use_min_depth=True, "NLTK2 behaviour"), ties broken by synset
 //   name, preferring `a` itself when it is among them; depth = max_depth(subsumer) + 1; path lengths are shortest
 //   hypernym-path distances (with a fake root one step above the deepest shortest-path ancestor when simulated).
-// - Later NLTK (3.6 and after) raise an error for synsets of different parts of speech unless the root is simulated and
-//   changed how the fake root is attached; none of that is reproduced here.
+// - Differences from later NLTK (checked against the nltk/nltk sources at tags 3.4-3.8 and the current main branch):
+//   3.4 and 3.5 behave as 3.3. From 3.6 on, `_needs_root` is true for every part of speech except nouns and
+//   wup_similarity simulates the root when *either* synset needs it: noun vs verb then scores through the fake root in
+//   both orders, and two different adjective or adverb synsets score 2/(2+2) = 0.5 instead of None (0 for NExT-QA).
+//   So answers such as "happy" vs "sad" score 0 under 3.3 and 50 under 3.6+. morphy, synsets and the subsumer choice
+//   (use_min_depth=True) are unchanged.
 import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';

@@ -134,3 +134,13 @@ test('answer normalisation: lemmas without NExT-QA stopwords; the rule-based tag
   assert.equal(normalizeAnswer('his hat'), 'hi hat');
   assert.equal(normalizeAnswer("the baby's toy"), "baby 's toy");
 });
+
+test('NLTK 3.3 behaviour, not 3.6+: two different adjectives have no subsumer, so they score 0', () => {
+  // NLTK 3.6+ simulates a root for adjectives too and gives happy.a.01 ~ sad.a.01 = 0.5 (WUPS 50).
+  assert.equal(score('happy', ['sad']).scores['wups_0'], 0);
+  // A noun against a verb ("ran" has only verb senses): wup(noun, verb) is None in 3.3 while wup(verb, noun) is 2/14
+  // through the fake root; the smaller direction wins, so 0.
+  // run.v.01 is 3 below the fake root, dog.n.01 9: 2*1 / ((3 + 1) + (9 + 1)).
+  assert.equal(wordSimilarity('ran', 'dog', 0), 2 / 14);
+  assert.equal(answerWups('dog', 'ran', 0), 0);
+});
