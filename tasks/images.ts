@@ -23,6 +23,11 @@ export class ImageFolder {
     return new ImageFolder(official.name, path, await filesIn(dataDir, path));
   }
 
+  /** Whether the folder holds `fileName` (for datasets whose images live in one of several folders). */
+  has(fileName: string): boolean {
+    return this.files.has(fileName);
+  }
+
   /** The image `fileName`, which `where` (a file and field) refers to; collects it as missing when absent. */
   image(fileName: string, missing: MissingImages, where: () => string): ImageRef {
     const path = join(this.path, fileName);
