@@ -42,7 +42,8 @@ export function ptbTokenize(text: string, following?: string): string {
 
 /** The tokens `PTBTokenizer -lowerCase` prints for one line of text (before coco-caption drops punctuation). */
 export function ptbTokens(text: string, following?: string): string[] {
-  const tokens = lex(text.replace(/\n/g, ' '), following?.replace(/\n/g, ' '));
+  // pycocoevalcap replaces a caption's own line breaks with spaces; those between the following lines stay.
+  const tokens = lex(text.replace(/\n/g, ' '), following);
   for (let i = 0; i < tokens.length; i++) tokens[i] = tokens[i]!.toLowerCase();
   return tokens;
 }
@@ -61,7 +62,7 @@ export function ptbTokenizeAll(texts: readonly string[]): string[] {
       following = '';
       if (texts[i]!.trimEnd().endsWith('.')) {
         for (let j = i + 1; j < texts.length && following.length < LOOKAHEAD; j++) {
-          following += (j > i + 1 ? '\n' : '') + texts[j]!;
+          following += (j > i + 1 ? '\n' : '') + texts[j]!.replace(/\n/g, ' ');
         }
       }
     }

@@ -91,3 +91,9 @@ test('an empty list or an image without references is an input error naming the 
   assert.throws(() => tokenizeCaptionItems([]), InputError);
   assert.throws(() => tokenizeCaptionItems([{ id: 'img7', prediction: 'a dog', references: [] }]), /img7/);
 });
+
+test('the look-ahead keeps the line break between captions: "Co." then "Ltd ..." on the next line is not "Co. Ltd"', () => {
+  // PTBTokenizer 3.4.1 prints "co. ." here: the "Co. Ltd" rule needs a space, and a line break is not one.
+  assert.deepEqual(ptbTokens('A sign for Smith Co.', 'Ltd is here'), ['a', 'sign', 'for', 'smith', 'co.', '.']);
+  assert.deepEqual(ptbTokens('A sign for Smith Co. Ltd is here'), ['a', 'sign', 'for', 'smith', 'co.', 'ltd', 'is', 'here']);
+});
