@@ -9,7 +9,7 @@ import { hashKey } from '../random.ts';
 import { Journal, entryKey } from './journal.ts';
 import type { RunOptions } from './options.ts';
 import { planTrials, type PlannedQuery, type RicesFeatures, type TrialPlan } from './plan.ts';
-import { createProgress } from './progress.ts';
+import { createProgress, type Progress } from './progress.ts';
 import { assembleRecord, buildTrial, recordPath, slug, writeRecord } from './record.ts';
 import { embedExamples, poolFeatures, type Features } from './rices.ts';
 import { promptTemplates } from './prompt.ts';
@@ -66,7 +66,7 @@ async function evaluateTask(
   };
   const info = backend.info();
   const modelDir = join(options.resultsDir, slug(info.name));
-  const rices = options.sampler === 'rices' ? ricesFeatures(backend, options, task, modelDir) : undefined;
+  const rices = options.sampler === 'rices' ? ricesFeatures(backend, options, task, modelDir, io) : undefined;
 
   const outcomes: RecordOutcome[] = [];
   for (const shots of options.shots) {
@@ -266,9 +266,24 @@ function checkData(task: Task, data: TaskData): TaskData {
   return { ...data, files: data.files ?? [], sample: data.sample === true };
 }
 
-function ricesFeatures(backend: Backend, options: RunOptions, task: Task, modelDir: string): RicesFeatures {
+function ricesFeatures(
+  backend: Backend,
+  options: RunOptions,
+  task: Task,
+  modelDir: string,
+  io: EvaluateIO,
+): RicesFeatures {
   const pools = new Map<number, Promise<Features>>();
   let queries: Promise<Features> | undefined;
+  // Embedding thousands of images can take a while: show it like the run itself.
+  const reporter = (label: string) => {
+    let progress: Progress | undefined;
+    return (done: number, total: number) => {
+      progress ??= createProgress({ label, total, already: 0, quiet: options.quiet, unit: 'media', stream: io.stderr });
+      progress.advance(done - progress.finished);
+      if (done === total) progress.done();
+    };
+  };
   return {
     pool(seed: number, pool: Example[]) {
       if (!pools.has(seed)) {
@@ -277,12 +292,13 @@ function ricesFeatures(backend: Backend, options: RunOptions, task: Task, modelD
           .digest('hex')
           .slice(0, 16);
         const file = join(modelDir, 'cache', `rices-${slug(task.id)}-seed${seed}-${key}.features`);
-        pools.set(seed, poolFeatures(backend, pool, file, options.batchSize));
+        const progress = reporter(`${task.id} RICES support features (seed ${seed})`);
+        pools.set(seed, poolFeatures(backend, pool, file, options.batchSize, progress));
       }
       return pools.get(seed)!;
     },
     queries(examples: Example[]) {
-      queries ??= embedExamples(backend, examples, options.batchSize);
+      queries ??= embedExamples(backend, examples, options.batchSize, reporter(`${task.id} RICES query features`));
       return queries;
     },
   };

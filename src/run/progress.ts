@@ -8,6 +8,8 @@ export interface Progress {
   /** `count` more examples finished. */
   advance(count: number): void;
   done(): void;
+  /** How many are finished, including those already done at the start. */
+  readonly finished: number;
 }
 
 export interface ProgressOptions {
@@ -16,13 +18,24 @@ export interface ProgressOptions {
   /** Examples already finished (resumed from the journal): counted as done, not in the rate. */
   already: number;
   quiet: boolean;
+  /** What is counted, for the rate (default `ex`, examples). */
+  unit?: string;
   stream?: NodeJS.WriteStream;
   now?: () => number;
 }
 
 export function createProgress(options: ProgressOptions): Progress {
   const stream = options.stream ?? process.stderr;
-  if (options.quiet) return { advance() {}, done() {} };
+  if (options.quiet) {
+    let finished = options.already;
+    return {
+      advance: (count: number) => void (finished += count),
+      done() {},
+      get finished() {
+        return finished;
+      },
+    };
+  }
   const now = options.now ?? (() => performance.now());
   const started = now();
   const tty = Boolean(stream.isTTY);
@@ -37,7 +50,7 @@ export function createProgress(options: ProgressOptions): Progress {
     const remaining = options.total - finished;
     const eta = rate > 0 ? formatDuration(remaining / rate) : '?';
     const percent = options.total === 0 ? 100 : Math.floor((100 * finished) / options.total);
-    return `${options.label} ${finished}/${options.total} (${percent}%) ${rate.toFixed(1)} ex/s ETA ${eta}`;
+    return `${options.label} ${finished}/${options.total} (${percent}%) ${rate.toFixed(1)} ${options.unit ?? 'ex'}/s ETA ${eta}`;
   };
   const bar = (): string => {
     const filled = options.total === 0 ? BAR_WIDTH : Math.round((BAR_WIDTH * finished) / options.total);
@@ -60,6 +73,9 @@ export function createProgress(options: ProgressOptions): Progress {
 
   draw(true);
   return {
+    get finished() {
+      return finished;
+    },
     advance(count: number) {
       finished += count;
       draw(false);

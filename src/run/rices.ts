@@ -10,7 +10,12 @@ import type { Backend, Example } from '../types.ts';
 /** An example's feature: the mean of its media's L2-normalised embeddings, normalised (zero when it has no media). */
 export type Features = Map<string, Float32Array>;
 
-export async function embedExamples(backend: Backend, examples: readonly Example[], batchSize: number): Promise<Features> {
+export async function embedExamples(
+  backend: Backend,
+  examples: readonly Example[],
+  batchSize: number,
+  progress?: (done: number, total: number) => void,
+): Promise<Features> {
   if (!backend.embed) throw new RunError('the backend has no embed(); RICES needs one');
   const media = [...new Map(examples.flatMap((example) => example.media.map((m) => [m.id, m] as const))).values()];
   const byMedium = new Map<string, Float32Array>();
@@ -28,6 +33,7 @@ export async function embedExamples(backend: Backend, examples: readonly Example
       throw new RunError(`the backend's embed() returned ${vectors.length} vectors for ${batch.length} media`);
     }
     batch.forEach((medium, i) => byMedium.set(medium.id, normalised(vectors[i]!)));
+    progress?.(Math.min(start + batchSize, media.length), media.length);
   }
   const features: Features = new Map();
   for (const example of examples) {
@@ -81,6 +87,7 @@ export async function poolFeatures(
   pool: readonly Example[],
   cacheFile: string,
   batchSize: number,
+  progress?: (done: number, total: number) => void,
 ): Promise<Features> {
   const ids = pool.map((example) => example.id);
   const idsHash = createHash('sha256').update(JSON.stringify(ids)).digest('hex');
@@ -99,7 +106,7 @@ export async function poolFeatures(
       // A damaged cache is recomputed below.
     }
   }
-  const features = await embedExamples(backend, pool, batchSize);
+  const features = await embedExamples(backend, pool, batchSize, progress);
   const serialised: Record<string, string> = {};
   for (const [id, vector] of features) serialised[id] = Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64');
   mkdirSync(dirname(cacheFile), { recursive: true });
