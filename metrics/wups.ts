@@ -123,10 +123,10 @@ export function officialType(type: string): string {
 }
 
 /**
- * WUPS@0.0 and WUPS@0.9 of NExT-QA predictions, overall and (when items carry `type`) per question type and per group
- * (C, T, D), in percent. `perItem` is each question's WUPS@0.0 (x100), in input order.
+ * Each question's WUPS at both thresholds, in [0, 1] and input order: what the official script adds up (cur_0, cur_9).
+ * Validates the items as `wups` does. Use it to resample questions (bootstrap) without scoring twice.
  */
-export function wups(items: AnswerItem[], wn: WordNet = wordnet()): MetricResult {
+export function wupsByQuestion(items: AnswerItem[], wn: WordNet = wordnet()): QuestionWups[] {
   if (items.length === 0) throw new InputError('WUPS: there are no predictions to score');
   const typed = items.some((item) => item.type !== undefined);
   items.forEach((item, index) => {
@@ -148,7 +148,7 @@ export function wups(items: AnswerItem[], wn: WordNet = wordnet()): MetricResult
   };
   const table = new SimilarityTable(wn);
 
-  const scores: QuestionWups[] = items.map((item) => {
+  return items.map((item) => {
     const prediction = normalise(item.prediction);
     const references = item.answers.map(normalise);
     if (item.type !== undefined && EXACT_MATCH_TYPES.has(officialType(item.type))) {
@@ -164,7 +164,15 @@ export function wups(items: AnswerItem[], wn: WordNet = wordnet()): MetricResult
     });
     return { wups0, wups09 };
   });
+}
 
+/**
+ * WUPS@0.0 and WUPS@0.9 of NExT-QA predictions, overall and (when items carry `type`) per question type and per group
+ * (C, T, D), in percent. `perItem` is each question's WUPS@0.0 (x100), in input order.
+ */
+export function wups(items: AnswerItem[], wn: WordNet = wordnet()): MetricResult {
+  const scores = wupsByQuestion(items, wn);
+  const typed = items.some((item) => item.type !== undefined);
   const result: MetricResult = { n: items.length, scores: {}, perItem: scores.map((s) => s.wups0 * 100) };
   if (!typed) {
     let sum0 = 0;

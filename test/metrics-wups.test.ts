@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { InputError } from '../src/errors.ts';
 import type { AnswerItem } from '../metrics/types.ts';
 import { normalizeAnswer, pywsdLemma } from '../metrics/wups-answer.ts';
-import { answerWups, wordSimilarity, wups } from '../metrics/wups.ts';
+import { answerWups, wordSimilarity, wups, wupsByQuestion } from '../metrics/wups.ts';
 import { wordnet, type Pos } from '../metrics/wordnet.ts';
 
 // Expected values from NExT-QA's official scoring code (eval_oe.py / metrics.py) run with NLTK 3.3 over the same
@@ -143,4 +143,12 @@ test('NLTK 3.3 behaviour, not 3.6+: two different adjectives have no subsumer, s
   // run.v.01 is 3 below the fake root, dog.n.01 9: 2*1 / ((3 + 1) + (9 + 1)).
   assert.equal(wordSimilarity('ran', 'dog', 0), 2 / 14);
   assert.equal(answerWups('dog', 'ran', 0), 0);
+});
+
+test('wupsByQuestion gives the per-question values the totals are made of', () => {
+  const perQuestion = wupsByQuestion(fixture.items);
+  assert.deepEqual(
+    perQuestion,
+    fixture.perItem.map((p) => ({ wups0: p.wups0, wups09: p.wups9 })),
+  );
 });
