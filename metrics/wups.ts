@@ -17,8 +17,11 @@
 //   get_wups at each threshold, or an exact match with any of them for DC/DB.
 // Aggregation: type TP is merged into TN (the script's "TPN" column); per-type means over CW, CH, TN, TC, DB, DC, DL, DO;
 // group means C (CW+CH), T (TN+TC), D (DB+DC+DL+DO) and the overall mean, all x100. The script prints these at WUPS@0.0
-// only; the same means at WUPS@0.9 are reported here too. Sums run in the script's order (types in the order above,
-// questions in input order within a type), so the values match it to the last bit.
+// only; the same means at WUPS@0.9 are reported here too. Sums run in the script's order (per type in input order,
+// then over types in its order CW, CH, TN, TC, DL, DB, DC, DO), so the values match it to the last bit. Types the
+// script does not know (it would stop with a KeyError) are scored too, after those, and belong to no group.
+// Keys: wups_0, wups_0.9, and with types wups_0_by_type, wups_0.9_by_type ({CW, CH, TN, ...} as present) and
+// wups_0_by_group, wups_0.9_by_group ({C, T, D} as present: the script's WUPS_C, WUPS_T, WUPS_D).
 import { InputError } from '../src/errors.ts';
 import type { AnswerItem, MetricResult } from './types.ts';
 import { treebankTokenize } from './treebank-tokenize.ts';
