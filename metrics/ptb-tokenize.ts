@@ -362,7 +362,8 @@ const RULES: Rule[] = [
 ];
 
 // Skipped between tokens: spaces, line breaks, zero-width characters, DEL, NUL and `&nbsp;`.
-const SKIP = new RegExp(`(?:[${SPACE}${NEWLINE}\\u0000\\u007F\\u200B\\u200E\\u200F\\uFEFF]|&nbsp;)+`, 'y');
+// (U+0085 is a line break in the contexts but, as a token, the lexer reads it as an ellipsis first.)
+const SKIP = new RegExp(`(?:[${SPACE}\\r\\n\\u2028\\u2029\\u000B\\u000C\\u0000\\u007F\\u200B\\u200E\\u200F\\uFEFF]|&nbsp;)+`, 'y');
 // Shortcuts for the common cases, where no rule can match longer: a plain ASCII word before a space, a line end or
 // , ; : and a space (unless it is one of the words that are split: cannot, gonna, ...); a word of two or more
 // letters before a full stop that ends the sentence (unless it is an abbreviation that keeps its period); and a lone

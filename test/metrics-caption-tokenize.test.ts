@@ -97,3 +97,8 @@ test('the look-ahead keeps the line break between captions: "Co." then "Ltd ..."
   assert.deepEqual(ptbTokens('A sign for Smith Co.', 'Ltd is here'), ['a', 'sign', 'for', 'smith', 'co.', '.']);
   assert.deepEqual(ptbTokens('A sign for Smith Co. Ltd is here'), ['a', 'sign', 'for', 'smith', 'co.', 'ltd', 'is', 'here']);
 });
+
+test('U+0085 inside a caption is read as an ellipsis token (dropped), not as a line break', () => {
+  assert.deepEqual(ptbTokens('a\u0085b dog'), ['a', '...', 'b', 'dog']);
+  assert.equal(ptbTokenize('a\u0085b dog'), 'a b dog');
+});
