@@ -50,13 +50,14 @@ export async function runPending(input: RunnerInput): Promise<void> {
   );
   if (failure !== undefined) {
     if (failure instanceof InputError || failure instanceof RunError) throw failure;
-    throw new RunError(`the backend failed: ${(failure as Error)?.message ?? String(failure)}`, { cause: failure });
+    throw new RunError(`the run failed: ${(failure as Error)?.message ?? String(failure)}`, { cause: failure });
   }
 }
 
 async function runBatch(input: RunnerInput, batch: PendingQuery[]): Promise<{ seed: number; example: ExampleRecord }[]> {
   const { backend, task } = input;
-  const where = `examples ${batch.map((item) => item.query.example.id).join(', ')} (seed ${batch[0]!.seed})`;
+  const names = batch.slice(0, 5).map((item) => `${item.query.example.id} (seed ${item.seed})`);
+  const where = `examples ${names.join(', ')}${batch.length > 5 ? ` and ${batch.length - 5} more` : ''}`;
   const started = performance.now();
   let outputs: { raw: string; candidateScores?: number[]; mediaMs?: number }[];
   try {
@@ -107,12 +108,20 @@ async function runBatch(input: RunnerInput, batch: PendingQuery[]): Promise<{ se
       prompt: item.query.prompt,
       raw: output.raw,
       ...(output.candidateScores ? { candidateScores: output.candidateScores } : {}),
-      answer: answerOf(task, output.raw),
+      answer: postprocessed(task, item.query.example.id, output.raw),
       backendMs,
       mediaMs: output.mediaMs ?? 0,
     };
     return { seed: item.seed, example };
   });
+}
+
+function postprocessed(task: Task, id: string, raw: string): string {
+  try {
+    return answerOf(task, raw);
+  } catch (error) {
+    throw new RunError(`task ${task.id}: postprocess() failed on example ${id}: ${(error as Error)?.message ?? error}`);
+  }
 }
 
 /** The scored answer: the post-processed output (generate) or the top-ranked candidate (rank). */
