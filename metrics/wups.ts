@@ -220,7 +220,7 @@ function aggregateByType(items: AnswerItem[], scores: QuestionWups[]): MetricRes
     byType0[type] = (sum0 / n) * 100;
     byType09[type] = (sum09 / n) * 100;
     const letter = type[0]!;
-    if (letter === 'C' || letter === 'T' || letter === 'D') {
+    if ((NEXTQA_TYPES as readonly string[]).includes(type)) {
       const group = groups.get(letter) ?? { n: 0, sum0: 0, sum09: 0 };
       group.n += n;
       group.sum0 += sum0;

@@ -152,3 +152,9 @@ test('wupsByQuestion gives the per-question values the totals are made of', () =
     fixture.perItem.map((p) => ({ wups0: p.wups0, wups09: p.wups9 })),
   );
 });
+
+test('a type the official script does not know is reported on its own, in no group', () => {
+  const result = wups([item('dog', ['dog'], 'CW'), item('dog', ['cat'], 'CX')]);
+  assert.deepEqual(Object.keys(result.scores['wups_0_by_type'] as object), ['CW', 'CX']);
+  assert.deepEqual(result.scores['wups_0_by_group'], { C: 100 });
+});
