@@ -1,9 +1,23 @@
 // The built-in tasks by id (the ids of ../shared/PROTOCOL.md). A new task is one module in tasks/ and one line here.
 import type { Task } from '../src/types.ts';
 import { coco } from './coco.ts';
+import { flickr30k } from './flickr30k.ts';
 import { okvqa } from './okvqa.ts';
+import { textvqa } from './textvqa.ts';
+import { vizwiz } from './vizwiz.ts';
+import { vqav2 } from './vqav2.ts';
+import { hatefulmemes } from './hatefulmemes.ts';
+import { imagenet } from './imagenet.ts';
+import { visdial } from './visdial.ts';
 
 export const builtinTasks: Record<string, Task> = {
   [coco.id]: coco,
   [okvqa.id]: okvqa,
+  [vqav2.id]: vqav2,
+  [flickr30k.id]: flickr30k,
+  [vizwiz.id]: vizwiz,
+  [textvqa.id]: textvqa,
+  [visdial.id]: visdial,
+  [hatefulmemes.id]: hatefulmemes,
+  [imagenet.id]: imagenet,
 };

@@ -5,6 +5,7 @@ import { randomScene, singleObjectScene } from './scene.ts';
 import { captions, knowledgeQuestion, shapeNames } from './language.ts';
 import { asAnnotatorWrote, cocoFileName, imageIds, tokens, Writer, type SampleBuilder } from './sample-writer.ts';
 import { IMAGE_OPEN_SAMPLE_BUILDERS } from './datasets-image-open.ts';
+import { IMAGE_CLOSED_SAMPLE_BUILDERS } from './datasets-image-closed.ts';
 
 export type { SampleBuilder } from './sample-writer.ts';
 
@@ -137,4 +138,5 @@ export const SAMPLE_BUILDERS: Record<string, SampleBuilder> = {
   coco: buildCocoSample,
   okvqa: buildOkvqaSample,
   ...IMAGE_OPEN_SAMPLE_BUILDERS,
+  ...IMAGE_CLOSED_SAMPLE_BUILDERS,
 };
