@@ -1,0 +1,146 @@
+// VQAv2 (Goyal et al. 2017): open-ended questions about COCO images, ten human answers each; VQA accuracy.
+// Demonstrations come from train2014. Queries are val2014 by default (scored here); the paper reports test-dev, whose
+// questions have no public annotations: `--split test-dev` (or `test`) writes the EvalAI answers file
+// `[{"question_id", "answer"}]` beside the record instead of a score.
+import { InputError, UsageError } from '../src/errors.ts';
+import { describeUsedFile } from '../src/data-files.ts';
+import type { Example, LoadContext, OfficialFile, ScoredItem, Task, TaskData, UsedFile } from '../src/types.ts';
+import { ImageFolder, MissingImages } from './images.ts';
+import { findFile, officialFile } from './official-files.ts';
+import { postprocessVqaAnswer } from './postprocess.ts';
+import { sampleDataDir } from './sample-data.ts';
+import { qaTemplates } from './templates.ts';
+import { cocoImageFile, readVqaQuestions } from './vqa-files.ts';
+import { scoreVqaAnswers } from './vqa-score.ts';
+
+const VQA_DOWNLOADS = 'https://visualqa.org/download.html';
+const COCO_IMAGES = 'http://images.cocodataset.org/zips';
+
+export const VQAV2_FILES = {
+  trainQuestions: officialFile(
+    'v2_OpenEnded_mscoco_train2014_questions.json',
+    'VQAv2 training questions (v2_Questions_Train_mscoco.zip)',
+    VQA_DOWNLOADS,
+  ),
+  trainAnnotations: officialFile(
+    'v2_mscoco_train2014_annotations.json',
+    'VQAv2 training annotations (v2_Annotations_Train_mscoco.zip)',
+    VQA_DOWNLOADS,
+  ),
+  valQuestions: officialFile(
+    'v2_OpenEnded_mscoco_val2014_questions.json',
+    'VQAv2 validation questions (v2_Questions_Val_mscoco.zip)',
+    VQA_DOWNLOADS,
+  ),
+  valAnnotations: officialFile(
+    'v2_mscoco_val2014_annotations.json',
+    'VQAv2 validation annotations (v2_Annotations_Val_mscoco.zip)',
+    VQA_DOWNLOADS,
+  ),
+  testDevQuestions: officialFile(
+    'v2_OpenEnded_mscoco_test-dev2015_questions.json',
+    'VQAv2 test-dev questions, for --split test-dev (v2_Questions_Test_mscoco.zip)',
+    VQA_DOWNLOADS,
+    false,
+  ),
+  testQuestions: officialFile(
+    'v2_OpenEnded_mscoco_test2015_questions.json',
+    'VQAv2 test-standard questions, for --split test (v2_Questions_Test_mscoco.zip)',
+    VQA_DOWNLOADS,
+    false,
+  ),
+  train2014: officialFile('train2014', 'COCO 2014 training images (folder)', `${COCO_IMAGES}/train2014.zip`),
+  val2014: officialFile('val2014', 'COCO 2014 validation images (folder)', `${COCO_IMAGES}/val2014.zip`),
+  test2015: officialFile('test2015', 'COCO 2015 test images (folder), for --split test-dev or test', `${COCO_IMAGES}/test2015.zip`, false),
+} satisfies Record<string, OfficialFile>;
+
+/** The EvalAI VQA challenge, which scores test-dev and test-standard answer files. */
+export const VQAV2_SERVER = "EvalAI's VQA challenge, linked from https://visualqa.org/challenge.html";
+
+interface QuerySplit {
+  questions: OfficialFile;
+  annotations?: OfficialFile;
+  images: OfficialFile;
+}
+
+const QUERY_SPLITS: Record<string, QuerySplit> = {
+  val: { questions: VQAV2_FILES.valQuestions, annotations: VQAV2_FILES.valAnnotations, images: VQAV2_FILES.val2014 },
+  'test-dev': { questions: VQAV2_FILES.testDevQuestions, images: VQAV2_FILES.test2015 },
+  test: { questions: VQAV2_FILES.testQuestions, images: VQAV2_FILES.test2015 },
+};
+
+export const vqav2: Task = {
+  id: 'vqav2',
+  title: 'VQAv2',
+  modality: 'image',
+  kind: 'generate',
+  splits: { support: 'train', query: 'val' },
+  files: Object.values(VQAV2_FILES),
+  protocolQuerySize: 1024,
+  templates: qaTemplates,
+  // open_flamingo: beam 3, 5 new tokens, no length penalty; the paper stops at the end of chunk.
+  generation: { maxNewTokens: 5, numBeams: 3, lengthPenalty: 0, stopAtEndOfChunk: true },
+  postprocess: postprocessVqaAnswer,
+  metric: 'vqa_accuracy',
+  load: loadVqav2,
+  score: scoreVqaAnswers,
+  // EvalAI's results format (visualqa.org/evaluation.html): question_id as the integer of the questions file.
+  submission: (items: ScoredItem[]) =>
+    items.map((item) => ({ question_id: Number(item.example.id), answer: item.answer })),
+};
+
+async function loadVqav2(ctx: LoadContext): Promise<TaskData> {
+  const splitName = ctx.split ?? 'val';
+  const split = QUERY_SPLITS[splitName];
+  if (!split)
+    throw new UsageError(`--split ${splitName}: VQAv2 queries are one of ${Object.keys(QUERY_SPLITS).join(', ')}`);
+  const dataDir = ctx.dataDir ?? sampleDataDir('vqav2');
+  const paths = {
+    trainQuestions: await findFile(dataDir, VQAV2_FILES.trainQuestions),
+    trainAnnotations: await findFile(dataDir, VQAV2_FILES.trainAnnotations),
+    queryQuestions: await findFile(dataDir, split.questions),
+    queryAnnotations: split.annotations ? await findFile(dataDir, split.annotations) : undefined,
+  };
+  const trainImages = await ImageFolder.find(dataDir, VQAV2_FILES.train2014);
+  const queryImages = await ImageFolder.find(dataDir, split.images);
+  const missing = new MissingImages();
+  const support = await examples(paths.trainQuestions, paths.trainAnnotations, trainImages, missing);
+  const query = await examples(paths.queryQuestions, paths.queryAnnotations, queryImages, missing);
+  missing.check();
+  if (query.length === 0) throw new InputError(`${paths.queryQuestions}: no questions`, paths.queryQuestions);
+
+  const files: UsedFile[] = await Promise.all([
+    describeUsedFile('train questions', paths.trainQuestions),
+    describeUsedFile('train annotations', paths.trainAnnotations),
+    describeUsedFile(`${splitName} questions`, paths.queryQuestions),
+    ...(paths.queryAnnotations ? [describeUsedFile(`${splitName} annotations`, paths.queryAnnotations)] : []),
+    describeUsedFile('train images', trainImages.path),
+    describeUsedFile(`${split.images.name} images`, queryImages.path),
+  ]);
+  const data: TaskData = { support, query, files, sample: ctx.dataDir === undefined };
+  if (!split.annotations) data.unannotated = { server: VQAV2_SERVER };
+  return data;
+}
+
+async function examples(
+  questionsFile: string,
+  annotationsFile: string | undefined,
+  images: ImageFolder,
+  missing: MissingImages,
+): Promise<Example<string[]>[]> {
+  const questions = await readVqaQuestions(questionsFile, annotationsFile);
+  return questions.map((q) => {
+    const answers = q.answers ?? [];
+    const example: Example<string[]> = {
+      id: q.questionId,
+      group: String(q.imageId),
+      media: [images.image(cocoImageFile(images.name, q.imageId), missing, () => `${q.where()}.image_id`)],
+      fields: { question: q.question },
+      // open_flamingo shows the first listed answer in demonstrations (test questions are never demonstrations).
+      target: answers[0] ?? '',
+      reference: answers,
+    };
+    if (q.answerType !== undefined) example.type = q.answerType;
+    return example;
+  });
+}
