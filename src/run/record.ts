@@ -13,11 +13,7 @@ import { answerOf } from './runner.ts';
  * the raw output, so a record always reflects the task's current post-processing.
  */
 export function buildTrial(task: Task, plan: TrialPlan, entries: Map<string, JournalEntry>): Trial {
-  const examples: ExampleRecord[] = plan.queries.map((query) => {
-    const entry = entries.get(entryKey(plan.seed, query.example.id));
-    if (!entry) throw new RunError(`internal: no journaled result for ${query.example.id} (seed ${plan.seed})`);
-    return { ...entry.example, answer: answerOf(task, entry.example.raw) };
-  });
+  const examples = journaledExamples(task, plan, entries);
   const score = task.score(
     plan.queries.map((query, i) => ({
       example: query.example,
@@ -64,6 +60,7 @@ export function assembleRecord(input: RecordInput): RunRecord {
       files: input.data.files,
       querySize: input.querySize,
       supportSize: input.plans[0]?.supportPoolSize ?? 0,
+      ...(input.data.unannotated ? { unannotated: input.data.unannotated } : {}),
     },
     trials,
     summary: summarize(trials, primary),
@@ -74,6 +71,15 @@ export function assembleRecord(input: RecordInput): RunRecord {
       resumedExamples: input.resumed,
     },
   };
+}
+
+/** The trial's examples from the journal, in the plan's query order, each answer post-processed again. */
+export function journaledExamples(task: Task, plan: TrialPlan, entries: Map<string, JournalEntry>): ExampleRecord[] {
+  return plan.queries.map((query) => {
+    const entry = entries.get(entryKey(plan.seed, query.example.id));
+    if (!entry) throw new RunError(`internal: no journaled result for ${query.example.id} (seed ${plan.seed})`);
+    return { ...entry.example, answer: answerOf(task, entry.example.raw) };
+  });
 }
 
 /** Mean and sample standard deviation (n - 1; 0 for a single value). */
