@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Journal, entryKey } from '../src/run/journal.ts';
@@ -61,6 +61,20 @@ test('parts write their own journals and read each other\'s, skipping a torn las
   const whole = Journal.open(location, 'abc', {}, false);
   assert.equal(whole.entries.size, 2);
   whole.close();
+});
+
+test('one writer per journal: a live run holds the lock, a dead one\'s lock is taken over, close releases it', () => {
+  const { location, path } = journalAt();
+  writeFileSync(`${path}.lock`, String(process.ppid));
+  assert.throws(() => Journal.open(location, 'abc', {}, false), (error: Error) =>
+    error.name === 'UsageError' && error.message.includes(`another flamingo-eval run (pid ${process.ppid}) is writing the journal ${path}`),
+  );
+  // A pid that cannot be running (beyond the kernel's maximum).
+  writeFileSync(`${path}.lock`, '2147483647');
+  const journal = Journal.open(location, 'abc', {}, false);
+  assert.equal(readFileSync(`${path}.lock`, 'utf8'), String(process.pid));
+  journal.close();
+  assert.ok(!existsSync(`${path}.lock`));
 });
 
 function fakeStream(isTTY: boolean) {

@@ -28,7 +28,7 @@ function cli(resultsDir: string, env: Record<string, string> = {}, extra: string
 function journalFile(resultsDir: string): string | undefined {
   const dir = join(resultsDir, 'test-backend', 'journals');
   if (!existsSync(dir)) return undefined;
-  const files = readdirSync(dir);
+  const files = readdirSync(dir).filter((name) => name.endsWith('.jsonl'));
   return files.length === 1 ? join(dir, files[0]!) : undefined;
 }
 

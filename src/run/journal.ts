@@ -12,10 +12,12 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  rmSync,
+  writeFileSync,
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../errors.ts';
+import { InputError, UsageError } from '../errors.ts';
 import type { ExampleRecord } from '../types.ts';
 
 export interface JournalEntry {
@@ -64,18 +66,24 @@ export class Journal {
     const { dir, base, part } = location;
     const path = join(dir, part ? `${base}.part${part.index}of${part.count}.jsonl` : `${base}.jsonl`);
     mkdirSync(dir, { recursive: true });
-    const entries = new Map<string, JournalEntry>();
-    let keepBytes = 0;
-    if (!fresh) {
-      for (const sibling of siblingJournals(location, path)) readEntries(sibling, readFileSync(sibling), configHash, entries);
-      if (existsSync(path)) keepBytes = readEntries(path, readFileSync(path), configHash, entries);
+    lock(path);
+    try {
+      const entries = new Map<string, JournalEntry>();
+      let keepBytes = 0;
+      if (!fresh) {
+        for (const sibling of siblingJournals(location, path)) readEntries(sibling, readFileSync(sibling), configHash, entries);
+        if (existsSync(path)) keepBytes = readEntries(path, readFileSync(path), configHash, entries);
+      }
+      const fd = openSync(path, existsSync(path) ? 'r+' : 'w+');
+      ftruncateSync(fd, keepBytes);
+      closeSync(fd);
+      const journal = new Journal(path, location, configHash, openSync(path, 'a'), entries);
+      if (keepBytes === 0) journal.write({ journal: 'flamingo-eval', configHash, config } satisfies JournalHeader);
+      return journal;
+    } catch (error) {
+      rmSync(`${path}.lock`, { force: true });
+      throw error;
     }
-    const fd = openSync(path, existsSync(path) ? 'r+' : 'w+');
-    ftruncateSync(fd, keepBytes);
-    closeSync(fd);
-    const journal = new Journal(path, location, configHash, openSync(path, 'a'), entries);
-    if (keepBytes === 0) journal.write({ journal: 'flamingo-eval', configHash, config } satisfies JournalHeader);
-    return journal;
   }
 
   /** Adds what the other journals of this configuration hold now (other parts may have finished meanwhile). */
@@ -111,10 +119,46 @@ export class Journal {
     this.sync();
     closeSync(this.fd);
     this.fd = -1;
+    rmSync(`${this.path}.lock`, { force: true });
   }
 }
 
 /** Parses the journal into `entries`; returns how many bytes are whole lines to keep (a torn last line is dropped). */
+/**
+ * One writer per journal: `<journal>.lock` holds the writer's pid. Two runs of the same command at once would
+ * compute everything twice and could cut each other's lines when reopening; a lock left by a dead process is taken over.
+ */
+function lock(path: string): void {
+  const lockFile = `${path}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EEXIST') throw error;
+      const pid = Number(readFileSync(lockFile, 'utf8'));
+      if (pid !== process.pid && isAlive(pid)) {
+        throw new UsageError(
+          `another flamingo-eval run (pid ${pid}) is writing the journal ${path}; wait for it to finish, ` +
+            `or split the work between runs with --part k/n (if no such run is going on, delete ${lockFile})`,
+        );
+      }
+      rmSync(lockFile, { force: true });
+    }
+  }
+  throw new UsageError(`cannot lock the journal ${path} (${lockFile} keeps reappearing)`);
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: string }).code === 'EPERM';
+  }
+}
+
 function siblingJournals({ dir, base }: JournalLocation, own: string): string[] {
   return readdirSync(dir)
     .filter((name) => (name === `${base}.jsonl` || name.startsWith(`${base}.part`)) && name.endsWith('.jsonl'))
