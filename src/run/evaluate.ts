@@ -15,7 +15,8 @@ import { embedExamples, poolFeatures, type Features } from './rices.ts';
 import { promptTemplates } from './prompt.ts';
 import { runPending, type PendingQuery } from './runner.ts';
 import { defaultZeroShotTextDemos, querySubset, querySubsetPerClass } from './sampler.ts';
-import { resolveTask, type ResolvedTask } from './tasks.ts';
+import { buildSubmissionTrial, checkSubmissionTask } from './submission.ts';
+import { resolveRunTasks, type RunTask } from './tasks.ts';
 
 export interface RecordOutcome {
   path: string;
@@ -27,8 +28,7 @@ export interface EvaluateIO {
 }
 
 export async function evaluate(options: RunOptions, io: EvaluateIO = {}): Promise<RecordOutcome[]> {
-  const resolved: ResolvedTask[] = [];
-  for (const spec of options.tasks) resolved.push(await resolveTask(spec));
+  const resolved = await resolveRunTasks(options.tasks, options, (message) => io.stderr?.write(`${message}\n`));
   for (const { task } of resolved) promptTemplates(task, options.promptStyle);
 
   const backend = await createBackend(options.model, { threads: options.threads, baseUrl: options.baseUrl });
@@ -45,12 +45,13 @@ export async function evaluate(options: RunOptions, io: EvaluateIO = {}): Promis
 }
 
 async function evaluateTask(
-  { task, source }: ResolvedTask,
+  { task, source, shots: shotsList }: RunTask,
   backend: Backend,
   options: RunOptions,
   io: EvaluateIO,
 ): Promise<RecordOutcome[]> {
   const data = checkData(task, await task.load({ dataDir: options.dataDir, split: options.split }));
+  checkSubmissionTask(task, data);
   // --protocol flamingo: the paper's query-set size, or for classification a number of queries and pool items per class.
   const perClass = options.protocol === 'flamingo' ? task.protocolPerClass : undefined;
   const limit = options.limit ?? (options.protocol === 'flamingo' && !perClass ? task.protocolQuerySize : undefined);
@@ -69,7 +70,7 @@ async function evaluateTask(
   const rices = options.sampler === 'rices' ? ricesFeatures(backend, options, task, modelDir, io) : undefined;
 
   const outcomes: RecordOutcome[] = [];
-  for (const shots of options.shots) {
+  for (const shots of shotsList) {
     const started = performance.now();
     const plans = await planTrials({
       task,
@@ -82,6 +83,7 @@ async function evaluateTask(
       zeroShotTextDemos,
       templates: promptTemplates(task, options.promptStyle),
       rices,
+      promptEnsemble: ensembleOf(task, options),
     });
     // What decides the results; --limit, --seeds, --concurrency and --batch-size do not (each example is
     // journaled under its seed and id), so a run can be extended to more queries or seeds and reuse the journal.
@@ -95,12 +97,14 @@ async function evaluateTask(
       zeroShotTextDemos: shots === 0 ? zeroShotTextDemos : null,
       promptStyle: options.promptStyle,
       candidatePrefix: promptTemplates(task, options.promptStyle).candidatePrefix ?? '',
+      // Only when ensembling, so that the journals of plain runs keep their configuration hash.
+      ...(ensembleOf(task, options) > 1 ? { promptEnsemble: ensembleOf(task, options) } : {}),
       generation,
       lengthNormalize: task.lengthNormalize ?? false,
       data: { dir: options.dataDir ?? null, split: options.split ?? null, sample: data.sample, files: data.files },
     };
     const configHash = createHash('sha256').update(JSON.stringify(resultConfig)).digest('hex').slice(0, 16);
-    const path = recordPath(options.resultsDir, info.name, task.id, shots, variantSuffix(options));
+    const path = recordPath(options.resultsDir, info.name, task.id, shots, variantSuffix(options, task));
     const journal = Journal.open(
       { dir: join(modelDir, 'journals'), base: `${basename(path, '.json')}-${configHash}`, part: options.part },
       configHash,
@@ -108,7 +112,7 @@ async function evaluateTask(
       options.fresh,
     );
     try {
-      const outcome = await runShots({ task, backend, options, io, plans, journal, shots, generation });
+      const outcome = await runShots({ task, backend, options, io, plans, journal, shots, generation, data, path });
       if (outcome) {
         const record = assembleRecord({
           task,
@@ -133,6 +137,7 @@ async function evaluateTask(
             sampler: options.sampler,
             zeroShotTextDemos: shots === 0 ? zeroShotTextDemos : null,
             promptStyle: options.promptStyle,
+            promptEnsemble: task.kind === 'rank' ? options.promptEnsemble : null,
             dataDir: options.dataDir ?? null,
             split: options.split ?? null,
             resultsDir: options.resultsDir,
@@ -166,6 +171,9 @@ interface ShotsRun {
   journal: Journal;
   shots: number;
   generation: GenerationSettings;
+  data: TaskData;
+  /** The record's path (answers files of unannotated splits go beside it). */
+  path: string;
 }
 
 /**
@@ -223,7 +231,12 @@ async function runShots(run: ShotsRun): Promise<{ trials: Trial[]; resumed: numb
       return undefined;
     }
   }
-  return { trials: plans.map((plan) => buildTrial(task, plan, journal.entries)), resumed };
+  const trials = plans.map((plan) =>
+    run.data.unannotated
+      ? buildSubmissionTrial(task, plan, journal.entries, run.path)
+      : buildTrial(task, plan, journal.entries),
+  );
+  return { trials, resumed };
 }
 
 /** A journaled example counts only if it was asked exactly this prompt (guards against changed templates). */
@@ -245,8 +258,17 @@ function inPart(part: RunOptions['part'], taskId: string, id: string): boolean {
 }
 
 /** Record names carry the non-default choices, so that a RICES run does not overwrite a random-sampler one. */
-function variantSuffix(options: RunOptions): string {
-  return (options.sampler !== 'random' ? `-${options.sampler}` : '') + (options.promptStyle !== 'paper' ? `-${options.promptStyle}` : '');
+function variantSuffix(options: RunOptions, task: Task): string {
+  return (
+    (options.sampler !== 'random' ? `-${options.sampler}` : '') +
+    (options.promptStyle !== 'paper' ? `-${options.promptStyle}` : '') +
+    (ensembleOf(task, options) > 1 ? `-ensemble${options.promptEnsemble}` : '')
+  );
+}
+
+/** --prompt-ensemble applies to close-ended tasks; open-ended ones ignore it. */
+function ensembleOf(task: Task, options: RunOptions): number {
+  return task.kind === 'rank' ? options.promptEnsemble : 1;
 }
 
 function checkData(task: Task, data: TaskData): TaskData {

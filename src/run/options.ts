@@ -22,6 +22,8 @@ export interface RunOptions {
   /** Undefined: the Flamingo default for the task's kind (2 for generate, 0 for rank). */
   zeroShotTextDemos?: number;
   promptStyle: string;
+  /** Close-ended tasks: orderings of the demonstrations whose log-likelihoods are averaged (1: no ensembling). */
+  promptEnsemble: number;
   dataDir?: string;
   split?: string;
   resultsDir: string;
@@ -73,6 +75,7 @@ export function parseRunOptions(raw: RawRunFlags): RunOptions {
     zeroShotTextDemos:
       raw.zeroShotTextDemos === undefined ? undefined : integer('--zero-shot-text-demos', raw.zeroShotTextDemos, 0),
     promptStyle: nonEmpty('--prompt-style', raw.promptStyle ?? 'paper'),
+    promptEnsemble: raw.promptEnsemble === undefined ? 1 : integer('--prompt-ensemble', raw.promptEnsemble, 1),
     dataDir,
     split: raw.split === undefined ? undefined : nonEmpty('--split', raw.split),
     resultsDir: resolve(nonEmpty('--results-dir', raw.resultsDir ?? 'results')),

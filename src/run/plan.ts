@@ -2,6 +2,7 @@
 // before anything runs (so a bad --shots fails in a second, and a resumed run can check its journal against it).
 import { UsageError } from '../errors.ts';
 import type { Example, Prompt, PromptTemplates, Shot, Task } from '../types.ts';
+import { extraOrderings } from './ensemble.ts';
 import { buildPrompt } from './prompt.ts';
 import type { Features } from './rices.ts';
 import { ricesDemonstrations } from './rices.ts';
@@ -17,6 +18,8 @@ export interface PlannedQuery {
   example: Example;
   shots: Shot[];
   prompt: Prompt;
+  /** Prompt ensembling (close-ended tasks): the other orderings of `shots`, whose scores are averaged with `prompt`'s. */
+  orderings?: { shots: Shot[]; prompt: Prompt }[];
 }
 
 export interface TrialPlan {
@@ -43,6 +46,8 @@ export interface PlanInput {
   perClass?: { support: number; classOf(example: Example): string };
   zeroShotTextDemos: number;
   templates: PromptTemplates;
+  /** `--prompt-ensemble n`: close-ended tasks average over min(n, shots!) orderings of the demonstrations (default 1). */
+  promptEnsemble?: number;
   /** Present for --sampler rices. */
   rices?: RicesFeatures;
 }
@@ -76,7 +81,14 @@ export async function planTrials(input: PlanInput): Promise<TrialPlan[]> {
               ? ricesDemonstrations(eligible, example, shots, features, queryFeatures)
               : randomDemonstrations(eligible, example, shots, seed, task.id)
             ).map((shot) => ({ example: shot, withMedia: true }));
-      return { example, shots: demonstrations, prompt: buildPrompt(input.templates, demonstrations, example) };
+      const planned: PlannedQuery = { example, shots: demonstrations, prompt: buildPrompt(input.templates, demonstrations, example) };
+      if (task.kind === 'rank' && (input.promptEnsemble ?? 1) > 1 && shots > 1) {
+        planned.orderings = extraOrderings(demonstrations, input.promptEnsemble!, seed, task.id, example.id).map((ordering) => ({
+          shots: ordering,
+          prompt: buildPrompt(input.templates, ordering, example),
+        }));
+      }
+      return planned;
     });
     plans.push({ seed, supportPoolSize: pool.length, queries });
   }

@@ -4,6 +4,7 @@
 import pLimit from 'p-limit';
 import { InputError, RunError } from '../errors.ts';
 import type { Backend, ExampleRecord, GenerationSettings, Task } from '../types.ts';
+import { meanLogLikelihoods } from './ensemble.ts';
 import type { Journal } from './journal.ts';
 import type { PlannedQuery } from './plan.ts';
 
@@ -71,26 +72,35 @@ async function runBatch(input: RunnerInput, batch: PendingQuery[]): Promise<{ se
         return { raw: result.text, mediaMs: result.mediaMs };
       });
     } else {
-      const requests = batch.map((item) => {
+      // With prompt ensembling a query sends one request per ordering of its demonstrations; its scores are the mean.
+      const owners: number[] = [];
+      const requests = batch.flatMap((item, i) => {
         const candidates = item.query.example.candidates;
         if (!candidates || candidates.length === 0) {
           throw new InputError(`task ${task.id}: example ${item.query.example.id} has no "candidates" to rank`);
         }
-        return {
-          prompt: item.query.prompt,
-          candidates: candidates.map((candidate) => `${input.candidatePrefix ?? ''}${candidate}`),
-          lengthNormalize: task.lengthNormalize ?? false,
-        };
+        const prefixed = candidates.map((candidate) => `${input.candidatePrefix ?? ''}${candidate}`);
+        const prompts = [item.query.prompt, ...(item.query.orderings ?? []).map((ordering) => ordering.prompt)];
+        return prompts.map((prompt) => {
+          owners.push(i);
+          return { prompt, candidates: prefixed, lengthNormalize: task.lengthNormalize ?? false };
+        });
       });
       const results = await backend.rank(requests);
-      checkCount(results, batch.length, 'rank');
-      outputs = results.map((result, i) => {
+      checkCount(results, requests.length, 'rank');
+      const perQuery = batch.map(() => ({ scores: [] as number[][], mediaMs: 0 }));
+      results.forEach((result, r) => {
         const scores = result?.logLikelihoods;
-        const candidates = requests[i]!.candidates;
+        const candidates = requests[r]!.candidates;
         if (!Array.isArray(scores) || scores.length !== candidates.length || scores.some((s) => Number.isNaN(s))) {
           throw new RunError(`the backend's rank() gave ${scores?.length ?? 'no'} scores for ${candidates.length} candidates`);
         }
-        return { raw: batch[i]!.query.example.candidates![argmax(scores)]!, candidateScores: scores, mediaMs: result.mediaMs };
+        perQuery[owners[r]!]!.scores.push(scores);
+        perQuery[owners[r]!]!.mediaMs += result.mediaMs ?? 0;
+      });
+      outputs = perQuery.map(({ scores: perOrdering, mediaMs }, i) => {
+        const scores = perOrdering.length === 1 ? perOrdering[0]! : meanLogLikelihoods(perOrdering);
+        return { raw: batch[i]!.query.example.candidates![argmax(scores)]!, candidateScores: scores, mediaMs };
       });
     }
   } catch (error) {
@@ -108,6 +118,9 @@ async function runBatch(input: RunnerInput, batch: PendingQuery[]): Promise<{ se
       prompt: item.query.prompt,
       raw: output.raw,
       ...(output.candidateScores ? { candidateScores: output.candidateScores } : {}),
+      ...(item.query.orderings
+        ? { permutations: [item.query.shots, ...item.query.orderings.map((o) => o.shots)].map((shots) => shots.map((shot) => shot.example.id)) }
+        : {}),
       answer: postprocessed(task, item.query.example.id, output.raw),
       backendMs,
       mediaMs: output.mediaMs ?? 0,
