@@ -23,7 +23,7 @@ test('the built-in sample loads without --data: Karpathy test queries, train dem
   const data = await flickr30k.load({});
   assert.equal(data.sample, true);
   assert.equal(data.query.length, 24);
-  assert.equal(data.support.length, 32);
+  assert.equal(data.support.length, 40);
   const q = data.query[0]!;
   assert.match(q.id, /^\d{10}$/);
   assert.equal(q.group, q.id);
@@ -86,9 +86,9 @@ test('a missing or mistyped field is named by its path in the file', async () =>
   });
   await withCopy(async (data) => {
     const karpathy = await data.readJson('dataset_flickr30k.json');
-    karpathy.images[40].sentences[2].raw = null;
+    karpathy.images[50].sentences[2].raw = null;
     await data.writeJson('dataset_flickr30k.json', karpathy);
-    await rejectsInput(data, 'images[40].sentences[2].raw: expected a string, found null');
+    await rejectsInput(data, 'images[50].sentences[2].raw: expected a string, found null');
   });
   await withCopy(async (data) => {
     const karpathy = await data.readJson('dataset_flickr30k.json');

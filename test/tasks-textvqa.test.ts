@@ -22,7 +22,7 @@ const rejectsInput = (data: DataCopy, ...patterns: (RegExp | string)[]) =>
 test('the built-in sample loads without --data: val queries, train demonstrations, images in train_images/', async () => {
   const data = await textvqa.load({});
   assert.equal(data.sample, true);
-  assert.equal(data.support.length, 30);
+  assert.equal(data.support.length, 40);
   assert.equal(data.query.length, 24);
   const q = data.query[0]!;
   assert.match(q.id, /^\d+$/);

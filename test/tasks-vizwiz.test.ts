@@ -22,7 +22,7 @@ const rejectsInput = (data: DataCopy, ...patterns: (RegExp | string)[]) =>
 test('the built-in sample loads without --data: val queries, train demonstrations, "unanswerable" included', async () => {
   const data = await vizwiz.load({});
   assert.equal(data.sample, true);
-  assert.equal(data.support.length, 32);
+  assert.equal(data.support.length, 40);
   assert.equal(data.query.length, 24);
   const q = data.query[0]!;
   assert.equal(q.id, 'VizWiz_val_00000000.jpg');

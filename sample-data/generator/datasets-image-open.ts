@@ -14,7 +14,7 @@ const LICENSE = { url: 'https://opensource.org/licenses/MIT', name: 'MIT (synthe
  */
 export const buildFlickr30kSample: SampleBuilder = async (dir) => {
   const w = new Writer(dir);
-  const counts = { train: 32, val: 4, test: 24 };
+  const counts = { train: 40, val: 4, test: 24 };
   const ids = distinct('flickr30k-sample-ids', Object.values(counts).reduce((a, b) => a + b, 0), (rng) =>
     String(1000000000 + Math.floor(rng() * 8999999999)),
   );
@@ -104,7 +104,7 @@ export const buildVqav2Sample: SampleBuilder = async (dir) => {
  */
 export const buildVizwizSample: SampleBuilder = async (dir) => {
   const w = new Writer(dir);
-  const counts = { train: 32, val: 24, test: 10 };
+  const counts = { train: 40, val: 24, test: 10 };
   for (const [split, count] of Object.entries(counts)) {
     const entries: unknown[] = [];
     for (let i = 0; i < count; i++) {
@@ -158,7 +158,7 @@ const TEXT_QUESTIONS = [
  */
 export const buildTextvqaSample: SampleBuilder = async (dir) => {
   const w = new Writer(dir);
-  const counts = { train: 30, val: 24 };
+  const counts = { train: 40, val: 24 };
   const ids = distinct('textvqa-sample-ids', counts.train + counts.val, (rng) =>
     Array.from({ length: 16 }, () => '0123456789abcdef'[Math.floor(rng() * 16)]).join(''),
   );
