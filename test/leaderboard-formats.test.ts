@@ -149,3 +149,19 @@ test('--paper with no published number for the columns shown says so', async () 
     '--paper: no published numbers for these task x shots columns (published: Flamingo, OpenFlamingo, IDEFICS)',
   ]);
 });
+
+test('a record of an unannotated split (no score) is left out with a note; alone, it is an error', async () => {
+  const note =
+    `${fixtures}unannotated/vqav2-0shot.json: no score to show (its query split has no public annotations; ` +
+    'EvalAI (https://eval.ai/web/challenges/challenge-page/830) scores it)';
+  const warnings: string[] = [];
+  const out = await leaderboard([`${fixtures}pipe`, `${fixtures}unannotated`], { format: 'md', paper: false, colour: false }, (w) =>
+    warnings.push(w),
+  );
+  assert.equal(out.split('\n')[0], '| model | params | okvqa 0-shot |');
+  assert.deepEqual(warnings, [note]);
+  await assert.rejects(leaderboard([`${fixtures}unannotated`], { format: 'md', paper: false, colour: false }), {
+    name: 'InputError',
+    message: new RegExp(`^no scored run records found under ${fixtures}unannotated `),
+  });
+});

@@ -44,7 +44,9 @@ test('a record reads the same whether written compact (whole parse) or pretty (h
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'compact.json'), JSON.stringify(record));
   writeFileSync(join(dir, 'pretty.json'), JSON.stringify(record, null, 1));
-  const [compact, pretty] = await readRecords([join(dir, 'compact.json'), join(dir, 'pretty.json')]);
+  const {
+    entries: [compact, pretty],
+  } = await readRecords([join(dir, 'compact.json'), join(dir, 'pretty.json')]);
   assert.deepEqual({ ...compact, file: '' }, { ...pretty, file: '' });
   assert.equal(compact!.trials, 3);
 });

@@ -23,7 +23,8 @@ test('records are found recursively; journals, other files, and JSON that is not
       'basic/tiny-s/okvqa-4shot.json',
     ],
   );
-  const entries = await readRecords(files);
+  const { entries, unscored } = await readRecords(files);
+  assert.deepEqual(unscored, []);
   assert.deepEqual(
     entries.map((e) => [e.model, e.parameters, e.task, e.metric, e.shots, e.trials, e.sample, e.queries, e.subset]),
     [
@@ -73,6 +74,8 @@ const entry = (over: Partial<RecordEntry>): RecordEntry => ({
   sample: false,
   demonstrations: 'random',
   promptStyle: 'paper',
+  ensemble: 1,
+  split: null,
   queries: 24,
   subset: false,
   ...over,
@@ -160,7 +163,7 @@ test('a --protocol flamingo run is the papers\' query set, not a --limit subset'
   writeFileSync(join(dir, 'protocol.json'), JSON.stringify({ ...base, config: flamingo }));
   writeFileSync(join(dir, 'limit.json'), JSON.stringify({ ...base, config: { ...base.config, limit: 5000 } }));
   writeFileSync(join(dir, 'whole.json'), JSON.stringify({ ...base, config: { ...base.config, limit: null } }));
-  const entries = await readRecords(await findRecordFiles([dir]));
+  const { entries } = await readRecords(await findRecordFiles([dir]));
   assert.deepEqual(
     entries.map((e) => [e.file.slice(dir.length + 1), e.subset]),
     [
@@ -169,4 +172,32 @@ test('a --protocol flamingo run is the papers\' query set, not a --limit subset'
       ['whole.json', false],
     ],
   );
+});
+
+test('prompt ensembling is a row variant; a non-default --split is a column of its own', () => {
+  const { board } = buildLeaderboard([
+    entry({ model: 'm', task: 'vqav2', shots: 4, mean: 1 }),
+    entry({ model: 'm', task: 'vqav2', shots: 4, split: 'test-dev', mean: 2 }),
+    entry({ model: 'm', task: 'vqav2', shots: 4, ensemble: 6, mean: 3 }),
+  ]);
+  assert.deepEqual(board.columns.map((c) => c.label), ['vqav2 4-shot', 'vqav2 test-dev 4-shot']);
+  assert.deepEqual(
+    board.rows.map((r) => [r.name, ...board.columns.map((c) => r.cells.get(c.key)?.mean)]),
+    [
+      ['m', 1, 2],
+      ['m (ensemble of 6)', 3, undefined],
+    ],
+  );
+});
+
+test('published rows fill the columns of the default split only', () => {
+  const published = [
+    { model: 'P-3B', parameters: 3e9, task: 'vqav2', shots: 4, metric: 'vqa_accuracy', value: 50, demonstrations: 'random' as const, source: 's' },
+  ];
+  const { board } = buildLeaderboard(
+    [entry({ task: 'vqav2', shots: 4 }), entry({ task: 'vqav2', shots: 4, split: 'test-dev' })],
+    published,
+  );
+  const paper = board.rows.find((r) => r.published)!;
+  assert.deepEqual(board.columns.map((c) => paper.cells.get(c.key)?.mean), [50, undefined]);
 });

@@ -22,18 +22,22 @@ export interface LeaderboardOptions {
 
 /**
  * Reads the records under `dirs` and renders the leaderboard. `warn` receives the lines meant for stderr: records
- * ignored for a newer one of the same cell, and `--paper` finding no published number for the columns shown.
+ * with no score (unannotated splits), records ignored for a newer one of the same cell, and `--paper` finding no
+ * published number for the columns shown.
  */
 export async function leaderboard(
   dirs: string[],
   options: LeaderboardOptions,
   warn: (line: string) => void = () => {},
 ): Promise<string> {
-  const entries = await readRecords(await findRecordFiles(dirs));
+  const { entries, unscored } = await readRecords(await findRecordFiles(dirs));
+  for (const record of unscored) {
+    warn(`${record.file}: no score to show (its query split has no public annotations; ${record.server} scores it)`);
+  }
   if (entries.length === 0) {
     throw new InputError(
-      `no run records found under ${dirs.join(', ')} (records are the .json files a run writes; ` +
-        'run e.g. `flamingo-eval --task okvqa --shots 4` first, or pass the folder that holds them)',
+      `no ${unscored.length > 0 ? 'scored ' : ''}run records found under ${dirs.join(', ')} (records are the .json ` +
+        'files a run writes; run e.g. `flamingo-eval --task okvqa --shots 4` first, or pass the folder that holds them)',
     );
   }
   const { board, warnings } = buildLeaderboard(entries, options.paper ? publishedNumbers().rows : undefined);

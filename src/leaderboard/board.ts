@@ -7,8 +7,10 @@ export interface Column {
   key: string;
   task: string;
   metric: string;
+  /** `--split` of the runs, when not the task's default query split. */
+  split: string | null;
   shots: number;
-  /** `okvqa 4-shot`; the metric is added when one task appears with several metrics. */
+  /** `okvqa 4-shot`; with the split when not the default, and the metric when a task shows several. */
   label: string;
 }
 
@@ -26,12 +28,20 @@ export interface Cell {
   source?: string;
 }
 
-export interface Row {
+/** What makes two runs of one model different rows: the run choices that change its numbers. */
+export interface RunVariant {
+  demonstrations: DemonstrationSelection;
+  /** `--prompt-style` (`paper` by default). */
+  promptStyle: string;
+  /** `--prompt-ensemble`: orderings averaged (1: none). */
+  ensemble: number;
+}
+
+export interface Row extends RunVariant {
   /** The model's name, with its non-default run choices: ` (RICES)`, ` (openflamingo prompts)`. */
   name: string;
   parameters: number;
   published: boolean;
-  demonstrations: DemonstrationSelection;
   cells: Map<string, Cell>;
 }
 
@@ -46,24 +56,19 @@ export interface BuildResult {
   warnings: string[];
 }
 
+const DEFAULT_VARIANT: RunVariant = { demonstrations: 'random', promptStyle: 'paper', ensemble: 1 };
+
 /** Builds the leaderboard from records, adding published rows for the columns present when `published` is given. */
 export function buildLeaderboard(entries: RecordEntry[], published?: PublishedRow[]): BuildResult {
   const { kept, warnings } = newestPerCell(entries);
   const columns = columnsOf(kept);
   const columnKeys = new Set(columns.map((c) => c.key));
   const rows = new Map<string, Row>();
-  const rowFor = (
-    model: string,
-    parameters: number,
-    demonstrations: DemonstrationSelection,
-    promptStyle: string,
-    isPublished: boolean,
-  ) => {
-    const key = JSON.stringify([isPublished, model, demonstrations, promptStyle]);
+  const rowFor = (model: string, parameters: number, variant: RunVariant, isPublished: boolean) => {
+    const key = JSON.stringify([isPublished, model, variantKey(variant)]);
     let row = rows.get(key);
     if (!row) {
-      const name = rowName(model, demonstrations, promptStyle);
-      row = { name, parameters, published: isPublished, demonstrations, cells: new Map() };
+      row = { name: rowName(model, variant), parameters, published: isPublished, ...variant, cells: new Map() };
       rows.set(key, row);
     }
     return row;
@@ -78,65 +83,73 @@ export function buildLeaderboard(entries: RecordEntry[], published?: PublishedRo
       subset: entry.subset,
     };
     if (entry.trials > 1) cell.std = entry.std;
-    const row = rowFor(entry.model, entry.parameters, entry.demonstrations, entry.promptStyle, false);
-    row.cells.set(columnKey(entry), cell);
+    rowFor(entry.model, entry.parameters, entry, false).cells.set(columnKey(entry), cell);
   }
 
   if (published) {
-    // Published rows use the same demonstration selection as the measured ones, so like is compared with like.
+    // Published rows use the same demonstration selection as the measured ones, so like is compared with like;
+    // they sit in the columns of each task's default split (the split the papers report).
     const selections = new Set(kept.map((e) => e.demonstrations));
     for (const p of published) {
-      if (!selections.has(p.demonstrations) || !columnKeys.has(columnKey(p))) continue;
+      const key = columnKey({ ...p, split: null });
+      if (!selections.has(p.demonstrations) || !columnKeys.has(key)) continue;
       const cell: Cell = { mean: p.value, trials: p.trials ?? 1, sample: false, source: p.source };
       if (p.std !== undefined) cell.std = p.std;
-      rowFor(p.model, p.parameters, p.demonstrations, 'paper', true).cells.set(columnKey(p), cell);
+      rowFor(p.model, p.parameters, { ...DEFAULT_VARIANT, demonstrations: p.demonstrations }, true).cells.set(key, cell);
     }
   }
 
   const sorted = [...rows.values()].sort(
-    (a, b) =>
-      a.parameters - b.parameters ||
-      Number(a.published) - Number(b.published) ||
-      compare(a.name, b.name),
+    (a, b) => a.parameters - b.parameters || Number(a.published) - Number(b.published) || compare(a.name, b.name),
   );
   return { board: { columns, rows: sorted }, warnings };
 }
 
-/** `tiny-m`, `tiny-m (RICES)`, `tiny-m (RICES, openflamingo prompts)`. */
-export function rowName(model: string, demonstrations: DemonstrationSelection, promptStyle = 'paper'): string {
-  const variants = [
-    ...(demonstrations === 'rices' ? ['RICES'] : []),
-    ...(promptStyle !== 'paper' ? [`${promptStyle} prompts`] : []),
+/** `tiny-m`, `tiny-m (RICES)`, `tiny-m (RICES, openflamingo prompts, ensemble of 6)`. */
+export function rowName(model: string, variant: RunVariant): string {
+  const parts = [
+    ...(variant.demonstrations === 'rices' ? ['RICES'] : []),
+    ...(variant.promptStyle !== 'paper' ? [`${variant.promptStyle} prompts`] : []),
+    ...(variant.ensemble > 1 ? [`ensemble of ${variant.ensemble}`] : []),
   ];
-  return variants.length > 0 ? `${model} (${variants.join(', ')})` : model;
+  return parts.length > 0 ? `${model} (${parts.join(', ')})` : model;
 }
 
-function columnKey(cell: { task: string; metric: string; shots: number }): string {
-  return JSON.stringify([cell.task, cell.metric, cell.shots]);
+function variantKey(variant: RunVariant): string {
+  return JSON.stringify([variant.demonstrations, variant.promptStyle, variant.ensemble]);
+}
+
+function columnKey(cell: { task: string; metric: string; split: string | null; shots: number }): string {
+  return JSON.stringify([cell.task, cell.metric, cell.split, cell.shots]);
 }
 
 function columnsOf(entries: RecordEntry[]): Column[] {
   const metricsOfTask = new Map<string, Set<string>>();
   const seen = new Map<string, Omit<Column, 'label'>>();
   for (const e of entries) {
-    const set = metricsOfTask.get(e.task) ?? new Set();
-    set.add(e.metric);
-    metricsOfTask.set(e.task, set);
-    seen.set(columnKey(e), { key: columnKey(e), task: e.task, metric: e.metric, shots: e.shots });
+    metricsOfTask.set(e.task, (metricsOfTask.get(e.task) ?? new Set()).add(e.metric));
+    seen.set(columnKey(e), { key: columnKey(e), task: e.task, metric: e.metric, split: e.split, shots: e.shots });
   }
   return [...seen.values()]
-    .sort((a, b) => compare(a.task, b.task) || compare(a.metric, b.metric) || a.shots - b.shots)
-    .map((c) => ({
-      ...c,
-      label: (metricsOfTask.get(c.task)!.size > 1 ? `${c.task} ${c.metric}` : c.task) + ` ${c.shots}-shot`,
-    }));
+    .sort(
+      (a, b) =>
+        compare(a.task, b.task) ||
+        compare(a.split ?? '', b.split ?? '') ||
+        compare(a.metric, b.metric) ||
+        a.shots - b.shots,
+    )
+    .map((c) => {
+      const words = [c.task, ...(c.split !== null ? [c.split] : [])];
+      if (metricsOfTask.get(c.task)!.size > 1) words.push(c.metric);
+      return { ...c, label: `${words.join(' ')} ${c.shots}-shot` };
+    });
 }
 
-/** One record per model x run variant x task x metric x shots: the newest by `createdAt`. */
+/** One record per model x run variant x column: the newest by `createdAt`. */
 function newestPerCell(entries: RecordEntry[]): { kept: RecordEntry[]; warnings: string[] } {
   const groups = new Map<string, RecordEntry[]>();
   for (const e of entries) {
-    const key = JSON.stringify([e.model, e.demonstrations, e.promptStyle, e.task, e.metric, e.shots]);
+    const key = JSON.stringify([e.model, variantKey(e), columnKey(e)]);
     groups.set(key, [...(groups.get(key) ?? []), e]);
   }
   const kept: RecordEntry[] = [];
@@ -146,9 +159,9 @@ function newestPerCell(entries: RecordEntry[]): { kept: RecordEntry[]; warnings:
     const newest = ordered[0]!;
     kept.push(newest);
     if (ordered.length > 1) {
-      const name = rowName(newest.model, newest.demonstrations, newest.promptStyle);
+      const task = newest.split !== null ? `${newest.task} (${newest.split})` : newest.task;
       warnings.push(
-        `${ordered.length} records for ${name} x ${newest.task} x ${newest.shots} shots: ` +
+        `${ordered.length} records for ${rowName(newest.model, newest)} x ${task} x ${newest.shots} shots: ` +
           `using the newest, ${newest.file} (${newest.createdAt}); ignoring ` +
           ordered
             .slice(1)

@@ -4,26 +4,25 @@
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
-import type { DemonstrationSelection } from '../paper/types.ts';
+import type { RunVariant } from './board.ts';
 import { readRecordHead, type RecordHead } from './record-file.ts';
 
 /** What the leaderboard reads from one run record (one model x task x shots). */
-export interface RecordEntry {
+export interface RecordEntry extends RunVariant {
   file: string;
   createdAt: string;
   model: string;
   parameters: number;
   task: string;
   metric: string;
+  /** `--split` of the run; null for the task's default query split. */
+  split: string | null;
   shots: number;
   /** Mean and sample std of the primary metric over the record's trials (seeds). */
   mean: number;
   std: number;
   trials: number;
   sample: boolean;
-  demonstrations: DemonstrationSelection;
-  /** `--prompt-style` of the run (`paper` by default). */
-  promptStyle: string;
   /** Queries evaluated per trial. */
   queries: number;
   /** Evaluated on a `--limit` subset of the query split rather than the whole split or the paper's protocol. */
@@ -56,18 +55,31 @@ export async function findRecordFiles(dirs: string[]): Promise<string[]> {
 // included, which the run recomputes) is skipped after reading its first bytes only.
 const RECORD_START = /^\s*\{\s*"tool"\s*:/;
 
+/** A record of a run on a split without public annotations: answers for an evaluation server, no score. */
+export interface UnscoredRecord {
+  file: string;
+  server: string;
+}
+
+export interface RecordsRead {
+  entries: RecordEntry[];
+  unscored: UnscoredRecord[];
+}
+
 /** Reads the run records among the files; other JSON files are skipped. */
-export async function readRecords(files: string[]): Promise<RecordEntry[]> {
-  const entries: RecordEntry[] = [];
+export async function readRecords(files: string[]): Promise<RecordsRead> {
+  const read: RecordsRead = { entries: [], unscored: [] };
   for (const file of files) {
     if (!RECORD_START.test(await readStart(file))) continue;
     const bytes = await readFile(file);
-    const read = readRecordHead(bytes) ?? parseWhole(file, bytes);
-    const tool = read.record.tool as { name?: unknown } | undefined;
+    const { record, trialCount } = readRecordHead(bytes) ?? parseWhole(file, bytes);
+    const tool = record.tool as { name?: unknown } | undefined;
     if (tool?.name !== 'flamingo-eval') continue;
-    entries.push(recordEntry(file, read.record, read.trialCount));
+    const unannotated = (record.data as { unannotated?: { server?: unknown } } | undefined)?.unannotated;
+    if (unannotated) read.unscored.push({ file, server: String(unannotated.server ?? 'its evaluation server') });
+    else read.entries.push(recordEntry(file, record, trialCount));
   }
-  return entries;
+  return read;
 }
 
 async function readStart(file: string): Promise<string> {
@@ -141,6 +153,12 @@ function recordEntry(file: string, record: Record<string, unknown>, trials: numb
   if (typeof promptStyle !== 'string' || promptStyle === '') {
     throw bad('config.promptStyle', 'is not a non-empty string');
   }
+  const ensemble = field('config.promptEnsemble') ?? 1;
+  if (typeof ensemble !== 'number' || !Number.isInteger(ensemble) || ensemble < 1) {
+    throw bad('config.promptEnsemble', 'is not a positive integer or null');
+  }
+  const split = field('config.split') ?? null;
+  if (split !== null && (typeof split !== 'string' || split === '')) throw bad('config.split', 'is not a split name');
 
   return {
     file,
@@ -149,6 +167,7 @@ function recordEntry(file: string, record: Record<string, unknown>, trials: numb
     parameters: number('model.parameters'),
     task: string('task.id'),
     metric: primary,
+    split,
     shots,
     mean: statistic('mean'),
     std: statistic('std'),
@@ -156,6 +175,7 @@ function recordEntry(file: string, record: Record<string, unknown>, trials: numb
     sample,
     demonstrations: sampler,
     promptStyle,
+    ensemble,
     queries: number('summary.n'),
     // Under --protocol flamingo the limit is the paper's query-set size, not a subset.
     subset: limit !== null && field('config.protocol') !== 'flamingo',
