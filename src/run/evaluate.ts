@@ -257,9 +257,13 @@ function inPart(part: RunOptions['part'], taskId: string, id: string): boolean {
   return part === undefined || hashKey('part', taskId, id) % part.count === part.index - 1;
 }
 
-/** Record names carry the non-default choices, so that a RICES run does not overwrite a random-sampler one. */
+/**
+ * Record names carry the non-default choices, so that a RICES run does not overwrite a random-sampler one, nor a
+ * test-dev run a val one.
+ */
 function variantSuffix(options: RunOptions, task: Task): string {
   return (
+    (options.split !== undefined ? `-${slug(options.split)}` : '') +
     (options.sampler !== 'random' ? `-${options.sampler}` : '') +
     (options.promptStyle !== 'paper' ? `-${options.promptStyle}` : '') +
     (ensembleOf(task, options) > 1 ? `-ensemble${options.promptEnsemble}` : '')

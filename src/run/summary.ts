@@ -16,6 +16,9 @@ export interface SummaryRow {
   model: string;
   sample: boolean;
   record: string;
+  /** Unannotated query split: the answers file of each trial (no score), and the server that scores them. */
+  submissions?: string[];
+  server?: string;
 }
 
 export function summaryRows(outcomes: RecordOutcome[]): SummaryRow[] {
@@ -33,6 +36,9 @@ export function summaryRows(outcomes: RecordOutcome[]): SummaryRow[] {
       model: record.model.name,
       sample: record.data.sample,
       record: path,
+      ...(record.data.unannotated
+        ? { submissions: record.trials.map((trial) => trial.submission ?? ''), server: record.data.unannotated.server }
+        : {}),
     };
   });
 }
@@ -45,9 +51,9 @@ export function renderSummary(outcomes: RecordOutcome[], colour: boolean): strin
     rows.map((row) => [
       row.task,
       row.shots,
-      row.metric,
-      row.mean.toFixed(2),
-      row.seeds.length > 1 ? row.std.toFixed(2) : '',
+      row.submissions ? 'no score' : row.metric,
+      row.submissions ? '' : row.mean.toFixed(2),
+      row.seeds.length > 1 && !row.submissions ? row.std.toFixed(2) : '',
       row.n,
       row.seeds.join(','),
       row.sample ? 'SAMPLE' : 'official',
@@ -55,15 +61,27 @@ export function renderSummary(outcomes: RecordOutcome[], colour: boolean): strin
     colour,
   );
   const lines = [`model: ${models.join(', ')}`, table];
-  const shown = rows.map((row) => {
-    const rel = relative(process.cwd(), row.record);
-    return rel.startsWith('..') ? row.record : rel;
-  });
+  const shown = rows.map((row) => shorten(row.record));
   lines.push(`records: ${shown.join(', ')}`);
+  for (const row of rows) {
+    if (!row.submissions) continue;
+    const subset = outcomes.find((o) => o.path === row.record)?.record.config.limit != null;
+    lines.push(
+      `${row.task} ${row.shots}-shot: no score (the split has no public answers): submission written to ` +
+        `${row.submissions.map(shorten).join(', ')}; upload it to ${row.server}` +
+        (subset ? `. It answers a subset of ${row.n} questions (--limit / --protocol); the server expects them all` : ''),
+    );
+  }
   if (rows.some((row) => row.sample)) {
     lines.push(`WARNING: rows marked SAMPLE ran on ${SAMPLE_WARNING}; pass --data <dir> with the official files.`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** A path relative to the working folder when it is inside it. */
+function shorten(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith('..') ? path : rel;
 }
 
 export function jsonSummary(outcomes: RecordOutcome[]): string {

@@ -13,6 +13,58 @@ export interface ResolvedTask {
   source: string;
 }
 
+/** A task of the run and the shots it runs (fewer than asked when it came from a group and caps its shots). */
+export interface RunTask extends ResolvedTask {
+  shots: number[];
+}
+
+const TASK_GROUP = /^all-(image|video)$/;
+
+/**
+ * `--task` items -> the tasks of the run, in order, each once. `all-image` / `all-video` stand for every built-in
+ * task of that modality (registry order). A task named on its own that allows fewer shots than asked (VisDial: 16)
+ * is refused before anything runs; one that came from a group skips those shots, and `warn` says so. `--split` names
+ * a split of one task, so it takes a single task.
+ */
+export async function resolveRunTasks(
+  specs: string[],
+  run: { shots: number[]; split?: string },
+  warn: (message: string) => void,
+): Promise<RunTask[]> {
+  const entries: { spec: string; group?: string }[] = [];
+  for (const spec of specs) {
+    const group = TASK_GROUP.exec(spec);
+    if (!group) {
+      if (!entries.some((e) => e.spec === spec)) entries.push({ spec });
+      continue;
+    }
+    const ids = Object.values(builtinTasks)
+      .filter((task) => task.modality === group[1])
+      .map((task) => task.id);
+    if (ids.length === 0) throw new UsageError(`--task ${spec}: no built-in ${group[1]} tasks are installed`);
+    for (const id of ids) if (!entries.some((e) => e.spec === id)) entries.push({ spec: id, group: spec });
+  }
+  if (run.split !== undefined && entries.length > 1) {
+    throw new UsageError(
+      `--split ${run.split} names a split of one task, but --task gives ${entries.length} ` +
+        `(${entries.map((e) => e.spec).join(', ')}): run the task that has this split on its own`,
+    );
+  }
+  const tasks: RunTask[] = [];
+  for (const { spec, group } of entries) {
+    const resolved = await resolveTask(spec);
+    const max = resolved.task.maxShots;
+    const over = max === undefined ? [] : run.shots.filter((shots) => shots > max);
+    if (over.length > 0 && group === undefined) {
+      throw new UsageError(`--shots ${over.join(',')}: task ${resolved.task.id} allows at most ${max} shots`);
+    }
+    if (over.length > 0) warn(`${resolved.task.id}: skipping ${over.join(', ')} shots (${group}; the task allows at most ${max})`);
+    const shots = run.shots.filter((n) => !over.includes(n));
+    if (shots.length > 0) tasks.push({ ...resolved, shots });
+  }
+  return tasks;
+}
+
 export function looksLikePath(spec: string): boolean {
   return /[\\/]/.test(spec) || /\.(m?js|cjs|m?ts)$/.test(spec);
 }
