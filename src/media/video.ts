@@ -1,0 +1,205 @@
+// Video files and folders of extracted frames -> the sampled frames, as RGB pixels in time order.
+//
+// A file is decoded by one ffmpeg run: an explicit segment is cut with -ss/-t, ffmpeg's fps filter resamples the
+// clip to the rate the sampling asks for (sampling.ts: decodeRate), and raw RGB frames come back on a pipe; the same
+// run's log gives the container's duration. Uniform sampling first reads the duration (ffmpeg -i, headers only).
+// A folder is read as a video at `folderFps` frames per second, its images sorted by name with numbers in numeric
+// order (frame_2 before frame_10); only the sampled images are read.
+import { readdir, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import sharp from 'sharp';
+import type { FrameSampling, VideoRef } from '../types.ts';
+import { MediaError } from './errors.ts';
+import { runFfmpeg } from './ffmpeg.ts';
+import { decodeRate, sampleFrameIndices } from './sampling.ts';
+
+/** One frame: RGB bytes, row-major, `width * height * 3`. */
+export interface Frame {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+export interface ReadVideoOptions {
+  sampling: FrameSampling;
+  /** Frames larger than this on their longer side are scaled down (aspect kept) while decoding; default: none. */
+  maxSide?: number;
+  /** The frame rate of a folder of extracted frames (default 1, the rate Flamingo trained on). */
+  folderFps?: number;
+}
+
+export interface VideoFrames {
+  frames: Frame[];
+  /** The rate the clip was read at and how many frames it had at that rate; `indices` are the frames taken. */
+  rate: number;
+  clipFrames: number;
+  indices: number[];
+}
+
+export const VIDEO_EXTENSIONS = new Set(['.mp4', '.webm', '.avi', '.mkv', '.mov', '.m4v', '.mpg', '.mpeg', '.ogv', '.3gp', '.flv', '.wmv']);
+export const FRAME_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.bmp', '.gif', '.tif', '.tiff']);
+export const DEFAULT_FOLDER_FPS = 1;
+
+/** A segment end may pass the container's duration by this much (annotations round times) before it is an error. */
+const SEGMENT_END_SLACK = 0.5;
+
+export async function readVideo(video: VideoRef, options: ReadVideoOptions): Promise<VideoFrames> {
+  const segment = video.start !== undefined || video.end !== undefined ? { start: video.start, end: video.end } : undefined;
+  const fail = (reason: string) => new MediaError(video.path, reason, segment);
+  const { start = 0, end } = video;
+  if (!Number.isFinite(start) || start < 0) throw fail(`the segment start ${start} is not a time >= 0`);
+  if (end !== undefined && !(Number.isFinite(end) && end > start)) throw fail(`the segment end ${end} is not after its start`);
+  const info = await stat(video.path).catch(() => undefined);
+  if (!info) throw fail('video not found');
+  if (info.isDirectory()) return readFrameFolder(video, options, fail);
+  if (info.size === 0) throw fail('the file is empty');
+  return readVideoFile(video, options, fail);
+}
+
+interface ContainerInfo {
+  /** Seconds, when the container says. */
+  duration?: number;
+  hasVideo: boolean;
+}
+
+/** What `ffmpeg -i` logs about the input: its duration and whether it has a video stream. */
+export function parseInputLog(log: string): ContainerInfo {
+  const duration = /Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)/.exec(log);
+  return {
+    duration: duration ? Number(duration[1]) * 3600 + Number(duration[2]) * 60 + Number(duration[3]) : undefined,
+    hasVideo: /Stream #\d+:\d+.*: Video: /.test(log),
+  };
+}
+
+/** Lines of an ffmpeg log that report damage (decoder and demuxer errors). */
+function problemLines(log: string): string[] {
+  return log
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => /error|invalid|corrupt|truncat|missing|not found/i.test(line) && !/^(Input|Output|Stream) #/.test(line));
+}
+
+function ffmpegReason(log: string, code: number | null): string {
+  const problems = problemLines(log);
+  const last = problems.at(-1) ?? log.trim().split('\n').at(-1) ?? `exit code ${code}`;
+  // ffmpeg prefixes its message with the path or a [demuxer @ 0x...] tag; the path is already in our message.
+  return last.replace(/^.*?: (?=[A-Z])/, '').replace(/^\[[^\]]*\]\s*/, '');
+}
+
+async function readVideoFile(
+  video: VideoRef,
+  options: ReadVideoOptions,
+  fail: (reason: string) => MediaError,
+): Promise<VideoFrames> {
+  const { sampling } = options;
+  const start = video.start ?? 0;
+  let rate: number;
+  let container: ContainerInfo | undefined;
+  if (sampling.mode === 'uniform') {
+    const probe = await runFfmpeg(['-hide_banner', '-nostdin', '-i', video.path]);
+    container = parseInputLog(probe.stderr);
+    if (!container.hasVideo) throw fail(notAVideo(probe.stderr, probe.code));
+    if (container.duration === undefined) throw fail('the container does not say how long the video is; uniform sampling needs it (use --frames fps:R)');
+    checkSegment(video, container.duration, fail);
+    rate = decodeRate(sampling, Math.min(video.end ?? container.duration, container.duration) - start);
+  } else {
+    rate = decodeRate(sampling, 0);
+  }
+  const filters = [`fps=fps=${rate}`];
+  if (options.maxSide) {
+    const m = options.maxSide;
+    filters.push(`scale=w='min(${m},iw)':h='min(${m},ih)':force_original_aspect_ratio=decrease`);
+  }
+  const args = ['-hide_banner', '-nostdin', '-nostats', '-v', 'info'];
+  if (start > 0) args.push('-ss', String(start));
+  if (video.end !== undefined) args.push('-t', String(video.end - start));
+  args.push('-i', video.path, '-map', '0:v:0', '-vf', filters.join(','), '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
+  const result = await runFfmpeg(args);
+  container ??= parseInputLog(result.stderr);
+  if (result.code !== 0) {
+    if (!container.hasVideo) throw fail(notAVideo(result.stderr, result.code));
+    throw fail(`ffmpeg cannot decode it: ${ffmpegReason(result.stderr, result.code)}`);
+  }
+  if (container.duration !== undefined) checkSegment(video, container.duration, fail);
+  const size = outputSize(result.stderr);
+  if (!size) throw fail('ffmpeg did not say the size of the decoded frames');
+  const bytes = size.width * size.height * 3;
+  const count = Math.floor(result.stdout.length / bytes);
+  const problems = problemLines(result.stderr);
+  if (count === 0) {
+    throw fail(`no frame could be decoded${problems.length > 0 ? ` (${ffmpegReason(result.stderr, result.code)})` : ''}`);
+  }
+  if (problems.length > 0 && container.duration !== undefined) {
+    // Damage that still leaves frames: an error only when frames are missing (a clean file decodes to its end).
+    const expected = Math.floor(((video.end ?? container.duration) - start) * rate);
+    if (count < expected - 1) {
+      throw fail(`damaged or truncated: ${count} of about ${expected} frames decode (${ffmpegReason(result.stderr, result.code)})`);
+    }
+  }
+  const indices = sampleFrameIndices(sampling, count, rate);
+  const frames = indices.map((i) => ({ ...size, data: result.stdout.subarray(i * bytes, (i + 1) * bytes) }));
+  return { frames, rate, clipFrames: count, indices };
+}
+
+function notAVideo(log: string, code: number | null): string {
+  if (/Invalid data found|moov atom not found|could not find codec|unknown format/i.test(log)) {
+    return `not a readable video file (truncated, damaged or another format: ${ffmpegReason(log, code)})`;
+  }
+  return /Stream #/.test(log) ? 'the file has no video stream' : `not a readable video file (${ffmpegReason(log, code)})`;
+}
+
+function checkSegment(video: VideoRef, duration: number, fail: (reason: string) => MediaError): void {
+  const start = video.start ?? 0;
+  if (start >= duration) throw fail(`the segment starts after the end of the video (${duration} s long)`);
+  if (video.end !== undefined && video.end > duration + SEGMENT_END_SLACK) {
+    throw fail(`the segment ends after the end of the video (${duration} s long)`);
+  }
+}
+
+/** The size of the frames ffmpeg writes: the "Output #0 ... Stream ... rawvideo ..., WxH" line of its log. */
+function outputSize(log: string): { width: number; height: number } | undefined {
+  const output = log.slice(log.indexOf('Output #0'));
+  const match = /Video: rawvideo[^\n]*?, (\d+)x(\d+)/.exec(output);
+  return match ? { width: Number(match[1]), height: Number(match[2]) } : undefined;
+}
+
+const byName = new Intl.Collator('en', { numeric: true });
+
+/** The frame images of a folder, in time order. */
+export async function frameFiles(path: string): Promise<string[]> {
+  const names = (await readdir(path)).filter((name) => FRAME_EXTENSIONS.has(extname(name).toLowerCase()));
+  return names.sort(byName.compare).map((name) => join(path, name));
+}
+
+async function readFrameFolder(
+  video: VideoRef,
+  options: ReadVideoOptions,
+  fail: (reason: string) => MediaError,
+): Promise<VideoFrames> {
+  const rate = options.folderFps ?? DEFAULT_FOLDER_FPS;
+  let files = await frameFiles(video.path);
+  if (files.length === 0) throw fail(`the frame folder holds no images (${[...FRAME_EXTENSIONS].join(', ')})`);
+  if (video.start !== undefined || video.end !== undefined) {
+    const duration = files.length / rate;
+    checkSegment(video, duration, fail);
+    const first = Math.floor((video.start ?? 0) * rate + 1e-6);
+    const last = Math.min(files.length, Math.ceil((video.end ?? duration) * rate - 1e-6));
+    files = files.slice(first, Math.max(first + 1, last));
+  }
+  const indices = sampleFrameIndices(options.sampling, files.length, rate);
+  const read = new Map<number, Promise<Frame>>();
+  for (const i of indices) if (!read.has(i)) read.set(i, readFrameImage(files[i]!, options.maxSide, video));
+  const frames = await Promise.all(indices.map((i) => read.get(i)!));
+  return { frames, rate, clipFrames: files.length, indices };
+}
+
+async function readFrameImage(path: string, maxSide: number | undefined, video: VideoRef): Promise<Frame> {
+  try {
+    let image = sharp(path).rotate().removeAlpha().toColourspace('srgb');
+    if (maxSide) image = image.resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true });
+    const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });
+    return { width: info.width, height: info.height, data };
+  } catch (error) {
+    throw new MediaError(path, `cannot read this frame of ${video.path} (${(error as Error).message})`);
+  }
+}
