@@ -1,8 +1,8 @@
 // Video files and folders of extracted frames -> the sampled frames, as RGB pixels in time order.
 //
 // A file is decoded by one ffmpeg run: an explicit segment is cut with -ss/-t, ffmpeg's fps filter resamples the
-// clip to the rate the sampling asks for (sampling.ts: decodeRate), and raw RGB frames come back on a pipe; the same
-// run's log gives the container's duration. Uniform sampling first reads the duration (ffmpeg -i, headers only).
+// clip to the rate the sampling asks for (sampling.ts: decodeRate; with round=up, output frame j is the frame shown at
+// time j / R), and raw RGB frames come back on a pipe; the same run's log gives the container's duration. Uniform sampling first reads the duration (ffmpeg -i, headers only).
 // A folder is read as a video at `folderFps` frames per second, its images sorted by name with numbers in numeric
 // order (frame_2 before frame_10); only the sampled images are read.
 import { readdir, stat } from 'node:fs/promises';
@@ -30,7 +30,10 @@ export interface ReadVideoOptions {
 
 export interface VideoFrames {
   frames: Frame[];
-  /** The rate the clip was read at and how many frames it had at that rate; `indices` are the frames taken. */
+  /**
+   * The clip as read: decoded at `rate` frames per second into `clipFrames` frames, of which `indices` were taken
+   * (for a frame folder: its own rate, its number of images and the images taken).
+   */
   rate: number;
   clipFrames: number;
   indices: number[];
@@ -105,7 +108,7 @@ async function readVideoFile(
   } else {
     rate = decodeRate(sampling, 0);
   }
-  const filters = [`fps=fps=${rate}`];
+  const filters = [`fps=fps=${rate}:round=up`];
   if (options.maxSide) {
     const m = options.maxSide;
     filters.push(`scale=w='min(${m},iw)':h='min(${m},ih)':force_original_aspect_ratio=decrease`);
@@ -186,7 +189,13 @@ async function readFrameFolder(
     const last = Math.min(files.length, Math.ceil((video.end ?? duration) * rate - 1e-6));
     files = files.slice(first, Math.max(first + 1, last));
   }
-  const indices = sampleFrameIndices(options.sampling, files.length, rate);
+  // Resampled to the decoding rate as ffmpeg's fps filter does for a file (frame j shows time j / R), then sampled.
+  const seconds = files.length / rate;
+  const decodeAt = decodeRate(options.sampling, seconds);
+  const resampled = Array.from({ length: Math.max(1, Math.ceil(seconds * decodeAt - 1e-6)) }, (_, j) =>
+    Math.min(files.length - 1, Math.floor((j * rate) / decodeAt + 1e-6)),
+  );
+  const indices = sampleFrameIndices(options.sampling, resampled.length, decodeAt).map((j) => resampled[j]!);
   const read = new Map<number, Promise<Frame>>();
   for (const i of indices) if (!read.has(i)) read.set(i, readFrameImage(files[i]!, options.maxSide, video));
   const frames = await Promise.all(indices.map((i) => read.get(i)!));
