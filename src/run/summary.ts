@@ -68,7 +68,7 @@ export function renderSummary(outcomes: RecordOutcome[], colour: boolean): strin
     const subset = outcomes.find((o) => o.path === row.record)?.record.config.limit != null;
     lines.push(
       `${row.task} ${row.shots}-shot: no score (the split has no public answers): submission written to ` +
-        `${row.submissions.map(shorten).join(', ')}; upload it to ${row.server}` +
+        `${row.submissions.map(shorten).join(', ')}; upload ${row.submissions.length > 1 ? 'each (one per seed)' : 'it'} to ${row.server}` +
         (subset ? `. It answers a subset of ${row.n} questions (--limit / --protocol); the server expects them all` : ''),
     );
   }
