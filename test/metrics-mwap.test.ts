@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { meanWeightedAP, mwap, type RareActRow } from '../metrics/mwap.ts';
+import { meanWeightedAP, mwap, mwapResampler, type RareActRow } from '../metrics/mwap.ts';
+import { randomInt, rngFor } from '../src/random.ts';
 import { averagePrecision } from '../metrics/average-precision.ts';
 import { loadRareAct } from '../src/score/rareact.ts';
 import { readFileSync } from 'node:fs';
@@ -70,4 +71,19 @@ test('averagePrecision equals sklearn average_precision_score bit for bit, with 
   // Hand-worked: + at .9, - at .8, + at .7: AP = .5 * 1 + .5 * (2/3).
   assert.equal(averagePrecision([1, 0, 1], [0.9, 0.8, 0.7]), 0.5 + 0.5 * (2 / 3));
   assert.throws(() => averagePrecision([0, 0], [0.1, 0.2]), /at least one positive/);
+});
+
+test('mwapResampler gives the mWAP of resampled rows (repeats counted) without re-sorting', () => {
+  const rows = loadRareAct(`${dir}generated.npy`, `${dir}generated.csv`);
+  const resample = mwapResampler(rows);
+  const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-9, `${a} vs ${b}`);
+  close(resample(rows.map((_, i) => i)), 100 * meanWeightedAP(rows));
+  close(mwapResampler(hand)([0, 1, 2, 3, 4, 5]), 100 * 0.5777777777777778);
+  const rng = rngFor('mwap-resample-test');
+  for (let s = 0; s < 5; s++) {
+    const indices = Uint32Array.from({ length: rows.length }, () => randomInt(rng, rows.length));
+    close(resample(indices), 100 * meanWeightedAP(Array.from(indices, (i) => rows[i]!)));
+  }
+  // A resample without any positive row has no class to score.
+  assert.ok(Number.isNaN(mwapResampler(hand)([2, 4])));
 });

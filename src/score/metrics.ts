@@ -93,26 +93,27 @@ function meanAt(values: ArrayLike<number>, indices: Uint32Array): number {
 }
 
 /**
- * Caption intervals. ROUGE-L is a mean over images, so its resamples average per-image values. BLEU is a corpus
- * statistic (pooled n-gram counts), so it is recomputed on each resample from the captions tokenized once. CIDEr-D
- * resamples average the per-image values, which keeps the document frequencies of the full set: recomputing them per
- * resample would cost a full CIDEr-D pass each time (minutes for 1000 resamples of a COCO-sized set).
+ * Caption intervals. BLEU is a corpus statistic (pooled n-gram counts), so each resample pools the per-image counts
+ * of its images again (`corpusBleu` over the resample's indices, exact). ROUGE-L is a mean over images, so resamples
+ * average per-image values. CIDEr-D resamples also average per-image values, which keeps the document frequencies of
+ * the full set: recomputing them per resample would cost a full CIDEr-D pass each time.
  */
 async function captionResample(items: CaptionItem[], keys: readonly string[]): Promise<ResampleStatistic> {
   const { tokenizeCaptionItems } = await import('../../metrics/ptb-tokenize.ts');
-  const { captionScoresOfTokenized } = await import('../../metrics/caption.ts');
-  const { bleuOfTokenized } = await import('../../metrics/bleu.ts');
+  const { CaptionNgrams } = await import('../../metrics/caption-ngrams.ts');
+  const { bleuStatistics, corpusBleu } = await import('../../metrics/bleu.ts');
+  const { rougeLOfTokenized } = await import('../../metrics/rouge-l.ts');
+  const { ciderDOfNgrams } = await import('../../metrics/cider-d.ts');
   const tokenized = tokenizeCaptionItems(items);
-  const { perImage } = captionScoresOfTokenized(tokenized);
-  const wantBleu = keys.some((key) => key.startsWith('bleu_'));
+  const ngrams = new CaptionNgrams(tokenized);
+  const bleu = keys.some((key) => key.startsWith('bleu_')) ? bleuStatistics(ngrams) : undefined;
+  const rouge = keys.includes('rouge_l') ? rougeLOfTokenized(tokenized).perImage : undefined;
+  const cider = keys.includes('cider') ? ciderDOfNgrams(ngrams).perImage : undefined;
   return (indices) => {
     const out: Record<string, number> = {};
-    if (wantBleu) {
-      const corpus = bleuOfTokenized(Array.from(indices, (i) => tokenized[i]!)).corpus;
-      corpus.forEach((value, k) => keys.includes(`bleu_${k + 1}`) && (out[`bleu_${k + 1}`] = 100 * value));
-    }
-    if (keys.includes('rouge_l')) out.rouge_l = meanAt(perImage.rougeL, indices);
-    if (keys.includes('cider')) out.cider = meanAt(perImage.cider, indices);
+    if (bleu) corpusBleu(bleu, indices).forEach((value, k) => (out[`bleu_${k + 1}`] = 100 * value));
+    if (rouge) out.rouge_l = meanAt(rouge, indices);
+    if (cider) out.cider = meanAt(cider, indices);
     return out;
   };
 }
@@ -197,8 +198,8 @@ const specs: MetricSpec<unknown>[] = [
     load: async (p, r) => ({ items: loadRareAct(p, r) }),
     score: async (items: RareActRow[]) => (await import('../../metrics/mwap.ts')).mwap(items),
     resample: async (items: RareActRow[]) => {
-      const { meanWeightedAP } = await import('../../metrics/mwap.ts');
-      return (indices) => ({ mwap: 100 * meanWeightedAP(Array.from(indices, (i) => items[i]!)) });
+      const resample = (await import('../../metrics/mwap.ts')).mwapResampler(items);
+      return (indices) => ({ mwap: resample(indices) });
     },
   }),
 ];
