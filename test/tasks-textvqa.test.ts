@@ -148,3 +148,21 @@ test('score and settings: VQA accuracy; beam 3, 10 new tokens (open_flamingo), p
     ['TextVQA_Rosetta_OCR_v0.2_train.json', 'TextVQA_Rosetta_OCR_v0.2_val.json'],
   );
 });
+
+test('the OCR variant loads as a user task module, as the README shows (--task ./textvqa-ocr.ts)', async () => {
+  const { mkdtemp } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { resolveTask } = await import('../src/run/tasks.ts');
+  const dir = await mkdtemp(join(tmpdir(), 'textvqa-ocr-'));
+  try {
+    const module = join(dir, 'textvqa-ocr.ts');
+    const source = new URL('../tasks/textvqa.ts', import.meta.url).pathname;
+    await writeFile(module, `import { textvqaTask } from '${source}';\nexport default textvqaTask({ ocrTokens: true });\n`);
+    const { task, source: from } = await resolveTask(module);
+    assert.equal(task.id, 'textvqa-ocr');
+    assert.equal(from, module);
+    assert.ok((await task.load({})).query.every((e) => typeof e.fields.ocr === 'string'));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
