@@ -119,6 +119,8 @@ export interface BackendOptions {
   threads?: number;
   /** Base URL of a served model (`--base-url`). */
   baseUrl?: string;
+  /** How a video becomes frames (`--frames`); a backend that reads videos follows it (src/media/video.ts). */
+  frames?: FrameSampling;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
