@@ -56,6 +56,7 @@ export const IMAGENET_FILES = {
 
 const WNID = /^n\d{8}$/;
 const IMAGE_FILE = /\.jpe?g$/i;
+const FLAT_VAL_FILE = /^ILSVRC2012_val_\d{8}\.jpe?g$/i;
 
 /** The built-in class names by wnid (the CLIP / open_flamingo list). */
 export function imagenetClassNames(): Record<string, string> {
@@ -195,7 +196,8 @@ async function holdsImages(dataDir: string, folder: string, flatAllowed: boolean
     for (const name of await filesIn(dataDir, join(folder, wnid))) if (IMAGE_FILE.test(name)) return true;
   }
   if (!flatAllowed) return false;
-  for (const name of await filesIn(dataDir, folder)) if (IMAGE_FILE.test(name)) return true;
+  // A flat val/ holds the official names; other datasets' flat val/ folders (VizWiz) do not count.
+  for (const name of await filesIn(dataDir, folder)) if (FLAT_VAL_FILE.test(name)) return true;
   return false;
 }
 

@@ -157,13 +157,17 @@ test('flat val/ errors: no label file, a bad header or row, an unlabelled image,
   });
 });
 
-test('an annotations train/ folder (XML, as in the Kaggle release) is told apart; two image train/ folders are ambiguous', async () => {
+test('folders named train/ or val/ without ImageNet images (Kaggle annotations, VizWiz) are told apart; two image train/ folders are ambiguous', async () => {
   await withCopy(async (data) => {
     await mkdir(data.path('Annotations/CLS-LOC/train/n90000001'), { recursive: true });
     await writeFile(data.path('Annotations/CLS-LOC/train/n90000001/n90000001_1.xml'), '<annotation/>');
+    // Another dataset's flat val/ (VizWiz) beside it is not an ImageNet val/.
+    await mkdir(data.path('vizwiz/val'), { recursive: true });
+    await writeFile(data.path('vizwiz/val/VizWiz_val_00000001.jpg'), 'x');
     clearFileIndex();
     const loaded = await imagenet.load({ dataDir: data.dir });
     assert.equal(loaded.support.length, 48);
+    assert.equal(loaded.query.length, 30);
   });
   await withCopy(async (data) => {
     await mkdir(data.path('copy/train/n90000001'), { recursive: true });
