@@ -50,16 +50,20 @@ test('the paper resize keeps the aspect ratio and pads with the mean colour', as
   assert.equal(red[4 * 8 + 3], 2); // a white pixel inside the band
 });
 
-test('a video is a folder of frames, evenly subsampled to the model’s maximum', async () => {
+test('a video (here a folder of frames) is sampled as --frames says, then cut to the model’s maximum', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'onnx-video-'));
   await mkdir(join(dir, 'clip'));
   for (let f = 0; f < 7; f++) await png(join(dir, 'clip', `frame-${f}.png`), 8, 8, [f * 30, 0, 0]);
+  const red = (px: { data: Float32Array }, f: number) => Math.round(((px.data[f * 3 * 64]! * 0.25 + 0.5) * 255) / 30);
+  // uniform:3 of 7 frames: frames 1, 3, 5.
+  const uniform = await new MediaLoader(image, 4, { frames: { mode: 'uniform', frames: 3 } }).load({ kind: 'video', id: 'v', path: join(dir, 'clip') });
+  assert.equal(uniform.frames, 3);
+  assert.deepEqual([0, 1, 2].map((f) => red(uniform, f)), [1, 3, 5]);
+  // uniform:6 gives more frames than the model's 3: an even subset of the six (frames 1, 3, 5 of 0, 1, 2, 4, 5, 6).
+  const more = await new MediaLoader(image, 4, { frames: { mode: 'uniform', frames: 6 } }).load({ kind: 'video', id: 'v', path: join(dir, 'clip') });
+  assert.deepEqual([0, 1, 2].map((f) => red(more, f)), [1, 4, 6]);
   const loader = new MediaLoader(image);
-  const paths = await loader.framePaths(join(dir, 'clip'));
-  assert.deepEqual(paths.map((p) => p.slice(-11)), ['frame-1.png', 'frame-3.png', 'frame-5.png']);
-  const px = await loader.load({ kind: 'video', id: 'v', path: join(dir, 'clip') });
-  assert.equal(px.frames, 3);
-  await assert.rejects(loader.load({ kind: 'video', id: 'x', path: join(dir, 'clip', 'frame-0.png') }), /folders of extracted frames/);
+  await assert.rejects(loader.load({ kind: 'video', id: 'x', path: join(dir, 'clip', 'frame-0.png') }), /an image, not a video/);
 });
 
 test('the visual cache evicts the least recently used entry beyond its byte budget', () => {

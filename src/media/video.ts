@@ -55,6 +55,9 @@ export async function readVideo(video: VideoRef, options: ReadVideoOptions): Pro
   const info = await stat(video.path).catch(() => undefined);
   if (!info) throw fail('video not found');
   if (info.isDirectory()) return readFrameFolder(video, options, fail);
+  if (FRAME_EXTENSIONS.has(extname(video.path).toLowerCase())) {
+    throw fail('an image, not a video: give a video file or a folder of frame images');
+  }
   if (info.size === 0) throw fail('the file is empty');
   return readVideoFile(video, options, fail);
 }

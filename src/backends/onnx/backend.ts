@@ -37,7 +37,7 @@ export class OnnxFlamingoBackend implements Backend {
     const manifest = await readManifest(root);
     const tokenizer = await BundleTokenizer.load(root, manifest);
     const graphs = await FlamingoGraphs.open(root, manifest, options.threads ?? 1);
-    const loader = new MediaLoader(manifest.image, 4);
+    const loader = new MediaLoader(manifest.image, 4, { frames: options.frames });
     const cache = new VisualCache(options.visualCacheBytes ?? 256 * 1024 * 1024);
     return new OnnxFlamingoBackend(manifest, new FlamingoRuntime(graphs, tokenizer, loader, cache));
   }

@@ -1,12 +1,15 @@
-// Media -> normalised pixels for the vision graph, with sharp. An image is one frame; a video is a folder of frame
-// images (sorted by name), of which at most `maxFrames` are taken, evenly spaced (the model's time embeddings cover
-// that many frames). Decoding runs in parallel up to a bound (p-limit).
-import { readdir, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+// Media -> normalised pixels for the vision graph, with sharp. An image is one frame; a video (a file or a folder of
+// extracted frames) is read by src/media/video.ts with the run's frame sampling (`--frames`), and when the sampling
+// gives more frames than the model's time embeddings cover (`image.maxFrames`), an even subset of them is taken.
+// Preprocessed videos are kept by id (src/media/cache.ts): a demonstration video is decoded once per run.
+// Loading runs in parallel up to a bound (p-limit).
 import pLimit from 'p-limit';
-import sharp from 'sharp';
-import { InputError } from '../../errors.ts';
-import type { MediaRef } from '../../types.ts';
+import sharp, { type Sharp } from 'sharp';
+import { MediaCache } from '../../media/cache.ts';
+import { MediaError } from '../../media/errors.ts';
+import { FLAMINGO_SAMPLING } from '../../media/sampling.ts';
+import { readVideo, type Frame } from '../../media/video.ts';
+import type { FrameSampling, ImageRef, MediaRef, VideoRef } from '../../types.ts';
 import type { BundleManifest } from './manifest.ts';
 
 /** One medium as the vision graph takes it: frames x 3 x size x size, channel-first, normalised. */
@@ -15,68 +18,82 @@ export interface MediaPixels {
   data: Float32Array;
 }
 
-const FRAME_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.bmp', '.gif', '.tif', '.tiff']);
+export interface MediaLoaderOptions {
+  /** How videos become frames (default: the paper's 30 frames at 3 FPS). */
+  frames?: FrameSampling;
+  /** Bytes of preprocessed video frames kept (default 256 MiB). */
+  videoCacheBytes?: number;
+}
 
 export class MediaLoader {
   private readonly limit: ReturnType<typeof pLimit>;
+  private readonly sampling: FrameSampling;
+  readonly videos: MediaCache<MediaPixels>;
 
   constructor(
     private readonly image: BundleManifest['image'],
     concurrency = 4,
+    options: MediaLoaderOptions = {},
   ) {
     this.limit = pLimit(concurrency);
+    this.sampling = options.frames ?? FLAMINGO_SAMPLING;
+    this.videos = new MediaCache(options.videoCacheBytes ?? 256 * 1024 * 1024, (px) => px.data.byteLength);
   }
 
   load(media: MediaRef): Promise<MediaPixels> {
-    return this.limit(async () => {
-      const frames = media.kind === 'video' ? await this.framePaths(media.path) : [media.path];
-      const size = this.image.size * this.image.size * 3;
-      const data = new Float32Array(frames.length * size);
-      await Promise.all(frames.map(async (path, f) => data.set(await this.pixels(path), f * size)));
-      return { frames: frames.length, data };
-    });
+    if (media.kind === 'video') return this.videos.get(media.id, () => this.limit(() => this.loadVideo(media)));
+    return this.limit(() => this.loadImage(media));
   }
 
-  /** Frame files of a video folder, evenly subsampled to at most maxFrames. */
-  async framePaths(path: string): Promise<string[]> {
-    const info = await stat(path).catch(() => undefined);
-    if (!info) throw new InputError(`${path}: video not found`, path);
-    if (!info.isDirectory()) {
-      throw new InputError(
-        `${path}: the ONNX backend reads videos as folders of extracted frames (frame-0001.png, ...); ` +
-          'extract the frames first (e.g. ffmpeg -i clip.mp4 -vf fps=1 clip/frame-%04d.png)',
-        path,
-      );
-    }
-    const files = (await readdir(path)).filter((f) => FRAME_EXTENSIONS.has(extname(f).toLowerCase())).sort();
-    if (files.length === 0) throw new InputError(`${path}: the video folder holds no frame images`, path);
-    const n = Math.min(files.length, this.image.maxFrames);
-    const picked = Array.from({ length: n }, (_, i) => files[Math.floor(((i + 0.5) * files.length) / n)]!);
-    return picked.map((f) => join(path, f));
-  }
-
-  private async pixels(path: string): Promise<Float32Array> {
-    const { size, mean, std, resize } = this.image;
+  private async loadImage(media: ImageRef): Promise<MediaPixels> {
     let raw: Buffer;
     try {
-      let image = sharp(path).rotate().removeAlpha().toColourspace('srgb');
-      const meta = await sharp(path).metadata();
+      const meta = await sharp(media.path).metadata();
       const oriented = (meta.orientation ?? 1) >= 5;
-      const width = oriented ? meta.height : meta.width;
-      const height = oriented ? meta.width : meta.height;
-      if (width !== size || height !== size) {
-        const background = { r: Math.round(mean[0] * 255), g: Math.round(mean[1] * 255), b: Math.round(mean[2] * 255) };
-        image =
-          resize === 'pad'
-            ? image.resize(size, size, { fit: 'contain', background })
-            : resize === 'center-crop'
-              ? image.resize(size, size, { fit: 'cover', position: 'centre' })
-              : image.resize(size, size, { fit: 'fill' });
-      }
-      raw = await image.raw().toBuffer();
+      const width = (oriented ? meta.height : meta.width) ?? 0;
+      const height = (oriented ? meta.width : meta.height) ?? 0;
+      raw = await this.resized(sharp(media.path).rotate().removeAlpha().toColourspace('srgb'), width, height);
     } catch (error) {
-      throw new InputError(`${path}: cannot read the image (${(error as Error).message})`, path);
+      const missing = (error as Error).message.includes('missing');
+      throw new MediaError(media.path, missing ? 'image not found' : `cannot read the image (${(error as Error).message})`);
     }
+    return { frames: 1, data: this.normalised(raw) };
+  }
+
+  private async loadVideo(media: VideoRef): Promise<MediaPixels> {
+    const { frames: sampled } = await readVideo(media, { sampling: this.sampling, maxSide: 4 * this.image.size });
+    const keep = Math.min(sampled.length, this.image.maxFrames);
+    const frames = Array.from({ length: keep }, (_, k) => sampled[Math.floor(((k + 0.5) * sampled.length) / keep)]!);
+    const plane = 3 * this.image.size * this.image.size;
+    const data = new Float32Array(keep * plane);
+    const distinct = new Map<Frame, Promise<Float32Array>>();
+    for (const frame of frames) if (!distinct.has(frame)) distinct.set(frame, this.frameData(frame));
+    for (let f = 0; f < keep; f++) data.set(await distinct.get(frames[f]!)!, f * plane);
+    return { frames: keep, data };
+  }
+
+  private async frameData(frame: Frame): Promise<Float32Array> {
+    const input = sharp(frame.data, { raw: { width: frame.width, height: frame.height, channels: 3 } });
+    return this.normalised(await this.resized(input, frame.width, frame.height));
+  }
+
+  /** The image resized to the model's square input as the manifest says, as raw RGB. */
+  private resized(image: Sharp, width: number, height: number): Promise<Buffer> {
+    const { size, mean, resize } = this.image;
+    if (width !== size || height !== size) {
+      const background = { r: Math.round(mean[0] * 255), g: Math.round(mean[1] * 255), b: Math.round(mean[2] * 255) };
+      image =
+        resize === 'pad'
+          ? image.resize(size, size, { fit: 'contain', background })
+          : resize === 'center-crop'
+            ? image.resize(size, size, { fit: 'cover', position: 'centre' })
+            : image.resize(size, size, { fit: 'fill' });
+    }
+    return image.raw().toBuffer();
+  }
+
+  private normalised(raw: Buffer): Float32Array {
+    const { size, mean, std } = this.image;
     const plane = size * size;
     const out = new Float32Array(3 * plane);
     for (let i = 0; i < plane; i++) {
