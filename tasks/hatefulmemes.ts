@@ -67,6 +67,9 @@ export const hatefulmemes: Task = {
   templates: hatefulMemesTemplates,
   // Close-ended: nothing is generated; the settings are recorded only.
   generation: { maxNewTokens: 1, numBeams: 1, lengthPenalty: 0, stopAtEndOfChunk: true },
+  // As open_flamingo (normalize_length=True): with a small vocabulary "yes" and "no" can differ in token count, and a
+  // sum would lean towards the shorter.
+  lengthNormalize: true,
   postprocess: (raw) => raw.trim(),
   metric: 'roc_auc',
   load: loadHatefulMemes,

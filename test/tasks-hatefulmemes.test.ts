@@ -168,7 +168,7 @@ test('runs end to end on the sample with the baseline: a ROC-AUC record', async 
     const auc = record.summary.metrics.roc_auc!.mean;
     assert.ok(auc >= 0 && auc <= 100);
     assert.equal(record.trials[0]!.n, 40);
-    assert.equal(record.config.lengthNormalize, false);
+    assert.equal(record.config.lengthNormalize, true);
     for (const example of record.trials[0]!.examples) assert.ok(['yes', 'no'].includes(example.answer));
   } finally {
     rmSync(dir, { recursive: true, force: true });
