@@ -1,0 +1,88 @@
+// iVQA (Yang et al. 2021, "Just Ask"): open-ended questions about instructional YouTube clips, five human answers
+// each. The paper evaluates on test (1024 questions under --protocol flamingo) with demonstrations from train; iVQA
+// accuracy (min(1, #annotators who gave the answer / 2)).
+//
+// Release (antoyang/just-ask, the iVQA folder): `train.csv`, `val.csv`, `test.csv` with columns `video_id` (the
+// YouTube id), `start`, `end` (seconds), `question`, `answer1` .. `answer5` (and `type` in some versions), and the
+// videos in a `video/` folder. just-ask keys a video file by the first 11 characters of its name (the YouTube id), so
+// a file is either the whole YouTube video, `<video_id>.<ext>`, read from `start` to `end`, or the clip already cut,
+// `<video_id>_<anything>.<ext>`, read whole. The CSV names are generic (NExT-QA and Kinetics publish a train.csv too):
+// iVQA's are the ones whose header has answer1 .. answer5.
+import { InputError } from '../src/errors.ts';
+import { describeUsedFile } from '../src/data-files.ts';
+import type { Example, LoadContext, OfficialFile, TaskData } from '../src/types.ts';
+import { ivqaAccuracy } from '../metrics/ivqa-accuracy.ts';
+import { readCsvRecords, segmentOf } from './csv-input.ts';
+import { officialFile } from './official-files.ts';
+import { sampleDataDir } from './sample-data.ts';
+import { findFileWhere, hasColumns, MissingVideos, VideoLibrary, videoRef } from './video-files.ts';
+import { qaExample, querySplit, videoQaTask } from './video-qa.ts';
+
+const SOURCE = 'https://github.com/antoyang/just-ask (iVQA: Google Drive folder linked from its README)';
+
+export const IVQA_COLUMNS = ['video_id', 'start', 'end', 'question', 'answer1', 'answer2', 'answer3', 'answer4', 'answer5'] as const;
+
+export const IVQA_FILES = {
+  train: officialFile('train.csv', 'iVQA training questions (header with answer1..answer5)', SOURCE),
+  val: officialFile('val.csv', 'iVQA validation questions', SOURCE),
+  test: officialFile('test.csv', 'iVQA test questions', SOURCE),
+  videos: officialFile('video', 'iVQA videos, <video_id>.<ext> or <video_id>_<start>_<end>.<ext>, found by name at any depth', SOURCE),
+} satisfies Record<string, OfficialFile>;
+
+export const ivqa = videoQaTask({
+  id: 'ivqa',
+  title: 'iVQA',
+  splits: { support: 'train', query: 'test' },
+  files: Object.values(IVQA_FILES),
+  protocolQuerySize: 1024,
+  maxNewTokens: 5,
+  metric: 'ivqa_accuracy',
+  scorer: ivqaAccuracy,
+  load: loadIvqa,
+});
+
+async function loadIvqa(ctx: LoadContext): Promise<TaskData> {
+  const split = querySplit(ctx, 'iVQA', ['test', 'val']);
+  const dataDir = ctx.dataDir ?? sampleDataDir('ivqa');
+  const isIvqa = hasColumns(IVQA_COLUMNS);
+  const trainPath = await findFileWhere(dataDir, IVQA_FILES.train, isIvqa);
+  const queryPath = await findFileWhere(dataDir, split === 'test' ? IVQA_FILES.test : IVQA_FILES.val, isIvqa);
+  const library = await VideoLibrary.open(dataDir);
+  const missing = new MissingVideos(library);
+  const support = examples(trainPath, library, missing);
+  const query = examples(queryPath, library, missing);
+  missing.check(support.length + query.length);
+  if (query.length === 0) throw new InputError(`${queryPath}: no questions`, queryPath);
+  const files = await Promise.all([
+    describeUsedFile('train questions', trainPath),
+    describeUsedFile(`${split} questions`, queryPath),
+  ]);
+  return { support, query, files, sample: ctx.dataDir === undefined };
+}
+
+function examples(path: string, library: VideoLibrary, missing: MissingVideos): Example<string[]>[] {
+  const out: Example<string[]>[] = [];
+  const seen = new Set<string>();
+  for (const row of readCsvRecords(path, IVQA_COLUMNS)) {
+    const videoId = row.text('video_id');
+    const segment = segmentOf(row, 'start', 'end');
+    const answers = [1, 2, 3, 4, 5].map((k) => row.text(`answer${k}`));
+    // The release has no question id: one question per clip, so the clip names it.
+    const id = `${videoId}_${segment.start}_${segment.end}`;
+    if (seen.has(id)) row.fail('video_id', `a second question on clip ${id}`);
+    seen.add(id);
+    const whole = library.find(videoId);
+    let video;
+    if (whole !== undefined) video = videoRef(`ivqa/${id}`, whole, segment);
+    else {
+      const clips = library.stemsStartingWith(`${videoId}_`);
+      if (clips.length > 1) {
+        throw new InputError(`${row.where('video_id')}: ${clips.length} clips of ${videoId} under ${library.root} (${clips.join(', ')}); keep one`, path);
+      }
+      if (clips.length === 0) video = videoRef(`ivqa/${id}`, missing.add(`${videoId}.mp4`, row.where('video_id')), segment);
+      else video = videoRef(`ivqa/${id}`, library.find(clips[0]!)!);
+    }
+    out.push(qaExample(id, video, row.text('question'), answers, row.optional('type')));
+  }
+  return out;
+}

@@ -1,0 +1,46 @@
+// What the video captioning tasks share (VATEX, YouCook2): the paper's "Output: {caption}" prompt with the video in
+// place of the image, open_flamingo's captioning decoding (beam 3, 20 new tokens) and post-processing, and CIDEr-D
+// (with BLEU and ROUGE-L from the same tokenization) over the references of the scored items.
+import type { LoadContext, OfficialFile, ScoredItem, Task, TaskData } from '../src/types.ts';
+import { scoreCaptions } from '../metrics/caption.ts';
+import { postprocessCaption } from './postprocess.ts';
+import { toTaskScore } from './task-score.ts';
+import { captionTemplates } from './templates.ts';
+
+export interface VideoCaptionSpec {
+  id: string;
+  title: string;
+  splits: { support: string; query: string };
+  files: OfficialFile[];
+  protocolQuerySize?: number;
+  load(ctx: LoadContext): Promise<TaskData>;
+}
+
+/** A video captioning task; examples carry their reference captions (string[]). */
+export function videoCaptionTask(spec: VideoCaptionSpec): Task {
+  const task: Task = {
+    id: spec.id,
+    title: spec.title,
+    modality: 'video',
+    kind: 'generate',
+    splits: spec.splits,
+    files: spec.files,
+    templates: captionTemplates,
+    generation: { maxNewTokens: 20, numBeams: 3, lengthPenalty: 0, stopAtEndOfChunk: true },
+    postprocess: postprocessCaption,
+    metric: 'cider',
+    load: spec.load,
+    score(items: ScoredItem[]) {
+      const result = scoreCaptions(
+        items.map((item) => ({
+          id: item.example.id,
+          prediction: item.answer,
+          references: item.example.reference as string[],
+        })),
+      );
+      return toTaskScore(result, 'cider');
+    },
+  };
+  if (spec.protocolQuerySize !== undefined) task.protocolQuerySize = spec.protocolQuerySize;
+  return task;
+}

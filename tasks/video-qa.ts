@@ -1,0 +1,115 @@
+// What the open-ended video QA tasks share (MSVD-QA, MSRVTT-QA, iVQA, NExT-QA): the paper's QA prompt with the video
+// in place of the image ("Question: {q} Answer: {a}"), open_flamingo's VQA post-processing and beam search, and a
+// reader of the Xu et al. 2017 question files (MSVD-QA and MSRVTT-QA: `{train,val,test}_qa.json`).
+import { UsageError } from '../src/errors.ts';
+import type { AnswerItem } from '../metrics/types.ts';
+import type { MetricResult } from '../metrics/types.ts';
+import type { Example, GenerationSettings, LoadContext, OfficialFile, ScoredItem, Task, TaskData } from '../src/types.ts';
+import { Field, readJsonFile } from './json-input.ts';
+import { postprocessVqaAnswer } from './postprocess.ts';
+import { toTaskScore } from './task-score.ts';
+import { qaTemplates } from './templates.ts';
+
+export interface VideoQaSpec {
+  id: string;
+  title: string;
+  splits: { support: string; query: string };
+  files: OfficialFile[];
+  /** The paper's query-set size (1024 for the QA tasks under --protocol flamingo). */
+  protocolQuerySize?: number;
+  /** New tokens to generate: 5 for one-word answers (as open_flamingo's VQA), more for phrase answers. */
+  maxNewTokens: number;
+  metric: string;
+  scorer(items: AnswerItem[]): MetricResult;
+  load(ctx: LoadContext): Promise<TaskData>;
+}
+
+/** An open-ended video QA task; examples carry their reference answers (string[]) and optionally a type. */
+export function videoQaTask(spec: VideoQaSpec): Task {
+  // Beam search with 3 beams, no length penalty, stop at the end of chunk: the paper's open-ended decoding.
+  const generation: GenerationSettings = { maxNewTokens: spec.maxNewTokens, numBeams: 3, lengthPenalty: 0, stopAtEndOfChunk: true };
+  const task: Task = {
+    id: spec.id,
+    title: spec.title,
+    modality: 'video',
+    kind: 'generate',
+    splits: spec.splits,
+    files: spec.files,
+    templates: qaTemplates,
+    generation,
+    postprocess: postprocessVqaAnswer,
+    metric: spec.metric,
+    load: spec.load,
+    score(items: ScoredItem[]) {
+      return toTaskScore(spec.scorer(items.map(answerItem)), spec.metric);
+    },
+  };
+  if (spec.protocolQuerySize !== undefined) task.protocolQuerySize = spec.protocolQuerySize;
+  return task;
+}
+
+function answerItem(item: ScoredItem): AnswerItem {
+  const out: AnswerItem = { id: item.example.id, prediction: item.answer, answers: item.example.reference as string[] };
+  if (item.example.type !== undefined) out.type = item.example.type;
+  return out;
+}
+
+/** `--split`: one of `allowed` (the first is the default). */
+export function querySplit(ctx: LoadContext, title: string, allowed: readonly string[]): string {
+  const split = ctx.split ?? allowed[0]!;
+  if (!allowed.includes(split)) {
+    throw new UsageError(`--split ${split}: ${title} is evaluated on ${allowed.map((s) => `"${s}"`).join(' or ')}`);
+  }
+  return split;
+}
+
+/** One question of a Xu et al. 2017 file (`[{answer, id, question, video_id}]`, MSRVTT-QA adds `category_id`). */
+export interface XuQuestion {
+  id: string;
+  question: string;
+  answer: string;
+  videoId: string;
+  where: () => string;
+}
+
+export async function readXuQuestions(path: string): Promise<XuQuestion[]> {
+  return Field.root(await readJsonFile(path))
+    .items()
+    .map((entry) => ({
+      id: entry.get('id').id(),
+      question: entry.get('question').string(),
+      answer: entry.get('answer').string(),
+      videoId: entry.get('video_id').id(),
+      where: () => `${entry.where()}.video_id`,
+    }));
+}
+
+/**
+ * The question word MSVD-QA and MSRVTT-QA report accuracy by (what, who, how, when, where), as their authors and
+ * just-ask (preproc_msvdqa.py) classify questions: the first word; "color" anywhere is not split out here.
+ */
+export function questionWord(question: string): string | undefined {
+  const first = question.trim().split(/\s+/, 1)[0]?.toLowerCase();
+  return first !== undefined && ['what', 'who', 'how', 'when', 'where'].includes(first) ? first : undefined;
+}
+
+/** An open-ended QA example about one video. */
+export function qaExample(
+  id: string,
+  video: Example['media'][number],
+  question: string,
+  answers: string[],
+  type?: string,
+): Example<string[]> {
+  const example: Example<string[]> = {
+    id,
+    group: video.id,
+    media: [video],
+    fields: { question },
+    // The first listed answer is a demonstration's answer, as open_flamingo does for VQA.
+    target: answers[0]!,
+    reference: answers,
+  };
+  if (type !== undefined) example.type = type;
+  return example;
+}
