@@ -1,4 +1,8 @@
-// TextVQA 0.5.1 (Singh et al. 2019): questions that need reading the text in an image, ten answers each; VQA accuracy.
+// TextVQA 0.5.1 (Singh et al. 2019): questions that need reading the text in an image, ten answers each; VQA accuracy
+// with the answers and the prediction always normalised, as TextVQA's own evaluator (pythia/mmf
+// TextVQAAccuracyEvaluator with EvalAIAnswerProcessor) and open_flamingo's vqa_metric.py both do, rather than only
+// when the answers differ (vqaEval.py). EvalAIAnswerProcessor also deletes "," and "?" outright and splits "'s" before
+// the same steps; those edge cases are not reproduced.
 // The paper evaluates val with demonstrations from train, and does NOT give the model the OCR tokens the dataset
 // ships: neither do we by default. `textvqaTask({ ocrTokens: true })` (task id `textvqa-ocr`) reads the Rosetta OCR
 // files and writes the tokens before each question, for comparison with harnesses that do.
@@ -11,6 +15,7 @@ import { findFile, officialFile } from './official-files.ts';
 import { postprocessVqaAnswer } from './postprocess.ts';
 import { sampleDataDir } from './sample-data.ts';
 import { qaTemplates, textTemplates } from './templates.ts';
+import { vqaAccuracy } from '../metrics/vqa-accuracy.ts';
 import { scoreVqaAnswers } from './vqa-score.ts';
 
 const TEXTVQA = 'https://dl.fbaipublicfiles.com/textvqa';
@@ -70,7 +75,7 @@ export function textvqaTask(options: TextvqaOptions = {}): Task {
     postprocess: postprocessVqaAnswer,
     metric: 'vqa_accuracy',
     load: (ctx) => loadTextvqa(ctx, ocr),
-    score: scoreVqaAnswers,
+    score: (items) => scoreVqaAnswers(items, (answers) => vqaAccuracy(answers, { normalization: 'open_flamingo' })),
   };
 }
 

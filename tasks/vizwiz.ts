@@ -1,8 +1,9 @@
 // VizWiz-VQA (Gurari et al. 2018): questions blind people asked about photos they took, ten answers each, many of them
-// "unanswerable" (a blurred or empty photo); VQA accuracy, where "unanswerable" is an answer like any other and has
-// its own answer type. Demonstrations come from train; queries are val by default (scored here). The paper reports
-// test-dev, which has no public answers: `--split test` writes the EvalAI answers file `[{"image", "answer"}]`.
-// One question per image, so the image file name is the question's id.
+// "unanswerable" (a blurred or empty photo). VQA accuracy as the VizWiz evaluation computes it
+// (metrics/vizwiz-accuracy.ts: the prediction always normalised, the answers as written); "unanswerable" is an answer
+// like any other, with its own answer type. Demonstrations come from train; queries are val by default (scored here).
+// The paper reports test-dev, which has no public answers: `--split test` writes the challenge's answers file
+// `[{"image", "answer"}]`. One question per image, so the image file name is the question's id.
 import { InputError, UsageError } from '../src/errors.ts';
 import { describeUsedFile } from '../src/data-files.ts';
 import type { Example, LoadContext, OfficialFile, ScoredItem, Task, TaskData } from '../src/types.ts';
@@ -12,6 +13,7 @@ import { findFile, officialFile } from './official-files.ts';
 import { postprocessVqaAnswer } from './postprocess.ts';
 import { sampleDataDir } from './sample-data.ts';
 import { qaTemplates } from './templates.ts';
+import { vizwizAccuracy } from '../metrics/vizwiz-accuracy.ts';
 import { scoreVqaAnswers } from './vqa-score.ts';
 
 const VIZWIZ = 'https://vizwiz.cs.colorado.edu/VizWiz_final';
@@ -46,7 +48,7 @@ export const vizwiz: Task = {
   postprocess: postprocessVqaAnswer,
   metric: 'vqa_accuracy',
   load: loadVizwiz,
-  score: scoreVqaAnswers,
+  score: (items: ScoredItem[]) => scoreVqaAnswers(items, vizwizAccuracy),
   // The VizWiz challenge's results format: one {image, answer} per test image.
   submission: (items: ScoredItem[]) => items.map((item) => ({ image: item.example.id, answer: item.answer })),
 };

@@ -166,3 +166,10 @@ test('the OCR variant loads as a user task module, as the README shows (--task .
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('scoring normalises the answers and the prediction always, as TextVQA\'s evaluator does', () => {
+  const example = { id: '1', media: [], fields: { question: 'what does the sign say?' }, target: 'STOP', reference: Array(10).fill('STOP') };
+  // vqaEval.py would compare "stop." with ten identical "STOP" unnormalised and score 0.
+  assert.equal(textvqa.score([{ example, answer: 'stop.' }]).metrics.vqa_accuracy, 100);
+  assert.equal(textvqa.score([{ example, answer: 'go' }]).metrics.vqa_accuracy, 0);
+});

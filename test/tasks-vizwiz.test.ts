@@ -141,3 +141,10 @@ test('settings follow open_flamingo: QA prompts, beam 3, 5 new tokens, protocol 
   assert.deepEqual(Object.keys(vizwiz.templates).sort(), ['openflamingo', 'paper']);
   assert.deepEqual(vizwiz.files.map((f) => f.name), ['train.json', 'val.json', 'test.json', 'train', 'val', 'test']);
 });
+
+test('scoring is the VizWiz script: the prediction is always normalised, the answers are taken as written', async () => {
+  const example = { id: 'VizWiz_val_x.jpg', media: [], fields: { question: 'what is this?' }, target: 'unanswerable', reference: Array(10).fill('unanswerable'), type: 'unanswerable' };
+  assert.equal(vizwiz.score([{ example, answer: 'Unanswerable.' }]).metrics.vqa_accuracy, 100);
+  const cased = { ...example, reference: Array(10).fill('Pepsi'), type: 'other' };
+  assert.equal(vizwiz.score([{ example: cased, answer: 'Pepsi' }]).metrics.vqa_accuracy, 0);
+});

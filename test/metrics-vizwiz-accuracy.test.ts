@@ -1,0 +1,40 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { InputError } from '../src/errors.ts';
+import { vizwizAccuracy, vizwizQuestionAccuracy } from '../metrics/vizwiz-accuracy.ts';
+import { vqaAccuracy } from '../metrics/vqa-accuracy.ts';
+
+const ten = (...groups: [string, number][]) => groups.flatMap(([answer, n]) => Array<string>(n).fill(answer));
+
+test('leave-one-out over the ten answers: min(1, matches among the other nine / 3), averaged', () => {
+  assert.equal(vizwizQuestionAccuracy({ id: 'a', prediction: 'red', answers: ten(['red', 10]) }), 1);
+  // Three "red": each of the 3 red annotators left out sees 2 (2/3), the 7 others see 3 (1): (3*2/3 + 7) / 10.
+  assert.equal(vizwizQuestionAccuracy({ id: 'b', prediction: 'red', answers: ten(['red', 3], ['blue', 7]) }), (2 + 7) / 10);
+  assert.equal(vizwizQuestionAccuracy({ id: 'c', prediction: 'red', answers: ten(['red', 1], ['blue', 9]) }), (0 + 9 / 3) / 10);
+  assert.equal(vizwizQuestionAccuracy({ id: 'd', prediction: 'green', answers: ten(['red', 10]) }), 0);
+});
+
+test('the prediction is always normalised, the human answers never', () => {
+  // All ten identical: vqaEval.py would not normalise "Unanswerable." and score 0; the VizWiz script does.
+  const item = { id: 'u', prediction: 'Unanswerable.', answers: ten(['unanswerable', 10]) };
+  assert.equal(vizwizQuestionAccuracy(item), 1);
+  assert.equal(vqaAccuracy([item]).scores.vqa_accuracy, 0);
+  assert.equal(vizwizQuestionAccuracy({ id: 'n', prediction: 'Two', answers: ten(['2', 10]) }), 1);
+  // A human answer written "Coca Cola" never matches: the prediction is lower-cased, the answer is not.
+  assert.equal(vizwizQuestionAccuracy({ id: 'k', prediction: 'Coca Cola', answers: ten(['Coca Cola', 10]) }), 0);
+  assert.equal(vizwizQuestionAccuracy({ id: 'k2', prediction: 'the coca-cola', answers: ten(['coca cola', 10]) }), 1);
+});
+
+test('corpus: percent, per answer type (unanswerable is one), per item; errors name the item', () => {
+  const result = vizwizAccuracy([
+    { id: '1', prediction: 'unanswerable', answers: ten(['unanswerable', 10]), type: 'unanswerable' },
+    { id: '2', prediction: 'yes', answers: ten(['no', 10]), type: 'yes/no' },
+    { id: '3', prediction: 'blue', answers: ten(['blue', 3], ['navy', 7]), type: 'other' },
+  ]);
+  assert.equal(result.n, 3);
+  assert.deepEqual(result.perItem, [100, 0, 90]);
+  assert.equal(result.scores.vqa_accuracy, (100 * (1 + 0 + 0.9)) / 3);
+  assert.deepEqual(result.scores.vqa_accuracy_by_type, { unanswerable: 100, 'yes/no': 0, other: 90 });
+  assert.throws(() => vizwizAccuracy([]), InputError);
+  assert.throws(() => vizwizAccuracy([{ id: 'q7', prediction: 'x', answers: [] }]), /item q7 has no reference answers/);
+});
