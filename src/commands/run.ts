@@ -33,6 +33,8 @@ export function registerRun(program: Command): void {
     .option('--threads <n>', 'threads the backend may use')
     .option('--base-url <url>', 'base URL of a served model, for backends that call one')
     .option('--part <k/n>', 'run only the k-th of n disjoint parts of the queries (the last part to finish writes the record)')
+    .option('--frames <sampling>', 'video frames: flamingo (30 at 3 FPS, centred), uniform:N or fps:R[:M] (default: flamingo)')
+    .option('--on-media-error <policy>', 'an unreadable image or video: fail (stop the run) or skip (count its examples as skipped) (default: fail)')
     .option('--fresh', 'ignore the journal and recompute every example')
     .option('--json', "print the finished records' summary as JSON on stdout")
     .option('--quiet', 'no progress and no table (errors still go to stderr)')

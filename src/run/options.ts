@@ -3,9 +3,12 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { DEFAULT_MODEL } from '../backends/index.ts';
+import { FLAMINGO_SAMPLING, formatFrameSampling, parseFrameSampling } from '../media/sampling.ts';
+import type { FrameSampling } from '../types.ts';
 
 export type SamplerName = 'random' | 'rices';
 export type ProtocolName = 'none' | 'flamingo';
+export type MediaErrorPolicy = 'fail' | 'skip';
 
 export interface RunOptions {
   /** Built-in task ids or task module paths, in the order given. */
@@ -36,6 +39,10 @@ export interface RunOptions {
   baseUrl?: string;
   /** `--part k/n`: run only the k-th of n disjoint slices of the queries (1-based). */
   part?: { index: number; count: number };
+  /** How videos become frames (`--frames`, default the paper's 30 frames at 3 FPS). */
+  frames: FrameSampling;
+  /** `--on-media-error`: stop the run on an unreadable image or video (default), or skip the examples that need it. */
+  onMediaError: MediaErrorPolicy;
   fresh: boolean;
   json: boolean;
   quiet: boolean;
@@ -63,6 +70,10 @@ export function parseRunOptions(raw: RawRunFlags): RunOptions {
       }
     }
   }
+  const frames = raw.frames === undefined ? { ...FLAMINGO_SAMPLING } : parseFrameSampling(String(raw.frames));
+  if (protocol === 'flamingo' && formatFrameSampling(frames) !== 'flamingo') {
+    throw new UsageError(`--frames ${String(raw.frames)} cannot be combined with --protocol flamingo, which samples 30 frames at 3 FPS; drop one of them`);
+  }
   return {
     tasks,
     model: nonEmpty('--model', raw.model ?? DEFAULT_MODEL),
@@ -87,6 +98,8 @@ export function parseRunOptions(raw: RawRunFlags): RunOptions {
     threads: raw.threads === undefined ? undefined : integer('--threads', raw.threads, 1),
     baseUrl: raw.baseUrl === undefined ? undefined : nonEmpty('--base-url', raw.baseUrl),
     part: raw.part === undefined ? undefined : part(String(raw.part)),
+    frames,
+    onMediaError: choice('--on-media-error', raw.onMediaError ?? 'fail', ['fail', 'skip'] as const),
     fresh: raw.fresh === true,
     json: raw.json === true,
     quiet: raw.quiet === true,
