@@ -6,6 +6,7 @@ import { captions, knowledgeQuestion, shapeNames } from './language.ts';
 import { asAnnotatorWrote, cocoFileName, imageIds, tokens, Writer, type SampleBuilder } from './sample-writer.ts';
 import { IMAGE_OPEN_SAMPLE_BUILDERS } from './datasets-image-open.ts';
 import { IMAGE_CLOSED_SAMPLE_BUILDERS } from './datasets-image-closed.ts';
+import { VIDEO_SAMPLE_BUILDERS } from './datasets-video.ts';
 
 export type { SampleBuilder } from './sample-writer.ts';
 
@@ -139,4 +140,5 @@ export const SAMPLE_BUILDERS: Record<string, SampleBuilder> = {
   okvqa: buildOkvqaSample,
   ...IMAGE_OPEN_SAMPLE_BUILDERS,
   ...IMAGE_CLOSED_SAMPLE_BUILDERS,
+  ...VIDEO_SAMPLE_BUILDERS,
 };
