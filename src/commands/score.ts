@@ -6,7 +6,7 @@ import type { MetricResult } from '../../metrics/types.ts';
 import { bootstrapIntervals, type BootstrapInterval } from '../../metrics/bootstrap.ts';
 import { InputError, UsageError } from '../errors.ts';
 import { renderTable } from '../table.ts';
-import { METRIC_NAMES, metricSpec, type MetricSpec } from '../score/metrics.ts';
+import { formatsHelp, METRIC_NAMES, metricSpec, type MetricSpec } from '../score/metrics.ts';
 
 export interface ScoreOptions {
   metric: string;
@@ -37,6 +37,7 @@ export function registerScore(program: Command): void {
     .option('--ci', 'add a bootstrap 95% confidence interval for each headline score (resampling the scored items)')
     .addOption(new Option('--seed <n>', 'seed of the bootstrap resampling').default(0).argParser(integerFlag('--seed', 0)))
     .addOption(new Option('--ci-samples <n>', 'bootstrap resamples').default(1000).argParser(integerFlag('--ci-samples', 1)))
+    .addHelpText('after', `\nFile formats (--predictions; --references):\n${formatsHelp()}`)
     .action(async (options: ScoreOptions) => {
       const { report, notes, title } = await score(options);
       for (const note of notes) process.stderr.write(`note: ${note}\n`);
@@ -73,7 +74,6 @@ export async function score(options: ScoreOptions): Promise<{ report: ScoreRepor
 function resolveMetric(name: string): MetricSpec<unknown> {
   const spec = metricSpec(name);
   if (spec === undefined) throw new UsageError(`--metric: unknown metric "${name}"; choose one of ${METRIC_NAMES.join(', ')}`);
-  if ('pending' in spec) throw new UsageError(`--metric ${name} is not available yet: its scorer (${spec.pending}) has not landed`);
   return spec;
 }
 

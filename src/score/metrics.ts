@@ -77,12 +77,12 @@ const answerMetric = (
   loader: (p: string, r: string) => AnswerItem[] = loadAnswers,
 ): MetricSpec<unknown> =>
   defineMetric<AnswerItem>({
-  name,
-  title,
-  formats,
-  load: async (p, r) => ({ items: loader(p, r) }),
-  score: async (items) => (await scorer())(items),
-  resample: async (_items, result) => perItemMean(key, result),
+    name,
+    title,
+    formats,
+    load: async (p, r) => ({ items: loader(p, r) }),
+    score: async (items) => (await scorer())(items),
+    resample: async (_items, result) => perItemMean(key, result),
   });
 
 /** Mean (x100) of per-image values over a resample. */
@@ -204,16 +204,13 @@ const specs: MetricSpec<unknown>[] = [
   }),
 ];
 
-/** Metrics whose scorer module has not landed yet: asking for them is a usage error that says so. */
-const PENDING: Record<string, string> = {};
+export const METRIC_NAMES: readonly string[] = specs.map((spec) => spec.name);
 
-export const METRIC_NAMES: readonly string[] = [
-  'caption', 'cider', 'bleu', 'rouge_l', 'vqa', 'okvqa', 'ivqa', 'accuracy', 'roc_auc', 'ndcg', 'mwap', 'wups',
-];
+export function metricSpec(name: string): MetricSpec<unknown> | undefined {
+  return specs.find((spec) => spec.name === name);
+}
 
-export function metricSpec(name: string): MetricSpec<unknown> | { pending: string } | undefined {
-  const spec = specs.find((s) => s.name === name);
-  if (spec) return spec;
-  if (PENDING[name]) return { pending: PENDING[name]! };
-  return undefined;
+/** One line per metric: its name and file formats (for `score --help`). */
+export function formatsHelp(): string {
+  return specs.map((spec) => `  ${spec.name.padEnd(9)} ${spec.formats}`).join('\n');
 }
