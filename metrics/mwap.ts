@@ -30,8 +30,11 @@ export interface RareActRow {
   scores: ArrayLike<number>;
 }
 
+/** Key `mwap` (x100). An error when no class has a positive row among `rows` (the mean would be over no class). */
 export function mwap(rows: readonly RareActRow[]): MetricResult {
-  return { n: rows.length, scores: { mwap: 100 * meanWeightedAP(rows) } };
+  const value = meanWeightedAP(rows);
+  if (Number.isNaN(value)) throw new RangeError(`mWAP is undefined: none of the ${rows.length} rows is a positive (annotation 1) of its class`);
+  return { n: rows.length, scores: { mwap: 100 * value } };
 }
 
 interface ClassGroups {

@@ -51,6 +51,7 @@ test('bounds: scoring every positive above everything else gives 100; classes wi
   // Row 6 only adds a class with no positive (skipped); it is nobody's negative, so nothing changes.
   assert.equal(meanWeightedAP(withEmptyClass), meanWeightedAP(hand));
   assert.ok(Number.isNaN(meanWeightedAP(hand.map((row) => ({ ...row, annotation: 0 })))));
+  assert.throws(() => mwap(hand.map((row) => ({ ...row, annotation: 0 }))), /none of the 6 rows is a positive/);
 });
 
 test('equals the official compute_score.py on generated annotation files (float64 and float32 matrices)', () => {
