@@ -236,6 +236,21 @@ test('a missing field or a field of the wrong type: file, index and field', asyn
   await fails(['--metric', 'ndcg', '--predictions', v, '--references', fx('visdial-dense.json')], /ranks\.json: index 0: field "ranks"\[2\] repeats rank 2/);
 });
 
+test('VisDial and RareAct specifics: an image without dense annotations, a wrong number of options, a matrix of the wrong size', async () => {
+  const dense = ['--references', fx('visdial-dense.json')];
+  const img = file('visdial-img.json', '[{"image_id": 1, "round_id": 1, "ranks": [1, 2, 3, 4]}]');
+  await fails(['--metric', 'ndcg', '--predictions', img, ...dense], /visdial-img\.json: index 0: image_id 1 has no dense annotation/);
+  const short = file('visdial-short.json', '[{"image_id": 185565, "round_id": 6, "scores": [0.5, 0.1]}]');
+  await fails(['--metric', 'ndcg', '--predictions', short, ...dense], /visdial-short\.json: index 0: has 2 ranks\/scores but the dense annotation has 4/);
+  const neither = file('visdial-neither.json', '[{"image_id": 185565, "round_id": 6}]');
+  await fails(['--metric', 'ndcg', '--predictions', neither, ...dense], /index 0: missing field "ranks" \(or "scores"\)/);
+  await fails(['--metric', 'mwap', '--predictions', fx('rareact/generated.npy'), '--references', fx('rareact/hand.csv')], /generated\.npy: the matrix has 300 rows but .*hand\.csv has 6 annotation rows/);
+  const few = file('rareact-few.json', '[{"id": 0, "scores": [0.5, 0.1]}]');
+  await fails(['--metric', 'mwap', '--predictions', few, '--references', fx('rareact/hand.csv')], /rareact-few\.json: index 0: field "scores" has 2 values but .*class ids up to 2/);
+  const negatives = file('rareact-neg.json', '[{"id": 2, "scores": [0.5, 0.1, 0.2]}]');
+  await fails(['--metric', 'mwap', '--predictions', negatives, '--references', fx('rareact/hand.csv')], /mwap: mWAP is undefined: none of the 1 rows is a positive/);
+});
+
 test('an empty file, an empty array and a missing file', async () => {
   await fails(['--metric', 'vqa', '--predictions', file('empty.json', ''), '--references', fx('vqa-annotations.json')], /empty\.json: the file is empty/);
   await fails(['--metric', 'vqa', '--predictions', file('none.json', '[]'), '--references', fx('vqa-annotations.json')], /none\.json: the array is empty/);
