@@ -93,7 +93,7 @@ def episode_tokens(tok, episode, drop_images=0):
 
 def kv_document(rng, word_ids, piece_ids, sep_ids, max_len):
     """A key -> value list, then lookups of its keys: text that only induction (match, then copy) can predict."""
-    n = rng.randint(3, 12)
+    n = rng.randint(6, 24)
     keys = rng.sample(word_ids, n)
     values = [[rng.choice(word_ids)] if rng.random() < 0.5 else
               [rng.choice(piece_ids[0])] + [rng.choice(piece_ids[1]) for _ in range(rng.randint(1, 2))]
@@ -105,6 +105,4 @@ def kv_document(rng, word_ids, piece_ids, sep_ids, max_len):
     while len(doc) < max_len:
         i = rng.randrange(n)
         doc += [keys[i]] + sep + values[i]
-        if rng.random() < 0.1:
-            break
     return doc

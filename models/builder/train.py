@@ -131,15 +131,14 @@ def lm_batch(rng, tok, episodes, batch, kv_share=0.45):
     rows = []
     for _ in range(batch):
         seq = []
+        if rng.random() < kv_share:
+            # A row of its own, so that no other document reuses its keys with other values.
+            seq = [tok.ids['<s>']] + kv_document(rng, word_ids + init_pieces, (init_pieces, cont_pieces), seps, LM_SEQ)
         while len(seq) < LM_SEQ + 1:
-            if rng.random() < kv_share:
-                doc = [tok.ids['<s>']] + kv_document(rng, word_ids, (init_pieces, cont_pieces), seps, 200)
-            else:
-                i = rng.randrange(len(episodes))
-                if i not in _EPISODE_TOKENS:
-                    _EPISODE_TOKENS[i] = episode_tokens(tok, episodes[i])[0]
-                doc = _EPISODE_TOKENS[i]
-            seq += doc
+            i = rng.randrange(len(episodes))
+            if i not in _EPISODE_TOKENS:
+                _EPISODE_TOKENS[i] = episode_tokens(tok, episodes[i])[0]
+            seq += _EPISODE_TOKENS[i]
         rows.append(seq[:LM_SEQ + 1])
     return torch.tensor(rows)
 
@@ -164,7 +163,7 @@ def kv_recall(model, tok, rng, n=64):
 
 def train_lm(args, cfg, tok, episodes):
     path = os.path.join(args.work, f'lm-{args.size}.pt')
-    if os.path.exists(path):
+    if os.path.exists(path) and not args.lm_more:
         return torch.load(path)
     torch.manual_seed(1)
     rng = random.Random(1)
@@ -173,8 +172,17 @@ def train_lm(args, cfg, tok, episodes):
     opt = torch.optim.AdamW(params, lr=args.lm_lr, weight_decay=0.01)
     steps = SIZES[args.size]['lm_steps']
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lm_lr, total_steps=steps, pct_start=0.1)
+    kv_share, done_before = 0.45, 0
+    if args.lm_more:
+        # Continue a saved LM that has not formed induction yet: constant rate, more key -> value documents.
+        saved = torch.load(path)
+        model.load_state_dict(saved['lm'], strict=False)
+        done_before = saved.get('steps', steps)
+        steps, kv_share, rng = args.lm_more, 0.6, random.Random(1 + done_before)
+        opt = torch.optim.AdamW(params, lr=1.5e-3, weight_decay=0.01)
+        sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda _: 1.0)
     for step in range(steps):
-        x = lm_batch(rng, tok, episodes, SIZES[args.size]['lm_batch'])
+        x = lm_batch(rng, tok, episodes, SIZES[args.size]['lm_batch'], kv_share)
         inp, tgt = x[:, :-1], x[:, 1:]
         logits, _ = model(inp, torch.ones_like(inp), model.empty_past(inp.shape[0]))
         loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt.reshape(-1))
@@ -189,9 +197,10 @@ def train_lm(args, cfg, tok, episodes):
             if step >= 150 and recall >= 0.97:
                 break  # induction has formed: the rest of the budget goes to the Flamingo stage
     state = {'lm': {k: v for k, v in model.state_dict().items() if not k.startswith('xattn.')},
-             'kv_recall': kv_recall(model, tok, random.Random(8), 256)}
+             'kv_recall': kv_recall(model, tok, random.Random(8), 256), 'steps': done_before + step + 1}
     log(f'lm-{args.size} final kv-recall {state["kv_recall"]:.3f}')
-    torch.save(state, path)
+    torch.save(state, path + '.tmp')
+    os.replace(path + '.tmp', path)
     return state
 
 
@@ -315,6 +324,7 @@ def main():
     ap.add_argument('--vision-steps', type=int, default=250)
     ap.add_argument('--lm-lr', type=float, default=3e-3)
     ap.add_argument('--vision-more', type=int, default=0, help='only continue the vision encoder for N steps')
+    ap.add_argument('--lm-more', type=int, default=0, help='continue the saved LM for up to N steps first')
     ap.add_argument('--wait-for-vision', type=int, default=0, help='before the Flamingo stage, wait for an encoder of N steps')
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
