@@ -6,6 +6,7 @@ import { InputError, RunError, UsageError } from '../errors.ts';
 import { createBackend } from '../backends/index.ts';
 import type { Backend, Example, GenerationSettings, RunRecord, Task, TaskData, Trial } from '../types.ts';
 import { hashKey } from '../random.ts';
+import { formatFrameSampling } from '../media/sampling.ts';
 import { Journal, entryKey } from './journal.ts';
 import type { RunOptions } from './options.ts';
 import { planTrials, type PlannedQuery, type RicesFeatures, type TrialPlan } from './plan.ts';
@@ -31,7 +32,7 @@ export async function evaluate(options: RunOptions, io: EvaluateIO = {}): Promis
   const resolved = await resolveRunTasks(options.tasks, options, (message) => io.stderr?.write(`${message}\n`));
   for (const { task } of resolved) promptTemplates(task, options.promptStyle);
 
-  const backend = await createBackend(options.model, { threads: options.threads, baseUrl: options.baseUrl });
+  const backend = await createBackend(options.model, { threads: options.threads, baseUrl: options.baseUrl, frames: options.frames });
   try {
     if (options.sampler === 'rices' && !backend.embed) {
       throw new UsageError(`--sampler rices: model ${options.model} has no embed() for visual features; use --sampler random`);
@@ -102,6 +103,8 @@ async function evaluateTask(
       generation,
       lengthNormalize: task.lengthNormalize ?? false,
       data: { dir: options.dataDir ?? null, split: options.split ?? null, sample: data.sample, files: data.files },
+      // Only for video tasks, so that the journals of image runs keep their configuration hash.
+      ...(task.modality === 'video' ? { frames: formatFrameSampling(options.frames) } : {}),
     };
     const configHash = createHash('sha256').update(JSON.stringify(resultConfig)).digest('hex').slice(0, 16);
     const path = recordPath(options.resultsDir, info.name, task.id, shots, variantSuffix(options, task));
@@ -146,6 +149,8 @@ async function evaluateTask(
             generation,
             lengthNormalize: task.lengthNormalize ?? false,
             threads: options.threads ?? null,
+            frames: task.modality === 'video' ? options.frames : null,
+            onMediaError: options.onMediaError,
             part: options.part ? `${options.part.index}/${options.part.count}` : null,
             fresh: options.fresh,
             journal: journal.path,
@@ -186,7 +191,8 @@ async function runShots(run: ShotsRun): Promise<{ trials: Trial[]; resumed: numb
   let resumed = 0;
   for (const plan of plans) {
     for (const query of plan.queries) {
-      if (isJournaled(journal, plan.seed, query)) resumed++;
+      // An example skipped for an unreadable medium is tried again (the file may have been fixed since).
+      if (isJournaled(journal, plan.seed, query) && !wasSkipped(journal, plan.seed, query)) resumed++;
       else if (inPart(options.part, task.id, query.example.id)) pending.push({ seed: plan.seed, query });
     }
   }
@@ -208,6 +214,7 @@ async function runShots(run: ShotsRun): Promise<{ trials: Trial[]; resumed: numb
       batchSize: options.batchSize,
       concurrency: options.concurrency,
       journal,
+      onMediaError: options.onMediaError,
       onProgress: (count) => progress.advance(count),
     });
   } catch (error) {
@@ -243,6 +250,10 @@ async function runShots(run: ShotsRun): Promise<{ trials: Trial[]; resumed: numb
 function isJournaled(journal: Journal, seed: number, query: PlannedQuery): boolean {
   const done = journal.entries.get(entryKey(seed, query.example.id));
   return done !== undefined && JSON.stringify(done.example.prompt) === JSON.stringify(query.prompt);
+}
+
+function wasSkipped(journal: Journal, seed: number, query: PlannedQuery): boolean {
+  return journal.entries.get(entryKey(seed, query.example.id))?.example.skipped !== undefined;
 }
 
 function countJournaled(plans: TrialPlan[], journal: Journal): number {

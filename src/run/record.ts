@@ -14,9 +14,17 @@ import { answerOf } from './runner.ts';
  */
 export function buildTrial(task: Task, plan: TrialPlan, entries: Map<string, JournalEntry>): Trial {
   const examples = journaledExamples(task, plan, entries);
+  // Examples skipped for an unreadable medium (--on-media-error skip) stay in the record but are not scored.
+  const scored = examples.flatMap((example, i) => (example.skipped === undefined ? [i] : []));
+  if (scored.length === 0) {
+    throw new RunError(
+      `task ${task.id}: all ${examples.length} examples of seed ${plan.seed} were skipped for unreadable media ` +
+        `(first: ${examples[0]?.skipped ?? 'none'}); nothing to score`,
+    );
+  }
   const score = task.score(
-    plan.queries.map((query, i) => ({
-      example: query.example,
+    scored.map((i) => ({
+      example: plan.queries[i]!.example,
       answer: examples[i]!.answer,
       ...(examples[i]!.candidateScores ? { scores: examples[i]!.candidateScores } : {}),
     })),
@@ -24,8 +32,9 @@ export function buildTrial(task: Task, plan: TrialPlan, entries: Map<string, Jou
   if (!(score.primary in score.metrics)) {
     throw new RunError(`task ${task.id}: score() names primary metric "${score.primary}" but does not return it`);
   }
-  if (score.perItem) score.perItem.forEach((value, i) => (examples[i]!.score = value));
-  return { seed: plan.seed, metrics: score.metrics, n: examples.length, skipped: 0, examples };
+  if (score.perItem) score.perItem.forEach((value, k) => (examples[scored[k]!]!.score = value));
+  const skipped = examples.length - scored.length;
+  return { seed: plan.seed, metrics: score.metrics, n: scored.length, skipped, examples };
 }
 
 export interface RecordInput {

@@ -3,6 +3,7 @@
 // batches in flight finish into the journal, and fails the run (exit 1); the same command resumes it.
 import pLimit from 'p-limit';
 import { InputError, RunError } from '../errors.ts';
+import { isMediaError } from '../media/errors.ts';
 import type { Backend, ExampleRecord, GenerationSettings, Task } from '../types.ts';
 import { meanLogLikelihoods } from './ensemble.ts';
 import type { Journal } from './journal.ts';
@@ -23,6 +24,8 @@ export interface RunnerInput {
   batchSize: number;
   concurrency: number;
   journal: Journal;
+  /** `--on-media-error`: stop on an unreadable medium (default) or record the examples that need it as skipped. */
+  onMediaError?: 'fail' | 'skip';
   /** Called after each batch is journaled, with the number of examples it finished. */
   onProgress?(finished: number): void;
 }
@@ -40,7 +43,7 @@ export async function runPending(input: RunnerInput): Promise<void> {
       limit(async () => {
         if (failure !== undefined) return;
         try {
-          for (const entry of await runBatch(input, batch)) input.journal.append(entry);
+          for (const entry of await runBatchOrSkip(input, batch)) input.journal.append(entry);
           input.onProgress?.(batch.length);
         } catch (error) {
           failure ??= error;
@@ -52,6 +55,36 @@ export async function runPending(input: RunnerInput): Promise<void> {
   if (failure !== undefined) {
     if (failure instanceof InputError || failure instanceof RunError) throw failure;
     throw new RunError(`the run failed: ${(failure as Error)?.message ?? String(failure)}`, { cause: failure });
+  }
+}
+
+/**
+ * Under `--on-media-error skip`, a batch that fails on an unreadable medium runs again one example at a time, and the
+ * examples whose media cannot be read are recorded as skipped, with the error (a bad demonstration skips every query
+ * it is shown with).
+ */
+async function runBatchOrSkip(input: RunnerInput, batch: PendingQuery[]): Promise<{ seed: number; example: ExampleRecord }[]> {
+  try {
+    return await runBatch(input, batch);
+  } catch (error) {
+    if (input.onMediaError !== 'skip' || !isMediaError(error)) throw error;
+    if (batch.length > 1) {
+      const entries: { seed: number; example: ExampleRecord }[] = [];
+      for (const item of batch) entries.push(...(await runBatchOrSkip(input, [item])));
+      return entries;
+    }
+    const { seed, query } = batch[0]!;
+    const example: ExampleRecord = {
+      id: query.example.id,
+      demonstrations: query.shots.map((shot) => shot.example.id),
+      prompt: query.prompt,
+      raw: '',
+      answer: '',
+      backendMs: 0,
+      mediaMs: 0,
+      skipped: error.message,
+    };
+    return [{ seed, example }];
   }
 }
 

@@ -16,6 +16,8 @@ export interface SummaryRow {
   model: string;
   sample: boolean;
   record: string;
+  /** Examples skipped for unreadable media (--on-media-error skip), summed over seeds; not in `n`. */
+  skipped: number;
   /** Unannotated query split: the answers file of each trial (no score), and the server that scores them. */
   submissions?: string[];
   server?: string;
@@ -36,6 +38,7 @@ export function summaryRows(outcomes: RecordOutcome[]): SummaryRow[] {
       model: record.model.name,
       sample: record.data.sample,
       record: path,
+      skipped: record.trials.reduce((sum, trial) => sum + (trial.skipped ?? 0), 0),
       ...(record.data.unannotated
         ? { submissions: record.trials.map((trial) => trial.submission ?? ''), server: record.data.unannotated.server }
         : {}),
@@ -70,6 +73,17 @@ export function renderSummary(outcomes: RecordOutcome[], colour: boolean): strin
       `${row.task} ${row.shots}-shot: no score (the split has no public answers): submission written to ` +
         `${row.submissions.map(shorten).join(', ')}; upload ${row.submissions.length > 1 ? 'each (one per seed)' : 'it'} to ${row.server}` +
         (subset ? `. It answers a subset of ${row.n} questions (--limit / --protocol); the server expects them all` : ''),
+    );
+  }
+  for (const row of rows) {
+    if (row.skipped === 0) continue;
+    const first = outcomes
+      .find((o) => o.path === row.record)
+      ?.record.trials.flatMap((trial) => trial.examples)
+      .find((example) => example.skipped !== undefined)?.skipped;
+    lines.push(
+      `${row.task} ${row.shots}-shot: ${row.skipped} examples skipped (unreadable media, --on-media-error skip), ` +
+        `not scored; first: ${first}`,
     );
   }
   if (rows.some((row) => row.sample)) {
