@@ -38,3 +38,17 @@ test('corpus: percent, per answer type (unanswerable is one), per item; errors n
   assert.throws(() => vizwizAccuracy([]), InputError);
   assert.throws(() => vizwizAccuracy([{ id: 'q7', prediction: 'x', answers: [] }]), /item q7 has no reference answers/);
 });
+
+test('matches the VizWiz evaluation script (Python) on 400 generated questions, item for item', async () => {
+  // Expected values: the accuracy loop and normalisation of the VizWiz API's VQAEval.evaluate, transcribed line for
+  // line into Python 3 outside the project and run on these items (predictions and answers in different cases, with
+  // punctuation, articles, number words, "dont", commas between digits); the generator is not part of the project.
+  const { readFile } = await import('node:fs/promises');
+  const fixture = JSON.parse(await readFile(new URL('./fixtures/vizwiz/vizwiz-eval-expected.json', import.meta.url), 'utf8')) as {
+    items: { id: string; prediction: string; answers: string[]; expected: number }[];
+    overall: number;
+  };
+  const result = vizwizAccuracy(fixture.items);
+  fixture.items.forEach((item, i) => assert.equal(result.perItem![i], 100 * item.expected, `item ${item.id}: ${JSON.stringify(item.prediction)}`));
+  assert.equal(Math.round(result.scores.vqa_accuracy as number * 100) / 100, fixture.overall);
+});
