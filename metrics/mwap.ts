@@ -11,7 +11,9 @@
 // Every other row (another class's negatives and hard negatives) is ignored for that class. Each row is weighted
 // by 1 / (rows of the same YouTube video within its group — positives, negatives or hard negatives — of that class),
 // so every video counts once per group. AP is sklearn's weighted `average_precision_score`; mWAP is the mean over
-// classes, summed in order of each class's first row, as the script does.
+// classes, summed in order of each class's first row, as the script does. Checked bit for bit against the script
+// (scikit-learn 1.2.1, NumPy 1.24.2) on the published rareact.csv (7,607 rows, 149 classes) with random float32
+// scores and with heavily tied float64 scores, and on the generated files in test/fixtures/score/rareact/.
 import type { MetricResult } from './types.ts';
 import { averagePrecision } from './average-precision.ts';
 
