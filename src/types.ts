@@ -121,6 +121,16 @@ export interface BackendOptions {
   baseUrl?: string;
   /** How a video becomes frames (`--frames`); a backend that reads videos follows it (src/media/video.ts). */
   frames?: FrameSampling;
+  /** Requests a served-model backend keeps in flight at once (`--concurrency`). */
+  concurrency?: number;
+  /** Served models: the environment variable holding the API key (`--api-key-env`); the key itself never travels here. */
+  apiKeyEnv?: string;
+  /** Served models: per-request timeout in milliseconds (`--request-timeout`, given in seconds). */
+  requestTimeoutMs?: number;
+  /** Served models: retries of a failed request (`--retries`). */
+  retries?: number;
+  /** Longest side in pixels that images and frames are scaled down to before they are sent (`--image-size`). */
+  imageSize?: number;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

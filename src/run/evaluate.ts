@@ -32,7 +32,16 @@ export async function evaluate(options: RunOptions, io: EvaluateIO = {}): Promis
   const resolved = await resolveRunTasks(options.tasks, options, (message) => io.stderr?.write(`${message}\n`));
   for (const { task } of resolved) promptTemplates(task, options.promptStyle);
 
-  const backend = await createBackend(options.model, { threads: options.threads, baseUrl: options.baseUrl, frames: options.frames });
+  const backend = await createBackend(options.model, {
+    threads: options.threads,
+    baseUrl: options.baseUrl,
+    frames: options.frames,
+    concurrency: options.concurrency,
+    apiKeyEnv: options.apiKeyEnv,
+    requestTimeoutMs: options.requestTimeoutMs,
+    retries: options.retries,
+    imageSize: options.imageSize,
+  });
   try {
     if (options.sampler === 'rices' && !backend.embed) {
       throw new UsageError(`--sampler rices: model ${options.model} has no embed() for visual features; use --sampler random`);

@@ -37,6 +37,11 @@ export interface RunOptions {
   lengthPenalty?: number;
   threads?: number;
   baseUrl?: string;
+  /** Served models (`--model openai:...`): API key variable, request timeout (ms), retries, image size. */
+  apiKeyEnv?: string;
+  requestTimeoutMs?: number;
+  retries?: number;
+  imageSize?: number;
   /** `--part k/n`: run only the k-th of n disjoint slices of the queries (1-based). */
   part?: { index: number; count: number };
   /** How videos become frames (`--frames`, default the paper's 30 frames at 3 FPS). */
@@ -97,6 +102,10 @@ export function parseRunOptions(raw: RawRunFlags): RunOptions {
     lengthPenalty: raw.lengthPenalty === undefined ? undefined : finite('--length-penalty', raw.lengthPenalty),
     threads: raw.threads === undefined ? undefined : integer('--threads', raw.threads, 1),
     baseUrl: raw.baseUrl === undefined ? undefined : nonEmpty('--base-url', raw.baseUrl),
+    apiKeyEnv: raw.apiKeyEnv === undefined ? undefined : envName(String(raw.apiKeyEnv)),
+    requestTimeoutMs: raw.requestTimeout === undefined ? undefined : positive('--request-timeout', raw.requestTimeout) * 1000,
+    retries: raw.retries === undefined ? undefined : integer('--retries', raw.retries, 0),
+    imageSize: raw.imageSize === undefined ? undefined : integer('--image-size', raw.imageSize, 1),
     part: raw.part === undefined ? undefined : part(String(raw.part)),
     frames,
     onMediaError: choice('--on-media-error', raw.onMediaError ?? 'fail', ['fail', 'skip'] as const),
@@ -147,6 +156,19 @@ function finite(flag: string, value: unknown): number {
   const number = Number(text);
   if (text === '' || !Number.isFinite(number)) throw new UsageError(`${flag} ${text}: expected a number`);
   return number;
+}
+
+function positive(flag: string, value: unknown): number {
+  const number = finite(flag, value);
+  if (number <= 0) throw new UsageError(`${flag} ${String(value).trim()}: expected a number > 0`);
+  return number;
+}
+
+function envName(value: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) {
+    throw new UsageError(`--api-key-env ${value}: expected the name of an environment variable (e.g. VLLM_API_KEY), not the key`);
+  }
+  return value;
 }
 
 function part(value: string): { index: number; count: number } {
