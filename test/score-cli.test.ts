@@ -1,9 +1,9 @@
 // `flamingo-eval score` on small fixture files: a few runs of the real bin (exit codes, stdout, stderr), the rest
 // in-process through the command's `score` function (the machine is shared; each spawn costs seconds).
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderReport, score as scoreFiles, type ScoreOptions } from '../src/commands/score.ts';
@@ -14,6 +14,7 @@ import { wups } from '../metrics/wups.ts';
 const bin = new URL('../bin/flamingo-eval.js', import.meta.url).pathname;
 const fx = (name: string) => new URL(`./fixtures/score/${name}`, import.meta.url).pathname;
 const scratch = mkdtempSync(join(tmpdir(), 'score-cli-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
 const file = (name: string, text: string) => {
   const path = join(scratch, name);
   writeFileSync(path, text);

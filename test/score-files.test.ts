@@ -1,7 +1,7 @@
 // The readers behind `flamingo-eval score`: JSON error positions, CSV and .npy.
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsonErrorOffset, lineColumn, readJson, readJsonLines } from '../src/score/json-file.ts';
@@ -9,6 +9,7 @@ import { readCsv } from '../src/score/csv.ts';
 import { readNpyMatrix } from '../src/score/npy.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'score-files-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
 const file = (name: string, content: string | Buffer) => {
   const path = join(scratch, name);
   writeFileSync(path, content);
