@@ -116,7 +116,9 @@ async function readVideoFile(
     const m = options.maxSide;
     filters.push(`scale=w='min(${m},iw)':h='min(${m},ih)':force_original_aspect_ratio=decrease`);
   }
-  const args = ['-hide_banner', '-nostdin', '-nostats', '-v', 'info'];
+  // One decoding thread: videos are decoded several at a time (the backend's loader), which uses the cores better
+  // than frame threads fighting over them (measured in bench/video-decode.ts).
+  const args = ['-hide_banner', '-nostdin', '-nostats', '-v', 'info', '-threads', '1'];
   if (start > 0) args.push('-ss', String(start));
   if (video.end !== undefined) args.push('-t', String(video.end - start));
   args.push('-i', video.path, '-map', '0:v:0', '-vf', filters.join(','), '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
