@@ -240,7 +240,7 @@ function distractors(answer: string, rng: Rng): string[] {
   const pools: readonly (readonly string[])[] = [
     COLOUR_NAMES,
     SHAPES,
-    [...SIZE_NAMES, 'medium'],
+    [...SIZE_NAMES, 'medium', 'huge'],
     POSITIONS,
     ['1', '2', '3', '4', '5'],
     ['yes', 'no', 'maybe', 'not sure'],
