@@ -295,6 +295,12 @@ export interface ExampleRecord {
   mediaMs?: number;
   /** Set when the example was skipped (`--on-media-error skip`): the error message. */
   skipped?: string;
+  /** For reading the record (the report's example browser): the example's target (Example.target), */
+  target?: string;
+  /** its references when they are a list of texts (the VQA answers, the captions), */
+  references?: string[];
+  /** and its answer or question type (Example.type), where the task gives one. */
+  type?: string;
 }
 
 export interface Trial {

@@ -2,7 +2,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { RunError } from '../errors.ts';
-import type { ExampleRecord, MetricSummary, RunRecord, Task, TaskData, Trial } from '../types.ts';
+import type { Example, ExampleRecord, MetricSummary, RunRecord, Task, TaskData, Trial } from '../types.ts';
 import { VERSION } from '../version.ts';
 import { entryKey, type JournalEntry } from './journal.ts';
 import type { TrialPlan } from './plan.ts';
@@ -87,8 +87,19 @@ export function journaledExamples(task: Task, plan: TrialPlan, entries: Map<stri
   return plan.queries.map((query) => {
     const entry = entries.get(entryKey(plan.seed, query.example.id));
     if (!entry) throw new RunError(`internal: no journaled result for ${query.example.id} (seed ${plan.seed})`);
-    return { ...entry.example, answer: answerOf(task, entry.example.raw) };
+    return { ...entry.example, answer: answerOf(task, entry.example.raw), ...readingAids(query.example) };
   });
+}
+
+/** What a reader of the record needs to judge an answer: the target, the references if they are texts, the type. */
+function readingAids(example: Example): Pick<ExampleRecord, 'target' | 'references' | 'type'> {
+  const { reference } = example;
+  const texts = Array.isArray(reference) && reference.every((r) => typeof r === 'string') ? reference : undefined;
+  return {
+    target: example.target,
+    ...(texts ? { references: texts } : {}),
+    ...(example.type !== undefined ? { type: example.type } : {}),
+  };
 }
 
 /** Mean and sample standard deviation (n - 1; 0 for a single value). */
