@@ -8,6 +8,7 @@ import { InputError, UsageError } from '../errors.ts';
 import type { Backend, BackendFactory, BackendOptions, ModelInfo } from '../types.ts';
 import { baselineFactory } from './baseline.ts';
 import { builtinOnnxModels, onnxFactory } from './onnx/index.ts';
+import { openaiFactory } from './openai/index.ts';
 
 /** The model a run uses when `--model` is not given. */
 export const DEFAULT_MODEL = 'baseline:majority';
@@ -22,7 +23,7 @@ export interface BuiltinModel {
 }
 
 /** Factories by scheme. Backend authors add theirs here. */
-export const backendFactories: BackendFactory[] = [baselineFactory, onnxFactory];
+export const backendFactories: BackendFactory[] = [baselineFactory, onnxFactory, openaiFactory];
 
 /** Built-in model names. */
 export const builtinModels: BuiltinModel[] = [...builtinOnnxModels];

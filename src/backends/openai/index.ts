@@ -1,0 +1,25 @@
+// `--model openai:<served model name>`: a model served by vLLM, SGLang, TGI, LMDeploy, llama.cpp's server or Ollama
+// through the OpenAI-compatible API. See the README's "Serving backends".
+import type { Backend, BackendFactory, BackendOptions } from '../../types.ts';
+import { connect } from './backend.ts';
+import { OpenAIClient } from './client.ts';
+import { resolveSettings } from './settings.ts';
+
+export const openaiFactory: BackendFactory = {
+  scheme: 'openai',
+  description: 'a model served through the OpenAI-compatible API (vLLM, SGLang, TGI, LMDeploy, llama.cpp, Ollama); --base-url, --api-key-env',
+  async create(spec: string, options: BackendOptions): Promise<Backend> {
+    const settings = resolveSettings(spec, options);
+    const client = new OpenAIClient({
+      baseUrl: settings.baseUrl,
+      apiKey: settings.apiKey,
+      concurrency: settings.concurrency,
+      timeoutMs: settings.timeoutMs,
+      retry: { retries: settings.retries },
+    });
+    return connect(settings, client);
+  },
+};
+
+export { OpenAIBackend } from './backend.ts';
+export { OpenAIClient } from './client.ts';
