@@ -51,6 +51,8 @@ export interface FakeServer {
   failNext(...faults: Fault[]): void;
   /** Every request fails with this fault until cleared (undefined). */
   failAlways(fault: Fault | undefined): void;
+  /** After `answers` more requests are answered, every request fails with `fault` (failAlways from then on). */
+  failAfter(answers: number, fault: Fault): void;
   options: FakeServerOptions;
   /** Requests being answered now, and the most at once so far. */
   load: { inFlight: number; most: number };
@@ -71,6 +73,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
   const model = options.model ?? 'fake-vlm-7b';
   const queue: Fault[] = [];
   let always: Fault | undefined;
+  let countdown: { answers: number; fault: Fault } | undefined;
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   const stalled = new Set<ServerResponse>();
@@ -114,6 +117,10 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       }
       const head = Object.entries(req.headers).map(([k, v]) => `${k}: ${String(v)}`).join('\n');
       requests.push({ method: req.method ?? '', path, authorization: req.headers.authorization, body, raw: `${head}\n\n${text}` });
+    }
+    if (countdown && countdown.answers-- <= 0) {
+      always = countdown.fault;
+      countdown = undefined;
     }
     const fault = queue.shift() ?? always;
     if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
@@ -243,6 +250,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     requests,
     failNext: (...faults) => queue.push(...faults),
     failAlways: (fault) => (always = fault),
+    failAfter: (answers, fault) => (countdown = { answers, fault }),
     options,
     load,
     close,
