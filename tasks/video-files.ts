@@ -177,7 +177,7 @@ export class MissingVideos {
     return this.found.length;
   }
 
-  /** Throws when all `total` videos the task names are missing. */
+  /** Throws when the videos of all `total` items (questions, clips, segments; YouCook2: videos) are missing. */
   check(total: number): void {
     if (this.found.length === 0 || this.found.length < total) return;
     const first = this.found
@@ -185,7 +185,7 @@ export class MissingVideos {
       .map((m) => `${m.name} (named by ${m.where})`)
       .join('; ');
     const more = this.found.length > 5 ? `; and ${this.found.length - 5} more` : '';
-    throw new InputError(`none of the ${total} videos the task names is under ${this.library.root}: ${first}${more}`);
+    throw new InputError(`no video of the task's ${total} items is under ${this.library.root}: ${first}${more}`);
   }
 }
 

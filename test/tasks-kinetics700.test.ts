@@ -91,7 +91,7 @@ test('errors: a class only in val, a bad time, a duplicate clip, a missing colum
   await withCopy('kinetics700', async (data) => {
     await rm(data.path('train'), { recursive: true });
     await rm(data.path('val'), { recursive: true });
-    await loadRejects(kinetics700, { dataDir: data.dir }, InputError, 'none of the 24 videos');
+    await loadRejects(kinetics700, { dataDir: data.dir }, InputError, "no video of the task's 24 items");
   });
 });
 

@@ -58,7 +58,7 @@ test('a video_id that is not a number, a missing field, and no videos at all are
   await withCopy('msrvttqa', async (data) => {
     await rm(data.path('TrainValVideo'), { recursive: true });
     await rm(data.path('TestVideo'), { recursive: true });
-    await loadRejects(msrvttqa, { dataDir: data.dir }, InputError, 'none of the 18 videos', 'video0.mp4');
+    await loadRejects(msrvttqa, { dataDir: data.dir }, InputError, "no video of the task's 18 items", 'video0.mp4');
   });
   await withCopy('msrvttqa', async (data) => {
     await rm(data.path('val_qa.json'));

@@ -120,7 +120,7 @@ test('a missing clip is a per-item media error at run time; no clip at all is re
   });
   await withCopy('msvdqa', async (data) => {
     await rm(data.path('YouTubeClips'), { recursive: true });
-    await loadRejects(msvdqa, { dataDir: data.dir }, InputError, /none of the 18 videos .*\.avi \(named by .*_qa\.json: \[0\]\.video_id\)/);
+    await loadRejects(msvdqa, { dataDir: data.dir }, InputError, /no video of the task's 18 items .*\.avi \(named by .*_qa\.json: \[0\]\.video_id\)/);
   });
 });
 

@@ -70,6 +70,13 @@ test('errors: missing map, a video not in the map, a duplicate question, a missi
     await loadRejects(nextqa, { dataDir: data.dir }, InputError, /test\.csv:9 column "qid": question \d+_\d is listed twice/);
   });
   await withCopy('nextqa', async (data) => {
+    // The official train.csv repeats three (video, qid) pairs: demonstrations keep both, the second named by its line.
+    await editLines(data, 'nextqa/train.csv', (lines) => [...lines, lines[1]!.replace(/,[^,]*,(\d+),(\w+)$/, ',another answer,$1,$2')]);
+    const loaded = await nextqa.load({ dataDir: data.dir });
+    assert.equal(loaded.support.length, 12);
+    assert.equal(loaded.support.at(-1)!.id, `${loaded.support[0]!.id}@13`);
+  });
+  await withCopy('nextqa', async (data) => {
     await editLines(data, 'nextqa/test.csv', (lines) => lines.map((l) => l.split(',').slice(0, 7).join(',')));
     await loadRejects(nextqa, { dataDir: data.dir }, InputError, 'test.csv', 'its header lacks type');
   });
@@ -85,7 +92,7 @@ test('errors: missing map, a video not in the map, a duplicate question, a missi
   });
   await withCopy('nextqa', async (data) => {
     await rm(data.path('NExTVideo'), { recursive: true });
-    await loadRejects(nextqa, { dataDir: data.dir }, InputError, 'none of the 18 videos', /\d{4}\/\d{10}\.mp4 \(named by .*train\.csv:2 column "video"\)/);
+    await loadRejects(nextqa, { dataDir: data.dir }, InputError, "no video of the task's 18 items", /\d{4}\/\d{10}\.mp4 \(named by .*train\.csv:2 column "video"\)/);
   });
 });
 

@@ -17,6 +17,9 @@ test('the paper caption: third-person verb, article before the noun', () => {
   assert.equal(thirdPerson('spray'), 'sprays');
   assert.equal(classCaption('blend', 'phone'), 'a person blends a phone');
   assert.equal(classCaption('peel', 'egg'), 'a person peels an egg');
+  assert.equal(classCaption('peel', 'carrots'), 'a person peels carrots');
+  assert.equal(classCaption('microwave', 'phone'), 'a person microwaves a phone');
+  assert.equal(classCaption('fry', 'shoes'), 'a person fries shoes');
 });
 
 test('the built-in sample: one query per distinct clip, every class caption a candidate, no support split', async () => {
@@ -97,7 +100,7 @@ test('errors: a class id with two names, an id gap, a bad annotation, a missing 
   });
   await withCopy('rareact', async (data) => {
     await rm(data.path('videos'), { recursive: true });
-    await loadRejects(rareact, { dataDir: data.dir }, InputError, 'none of the 12 videos');
+    await loadRejects(rareact, { dataDir: data.dir }, InputError, "no video of the task's 12 items");
   });
 });
 

@@ -72,7 +72,7 @@ test('errors: an answer not among the choices, a bad segment, a missing field or
   });
   await withCopy('star', async (data) => {
     await rm(data.path('Charades_v1_480'), { recursive: true });
-    await loadRejects(star, { dataDir: data.dir }, InputError, 'none of the 17 videos', '(named by');
+    await loadRejects(star, { dataDir: data.dir }, InputError, "no video of the task's 17 items", '(named by');
   });
 });
 

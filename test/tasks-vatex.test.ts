@@ -81,7 +81,7 @@ test('errors: missing file, bad videoID, no captions, duplicate clip, no videos'
   });
   await withCopy('vatex', async (data) => {
     await rm(data.path('videos'), { recursive: true });
-    await loadRejects(vatex, { dataDir: data.dir }, InputError, 'none of the 13 videos');
+    await loadRejects(vatex, { dataDir: data.dir }, InputError, "no video of the task's 13 items");
   });
 });
 

@@ -78,7 +78,7 @@ test('errors: a segment outside the video, a malformed segment, an unknown subse
   });
   await withCopy('youcook2', async (data) => {
     await rm(data.path('raw_videos'), { recursive: true });
-    await loadRejects(youcook2, { dataDir: data.dir }, InputError, 'none of the 8 videos');
+    await loadRejects(youcook2, { dataDir: data.dir }, InputError, "no video of the task's 8 items");
   });
 });
 
