@@ -190,8 +190,10 @@ export interface TaskData {
   /**
    * Set when the query split has no annotations (VQAv2 test-dev, VizWiz test): the run scores nothing and writes the
    * task's `submission` file beside the record, for the benchmark's evaluation server (`server` says where).
+   * Servers refuse a file that misses a question, so every question of the split, and `alsoRequired` (VQAv2 test-dev:
+   * the rest of test2015, which EvalAI's file must cover), is in the file; those not evaluated get an empty answer.
    */
-  unannotated?: { server: string };
+  unannotated?: { server: string; alsoRequired?: Example[] };
 }
 
 export interface LoadContext {
@@ -312,6 +314,8 @@ export interface Trial {
   examples: ExampleRecord[];
   /** Unannotated query split: the answers file written for the evaluation server (metrics are then empty). */
   submission?: string;
+  /** Entries in that file left with an empty answer (questions the run did not evaluate). */
+  submissionUnanswered?: number;
 }
 
 export interface MetricSummary {

@@ -1,7 +1,9 @@
 // VQAv2 (Goyal et al. 2017): open-ended questions about COCO images, ten human answers each; VQA accuracy.
 // Demonstrations come from train2014. Queries are val2014 by default (scored here); the paper reports test-dev, whose
 // questions have no public annotations: `--split test-dev` (or `test`) writes the EvalAI answers file
-// `[{"question_id", "answer"}]` beside the record instead of a score.
+// `[{"question_id", "answer"}]` beside the record instead of a score. EvalAI's VQA challenge takes one file for both
+// phases and refuses one that misses a test2015 question, so a test-dev file lists the rest of test2015 too, with an
+// empty answer (the test-dev phase scores only the test-dev questions).
 import { InputError, UsageError } from '../src/errors.ts';
 import { describeUsedFile } from '../src/data-files.ts';
 import type { Example, LoadContext, OfficialFile, ScoredItem, Task, TaskData, UsedFile } from '../src/types.ts';
@@ -45,7 +47,7 @@ export const VQAV2_FILES = {
   ),
   testQuestions: officialFile(
     'v2_OpenEnded_mscoco_test2015_questions.json',
-    'VQAv2 test-standard questions, for --split test (v2_Questions_Test_mscoco.zip)',
+    'VQAv2 test2015 questions, for --split test, and --split test-dev (EvalAI wants them all answered)',
     VQA_DOWNLOADS,
     false,
   ),
@@ -118,7 +120,19 @@ async function loadVqav2(ctx: LoadContext): Promise<TaskData> {
     describeUsedFile(`${split.images.name} images`, queryImages.path),
   ]);
   const data: TaskData = { support, query, files, sample: ctx.dataDir === undefined };
-  if (!split.annotations) data.unannotated = { server: VQAV2_SERVER };
+  if (splitName === 'test-dev') {
+    // EvalAI scores test-dev from a file that answers every test2015 question (it refuses any other), so the other
+    // test2015 questions are listed too, with an empty answer; the test-dev phase scores only test-dev's.
+    const testPath = await findFile(dataDir, VQAV2_FILES.testQuestions);
+    const testDevIds = new Set(query.map((e) => e.id));
+    const alsoRequired = (await readVqaQuestions(testPath))
+      .filter((q) => !testDevIds.has(q.questionId))
+      .map((q): Example => ({ id: q.questionId, media: [], fields: { question: q.question }, target: '', reference: [] }));
+    files.push(await describeUsedFile('test questions (listed in the answers file)', testPath));
+    data.unannotated = { server: VQAV2_SERVER, alsoRequired };
+  } else if (!split.annotations) {
+    data.unannotated = { server: VQAV2_SERVER };
+  }
   return data;
 }
 

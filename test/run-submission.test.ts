@@ -39,18 +39,25 @@ test(
     assert.match(record.data.unannotated!.server, /visualqa\.org/);
     assert.deepEqual(record.summary.metrics, {});
     const testDev = await vqav2.load({ split: 'test-dev' });
+    const test2015 = await vqav2.load({ split: 'test' });
     for (const trial of record.trials) {
       assert.deepEqual(trial.metrics, {});
+      assert.equal(trial.n, testDev.query.length);
       assert.equal(trial.submission, submissionPath(path, trial.seed));
       assert.equal(trial.submission, join(dir, 'baseline-majority', `vqav2-4shot-test-dev-seed${trial.seed}.submission.json`));
       const answers = JSON.parse(readFileSync(trial.submission!, 'utf8')) as { question_id: number; answer: string }[];
-      assert.equal(answers.length, testDev.query.length, 'every test-dev question is answered');
+      // EvalAI wants every test2015 question: test-dev's with the run's answers, the others empty.
+      assert.deepEqual(answers.map((a) => String(a.question_id)).sort(), test2015.query.map((e) => e.id).sort());
       assert.deepEqual(
-        answers,
+        answers.slice(0, trial.n),
         trial.examples.map((example) => ({ question_id: Number(example.id), answer: example.answer })),
       );
+      assert.ok(answers.slice(trial.n).every((a) => a.answer === ''));
+      assert.equal(trial.submissionUnanswered, test2015.query.length - testDev.query.length);
       assert.ok(answers.every((a) => Number.isInteger(a.question_id) && typeof a.answer === 'string'));
     }
+    // The record keeps where to upload, not the list of other questions.
+    assert.deepEqual(Object.keys(record.data.unannotated!), ['server']);
     // A default (val) run is scored and does not overwrite the test-dev record.
     const [val] = await run(dir, { task: 'vqav2', shots: '4' });
     assert.equal(val!.path, join(dir, 'baseline-majority', 'vqav2-4shot.json'));
@@ -84,7 +91,10 @@ test(
     const text = renderSummary(outcomes, false);
     assert.match(text, /│ vqav2 │ 0 +│ no score │/);
     assert.match(text, /vqav2 0-shot: no score \(the split has no public answers\): submission written to .*vqav2-0shot-test-seed42\.submission\.json; upload it to EvalAI's VQA challenge/);
-    assert.match(text, /a subset of 3 questions .*the server expects them all/);
+    assert.match(text, /Only 3 questions were evaluated \(--limit \/ --protocol\): the file gives the other 22 an empty answer/);
+    const answers = JSON.parse(readFileSync(row!.submissions![0]!, 'utf8')) as { answer: string }[];
+    assert.equal(answers.length, 25, 'the file still lists every test2015 question');
+    assert.equal(answers.filter((a) => a.answer === '').length >= 22, true);
   }),
 );
 
@@ -100,7 +110,7 @@ test(
     const [row] = JSON.parse(cli.stdout) as { submissions: string[]; server: string }[];
     assert.equal(row!.submissions.length, 1);
     assert.ok(existsSync(row!.submissions[0]!));
-    assert.match(cli.stderr, /no score .*submission written to/);
+    assert.match(cli.stderr, /no score .*submission written to .*\(with an empty answer for the 15 other questions the server's file must list\)/);
   }),
 );
 

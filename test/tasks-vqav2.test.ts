@@ -54,8 +54,13 @@ test('--split test-dev and test read the test question files and test2015 images
   assert.ok(testDev.query.length < full.query.length && testDev.query.every((e) => all.has(e.id)));
   assert.deepEqual(
     testDev.files.map((f) => f.role),
-    ['train questions', 'train annotations', 'test-dev questions', 'train images', 'test2015 images'],
+    ['train questions', 'train annotations', 'test-dev questions', 'train images', 'test2015 images', 'test questions (listed in the answers file)'],
   );
+  // EvalAI's file must answer every test2015 question: the ones outside test-dev come along, to be left empty.
+  const others = testDev.unannotated!.alsoRequired!.map((e) => e.id);
+  assert.equal(others.length, full.query.length - testDev.query.length);
+  assert.deepEqual([...others, ...testDev.query.map((e) => e.id)].sort(), full.query.map((e) => e.id).sort());
+  assert.equal(full.unannotated!.alsoRequired, undefined);
   await loadRejects(vqav2, { split: 'train' }, UsageError, '--split train', 'val, test-dev, test');
 });
 
@@ -87,6 +92,11 @@ test('a missing file is named, with the folder searched and where to download it
     await rm(data.path('test2015'), { recursive: true });
     await vqav2.load({ dataDir: data.dir });
     await loadRejects(vqav2, { dataDir: data.dir, split: 'test-dev' }, InputError, 'v2_OpenEnded_mscoco_test-dev2015_questions.json');
+  });
+  await withCopy(async (data) => {
+    // test-dev's answers file lists all of test2015, so it needs the test2015 questions too.
+    await rm(data.path('v2_OpenEnded_mscoco_test2015_questions.json'));
+    await loadRejects(vqav2, { dataDir: data.dir, split: 'test-dev' }, InputError, 'v2_OpenEnded_mscoco_test2015_questions.json', 'EvalAI');
   });
   await withCopy(async (data) => {
     await rm(data.path('test2015'), { recursive: true });

@@ -249,7 +249,7 @@ async function runShots(run: ShotsRun): Promise<{ trials: Trial[]; resumed: numb
   }
   const trials = plans.map((plan) =>
     run.data.unannotated
-      ? buildSubmissionTrial(task, plan, journal.entries, run.path)
+      ? buildSubmissionTrial(task, plan, journal.entries, run.path, run.data)
       : buildTrial(task, plan, journal.entries),
   );
   return { trials, resumed };

@@ -69,7 +69,7 @@ export function assembleRecord(input: RecordInput): RunRecord {
       files: input.data.files,
       querySize: input.querySize,
       supportSize: input.plans[0]?.supportPoolSize ?? 0,
-      ...(input.data.unannotated ? { unannotated: input.data.unannotated } : {}),
+      ...(input.data.unannotated ? { unannotated: { server: input.data.unannotated.server } } : {}),
     },
     trials,
     summary: summarize(trials, primary),

@@ -4,7 +4,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InputError } from '../errors.ts';
-import type { Task, TaskData, Trial } from '../types.ts';
+import type { ScoredItem, Task, TaskData, Trial } from '../types.ts';
 import type { JournalEntry } from './journal.ts';
 import type { TrialPlan } from './plan.ts';
 import { journaledExamples } from './record.ts';
@@ -27,18 +27,33 @@ export function submissionPath(recordPath: string, seed: number): string {
   return recordPath.replace(/\.json$/, '') + `-seed${seed}.submission.json`;
 }
 
-/** The trial of an unannotated split: its examples from the journal, no metrics, and the answers file it wrote. */
+/**
+ * The trial of an unannotated split: its examples from the journal, no metrics, and the answers file it wrote. The
+ * file answers the evaluated queries and, with an empty answer, every other question the server expects (the rest of
+ * the split under --limit, and `unannotated.alsoRequired`), since the servers refuse incomplete files.
+ */
 export function buildSubmissionTrial(
   task: Task,
   plan: TrialPlan,
   entries: Map<string, JournalEntry>,
   recordPath: string,
+  data: TaskData,
 ): Trial {
   const examples = journaledExamples(task, plan, entries);
-  const answers = task.submission!(plan.queries.map((query, i) => ({ example: query.example, answer: examples[i]!.answer })));
+  const items: ScoredItem[] = plan.queries.map((query, i) => ({ example: query.example, answer: examples[i]!.answer }));
+  const answered = new Set(items.map((item) => item.example.id));
+  let unanswered = 0;
+  for (const example of [...data.query, ...(data.unannotated?.alsoRequired ?? [])]) {
+    if (answered.has(example.id)) continue;
+    answered.add(example.id);
+    items.push({ example, answer: '' });
+    unanswered++;
+  }
   const file = submissionPath(recordPath, plan.seed);
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(answers)}\n`);
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(task.submission!(items))}\n`);
   renameSync(`${file}.tmp`, file);
-  return { seed: plan.seed, metrics: {}, n: examples.length, skipped: 0, examples, submission: file };
+  const trial: Trial = { seed: plan.seed, metrics: {}, n: examples.length, skipped: 0, examples, submission: file };
+  if (unanswered > 0) trial.submissionUnanswered = unanswered;
+  return trial;
 }

@@ -68,11 +68,19 @@ export function renderSummary(outcomes: RecordOutcome[], colour: boolean): strin
   lines.push(`records: ${shown.join(', ')}`);
   for (const row of rows) {
     if (!row.submissions) continue;
-    const subset = outcomes.find((o) => o.path === row.record)?.record.config.limit != null;
+    const record = outcomes.find((o) => o.path === row.record)?.record;
+    const empty = record?.trials[0]?.submissionUnanswered ?? 0;
+    const note =
+      record?.config.limit != null
+        ? `. Only ${row.n} questions were evaluated (--limit / --protocol): the file gives the other ${empty} an empty ` +
+          "answer, which the server counts as wrong"
+        : empty > 0
+          ? ` (with an empty answer for the ${empty} other questions the server's file must list)`
+          : '';
     lines.push(
       `${row.task} ${row.shots}-shot: no score (the split has no public answers): submission written to ` +
-        `${row.submissions.map(shorten).join(', ')}; upload ${row.submissions.length > 1 ? 'each (one per seed)' : 'it'} to ${row.server}` +
-        (subset ? `. It answers a subset of ${row.n} questions (--limit / --protocol); the server expects them all` : ''),
+        `${row.submissions.map(shorten).join(', ')}; upload ${row.submissions.length > 1 ? 'each (one per seed)' : 'it'} ` +
+        `to ${row.server}${note}`,
     );
   }
   for (const row of rows) {
