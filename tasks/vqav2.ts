@@ -57,7 +57,8 @@ export const VQAV2_FILES = {
 } satisfies Record<string, OfficialFile>;
 
 /** The EvalAI VQA challenge, which scores test-dev and test-standard answer files. */
-export const VQAV2_SERVER = "EvalAI's VQA challenge, linked from https://visualqa.org/challenge.html";
+export const VQAV2_SERVER =
+  "EvalAI's VQA challenge, https://eval.ai/web/challenges/challenge-page/830 (linked from https://visualqa.org/challenge.html)";
 
 interface QuerySplit {
   questions: OfficialFile;
