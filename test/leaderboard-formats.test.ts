@@ -165,3 +165,9 @@ test('a record of an unannotated split (no score) is left out with a note; alone
     message: new RegExp(`^no scored run records found under ${fixtures}unannotated `),
   });
 });
+
+test('--paper: a built-in task\'s published headline numbers show whatever the collected metric id (MSVD-QA)', async () => {
+  const out = await leaderboard([`${fixtures}video`], { format: 'csv', paper: true, colour: false });
+  // Flamingo Table 1: MSVD-QA 4-shot top-1 accuracy 41.7 (80B).
+  assert.ok(out.split('\n').includes('Flamingo-80B,80000000000,https://arxiv.org/abs/2204.14198v2 Table 1,41.7,,,'), out);
+});

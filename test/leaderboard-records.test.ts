@@ -201,3 +201,18 @@ test('published rows fill the columns of the default split only', () => {
   const paper = board.rows.find((r) => r.published)!;
   assert.deepEqual(board.columns.map((c) => paper.cells.get(c.key)?.mean), [50, undefined]);
 });
+
+test('a published number sits in the column of the built-in task\'s metric, whatever the collector called it', () => {
+  const published = [
+    { model: 'P-80B', parameters: 8e10, task: 'msvdqa', shots: 4, metric: 'top1_accuracy', value: 41.7, demonstrations: 'random' as const, source: 's' },
+  ];
+  const entries = [entry({ task: 'msvdqa', metric: 'accuracy', shots: 4 })];
+  const headline = (task: string) => (task === 'msvdqa' ? 'accuracy' : undefined);
+  const withHeadline = buildLeaderboard(entries, published, headline).board;
+  assert.deepEqual(withHeadline.rows.map((r) => [r.name, r.cells.get(withHeadline.columns[0]!.key)?.mean]), [
+    ['m', 10],
+    ['P-80B', 41.7],
+  ]);
+  // Without knowing the task, only the same metric name matches.
+  assert.deepEqual(buildLeaderboard(entries, published).board.rows.map((r) => r.name), ['m']);
+});

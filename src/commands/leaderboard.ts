@@ -5,6 +5,7 @@ import { Option, type Command } from 'commander';
 import { InputError } from '../errors.ts';
 import { useColour } from '../table.ts';
 import { publishedNumbers } from '../paper/published.ts';
+import { builtinTasks } from '../../tasks/index.ts';
 import { buildLeaderboard } from '../leaderboard/board.ts';
 import { findRecordFiles, readRecords } from '../leaderboard/records.ts';
 import { renderCsv } from '../leaderboard/csv.ts';
@@ -40,7 +41,11 @@ export async function leaderboard(
         'files a run writes; run e.g. `flamingo-eval --task okvqa --shots 4` first, or pass the folder that holds them)',
     );
   }
-  const { board, warnings } = buildLeaderboard(entries, options.paper ? publishedNumbers().rows : undefined);
+  const { board, warnings } = buildLeaderboard(
+    entries,
+    options.paper ? publishedNumbers().rows : undefined,
+    (task) => builtinTasks[task]?.metric,
+  );
   warnings.forEach(warn);
   if (options.paper && !board.rows.some((row) => row.published)) {
     warn('--paper: no published numbers for these task x shots columns (published: Flamingo, OpenFlamingo, IDEFICS)');

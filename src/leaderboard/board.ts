@@ -58,8 +58,17 @@ export interface BuildResult {
 
 const DEFAULT_VARIANT: RunVariant = { demonstrations: 'random', promptStyle: 'paper', ensemble: 1 };
 
-/** Builds the leaderboard from records, adding published rows for the columns present when `published` is given. */
-export function buildLeaderboard(entries: RecordEntry[], published?: PublishedRow[]): BuildResult {
+/**
+ * Builds the leaderboard from records, adding published rows for the columns present when `published` is given.
+ * A published number is its benchmark's headline result, whatever the collector named its metric (`top1_accuracy`,
+ * `wups`), so it sits in the column of the metric `headline(task)` names (the built-in task's metric); for other
+ * tasks, in the column of the same metric name.
+ */
+export function buildLeaderboard(
+  entries: RecordEntry[],
+  published?: PublishedRow[],
+  headline: (task: string) => string | undefined = () => undefined,
+): BuildResult {
   const { kept, warnings } = newestPerCell(entries);
   const columns = columnsOf(kept);
   const columnKeys = new Set(columns.map((c) => c.key));
@@ -91,7 +100,7 @@ export function buildLeaderboard(entries: RecordEntry[], published?: PublishedRo
     // they sit in the columns of each task's default split (the split the papers report).
     const selections = new Set(kept.map((e) => e.demonstrations));
     for (const p of published) {
-      const key = columnKey({ ...p, split: null });
+      const key = columnKey({ task: p.task, metric: headline(p.task) ?? p.metric, split: null, shots: p.shots });
       if (!selections.has(p.demonstrations) || !columnKeys.has(key)) continue;
       const cell: Cell = { mean: p.value, trials: p.trials ?? 1, sample: false, source: p.source };
       if (p.std !== undefined) cell.std = p.std;
