@@ -3,11 +3,12 @@
 // accuracy (min(1, #annotators who gave the answer / 2)).
 //
 // Release (antoyang/just-ask, the iVQA folder): `train.csv`, `val.csv`, `test.csv` with columns `video_id` (the
-// YouTube id), `start`, `end` (seconds), `question`, `answer1` .. `answer5` (and `type` in some versions), and the
-// videos in a `video/` folder. just-ask keys a video file by the first 11 characters of its name (the YouTube id), so
-// a file is either the whole YouTube video, `<video_id>.<ext>`, read from `start` to `end`, or the clip already cut,
-// `<video_id>_<anything>.<ext>`, read whole. The CSV names are generic (NExT-QA and Kinetics publish a train.csv too):
-// iVQA's are the ones whose header has answer1 .. answer5.
+// YouTube id), `question`, `answer1` .. `answer5` (just-ask's loader reads these, and `type`), and the clips, cut and
+// named `<video_id>_<start>_<end>.<ext>` (just-ask's annotation pages show `YfI6bsAbRFE_8_16.webm`; its feature
+// merger keys a file by its first 11 characters). A clip is found by that prefix and read whole; when the CSV also
+// has `start` and `end` columns and the folder holds the whole YouTube video `<video_id>.<ext>`, that video is read
+// from start to end. The CSV names are generic (NExT-QA and Kinetics publish a train.csv too): iVQA's are the ones
+// whose header has answer1 .. answer5.
 import { InputError } from '../src/errors.ts';
 import { describeUsedFile } from '../src/data-files.ts';
 import type { Example, LoadContext, OfficialFile, TaskData } from '../src/types.ts';
@@ -20,13 +21,13 @@ import { qaExample, querySplit, videoQaTask } from './video-qa.ts';
 
 const SOURCE = 'https://github.com/antoyang/just-ask (iVQA: Google Drive folder linked from its README)';
 
-export const IVQA_COLUMNS = ['video_id', 'start', 'end', 'question', 'answer1', 'answer2', 'answer3', 'answer4', 'answer5'] as const;
+export const IVQA_COLUMNS = ['video_id', 'question', 'answer1', 'answer2', 'answer3', 'answer4', 'answer5'] as const;
 
 export const IVQA_FILES = {
   train: officialFile('train.csv', 'iVQA training questions (header with answer1..answer5)', SOURCE),
   val: officialFile('val.csv', 'iVQA validation questions', SOURCE),
   test: officialFile('test.csv', 'iVQA test questions', SOURCE),
-  videos: officialFile('video', 'iVQA videos, <video_id>.<ext> or <video_id>_<start>_<end>.<ext>, found by name at any depth', SOURCE),
+  videos: officialFile('video', 'iVQA clips, <video_id>_<start>_<end>.<ext> (or whole videos <video_id>.<ext>), found by name at any depth', SOURCE),
 } satisfies Record<string, OfficialFile>;
 
 export const ivqa = videoQaTask({
@@ -49,8 +50,8 @@ async function loadIvqa(ctx: LoadContext): Promise<TaskData> {
   const queryPath = await findFileWhere(dataDir, split === 'test' ? IVQA_FILES.test : IVQA_FILES.val, isIvqa);
   const library = await VideoLibrary.open(dataDir);
   const missing = new MissingVideos(library);
-  const support = examples(trainPath, library, missing);
-  const query = examples(queryPath, library, missing);
+  const support = examples(trainPath, library, missing, false);
+  const query = examples(queryPath, library, missing, true);
   missing.check(support.length + query.length);
   if (query.length === 0) throw new InputError(`${queryPath}: no questions`, queryPath);
   const files = await Promise.all([
@@ -60,27 +61,34 @@ async function loadIvqa(ctx: LoadContext): Promise<TaskData> {
   return { support, query, files, sample: ctx.dataDir === undefined };
 }
 
-function examples(path: string, library: VideoLibrary, missing: MissingVideos): Example<string[]>[] {
+function examples(path: string, library: VideoLibrary, missing: MissingVideos, query: boolean): Example<string[]>[] {
   const out: Example<string[]>[] = [];
   const seen = new Set<string>();
   for (const row of readCsvRecords(path, IVQA_COLUMNS)) {
     const videoId = row.text('video_id');
-    const segment = segmentOf(row, 'start', 'end');
+    const segment = row.optional('start') !== undefined || row.optional('end') !== undefined ? segmentOf(row, 'start', 'end') : undefined;
     const answers = [1, 2, 3, 4, 5].map((k) => row.text(`answer${k}`));
-    // The release has no question id: one question per clip, so the clip names it.
-    const id = `${videoId}_${segment.start}_${segment.end}`;
-    if (seen.has(id)) row.fail('video_id', `a second question on clip ${id}`);
-    seen.add(id);
+    const clips = library.stemsStartingWith(`${videoId}_`);
     const whole = library.find(videoId);
+    // The release has no question id and one question per clip, so the clip names the question.
+    let id = segment ? `${videoId}_${segment.start}_${segment.end}` : (clips[0] ?? videoId);
+    if (seen.has(id)) {
+      if (query) row.fail('video_id', `a second question on clip ${id}`);
+      id = `${id}@${row.line}`;
+    }
+    seen.add(id);
     let video;
-    if (whole !== undefined) video = videoRef(`ivqa/${id}`, whole, segment);
-    else {
-      const clips = library.stemsStartingWith(`${videoId}_`);
-      if (clips.length > 1) {
+    if (clips.length > 1) {
+      const named = segment ? clips.find((c) => c === `${videoId}_${segment.start}_${segment.end}`) : undefined;
+      if (!named) {
         throw new InputError(`${row.where('video_id')}: ${clips.length} clips of ${videoId} under ${library.root} (${clips.join(', ')}); keep one`, path);
       }
-      if (clips.length === 0) video = videoRef(`ivqa/${id}`, missing.add(`${videoId}.mp4`, row.where('video_id')), segment);
-      else video = videoRef(`ivqa/${id}`, library.find(clips[0]!)!);
+      video = videoRef(`ivqa/${named}`, library.find(named)!);
+    } else if (clips.length === 1) video = videoRef(`ivqa/${clips[0]}`, library.find(clips[0]!)!);
+    else if (whole !== undefined) video = videoRef(`ivqa/${id}`, whole, segment);
+    else {
+      const expected = segment ? `${videoId}_${segment.start}_${segment.end}.mp4` : `${videoId}.mp4`;
+      video = videoRef(`ivqa/${id}`, missing.add(expected, row.where('video_id')));
     }
     out.push(qaExample(id, video, row.text('question'), answers, row.optional('type')));
   }

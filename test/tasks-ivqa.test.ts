@@ -50,6 +50,20 @@ test('a whole YouTube video <video_id>.mp4 is read from start to end', async () 
   });
 });
 
+test('without start and end columns, the cut clip found by its YouTube id names the question', async () => {
+  await withCopy('ivqa', async (data) => {
+    const drop = (line: string) => line.split(',').filter((_, i) => i !== 1 && i !== 2).join(',');
+    for (const file of ['train.csv', 'test.csv']) await editLines(data, file, (lines) => lines.map(drop));
+    const loaded = await ivqa.load({ dataDir: data.dir });
+    assert.equal(loaded.query.length, 5);
+    for (const example of loaded.query) {
+      const video = example.media[0] as VideoRef;
+      assert.equal(video.path.split('/').pop(), `${example.id}.mp4`);
+      assert.equal(video.start, undefined);
+    }
+  });
+});
+
 test('the CSV: a missing column, an empty answer, a bad segment and a broken quote name file, line and column', async () => {
   await withCopy('ivqa', async (data) => {
     await editLines(data, 'train.csv', (lines) => [lines[0]!.replace('answer5', 'answer_5'), ...lines.slice(1)]);
