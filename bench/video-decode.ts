@@ -1,11 +1,12 @@
 // Video decoding speed and its share of a video run.
 //   node --import tsx bench/video-decode.ts [--model <onnx bundle folder>] [--clips 12] [--shots 4] [--concurrency 2]
+//     [--tasks msvdqa,youcook2]
 // 1. Videos decoded per second by src/media/video.ts (one ffmpeg run per video, --frames flamingo: 30 frames at
 //    3 FPS), for sample-size clips (64 x 64, 4 s at 8 FPS, H.264) and larger ones (256 x 256, 10 s at 25 FPS, H.264,
 //    the length of an MSVD / VATEX / Kinetics clip at a lower resolution), one at a time and `--concurrency` at once.
 // 2. A video run through the real run loop (evaluate) with the ONNX backend: test/support/video-task.ts over the
 //    larger clips, `--shots` demonstrations; the share of its wall time spent loading media (record.timings.mediaMs,
-//    measured inside the backend) and videos decoded per query (the media cache at work).
+//    measured inside the backend). With --tasks, the same for built-in video tasks on their sample data.
 import { mkdtempSync } from 'node:fs';
 import { copyFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     clips: { type: 'string', default: '12' },
     shots: { type: 'string', default: '4' },
     concurrency: { type: 'string', default: '2' },
+    tasks: { type: 'string', default: '' },
   },
 });
 const clips = Number(values.clips);
@@ -84,6 +86,18 @@ try {
       `(${((100 * record.timings.mediaMs) / wall).toFixed(1)}% of wall time)`,
   );
   await rm(data, { recursive: true, force: true });
+
+  for (const taskId of values.tasks ? values.tasks.split(',') : []) {
+    const began = performance.now();
+    const flags = { task: taskId, model: `onnx:${values.model}`, resultsDir: join(dir, 'results'), shots: values.shots, quiet: true, fresh: true };
+    const [run] = await evaluate(parseRunOptions(flags));
+    const took = performance.now() - began;
+    const r = run!.record;
+    console.log(
+      `${taskId} (sample data): ${r.trials[0]!.n} queries x ${values.shots} shots: wall ${(took / 1000).toFixed(2)} s, media loading ` +
+        `${(r.timings.mediaMs / 1000).toFixed(2)} s (${((100 * r.timings.mediaMs) / took).toFixed(1)}% of wall time)`,
+    );
+  }
 } finally {
   await rm(dir, { recursive: true, force: true });
 }
