@@ -7,6 +7,7 @@ import { findRecordFiles, readRecords, type RecordEntry } from '../src/leaderboa
 import { buildLeaderboard } from '../src/leaderboard/board.ts';
 import { formatCell, formatParameters, formatStd } from '../src/leaderboard/text.ts';
 import { InputError } from '../src/errors.ts';
+import { publishedNumbers } from '../src/paper/published.ts';
 
 const fixtures = new URL('./fixtures/records/', import.meta.url).pathname;
 
@@ -215,4 +216,19 @@ test('a published number sits in the column of the built-in task\'s metric, what
   ]);
   // Without knowing the task, only the same metric name matches.
   assert.deepEqual(buildLeaderboard(entries, published).board.rows.map((r) => r.name), ['m']);
+});
+
+test('published RICES + prompt-ensembling rows appear beside a run with the same choices only', () => {
+  const rows = publishedNumbers().rows;
+  const imagenet = { task: 'imagenet', metric: 'top1_accuracy', shots: 16, demonstrations: 'rices' as const };
+  const names = (ensemble: number) =>
+    buildLeaderboard([entry({ ...imagenet, ensemble })], rows).board.rows.map((r) => [
+      r.name,
+      r.cells.values().next().value!.mean,
+    ]);
+  // Flamingo Table 7: Flamingo-80B ImageNet 16 shots, RICES 76.0 (5 per class), RICES + ensembling 77.3.
+  assert.ok(names(6).some(([name, mean]) => name === 'Flamingo-80B (RICES, ensemble of 6)' && mean === 77.3));
+  assert.ok(!names(6).some(([name]) => name === 'Flamingo-80B (RICES)'));
+  assert.ok(names(1).some(([name, mean]) => name === 'Flamingo-80B (RICES)' && mean === 76));
+  assert.ok(!names(1).some(([name]) => String(name).includes('ensemble')));
 });

@@ -96,15 +96,16 @@ export function buildLeaderboard(
   }
 
   if (published) {
-    // Published rows use the same demonstration selection as the measured ones, so like is compared with like;
-    // they sit in the columns of each task's default split (the split the papers report).
-    const selections = new Set(kept.map((e) => e.demonstrations));
+    // Published rows use the same demonstration selection (and prompt ensembling) as the measured ones, so like is
+    // compared with like; they sit in the columns of each task's default split (the split the papers report).
+    const selections = new Set(kept.map((e) => JSON.stringify([e.demonstrations, e.ensemble])));
     for (const p of published) {
+      const variant = { ...DEFAULT_VARIANT, demonstrations: p.demonstrations, ensemble: p.ensemble ?? 1 };
       const key = columnKey({ task: p.task, metric: headline(p.task) ?? p.metric, split: null, shots: p.shots });
-      if (!selections.has(p.demonstrations) || !columnKeys.has(key)) continue;
+      if (!selections.has(JSON.stringify([variant.demonstrations, variant.ensemble])) || !columnKeys.has(key)) continue;
       const cell: Cell = { mean: p.value, trials: p.trials ?? 1, sample: false, source: p.source };
       if (p.std !== undefined) cell.std = p.std;
-      rowFor(p.model, p.parameters, { ...DEFAULT_VARIANT, demonstrations: p.demonstrations }, true).cells.set(key, cell);
+      rowFor(p.model, p.parameters, variant, true).cells.set(key, cell);
     }
   }
 

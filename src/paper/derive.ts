@@ -24,16 +24,20 @@ interface CollectedRow {
 // OpenFlamingo-9B-v1-deprecated is left out: its own model card says it is not comparable to the v2 models.
 const SHIPPED_MODELS = /^(Flamingo-(3B|9B|80B)|OpenFlamingo-(3B|4B|9B)(-Instruct)?|IDEFICS-(9B|80B)(-Instruct)?)$/;
 
-// Only the selections `--sampler` offers. Flamingo-80B's "RICES + prompt ensembling" ImageNet/Kinetics rows are a
-// protocol flamingo-eval does not run, so they have no column to sit in.
-const SELECTIONS: readonly string[] = ['random', 'rices'] satisfies DemonstrationSelection[];
+// The collected demonstration selections, as `--sampler` and `--prompt-ensemble` run them. Flamingo's prompt
+// ensembling averages the log-likelihoods over 6 orderings of the demonstrations (PROTOCOL.md, "Demonstrations").
+const SELECTIONS: Record<string, { demonstrations: DemonstrationSelection; ensemble: number }> = {
+  random: { demonstrations: 'random', ensemble: 1 },
+  rices: { demonstrations: 'rices', ensemble: 1 },
+  'rices+ensembling': { demonstrations: 'rices', ensemble: 6 },
+};
 
 export function derivePublished(collected: unknown): PublishedNumbers {
   const kept = new Map<string, CollectedRow>();
   for (const row of shippedModelRows(collected)) {
     if (!row.primary || row.shots === null || row.setting !== undefined) continue;
     const selection = row.demo_selection ?? 'random';
-    if (!SELECTIONS.includes(selection)) continue;
+    if (!(selection in SELECTIONS)) continue;
     const key = [row.model, row.task, row.shots, selection].join('\u0000');
     const previous = kept.get(key);
     kept.set(key, previous ? preferred(previous, row) : row);
@@ -67,9 +71,11 @@ function toPublished(row: CollectedRow): PublishedRow {
     shots: row.shots as number,
     metric: row.metric,
     value: row.value,
-    demonstrations: (row.demo_selection ?? 'random') as DemonstrationSelection,
+    demonstrations: SELECTIONS[row.demo_selection ?? 'random']!.demonstrations,
     source: row.source,
   };
+  const ensemble = SELECTIONS[row.demo_selection ?? 'random']!.ensemble;
+  if (ensemble > 1) out.ensemble = ensemble;
   if (row.std !== undefined) out.std = row.std;
   if (row.trials !== undefined) out.trials = row.trials;
   return out;

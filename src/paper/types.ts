@@ -17,6 +17,8 @@ export interface PublishedRow {
   std?: number;
   trials?: number;
   demonstrations: DemonstrationSelection;
+  /** Prompt ensembling: log-likelihoods averaged over this many orderings of the demonstrations (absent: none). */
+  ensemble?: number;
   /** Where the number is printed (paper URL and table, or model card). */
   source: string;
 }
