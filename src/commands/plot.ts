@@ -1,0 +1,58 @@
+// `flamingo-eval plot [dirs...] --task <id>`: score against shots, one line per model by size (or, with --by size,
+// score against parameter count, one line per number of shots), as SVG or PNG.
+import { writeFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { Option, type Command } from 'commander';
+import { InputError, UsageError } from '../errors.ts';
+import { loadBoard } from '../plot/board.ts';
+import { renderSvg, svgToPng } from '../plot/render.ts';
+import { plotColumns, shotsPlot, sizePlot } from '../plot/series.ts';
+import { plotSpec } from '../plot/spec.ts';
+
+export interface PlotOptions {
+  task: string;
+  split?: string;
+  by: 'shots' | 'size';
+  paper: boolean;
+}
+
+/** The plot of the records under `dirs`, as SVG text. */
+export async function plotSvg(dirs: string[], options: PlotOptions, warn: (line: string) => void = () => {}): Promise<string> {
+  const { board } = await loadBoard(dirs, options.paper, warn);
+  const columns = plotColumns(board, options.task, options.split);
+  const data = options.by === 'size' ? sizePlot(board, columns) : shotsPlot(board, columns);
+  if (options.paper && !data.series.some((s) => s.published)) {
+    warn(`--paper: no published numbers for ${options.task} at the shots recorded`);
+  }
+  return renderSvg(plotSpec(data));
+}
+
+export function registerPlot(program: Command): void {
+  program
+    .command('plot')
+    .description('Plot a task\'s score against shots (one line per model, by size) or, with --by size, against model size')
+    .argument('[dirs...]', 'folders searched recursively for run records', ['results'])
+    .requiredOption('--task <id>', 'the task to plot')
+    .option('--split <name>', 'the --split of the runs to plot (default: the task\'s default query split)')
+    .addOption(new Option('--by <axis>', 'x axis: shots, or size (parameter count)').choices(['shots', 'size']).default('shots'))
+    .option('--paper', 'add the published Flamingo, OpenFlamingo and IDEFICS numbers as dashed lines', false)
+    .option('-o, --output <file>', 'write SVG (.svg) or PNG (.png) to this file instead of SVG to stdout')
+    .action(async (dirs: string[], opts: PlotOptions & { output?: string }) => {
+      const warn = (line: string) => process.stderr.write(`flamingo-eval plot: ${line}\n`);
+      const format = opts.output === undefined ? '.svg' : extname(opts.output).toLowerCase();
+      if (format !== '.svg' && format !== '.png') {
+        throw new UsageError(`--output ${opts.output}: give a file name ending in .svg or .png`);
+      }
+      const svg = await plotSvg(dirs, opts, warn);
+      if (opts.output === undefined) {
+        process.stdout.write(`${svg}\n`);
+        return;
+      }
+      try {
+        await writeFile(opts.output, format === '.png' ? await svgToPng(svg) : `${svg}\n`);
+      } catch (error) {
+        throw new InputError(`--output ${opts.output}: cannot write (${(error as Error).message})`, opts.output);
+      }
+      process.stderr.write(`flamingo-eval plot: wrote ${opts.output}\n`);
+    });
+}

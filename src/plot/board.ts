@@ -1,0 +1,26 @@
+// The leaderboard the plots and the report draw from: the records under the folders, read as `leaderboard` reads
+// them (newest record per cell), with the published rows when asked for.
+import { InputError } from '../errors.ts';
+import { buildLeaderboard, type Leaderboard } from '../leaderboard/board.ts';
+import { findRecordFiles, readRecords, type RecordEntry } from '../leaderboard/records.ts';
+import { publishedNumbers } from '../paper/published.ts';
+
+export interface LoadedBoard {
+  board: Leaderboard;
+  /** The scored records read (every one, including those a newer record of the same cell replaces). */
+  entries: RecordEntry[];
+}
+
+export async function loadBoard(dirs: string[], paper: boolean, warn: (line: string) => void): Promise<LoadedBoard> {
+  const { entries, unscored } = await readRecords(await findRecordFiles(dirs));
+  for (const record of unscored) warn(`${record.file}: no score to show (its query split has no public annotations)`);
+  if (entries.length === 0) {
+    throw new InputError(
+      `no scored run records found under ${dirs.join(', ')} (records are the .json files a run writes; run e.g. ` +
+        '`flamingo-eval --task okvqa --shots 0,4,8` first, or pass the folder that holds them)',
+    );
+  }
+  const { board, warnings } = buildLeaderboard(entries, paper ? publishedNumbers().rows : undefined);
+  warnings.forEach(warn);
+  return { board, entries };
+}

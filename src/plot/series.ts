@@ -1,0 +1,98 @@
+// What a plot shows, taken from the leaderboard: for one task, score against shots (one line per model, by size) or
+// score against parameter count (one line per number of shots). Published rows become their own, dashed, lines.
+import type { Column, Leaderboard } from '../leaderboard/board.ts';
+import { UsageError } from '../errors.ts';
+
+export interface PlotPoint {
+  /** Shots, or parameters (by size). */
+  x: number;
+  mean: number;
+  /** Std over seeds, where there were several (measured) or the source prints one (published). */
+  std?: number;
+  trials: number;
+  /** Measured on the built-in sample data. */
+  sample: boolean;
+}
+
+export interface PlotSeries {
+  name: string;
+  published: boolean;
+  points: PlotPoint[];
+}
+
+export interface PlotData {
+  task: string;
+  split: string | null;
+  metric: string;
+  by: 'shots' | 'size';
+  /** In legend order: models by size (by shots), shot counts in order (by size); published after measured. */
+  series: PlotSeries[];
+}
+
+/** The task's columns to plot: its default split unless `split` is given, and its most frequent metric. */
+export function plotColumns(board: Leaderboard, task: string, split?: string): Column[] {
+  const ofTask = board.columns.filter((c) => c.task === task);
+  if (ofTask.length === 0) {
+    const tasks = [...new Set(board.columns.map((c) => c.task))].join(', ');
+    throw new UsageError(`--task ${task}: no run records of this task (records found for: ${tasks || 'none'})`);
+  }
+  const splits = [...new Set(ofTask.map((c) => c.split))];
+  const chosen = split ?? (splits.includes(null) ? null : splits[0]!);
+  const ofSplit = ofTask.filter((c) => c.split === chosen);
+  if (ofSplit.length === 0) {
+    throw new UsageError(
+      `--split ${split}: no ${task} records of this split (splits recorded: ${splits.map((s) => s ?? 'default').join(', ')})`,
+    );
+  }
+  const counts = new Map<string, number>();
+  for (const c of ofSplit) counts.set(c.metric, (counts.get(c.metric) ?? 0) + 1);
+  const metric = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]![0];
+  return ofSplit.filter((c) => c.metric === metric).sort((a, b) => a.shots - b.shots);
+}
+
+/** Score against shots: one series per leaderboard row (model and run variant) with a value in these columns. */
+export function shotsPlot(board: Leaderboard, columns: Column[]): PlotData {
+  const series: PlotSeries[] = [];
+  for (const row of board.rows) {
+    const points = columns.flatMap((c) => {
+      const cell = row.cells.get(c.key);
+      return cell ? [point(c.shots, cell)] : [];
+    });
+    if (points.length > 0) series.push({ name: seriesName(row.name, row.published), published: row.published, points });
+  }
+  return { ...about(columns), by: 'shots', series: publishedLast(series) };
+}
+
+/** Score against parameter count: one series per number of shots (measured and published apart). */
+export function sizePlot(board: Leaderboard, columns: Column[]): PlotData {
+  const series: PlotSeries[] = [];
+  for (const published of [false, true]) {
+    for (const c of columns) {
+      const points = board.rows.flatMap((row) => {
+        const cell = row.published === published ? row.cells.get(c.key) : undefined;
+        return cell ? [point(row.parameters, cell)] : [];
+      });
+      if (points.length > 0) {
+        series.push({ name: seriesName(`${c.shots} shots`, published), published, points });
+      }
+    }
+  }
+  return { ...about(columns), by: 'size', series };
+}
+
+function about(columns: Column[]): Pick<PlotData, 'task' | 'split' | 'metric'> {
+  const first = columns[0]!;
+  return { task: first.task, split: first.split, metric: first.metric };
+}
+
+function point(x: number, cell: { mean: number; std?: number; trials: number; sample: boolean }): PlotPoint {
+  return { x, mean: cell.mean, ...(cell.std !== undefined ? { std: cell.std } : {}), trials: cell.trials, sample: cell.sample };
+}
+
+function seriesName(name: string, published: boolean): string {
+  return published ? `${name} (published)` : name;
+}
+
+function publishedLast(series: PlotSeries[]): PlotSeries[] {
+  return [...series.filter((s) => !s.published), ...series.filter((s) => s.published)];
+}
