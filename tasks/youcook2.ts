@@ -35,7 +35,7 @@ export const youcook2 = videoCaptionTask({
 });
 
 async function loadYoucook2(ctx: LoadContext): Promise<TaskData> {
-  querySplit(ctx, 'YouCook2', ['val']);
+  querySplit(ctx, 'YouCook2', ['val', 'validation']);
   const dataDir = ctx.dataDir ?? sampleDataDir('youcook2');
   const path = await findOfficialFile(dataDir, YOUCOOK2_FILES.annotations.name, {
     source: SOURCE,

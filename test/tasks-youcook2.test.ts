@@ -25,6 +25,7 @@ test('the built-in sample: one example per annotated segment, the VideoRef carri
     assert.equal(example.group, youtubeId, 'segments of one video never demonstrate each other');
   }
   assert.ok(data.query.every((e) => database[e.group!]!.subset === 'validation'));
+  assert.equal((await youcook2.load({ split: 'validation' })).query.length, 7);
   await loadRejects(youcook2, { split: 'test' }, UsageError, '--split test', '"val"');
 });
 
