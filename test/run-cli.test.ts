@@ -43,8 +43,10 @@ const badFlags: [Record<string, unknown>, RegExp][] = [
   [{ lengthPenalty: 'high' }, /^--length-penalty high: expected a number/],
   [{ threads: '0' }, /^--threads 0: expected an integer >= 1/],
   [{ promptStyle: ' ' }, /^--prompt-style needs a value/],
-  [{ part: '3/2' }, /^--part 3\/2: expected k\/n with 1 <= k <= n/],
-  [{ part: 'half' }, /^--part half: expected k\/n/],
+  [{ shard: '3/2' }, /^--shard 3\/2: expected i\/n with 1 <= i <= n/],
+  [{ shard: 'half' }, /^--shard half: expected i\/n/],
+  [{ shard: '1/2', shardCount: '2' }, /^--shard-count goes with --shard auto; --shard i\/n already gives the count/],
+  [{ shardCount: '2' }, /^--shard-count goes with --shard auto/],
 ];
 
 for (const [flags, message] of badFlags) {

@@ -150,23 +150,28 @@ test('extending --limit and --seeds reuses the journaled examples', async () => 
   assert.equal(third!.record.timings.resumedExamples, 0);
 });
 
-test('a run split with --part into parts gives the record of an unsplit run; the last part writes it', async () => {
+test('a run split with --shard in a shared results folder gives the record of an unsplit run; the last shard writes it', async () => {
   const resultsDir = tempDir();
   const base = { shots: '2', seeds: '42,43', resultsDir };
-  const first = await run({ ...base, part: '1/3' });
+  const first = await run({ ...base, shard: '1/3' });
   assert.deepEqual(first, []);
   assert.ok(!existsSync(join(resultsDir, 'test-backend', 'fake-colours-2shot.json')));
-  assert.deepEqual(await run({ ...base, part: '3/3', concurrency: '2' }), []);
-  const [last] = await run({ ...base, part: '2/3', batchSize: '1' });
+  assert.deepEqual(await run({ ...base, shard: '3/3', concurrency: '2' }), []);
+  const [last] = await run({ ...base, shard: '2/3', batchSize: '1' });
   const [whole] = await run({ shots: '2', seeds: '42,43' });
   assert.deepEqual(byQuery(last!.record), byQuery(whole!.record));
   assert.deepEqual(last!.record.summary, whole!.record.summary);
-  assert.equal(last!.record.config.part, '2/3');
+  assert.equal(last!.record.config.shard, '2/3');
   const journals = readdirSync(join(resultsDir, 'test-backend', 'journals')).sort();
   assert.equal(journals.length, 3);
-  assert.ok(journals.every((name, i) => name.endsWith(`.part${i + 1}of3.jsonl`)));
-  // The parts are disjoint and cover the queries: each journal line is one (seed, query), 80 in all.
+  assert.ok(journals.every((name, i) => name.endsWith(`.shard${i + 1}of3.jsonl`)));
+  // The shards are disjoint and cover the queries: each journal line is one (seed, query), 80 in all.
   const lines = journals.map((name) => readFileSync(join(resultsDir, 'test-backend', 'journals', name), 'utf8').trim().split('\n').length - 1);
   assert.equal(lines.reduce((a, b) => a + b, 0), 80);
   assert.ok(lines.every((n) => n > 0));
+  // Every shard also wrote its shard record, which leaderboards skip (it does not start with "tool").
+  for (const i of [1, 2, 3]) {
+    const text = readFileSync(join(resultsDir, 'test-backend', `fake-colours-2shot.shard${i}of3.json`), 'utf8');
+    assert.match(text, /^\{\n "shard": \{/);
+  }
 });

@@ -44,10 +44,10 @@ test('a journal of another configuration or with a broken middle line is an inpu
   assert.throws(() => Journal.open(location, 'abc', {}, false), new RegExp(`^InputError: ${path}:2: not a JSON line`));
 });
 
-test('parts write their own journals and read each other\'s, skipping a torn last line being written', () => {
+test('shards write their own journals and read each other\'s, skipping a torn last line being written', () => {
   const { location } = journalAt();
-  const one = Journal.open({ ...location, part: { index: 1, count: 2 } }, 'abc', {}, false);
-  const two = Journal.open({ ...location, part: { index: 2, count: 2 } }, 'abc', {}, false);
+  const one = Journal.open({ ...location, shard: { index: 1, count: 2 } }, 'abc', {}, false);
+  const two = Journal.open({ ...location, shard: { index: 2, count: 2 } }, 'abc', {}, false);
   one.append({ seed: 42, example: example('a') });
   two.append({ seed: 42, example: example('b') });
   appendFileSync(two.path, '{"seed":42,"exam');
@@ -56,8 +56,8 @@ test('parts write their own journals and read each other\'s, skipping a torn las
   assert.deepEqual([...one.entries.keys()].sort(), [entryKey(42, 'a'), entryKey(42, 'b')]);
   one.close();
   two.close();
-  assert.match(one.path, /j\.part1of2\.jsonl$/);
-  // A run without --part sees both parts' examples.
+  assert.match(one.path, /j\.shard1of2\.jsonl$/);
+  // A run without --shard sees both shards' examples.
   const whole = Journal.open(location, 'abc', {}, false);
   assert.equal(whole.entries.size, 2);
   whole.close();

@@ -5,7 +5,6 @@ import { basename, join } from 'node:path';
 import { InputError, RunError, UsageError } from '../errors.ts';
 import { createBackend } from '../backends/index.ts';
 import type { Backend, Example, GenerationSettings, RunRecord, Task, TaskData, Trial } from '../types.ts';
-import { hashKey } from '../random.ts';
 import { formatFrameSampling } from '../media/sampling.ts';
 import { Journal, entryKey } from './journal.ts';
 import type { RunOptions } from './options.ts';
@@ -15,6 +14,7 @@ import { assembleRecord, buildTrial, recordPath, slug, writeRecord } from './rec
 import { embedExamples, poolFeatures, type Features } from './rices.ts';
 import { promptTemplates } from './prompt.ts';
 import { runPending, type PendingQuery } from './runner.ts';
+import { formatShard, inShard, shardRecordPath, shardTrial, writeShardRecord } from './shard.ts';
 import { defaultZeroShotTextDemos, querySubset, querySubsetPerClass } from './sampler.ts';
 import { buildSubmissionTrial, checkSubmissionTask } from './submission.ts';
 import { resolveRunTasks, type RunTask } from './tasks.ts';
@@ -118,22 +118,22 @@ async function evaluateTask(
     const configHash = createHash('sha256').update(JSON.stringify(resultConfig)).digest('hex').slice(0, 16);
     const path = recordPath(options.resultsDir, info.name, task.id, shots, variantSuffix(options, task));
     const journal = Journal.open(
-      { dir: join(modelDir, 'journals'), base: `${basename(path, '.json')}-${configHash}`, part: options.part },
+      { dir: join(modelDir, 'journals'), base: `${basename(path, '.json')}-${configHash}`, shard: options.shard },
       configHash,
       resultConfig,
       options.fresh,
     );
     try {
       const outcome = await runShots({ task, backend, options, io, plans, journal, shots, generation, data, path });
-      if (outcome) {
-        const record = assembleRecord({
+      const assemble = (trials: Trial[]) =>
+        assembleRecord({
           task,
           shots,
           model: { ...info, spec: options.model },
           data,
           querySize: queries.length,
           plans,
-          trials: outcome.trials,
+          trials,
           resumed: outcome.resumed,
           startedAt: started,
           config: {
@@ -160,12 +160,23 @@ async function evaluateTask(
             threads: options.threads ?? null,
             frames: task.modality === 'video' ? options.frames : null,
             onMediaError: options.onMediaError,
-            part: options.part ? `${options.part.index}/${options.part.count}` : null,
+            shard: options.shard ? formatShard(options.shard) : null,
             fresh: options.fresh,
             journal: journal.path,
             configHash,
           },
         });
+      if (options.shard) {
+        const shard = options.shard;
+        const shardPath = shardRecordPath(path, shard);
+        writeShardRecord(shardPath, assemble(plans.map((plan) => shardTrial(task, plan, journal.entries, shard))), shard, plans);
+        io.stderr?.write(
+          `${task.id} ${shots}-shot: shard ${formatShard(shard)} done: ${shardPath}` +
+            (outcome.trials ? '\n' : '; join the shards with `flamingo-eval merge` (with a shared results folder, the shard that finishes last writes the record)\n'),
+        );
+      }
+      if (outcome.trials) {
+        const record = assemble(outcome.trials);
         writeRecord(path, record);
         outcomes.push({ path, record });
       }
@@ -191,10 +202,10 @@ interface ShotsRun {
 }
 
 /**
- * Runs what the journal does not hold yet and scores every trial. Undefined when other --part runs still have
- * examples to do (the part that finishes last writes the record).
+ * Runs what the journal does not hold yet and scores every trial. No trials when other --shard runs still have
+ * examples to do (with a shared results folder, the shard that finishes last writes the record).
  */
-async function runShots(run: ShotsRun): Promise<{ trials: Trial[]; resumed: number } | undefined> {
+async function runShots(run: ShotsRun): Promise<{ trials?: Trial[]; resumed: number }> {
   const { task, options, plans, journal, shots } = run;
   const pending: PendingQuery[] = [];
   let resumed = 0;
@@ -202,7 +213,7 @@ async function runShots(run: ShotsRun): Promise<{ trials: Trial[]; resumed: numb
     for (const query of plan.queries) {
       // An example skipped for an unreadable medium is tried again (the file may have been fixed since).
       if (isJournaled(journal, plan.seed, query) && !wasSkipped(journal, plan.seed, query)) resumed++;
-      else if (inPart(options.part, task.id, query.example.id)) pending.push({ seed: plan.seed, query });
+      else if (inShard(options.shard, task.id, query.example.id)) pending.push({ seed: plan.seed, query });
     }
   }
   const total = plans.reduce((n, plan) => n + plan.queries.length, 0);
@@ -236,16 +247,9 @@ async function runShots(run: ShotsRun): Promise<{ trials: Trial[]; resumed: numb
   } finally {
     progress.done();
   }
-  if (options.part) {
+  if (options.shard) {
     journal.readSiblings();
-    const missing = total - countJournaled(plans, journal);
-    if (missing > 0) {
-      run.io.stderr?.write(
-        `${task.id} ${shots}-shot: part ${options.part.index}/${options.part.count} done; ${missing} examples ` +
-          'belong to other parts, so no record yet: the part that finishes last writes it (or run without --part)\n',
-      );
-      return undefined;
-    }
+    if (countJournaled(plans, journal) < total) return { resumed };
   }
   const trials = plans.map((plan) =>
     run.data.unannotated
@@ -267,14 +271,6 @@ function wasSkipped(journal: Journal, seed: number, query: PlannedQuery): boolea
 
 function countJournaled(plans: TrialPlan[], journal: Journal): number {
   return plans.reduce((n, plan) => n + plan.queries.filter((q) => isJournaled(journal, plan.seed, q)).length, 0);
-}
-
-/**
- * `--part k/n` takes the queries whose hash of (task, id) is k-1 modulo n: disjoint parts that cover the split, the
- * same queries in every seed, whatever --limit is.
- */
-function inPart(part: RunOptions['part'], taskId: string, id: string): boolean {
-  return part === undefined || hashKey('part', taskId, id) % part.count === part.index - 1;
 }
 
 /**

@@ -2,7 +2,7 @@
 // Each line is written with a single write() on an O_APPEND descriptor, so a killed process (even kill -9) loses at
 // most the line being written; the data is flushed to disk (fdatasync) at most every second and on close, which
 // only matters if the machine itself goes down. On reopening, a torn last line is cut off before appending.
-// A run split with --part k/n writes one journal per part and reads the others' (a torn last line there is skipped).
+// A run split with --shard i/n writes one journal per shard and reads the others' (a torn last line there is skipped).
 import {
   closeSync,
   existsSync,
@@ -41,8 +41,8 @@ export interface JournalLocation {
   dir: string;
   /** `<record stem>-<config hash>`: every journal of one configuration starts with it. */
   base: string;
-  /** `--part k/n`: this process writes its own journal, `<base>.part<k>of<n>.jsonl`, and reads the others. */
-  part?: { index: number; count: number };
+  /** `--shard i/n`: this process writes its own journal, `<base>.shard<i>of<n>.jsonl`, and reads the others. */
+  shard?: { index: number; count: number };
 }
 
 export class Journal {
@@ -60,11 +60,11 @@ export class Journal {
 
   /**
    * Opens (or creates) this process's journal of a configuration, after reading the other journals of the same
-   * configuration (written by `--part` runs); `fresh` discards what they hold.
+   * configuration (written by `--shard` runs); `fresh` discards what they hold.
    */
   static open(location: JournalLocation, configHash: string, config: unknown, fresh: boolean): Journal {
-    const { dir, base, part } = location;
-    const path = join(dir, part ? `${base}.part${part.index}of${part.count}.jsonl` : `${base}.jsonl`);
+    const { dir, base, shard } = location;
+    const path = join(dir, shard ? `${base}.shard${shard.index}of${shard.count}.jsonl` : `${base}.jsonl`);
     mkdirSync(dir, { recursive: true });
     lock(path);
     try {
@@ -140,7 +140,7 @@ function lock(path: string): void {
       if (pid !== process.pid && isAlive(pid)) {
         throw new UsageError(
           `another flamingo-eval run (pid ${pid}) is writing the journal ${path}; wait for it to finish, ` +
-            `or split the work between runs with --part k/n (if no such run is going on, delete ${lockFile})`,
+            `or split the work between runs with --shard i/n (if no such run is going on, delete ${lockFile})`,
         );
       }
       rmSync(lockFile, { force: true });
@@ -161,7 +161,7 @@ function isAlive(pid: number): boolean {
 
 function siblingJournals({ dir, base }: JournalLocation, own: string): string[] {
   return readdirSync(dir)
-    .filter((name) => (name === `${base}.jsonl` || name.startsWith(`${base}.part`)) && name.endsWith('.jsonl'))
+    .filter((name) => (name === `${base}.jsonl` || name.startsWith(`${base}.shard`)) && name.endsWith('.jsonl'))
     .map((name) => join(dir, name))
     .filter((path) => path !== own)
     .sort();

@@ -5,6 +5,7 @@ import { UsageError } from '../errors.ts';
 import { DEFAULT_MODEL } from '../backends/index.ts';
 import { FLAMINGO_SAMPLING, formatFrameSampling, parseFrameSampling } from '../media/sampling.ts';
 import type { FrameSampling } from '../types.ts';
+import { parseShard, type Shard } from './shard.ts';
 
 export type SamplerName = 'random' | 'rices';
 export type ProtocolName = 'none' | 'flamingo';
@@ -42,8 +43,8 @@ export interface RunOptions {
   requestTimeoutMs?: number;
   retries?: number;
   imageSize?: number;
-  /** `--part k/n`: run only the k-th of n disjoint slices of the queries (1-based). */
-  part?: { index: number; count: number };
+  /** `--shard i/n` (or `auto`): run only the i-th of n disjoint slices of the queries (1-based); src/run/shard.ts. */
+  shard?: Shard;
   /** How videos become frames (`--frames`, default the paper's 30 frames at 3 FPS). */
   frames: FrameSampling;
   /** `--on-media-error`: stop the run on an unreadable image or video (default), or skip the examples that need it. */
@@ -106,7 +107,7 @@ export function parseRunOptions(raw: RawRunFlags): RunOptions {
     requestTimeoutMs: raw.requestTimeout === undefined ? undefined : positive('--request-timeout', raw.requestTimeout) * 1000,
     retries: raw.retries === undefined ? undefined : integer('--retries', raw.retries, 0),
     imageSize: raw.imageSize === undefined ? undefined : integer('--image-size', raw.imageSize, 1),
-    part: raw.part === undefined ? undefined : part(String(raw.part)),
+    shard: raw.shard === undefined ? shardCountAlone(raw.shardCount) : parseShard(String(raw.shard), optionalString(raw.shardCount)),
     frames,
     onMediaError: choice('--on-media-error', raw.onMediaError ?? 'fail', ['fail', 'skip'] as const),
     fresh: raw.fresh === true,
@@ -171,14 +172,13 @@ function envName(value: string): string {
   return value;
 }
 
-function part(value: string): { index: number; count: number } {
-  const match = /^(\d+)\/(\d+)$/.exec(value.trim());
-  const index = Number(match?.[1]);
-  const count = Number(match?.[2]);
-  if (!match || count < 1 || index < 1 || index > count) {
-    throw new UsageError(`--part ${value}: expected k/n with 1 <= k <= n (e.g. --part 2/4)`);
-  }
-  return { index, count };
+function shardCountAlone(count: unknown): undefined {
+  if (count !== undefined) throw new UsageError('--shard-count goes with --shard auto (a Kubernetes indexed Job)');
+  return undefined;
+}
+
+function optionalString(value: unknown): string | undefined {
+  return value === undefined ? undefined : String(value);
 }
 
 function choice<T extends string>(flag: string, value: unknown, choices: readonly T[]): T {
