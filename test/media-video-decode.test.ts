@@ -170,3 +170,18 @@ test('bad input: a segment outside the video names the segment', async () => {
   const rounded = await readVideo(video('clip.mp4', { start: 3, end: 4.4 }), { sampling: { mode: 'uniform', frames: 2 } });
   assertNear(sourceFrames(rounded), [26, 30]);
 });
+
+test('a clip too long to keep whole is decoded again in the centred window only, taking the same frames', async () => {
+  // 32 frames at 8 FPS; fps:8:10 takes the centred 10 (source frames 11..20). Keeping 20 frames at most forces the
+  // windowed decode.
+  const sampling: FrameSampling = { mode: 'fps', fps: 8, maxFrames: 10 };
+  const whole = await readVideo(video('clip.mp4'), { sampling });
+  const windowed = await readVideo(video('clip.mp4'), { sampling, maxDecodedBytes: 20 * SIZE * SIZE * 3 });
+  assert.deepEqual(sourceFrames(whole), Array.from({ length: 10 }, (_, k) => 11 + k));
+  assertNear(sourceFrames(windowed), sourceFrames(whole), 0);
+  assert.deepEqual(windowed.indices, whole.indices);
+  assert.equal(windowed.clipFrames, 32);
+  // flamingo sampling (30 frames at 3 FPS of a 4 s clip) never needs it: 12 frames.
+  const flamingo = await readVideo(video('clip.mp4'), { sampling: { mode: 'flamingo', frames: 30, fps: 3 }, maxDecodedBytes: 20 * SIZE * SIZE * 3 });
+  assert.equal(flamingo.clipFrames, 12);
+});

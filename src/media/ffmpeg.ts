@@ -29,16 +29,31 @@ export interface FfmpegResult {
   code: number | null;
   stdout: Buffer;
   stderr: string;
+  /** The output passed `maxStdoutBytes`: ffmpeg was stopped and `stdout` holds only the start. */
+  overflow: boolean;
 }
 
-/** Runs ffmpeg with `args`, optionally writing `stdin` to it; resolves with its exit code and output. */
-export function runFfmpeg(args: string[], stdin?: Buffer): Promise<FfmpegResult> {
+/**
+ * Runs ffmpeg with `args`, optionally writing `stdin` to it; resolves with its exit code and output. With
+ * `maxStdoutBytes`, ffmpeg is stopped once its output passes that many bytes.
+ */
+export function runFfmpeg(args: string[], stdin?: Buffer, maxStdoutBytes = Infinity): Promise<FfmpegResult> {
   return new Promise((resolve, reject) => {
     const binary = ffmpegPath();
     const child = spawn(binary, args, { stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout!.on('data', (chunk: Buffer) => out.push(chunk));
+    let bytes = 0;
+    let overflow = false;
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (overflow) return;
+      out.push(chunk);
+      bytes += chunk.length;
+      if (bytes > maxStdoutBytes) {
+        overflow = true;
+        child.kill('SIGKILL');
+      }
+    });
     child.stderr!.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', (error: NodeJS.ErrnoException) => {
       const hint =
@@ -47,7 +62,9 @@ export function runFfmpeg(args: string[], stdin?: Buffer): Promise<FfmpegResult>
           : '';
       reject(new RunError(`cannot run ${binary}${hint} (${error.message})`, { cause: error }));
     });
-    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }));
+    child.on('close', (code) =>
+      resolve({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8'), overflow }),
+    );
     if (stdin && child.stdin) {
       // ffmpeg may exit before reading everything (a bad argument): ignore the broken pipe, the exit code tells.
       child.stdin.on('error', () => {});

@@ -2,7 +2,9 @@
 //
 // A file is decoded by one ffmpeg run: an explicit segment is cut with -ss/-t, ffmpeg's fps filter resamples the
 // clip to the rate the sampling asks for (sampling.ts: decodeRate; with round=up, output frame j is the frame shown at
-// time j / R), and raw RGB frames come back on a pipe; the same run's log gives the container's duration. Uniform sampling first reads the duration (ffmpeg -i, headers only).
+// time j / R), and raw RGB frames come back on a pipe; the same run's log gives the container's duration. A clip so
+// long that its frames at that rate pass `maxDecodedBytes` is decoded a second time, in the centred window the
+// sampling takes (-ss/-t), so memory stays bounded; the frames taken are then the same within one frame. Uniform sampling first reads the duration (ffmpeg -i, headers only).
 // A folder is read as a video at `folderFps` frames per second, its images sorted by name with numbers in numeric
 // order (frame_2 before frame_10); only the sampled images are read.
 import { readdir, stat } from 'node:fs/promises';
@@ -26,6 +28,11 @@ export interface ReadVideoOptions {
   maxSide?: number;
   /** The frame rate of a folder of extracted frames (default 1, the rate Flamingo trained on). */
   folderFps?: number;
+  /**
+   * Decoded bytes kept before a long clip is decoded again in its centred window only (flamingo and fps sampling;
+   * default 256 MiB).
+   */
+  maxDecodedBytes?: number;
 }
 
 export interface VideoFrames {
@@ -42,6 +49,8 @@ export interface VideoFrames {
 export const VIDEO_EXTENSIONS = new Set(['.mp4', '.webm', '.avi', '.mkv', '.mov', '.m4v', '.mpg', '.mpeg', '.ogv', '.3gp', '.flv', '.wmv']);
 export const FRAME_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.bmp', '.gif', '.tif', '.tiff']);
 export const DEFAULT_FOLDER_FPS = 1;
+
+export const MAX_DECODED_BYTES = 256 * 1024 * 1024;
 
 /** A segment end may pass the container's duration by this much (annotations round times) before it is an error. */
 const SEGMENT_END_SLACK = 0.5;
@@ -111,19 +120,26 @@ async function readVideoFile(
   } else {
     rate = decodeRate(sampling, 0);
   }
-  const filters = [`fps=fps=${rate}:round=up`];
-  if (options.maxSide) {
-    const m = options.maxSide;
-    filters.push(`scale=w='min(${m},iw)':h='min(${m},ih)':force_original_aspect_ratio=decrease`);
-  }
-  // One decoding thread: videos are decoded several at a time (the backend's loader), which uses the cores better
-  // than frame threads fighting over them (measured in bench/video-decode.ts).
-  const args = ['-hide_banner', '-nostdin', '-nostats', '-v', 'info', '-threads', '1'];
-  if (start > 0) args.push('-ss', String(start));
-  if (video.end !== undefined) args.push('-t', String(video.end - start));
-  args.push('-i', video.path, '-map', '0:v:0', '-vf', filters.join(','), '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
-  const result = await runFfmpeg(args);
+  const length = video.end === undefined ? undefined : video.end - start;
+  let result = await decode(video.path, start, length, rate, options, options.maxDecodedBytes ?? MAX_DECODED_BYTES);
   container ??= parseInputLog(result.stderr);
+  let offset = 0;
+  let clipFrames: number | undefined;
+  if (result.overflow) {
+    // A long clip: rather than keep all its frames, decode again only the centred window the sampling takes.
+    const wanted = sampling.mode === 'flamingo' ? sampling.frames : sampling.mode === 'fps' ? sampling.maxFrames : undefined;
+    if (container.duration === undefined || wanted === undefined) {
+      throw fail(`too long to decode at ${rate} frames per second within ${options.maxDecodedBytes ?? MAX_DECODED_BYTES} bytes`);
+    }
+    checkSegment(video, container.duration, fail);
+    const end = Math.min(video.end ?? container.duration, container.duration);
+    const centre = (start + end) / 2;
+    const half = (wanted / 2 + 1) / rate;
+    const from = Math.max(start, centre - half);
+    result = await decode(video.path, from, Math.min(end, centre + half) - from, rate, options, Infinity);
+    offset = Math.round((from - start) * rate);
+    clipFrames = Math.floor((end - start) * rate);
+  }
   if (result.code !== 0) {
     if (!container.hasVideo) throw fail(notAVideo(result.stderr, result.code));
     throw fail(`ffmpeg cannot decode it: ${ffmpegReason(result.stderr, result.code)}`);
@@ -137,16 +153,32 @@ async function readVideoFile(
   if (count === 0) {
     throw fail(`no frame could be decoded${problems.length > 0 ? ` (${ffmpegReason(result.stderr, result.code)})` : ''}`);
   }
-  if (problems.length > 0 && container.duration !== undefined) {
+  if (problems.length > 0 && container.duration !== undefined && clipFrames === undefined) {
     // Damage that still leaves frames: an error only when frames are missing (a clean file decodes to its end).
     const expected = Math.floor(((video.end ?? container.duration) - start) * rate);
     if (count < expected - 1) {
       throw fail(`damaged or truncated: ${count} of about ${expected} frames decode (${ffmpegReason(result.stderr, result.code)})`);
     }
   }
-  const indices = sampleFrameIndices(sampling, count, rate);
-  const frames = indices.map((i) => ({ ...size, data: result.stdout.subarray(i * bytes, (i + 1) * bytes) }));
-  return { frames, rate, clipFrames: count, indices };
+  const picked = sampleFrameIndices(sampling, count, rate);
+  const frames = picked.map((i) => ({ ...size, data: result.stdout.subarray(i * bytes, (i + 1) * bytes) }));
+  return { frames, rate, clipFrames: clipFrames ?? count, indices: picked.map((i) => offset + i) };
+}
+
+/** One ffmpeg run: `length` seconds from `from` (to the end when undefined), resampled to `rate`, as raw RGB. */
+function decode(path: string, from: number, length: number | undefined, rate: number, options: ReadVideoOptions, cap: number) {
+  const filters = [`fps=fps=${rate}:round=up`];
+  if (options.maxSide) {
+    const m = options.maxSide;
+    filters.push(`scale=w='min(${m},iw)':h='min(${m},ih)':force_original_aspect_ratio=decrease`);
+  }
+  // One decoding thread: videos are decoded several at a time (the backend's loader), which uses the cores better
+  // than frame threads fighting over them (measured in bench/video-decode.ts).
+  const args = ['-hide_banner', '-nostdin', '-nostats', '-v', 'info', '-threads', '1'];
+  if (from > 0) args.push('-ss', String(from));
+  if (length !== undefined) args.push('-t', String(length));
+  args.push('-i', path, '-map', '0:v:0', '-vf', filters.join(','), '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1');
+  return runFfmpeg(args, undefined, cap);
 }
 
 function notAVideo(log: string, code: number | null): string {
