@@ -103,7 +103,7 @@ async function examples(
       const example: Example<string[]> = {
         id: image,
         group: image,
-        media: [images.image(image, missing, () => `${imageField.where()}`)],
+        media: [images.image(image, missing, () => imageField.where())],
         fields: { question },
         // open_flamingo shows the first listed answer in demonstrations.
         target: answers[0] ?? '',
