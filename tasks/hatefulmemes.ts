@@ -18,6 +18,8 @@ export const HATEFULMEMES_FILES = {
   train: file('train.jsonl', 'Hateful Memes training memes (id, img, label, text)', true),
   devSeen: file('dev_seen.jsonl', 'Hateful Memes seen dev set (--split dev_seen)', false),
   testSeen: file('test_seen.jsonl', 'Hateful Memes seen test set, with labels (phase 2 release)', true),
+  devUnseen: file('dev_unseen.jsonl', 'Hateful Memes unseen dev set (--split dev_unseen)', false),
+  testUnseen: file('test_unseen.jsonl', 'Hateful Memes unseen test set, with labels (--split test_unseen)', false),
   images: file('img', 'Hateful Memes images (folder)', true),
 } satisfies Record<string, OfficialFile>;
 
@@ -29,6 +31,8 @@ function file(name: string, description: string, required: boolean): OfficialFil
 const QUERY_FILES: Record<string, OfficialFile> = {
   test_seen: HATEFULMEMES_FILES.testSeen,
   dev_seen: HATEFULMEMES_FILES.devSeen,
+  test_unseen: HATEFULMEMES_FILES.testUnseen,
+  dev_unseen: HATEFULMEMES_FILES.devUnseen,
 };
 
 /** The two candidates, in this order: scores[0] is "yes" (hateful). */

@@ -53,15 +53,17 @@ test('the built-in sample: train memes demonstrate, test_seen memes are the quer
   assert.deepEqual(data.files.map((f) => f.role), ['train memes', 'test_seen memes', 'images']);
 });
 
-test('--split dev_seen evaluates the seen dev set; other splits are refused', async () => {
+test('--split dev_seen evaluates the seen dev set, test_unseen / dev_unseen the unseen sets; other splits are refused', async () => {
   const dev = await hatefulmemes.load({ split: 'dev_seen' });
   assert.equal(dev.query.length, 16);
   assert.equal(dev.files[1]!.role, 'dev_seen memes');
   await assert.rejects(hatefulmemes.load({ split: 'test' }), (error: unknown) => {
     assert.ok(error instanceof UsageError);
-    assert.match(error.message, /--split test: .*test_seen, dev_seen/);
+    assert.match(error.message, /--split test: .*test_seen, dev_seen, test_unseen, dev_unseen/);
     return true;
   });
+  // The phase 2 unseen sets are read when asked for; the sample has none, so the file is reported missing.
+  await assert.rejects(hatefulmemes.load({ split: 'test_unseen' }), /test_unseen\.jsonl .*not found/);
 });
 
 test('prompts: the paper wording and open_flamingo wording, each with its candidate separator', async () => {
