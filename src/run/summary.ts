@@ -90,7 +90,7 @@ export function renderSummary(outcomes: RecordOutcome[], colour: boolean): strin
       ?.record.trials.flatMap((trial) => trial.examples)
       .find((example) => example.skipped !== undefined)?.skipped;
     lines.push(
-      `${row.task} ${row.shots}-shot: ${row.skipped} examples skipped (unreadable media, --on-media-error skip), ` +
+      `${row.task} ${row.shots}-shot: ${row.skipped} example${row.skipped === 1 ? '' : 's'} skipped (unreadable media, --on-media-error skip), ` +
         `not scored; first: ${first}`,
     );
   }
