@@ -85,8 +85,9 @@ export async function readXuQuestions(path: string): Promise<XuQuestion[]> {
 }
 
 /**
- * The question word MSVD-QA and MSRVTT-QA report accuracy by (what, who, how, when, where), as their authors and
- * just-ask (preproc_msvdqa.py) classify questions: the first word; "color" anywhere is not split out here.
+ * The question type MSVD-QA and MSRVTT-QA report accuracy by: the first word, one of what, who, how, when, where (the
+ * five columns of Xu et al. 2017; just-ask's preproc_msvdqa.py also splits out questions mentioning "color", which
+ * the original papers count under "what").
  */
 export function questionWord(question: string): string | undefined {
   const first = question.trim().split(/\s+/, 1)[0]?.toLowerCase();
