@@ -89,7 +89,7 @@ export function plotSpec(plot: PlotData): TopLevelSpec {
             field: 'kind',
             type: 'nominal',
             scale: { domain: ['measured', 'published'], range: [[1, 0], [6, 4]] },
-            legend: { title: null },
+            legend: plot.series.some((s) => s.published) ? { title: null } : null,
           },
         },
       },
