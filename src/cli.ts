@@ -8,6 +8,7 @@ import { registerScore } from './commands/score.ts';
 import { registerLeaderboard } from './commands/leaderboard.ts';
 import { registerTasks } from './commands/tasks.ts';
 import { registerModels } from './commands/models.ts';
+import { registerMerge } from './commands/merge.ts';
 import { registerPlot } from './commands/plot.ts';
 
 export function buildProgram(): Command {
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerLeaderboard(program);
   registerTasks(program);
   registerModels(program);
+  registerMerge(program);
   registerPlot(program);
   return program;
 }
