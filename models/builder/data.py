@@ -91,14 +91,16 @@ def episode_tokens(tok, episode, drop_images=0):
     return ids, media_index, images, answer_spans
 
 
-def kv_document(rng, word_ids, piece_ids, sep_ids, max_len):
-    """A key -> value list, then lookups of its keys: text that only induction (match, then copy) can predict."""
-    n = rng.randint(6, 24)
-    keys = rng.sample(word_ids, n)
-    values = [[rng.choice(word_ids)] if rng.random() < 0.5 else
+def kv_document(rng, keys, word_ids, piece_ids, sep_ids, max_len):
+    """A list of key -> value pairs, then lookups of its keys: text that only induction (match, then copy) can
+    predict."""
+    n = len(keys)
+    values = [[rng.choice(word_ids)] if rng.random() < 0.7 else
               [rng.choice(piece_ids[0])] + [rng.choice(piece_ids[1]) for _ in range(rng.randint(1, 2))]
               for _ in range(n)]
-    sep = rng.choice([[]] + [[s] for s in sep_ids])
+    # Mostly no separator: the value must follow its key directly for one-step induction (with a separator in
+    # between, copying needs two hops, and in our budget it never formed).
+    sep = [] if rng.random() < 0.85 else [rng.choice(sep_ids)]
     doc = []
     for k, v in zip(keys, values):
         doc += [k] + sep + v
