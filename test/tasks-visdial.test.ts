@@ -197,7 +197,42 @@ test('dialogue files: bad indices, missing fields and broken JSON are named', as
   });
   await withCopy(async (data) => {
     await writeFile(data.path('visdial_1.0_train.json'), '{"version": "1.0", "data": {');
-    await rejectsInput(data, 'visdial_1.0_train.json:1: not valid JSON');
+    await rejectsInput(data, 'visdial_1.0_train.json: not valid JSON');
+  });
+  await withCopy(async (data) => {
+    await writeFile(data.path('visdial_1.0_val.json'), '{"version": "1.0", "data": {"dialogs": [x]}}');
+    await rejectsInput(data, 'visdial_1.0_val.json', 'not valid JSON');
+  });
+  await withCopy(async (data) => {
+    const val = await data.readJson('visdial_1.0_val.json');
+    delete val.data.answers;
+    await data.writeJson('visdial_1.0_val.json', val);
+    await rejectsInput(data, 'visdial_1.0_val.json: data.answers: missing field');
+  });
+  await withCopy(async (data) => {
+    const val = await data.readJson('visdial_1.0_val.json');
+    val.data.questions[2] = 5;
+    await data.writeJson('visdial_1.0_val.json', val);
+    await rejectsInput(data, 'visdial_1.0_val.json: data.questions[2]: expected a string, found the number 5');
+  });
+});
+
+test('train dialogues are read without their answer options, whatever the JSON layout; strings stay intact', async () => {
+  const plain = await visdial.load({});
+  await withCopy(async (data) => {
+    const train = await data.readJson('visdial_1.0_train.json');
+    // A caption that quotes the key, and an indented file (spaces and newlines around keys and brackets).
+    train.data.dialogs[0].caption = 'a sign reading "answer_options": [1, 2] on a wall';
+    await writeFile(data.path('visdial_1.0_train.json'), JSON.stringify(train, null, 2));
+    const loaded = await visdial.load({ dataDir: data.dir });
+    assert.equal(loaded.support.length, plain.support.length);
+    const first = loaded.support.find((e) => e.id === String(train.data.dialogs[0].image_id))!;
+    assert.equal(first.fields.caption, 'a sign reading "answer_options": [1, 2] on a wall');
+    for (const [i, example] of loaded.support.entries()) {
+      if (example === first) continue;
+      assert.deepEqual(example.fields, plain.support[i]!.fields);
+      assert.equal(example.target, plain.support[i]!.target);
+    }
   });
 });
 
