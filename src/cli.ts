@@ -10,6 +10,7 @@ import { registerTasks } from './commands/tasks.ts';
 import { registerModels } from './commands/models.ts';
 import { registerMerge } from './commands/merge.ts';
 import { registerPlot } from './commands/plot.ts';
+import { registerReport } from './commands/report.ts';
 
 export function buildProgram(): Command {
   const program = new Command('flamingo-eval')
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerModels(program);
   registerMerge(program);
   registerPlot(program);
+  registerReport(program);
   return program;
 }
 
