@@ -213,8 +213,8 @@ const ANSWER_OPTIONS_KEY = Buffer.from('"answer_options"');
  * The train dialogues file without its answer options. It is about 1 GB of JSON, nine tenths of it the 100 answer
  * options of each of its 1.2M rounds, which demonstrations never use and which make it too long for one string (V8
  * holds at most 512 MB). The options are arrays of numbers, so each `"answer_options": [...]` is emptied in the bytes
- * (in place) before parsing: ~10x faster than a streaming JSON parser, measured. (Inside a JSON string the key's
- * quotes would be escaped, so the byte pattern only matches the key itself.)
+ * (in place) before one JSON.parse of the rest (bench/visdial-load.ts). Inside a JSON string the key's quotes would be
+ * escaped, so the byte pattern only matches the key itself.
  */
 async function readWithoutAnswerOptions(path: string): Promise<JsonDocument> {
   let bytes: Buffer;
