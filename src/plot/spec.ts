@@ -64,7 +64,7 @@ export function plotSpec(plot: PlotData): TopLevelSpec {
     color: {
       field: 'series',
       type: 'nominal' as const,
-      scale: { domain: series, scheme: 'tableau20' },
+      scale: { domain: series, scheme: series.length > 10 ? 'tableau20' : 'category10' },
       sort: series,
       legend: { title: bySize ? 'shots' : 'model (by size)', labelLimit: 360 },
     },
