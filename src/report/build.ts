@@ -106,8 +106,8 @@ function leaderboardSection(board: Leaderboard, sources: boolean): string {
   );
   return [
     '<section id="leaderboard"><h2>Leaderboard</h2>',
-    `<table class="board"><thead><tr>${text.head.map((v) => cell('th', v)).join('')}</tr></thead>`,
-    `<tbody>${rows.join('')}</tbody></table>`,
+    `<div class="board-wrap"><table class="board"><thead><tr>${text.head.map((v) => cell('th', v)).join('')}</tr></thead>`,
+    `<tbody>${rows.join('')}</tbody></table></div>`,
     `<ul class="footnotes">${text.footnotes.map((note) => cell('li', note)).join('')}</ul></section>`,
   ].join('\n');
 }
