@@ -4,6 +4,7 @@ import { InputError } from '../errors.ts';
 import { buildLeaderboard, type Leaderboard } from '../leaderboard/board.ts';
 import { findRecordFiles, readRecords, type RecordEntry } from '../leaderboard/records.ts';
 import { publishedNumbers } from '../paper/published.ts';
+import { builtinTasks } from '../../tasks/index.ts';
 
 export interface LoadedBoard {
   board: Leaderboard;
@@ -13,14 +14,21 @@ export interface LoadedBoard {
 
 export async function loadBoard(dirs: string[], paper: boolean, warn: (line: string) => void): Promise<LoadedBoard> {
   const { entries, unscored } = await readRecords(await findRecordFiles(dirs));
-  for (const record of unscored) warn(`${record.file}: no score to show (its query split has no public annotations)`);
+  for (const record of unscored) {
+    warn(`${record.file}: no score to show (its query split has no public annotations; ${record.server} scores it)`);
+  }
   if (entries.length === 0) {
     throw new InputError(
       `no scored run records found under ${dirs.join(', ')} (records are the .json files a run writes; run e.g. ` +
         '`flamingo-eval --task okvqa --shots 0,4,8` first, or pass the folder that holds them)',
     );
   }
-  const { board, warnings } = buildLeaderboard(entries, paper ? publishedNumbers().rows : undefined);
+  // Published numbers go in the column of the built-in task's metric, as in `flamingo-eval leaderboard --paper`.
+  const { board, warnings } = buildLeaderboard(
+    entries,
+    paper ? publishedNumbers().rows : undefined,
+    (task) => builtinTasks[task]?.metric,
+  );
   warnings.forEach(warn);
   return { board, entries };
 }
