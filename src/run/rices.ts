@@ -72,13 +72,22 @@ export function ricesDemonstrations(
   features: Features,
   queryFeatures: Features,
 ): Example[] {
+  if (shots <= 0) return [];
   const q = queryFeatures.get(query.id)!;
-  return eligible
-    .map((example, index) => ({ example, index, similarity: cosine(q, features.get(example.id)!) }))
-    .sort((a, b) => b.similarity - a.similarity || a.index - b.index)
-    .slice(0, shots)
-    .reverse()
-    .map((entry) => entry.example);
+  // The `shots` best kept in order while scanning, instead of sorting the whole pool per query (ImageNet under
+  // --protocol flamingo: 10,000 queries x 32,000 items, where the sort took ~140 ms per query). Scanning in pool order,
+  // an item enters only if strictly more similar than the last kept one, and goes after those as similar as itself:
+  // the order of a stable sort by similarity, earlier items first on ties.
+  const best: { example: Example; similarity: number }[] = [];
+  for (const example of eligible) {
+    const similarity = cosine(q, features.get(example.id)!);
+    if (best.length === shots && !(similarity > best[shots - 1]!.similarity)) continue;
+    let at = best.length;
+    while (at > 0 && similarity > best[at - 1]!.similarity) at--;
+    best.splice(at, 0, { example, similarity });
+    if (best.length > shots) best.pop();
+  }
+  return best.reverse().map((entry) => entry.example);
 }
 
 /** The support pool's features, read from the cache file when it holds exactly this pool, else computed and saved. */
