@@ -26,7 +26,8 @@ export class MediaTable {
   private readonly refs: MediaRef[] = [];
 
   key(media: MediaRef): string {
-    const identity = JSON.stringify([media.kind, media.path, media.kind === 'video' ? [media.start, media.end] : null]);
+    const identity =
+      media.kind === 'video' ? `video\0${media.path}\0${media.start ?? ''}\0${media.end ?? ''}` : `image\0${media.path}`;
     let key = this.keys.get(identity);
     if (key === undefined) {
       key = String(this.refs.length);
