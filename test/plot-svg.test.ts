@@ -96,6 +96,14 @@ test('--paper adds the published numbers as dashed lines', async (t) => {
   assert.ok(svg.points.some((p) => p.startsWith('Flamingo-3B (published); shots: 4; vqa_accuracy: 43.30')), String(svg.points));
 });
 
+test('--paper: a published number sits with the runs of the built-in task\'s metric (MSVD-QA: top-1 accuracy as accuracy)', async (t) => {
+  const dir = scratch(t);
+  writeRecords(dir, [{ model: 'm', parameters: 1e6, task: 'msvdqa', metric: 'accuracy', shots: 0, scores: [10] }]);
+  const svg = structure(await plotSvg([dir], { task: 'msvdqa', by: 'shots', paper: true }));
+  assert.ok(svg.points.includes('Flamingo-3B (published); shots: 0; accuracy: 27.50'), String(svg.points));
+  assert.ok(svg.texts.includes('accuracy (%)'));
+});
+
 test('--by size: one line per shot count against parameters', async (t) => {
   const dir = scratch(t);
   records(dir);
