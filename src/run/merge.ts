@@ -52,6 +52,7 @@ export async function mergeShards(inputs: string[], options: MergeOptions = {}):
   }
   const merged: MergedRecord[] = [];
   for (const group of groups.values()) {
+    group.sort((a, b) => a.record.shard.index - b.record.shard.index || a.file.localeCompare(b.file));
     checkGroup(group);
     const first = group[0]!;
     const stem = recordStem(first.file);
