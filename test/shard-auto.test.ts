@@ -50,3 +50,18 @@ test('shards are disjoint, cover the ids, are balanced, and do not depend on oth
   assert.ok(ids.every((id) => inShard(undefined, 'okvqa', id)));
   assert.equal(shardRecordPath('/r/m/okvqa-4shot.json', { index: 2, count: 8 }), '/r/m/okvqa-4shot.shard2of8.json');
 });
+
+test('the run flag --shard auto reads the scheduler from the environment', async () => {
+  const { parseRunOptions } = await import('../src/run/options.ts');
+  const saved = { ...process.env };
+  try {
+    Object.assign(process.env, slurm(5, 4, 8));
+    assert.deepEqual(parseRunOptions({ task: 'okvqa', shard: 'auto' }).shard, { index: 2, count: 8 });
+    for (const key of Object.keys(slurm(0, 0, 0))) delete process.env[key];
+    process.env.JOB_COMPLETION_INDEX = '3';
+    assert.deepEqual(parseRunOptions({ task: 'okvqa', shard: 'auto', shardCount: '4' }).shard, { index: 4, count: 4 });
+  } finally {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+  }
+});

@@ -89,7 +89,8 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       if (counted) load.inFlight--;
       counted = false;
     };
-    res.on('close', done);
+    res.on('finish', done); // the answer is handed to the socket: the client may send its next request now
+    res.on('close', done); // a reset or a stall ended by close()
     void handle(req, res);
   });
   server.on('connection', (socket) => {
