@@ -95,7 +95,7 @@ export class OpenAIClient {
       const where = `${method} ${url}`;
       if (!failure.retryable) throw new RunError(this.scrub(`${where}: ${failure.message}`));
       if (attempt >= this.policy.retries) {
-        throw this.stop(`${where}: ${failure.message}; gave up after ${attempt + 1} attempts`);
+        throw this.stop(`${where}: ${failure.message}; gave up after ${attempt + 1} attempt${attempt > 0 ? 's' : ''}`);
       }
       if (this.consecutiveFailures >= this.maxConsecutiveFailures) {
         throw this.stop(
