@@ -108,7 +108,6 @@ async function loadVisdial(ctx: LoadContext): Promise<TaskData> {
     const folder = train2014.has(fileName(train2014)) ? train2014 : val2014.has(fileName(val2014)) ? val2014 : train2014;
     return {
       id: String(d.imageId),
-      group: String(d.imageId),
       media: [folder.image(fileName(folder), missing, () => `${d.where}.image_id (in train2014/ or val2014/)`)],
       fields: dialogueFields(train, d, round),
       target: train.answer(answerOf(d, round, paths.train), `${d.where}.dialog[${round}].answer`),
@@ -139,7 +138,6 @@ async function loadVisdial(ctx: LoadContext): Promise<TaskData> {
     if (!relevance.some((r) => r > 0)) relevanceField.fail('no answer is relevant (all zero): NDCG is undefined');
     query.push({
       id,
-      group: String(imageId),
       media: [valImages.image(`VisualDialog_val2018_${String(imageId).padStart(12, '0')}.jpg`, missing, () => `${dialogue!.where}.image_id`)],
       fields: dialogueFields(val, dialogue!, roundId - 1),
       target: round.answer === undefined ? '' : val.answer(round.answer, `${dialogue!.where}.dialog[${roundId - 1}].answer`),
