@@ -33,5 +33,6 @@ export class RunError extends Error {
 
 export function exitCodeOf(error: unknown): number {
   if (error instanceof UsageError || error instanceof InputError) return 2;
-  return 1;
+  const code = (error as { exitCode?: unknown } | null)?.exitCode;
+  return code === 2 ? 2 : 1;
 }

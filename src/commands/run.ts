@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_MODEL } from '../backends/index.ts';
 import { useColour } from '../table.ts';
-import { evaluate } from '../run/evaluate.ts';
+import { evaluate, TaskFailures, type RecordOutcome } from '../run/evaluate.ts';
 import { DEFAULT_SUPPORT_SIZE, parseRunOptions } from '../run/options.ts';
 import { jsonSummary, renderSummary } from '../run/summary.ts';
 
@@ -51,9 +51,21 @@ export function registerRun(program: Command): void {
         process.exit(130);
       };
       process.once('SIGINT', interrupted);
-      const outcomes = await evaluate(options, { stderr: process.stderr }).finally(() => process.off('SIGINT', interrupted));
+      let outcomes: RecordOutcome[];
+      let failed: TaskFailures | undefined;
+      try {
+        outcomes = await evaluate(options, { stderr: process.stderr });
+      } catch (error) {
+        if (!(error instanceof TaskFailures)) throw error;
+        // Report the tasks that finished, then fail with the others' errors.
+        outcomes = error.outcomes;
+        failed = error;
+      } finally {
+        process.off('SIGINT', interrupted);
+      }
       if (options.json) process.stdout.write(jsonSummary(outcomes));
       else if (!options.quiet) process.stdout.write(renderSummary(outcomes, useColour(process.stdout)));
       if (options.json && !options.quiet) process.stderr.write(renderSummary(outcomes, useColour(process.stderr)));
+      if (failed) throw failed;
     });
 }

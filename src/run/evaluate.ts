@@ -2,7 +2,7 @@
 // -> run what the journal does not hold yet (bounded, journaled) -> score each trial -> write one record per shots.
 import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
-import { InputError, RunError, UsageError } from '../errors.ts';
+import { InputError, RunError, UsageError, exitCodeOf } from '../errors.ts';
 import { createBackend } from '../backends/index.ts';
 import type { Backend, Example, GenerationSettings, RunRecord, Task, TaskData, Trial } from '../types.ts';
 import { formatFrameSampling } from '../media/sampling.ts';
@@ -22,6 +22,34 @@ import { resolveRunTasks, type RunTask } from './tasks.ts';
 export interface RecordOutcome {
   path: string;
   record: RunRecord;
+}
+
+export interface TaskFailure {
+  task: string;
+  error: unknown;
+}
+
+/** Some tasks of a multi-task run failed: carries the records the others wrote, so they are still reported. */
+export class TaskFailures extends Error {
+  constructor(
+    readonly outcomes: RecordOutcome[],
+    readonly failures: TaskFailure[],
+  ) {
+    super(
+      `${failures.length} task(s) failed: ` + failures.map((f) => `${f.task} (${messageOf(f.error)})`).join('; ') +
+        '; the journals keep every finished example: fix the cause and run the same command again to resume',
+    );
+    this.name = 'TaskFailures';
+  }
+
+  /** 2 when every failure was bad input, else 1 (a run failed). */
+  get exitCode(): number {
+    return this.failures.every((f) => exitCodeOf(f.error) === 2) ? 2 : 1;
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 export interface EvaluateIO {
@@ -47,7 +75,19 @@ export async function evaluate(options: RunOptions, io: EvaluateIO = {}): Promis
       throw new UsageError(`--sampler rices: model ${options.model} has no embed() for visual features; use --sampler random`);
     }
     const outcomes: RecordOutcome[] = [];
-    for (const entry of resolved) outcomes.push(...(await evaluateTask(entry, backend, options, io)));
+    const failures: TaskFailure[] = [];
+    for (const entry of resolved) {
+      try {
+        outcomes.push(...(await evaluateTask(entry, backend, options, io)));
+      } catch (error) {
+        // A run of several tasks goes on past one task's bad data (its journal keeps what was done); a bad flag or a
+        // failing backend (RunError) would fail every task the same way, so those stop at once.
+        if (resolved.length === 1 || error instanceof UsageError || error instanceof RunError) throw error;
+        failures.push({ task: entry.task.id, error });
+        io.stderr?.write(`flamingo-eval: task ${entry.task.id} failed: ${messageOf(error)}; going on with the other tasks\n`);
+      }
+    }
+    if (failures.length > 0) throw new TaskFailures(outcomes, failures);
     return outcomes;
   } finally {
     await backend.close();
