@@ -202,3 +202,13 @@ test('rank on a server without log-probabilities fails fast, saying what is miss
     await server.close();
   }
 });
+
+test('a server that is not there fails before the run, naming the URL', async () => {
+  const server = await startFakeServer();
+  const url = server.url;
+  await server.close();
+  await assert.rejects(
+    createBackend('openai:fake-vlm-7b', { baseUrl: url, retries: 0 }),
+    /^RunError: checking the model server failed: GET http:\/\/127\.0\.0\.1:\d+\/v1\/models: connection failed \(ECONNREFUSED\); gave up after 1 attempt$/,
+  );
+});

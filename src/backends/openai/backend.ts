@@ -98,7 +98,7 @@ export async function connect(settings: OpenAISettings, client: OpenAIClient): P
   } catch (error) {
     // Some servers (older TGI, llama.cpp builds) have no /models: go on, the first request will tell.
     if (!/HTTP 404|HTTP 405/.test((error as Error).message)) {
-      throw new RunError(`cannot reach the model server: ${(error as Error).message}`, { cause: error });
+      throw new RunError(`checking the model server failed: ${(error as Error).message}`, { cause: error });
     }
   }
   const models = (listing as { data?: { id?: unknown; max_model_len?: unknown }[] } | undefined)?.data;
