@@ -6,6 +6,7 @@ import { describeUsedFile, findOfficialFile } from '../src/data-files.ts';
 import type { Example, LoadContext, OfficialFile, ScoredItem, Task, TaskData } from '../src/types.ts';
 import { scoreCaptions } from '../metrics/caption.ts';
 import { Field, readJsonFile } from './json-input.ts';
+import { CAPTION_GENERATION } from './generation.ts';
 import { ImageFolder, MissingImages } from './images.ts';
 import { postprocessCaption } from './postprocess.ts';
 import { sampleDataDir } from './sample-data.ts';
@@ -48,8 +49,7 @@ export const coco: Task = {
   files: Object.values(COCO_FILES),
   protocolQuerySize: 5000,
   templates: captionTemplates,
-  // open_flamingo: beam 3, 20 new tokens, no length penalty; the paper stops at the end of chunk.
-  generation: { maxNewTokens: 20, numBeams: 3, lengthPenalty: 0, stopAtEndOfChunk: true },
+  generation: CAPTION_GENERATION,
   postprocess: postprocessCaption,
   metric: 'cider',
   load: loadCoco,

@@ -6,6 +6,7 @@ import { describeUsedFile } from '../src/data-files.ts';
 import type { Example, LoadContext, ScoredItem, Task, TaskData } from '../src/types.ts';
 import { scoreCaptions } from '../metrics/caption.ts';
 import { Field, readJsonFile } from './json-input.ts';
+import { CAPTION_GENERATION } from './generation.ts';
 import { ImageFolder, MissingImages } from './images.ts';
 import { findFile, officialFile } from './official-files.ts';
 import { postprocessCaption } from './postprocess.ts';
@@ -38,8 +39,7 @@ export const flickr30k: Task = {
   files: Object.values(FLICKR30K_FILES),
   // The Karpathy test split has 1000 images: the paper evaluates all of them.
   templates: captionTemplates,
-  // open_flamingo: beam 3, 20 new tokens, no length penalty; the paper stops at the end of chunk.
-  generation: { maxNewTokens: 20, numBeams: 3, lengthPenalty: 0, stopAtEndOfChunk: true },
+  generation: CAPTION_GENERATION,
   postprocess: postprocessCaption,
   metric: 'cider',
   load: loadFlickr30k,

@@ -14,6 +14,7 @@ import { describeUsedFile, findAllOfficialFiles } from '../src/data-files.ts';
 import type { Example, LoadContext, OfficialFile, ScoredItem, Task, TaskData } from '../src/types.ts';
 import { classificationAccuracy } from '../metrics/top-k.ts';
 import { readCsvRecords, segmentOf } from './csv-input.ts';
+import { RANKING_GENERATION } from './generation.ts';
 import { officialFile } from './official-files.ts';
 import { sampleDataDir } from './sample-data.ts';
 import { toTaskScore } from './task-score.ts';
@@ -50,7 +51,7 @@ export const kinetics700: Task = {
     paper: { ...captionTemplates.paper!, candidatePrefix: ' ' },
     openflamingo: { ...captionTemplates.openflamingo!, candidatePrefix: '' },
   },
-  generation: { maxNewTokens: 1, numBeams: 1, lengthPenalty: 0, stopAtEndOfChunk: true },
+  generation: RANKING_GENERATION,
   // Class names run from one to several tokens; a sum would favour the shortest (as for ImageNet).
   lengthNormalize: true,
   postprocess: (raw) => raw.trim(),

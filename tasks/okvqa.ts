@@ -4,6 +4,7 @@ import { InputError, UsageError } from '../src/errors.ts';
 import { describeUsedFile, findOfficialFile } from '../src/data-files.ts';
 import type { Example, OfficialFile, ScoredItem, Task, TaskData, UsedFile } from '../src/types.ts';
 import { vqaAccuracy } from '../metrics/vqa-accuracy.ts';
+import { VQA_GENERATION } from './generation.ts';
 import { ImageFolder, MissingImages } from './images.ts';
 import { postprocessVqaAnswer } from './postprocess.ts';
 import { sampleDataDir } from './sample-data.ts';
@@ -42,8 +43,7 @@ export function okvqaTask(options: OkvqaOptions = {}): Task {
     files: Object.values(OKVQA_FILES),
     protocolQuerySize: 1024,
     templates: qaTemplates,
-    // open_flamingo: beam 3, 5 new tokens, no length penalty; the paper stops at the end of chunk.
-    generation: { maxNewTokens: 5, numBeams: 3, lengthPenalty: 0, stopAtEndOfChunk: true },
+    generation: VQA_GENERATION,
     postprocess: postprocessVqaAnswer,
     metric: 'vqa_accuracy',
     load: loadOkvqa,

@@ -14,6 +14,7 @@ import { describeUsedFile, findOfficialFile } from '../src/data-files.ts';
 import type { Example, LoadContext, OfficialFile, PromptTemplates, ScoredItem, Task, TaskData } from '../src/types.ts';
 import { mwap, type RareActRow } from '../metrics/mwap.ts';
 import { readCsvRecords, segmentOf } from './csv-input.ts';
+import { RANKING_GENERATION } from './generation.ts';
 import { officialFile } from './official-files.ts';
 import { sampleDataDir } from './sample-data.ts';
 import { textTemplates } from './templates.ts';
@@ -66,7 +67,7 @@ export const rareact: Task = {
     paper: { ...queryOnly((c) => (c === undefined ? 'Caption:' : `Caption: ${c}`)), candidatePrefix: ' ' },
     openflamingo: { ...queryOnly((c) => `Caption:${c ?? ''}`), candidatePrefix: '' },
   },
-  generation: { maxNewTokens: 1, numBeams: 1, lengthPenalty: 0, stopAtEndOfChunk: true },
+  generation: RANKING_GENERATION,
   // mWAP compares one class's caption across clips, so normalising its length changes nothing; kept off.
   lengthNormalize: false,
   postprocess: (raw) => raw.trim(),

@@ -12,6 +12,7 @@ import { InputError } from '../src/errors.ts';
 import { describeUsedFile, findOfficialFile } from '../src/data-files.ts';
 import type { Example, LoadContext, OfficialFile, ScoredItem, Task, TaskData } from '../src/types.ts';
 import { accuracy } from '../metrics/accuracy.ts';
+import { RANKING_GENERATION } from './generation.ts';
 import { Field, readJsonFile } from './json-input.ts';
 import { officialFile } from './official-files.ts';
 import { sampleDataDir } from './sample-data.ts';
@@ -42,7 +43,7 @@ export const star: Task = {
     paper: { ...qaTemplates.paper!, candidatePrefix: ' ' },
     openflamingo: { ...qaTemplates.openflamingo!, candidatePrefix: '' },
   },
-  generation: { maxNewTokens: 1, numBeams: 1, lengthPenalty: 0, stopAtEndOfChunk: true },
+  generation: RANKING_GENERATION,
   // Options run from one word to a sentence; a sum of log-probabilities would favour the shortest.
   lengthNormalize: true,
   postprocess: (raw) => raw.trim(),

@@ -9,6 +9,7 @@
 import { InputError, UsageError } from '../src/errors.ts';
 import { describeUsedFile } from '../src/data-files.ts';
 import type { Example, LoadContext, OfficialFile, PromptTemplates, Task, TaskData, UsedFile } from '../src/types.ts';
+import { VQA_GENERATION } from './generation.ts';
 import { Field, readJsonFile } from './json-input.ts';
 import { ImageFolder, MissingImages } from './images.ts';
 import { findFile, officialFile } from './official-files.ts';
@@ -71,7 +72,7 @@ export function textvqaTask(options: TextvqaOptions = {}): Task {
     protocolQuerySize: 1024,
     templates: ocr ? ocrTemplates : qaTemplates,
     // open_flamingo: beam 3, 10 new tokens for TextVQA (answers are read text, longer than VQAv2's).
-    generation: { maxNewTokens: 10, numBeams: 3, lengthPenalty: 0, stopAtEndOfChunk: true },
+    generation: { ...VQA_GENERATION, maxNewTokens: 10 },
     postprocess: postprocessVqaAnswer,
     metric: 'vqa_accuracy',
     load: (ctx) => loadTextvqa(ctx, ocr),

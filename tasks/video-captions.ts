@@ -3,6 +3,7 @@
 // (with BLEU and ROUGE-L from the same tokenization) over the references of the scored items.
 import type { LoadContext, OfficialFile, ScoredItem, Task, TaskData } from '../src/types.ts';
 import { scoreCaptions } from '../metrics/caption.ts';
+import { CAPTION_GENERATION } from './generation.ts';
 import { postprocessCaption } from './postprocess.ts';
 import { toTaskScore } from './task-score.ts';
 import { captionTemplates } from './templates.ts';
@@ -26,7 +27,7 @@ export function videoCaptionTask(spec: VideoCaptionSpec): Task {
     splits: spec.splits,
     files: spec.files,
     templates: captionTemplates,
-    generation: { maxNewTokens: 20, numBeams: 3, lengthPenalty: 0, stopAtEndOfChunk: true },
+    generation: CAPTION_GENERATION,
     postprocess: postprocessCaption,
     metric: 'cider',
     load: spec.load,

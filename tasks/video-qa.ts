@@ -4,7 +4,8 @@
 import { UsageError } from '../src/errors.ts';
 import type { AnswerItem } from '../metrics/types.ts';
 import type { MetricResult } from '../metrics/types.ts';
-import type { Example, GenerationSettings, LoadContext, OfficialFile, ScoredItem, Task, TaskData } from '../src/types.ts';
+import type { Example, LoadContext, OfficialFile, ScoredItem, Task, TaskData } from '../src/types.ts';
+import { VQA_GENERATION } from './generation.ts';
 import { Field, readJsonFile } from './json-input.ts';
 import { postprocessVqaAnswer } from './postprocess.ts';
 import { toTaskScore } from './task-score.ts';
@@ -26,8 +27,6 @@ export interface VideoQaSpec {
 
 /** An open-ended video QA task; examples carry their reference answers (string[]) and optionally a type. */
 export function videoQaTask(spec: VideoQaSpec): Task {
-  // Beam search with 3 beams, no length penalty, stop at the end of chunk: the paper's open-ended decoding.
-  const generation: GenerationSettings = { maxNewTokens: spec.maxNewTokens, numBeams: 3, lengthPenalty: 0, stopAtEndOfChunk: true };
   const task: Task = {
     id: spec.id,
     title: spec.title,
@@ -36,7 +35,7 @@ export function videoQaTask(spec: VideoQaSpec): Task {
     splits: spec.splits,
     files: spec.files,
     templates: qaTemplates,
-    generation,
+    generation: { ...VQA_GENERATION, maxNewTokens: spec.maxNewTokens },
     postprocess: postprocessVqaAnswer,
     metric: spec.metric,
     load: spec.load,

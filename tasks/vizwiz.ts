@@ -8,6 +8,7 @@ import { InputError, UsageError } from '../src/errors.ts';
 import { describeUsedFile } from '../src/data-files.ts';
 import type { Example, LoadContext, OfficialFile, ScoredItem, Task, TaskData } from '../src/types.ts';
 import { Field, readJsonFile } from './json-input.ts';
+import { VQA_GENERATION } from './generation.ts';
 import { ImageFolder, MissingImages } from './images.ts';
 import { findFile, officialFile } from './official-files.ts';
 import { postprocessVqaAnswer } from './postprocess.ts';
@@ -43,8 +44,7 @@ export const vizwiz: Task = {
   files: Object.values(VIZWIZ_FILES),
   protocolQuerySize: 1024,
   templates: qaTemplates,
-  // open_flamingo: beam 3, 5 new tokens, no length penalty; the paper stops at the end of chunk.
-  generation: { maxNewTokens: 5, numBeams: 3, lengthPenalty: 0, stopAtEndOfChunk: true },
+  generation: VQA_GENERATION,
   postprocess: postprocessVqaAnswer,
   metric: 'vqa_accuracy',
   load: loadVizwiz,

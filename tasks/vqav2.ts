@@ -7,6 +7,7 @@
 import { InputError, UsageError } from '../src/errors.ts';
 import { describeUsedFile } from '../src/data-files.ts';
 import type { Example, LoadContext, OfficialFile, ScoredItem, Task, TaskData, UsedFile } from '../src/types.ts';
+import { VQA_GENERATION } from './generation.ts';
 import { ImageFolder, MissingImages } from './images.ts';
 import { findFile, officialFile } from './official-files.ts';
 import { postprocessVqaAnswer } from './postprocess.ts';
@@ -81,8 +82,7 @@ export const vqav2: Task = {
   files: Object.values(VQAV2_FILES),
   protocolQuerySize: 1024,
   templates: qaTemplates,
-  // open_flamingo: beam 3, 5 new tokens, no length penalty; the paper stops at the end of chunk.
-  generation: { maxNewTokens: 5, numBeams: 3, lengthPenalty: 0, stopAtEndOfChunk: true },
+  generation: VQA_GENERATION,
   postprocess: postprocessVqaAnswer,
   metric: 'vqa_accuracy',
   load: loadVqav2,
