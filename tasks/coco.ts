@@ -3,14 +3,13 @@
 // split), and the references are the captions of the official COCO annotation file; CIDEr-D (plus BLEU, ROUGE-L).
 import { InputError, UsageError } from '../src/errors.ts';
 import { describeUsedFile, findOfficialFile } from '../src/data-files.ts';
-import type { Example, LoadContext, OfficialFile, ScoredItem, Task, TaskData } from '../src/types.ts';
-import { scoreCaptions } from '../metrics/caption.ts';
+import type { Example, LoadContext, OfficialFile, Task, TaskData } from '../src/types.ts';
 import { Field, readJsonFile } from './json-input.ts';
 import { CAPTION_GENERATION } from './generation.ts';
 import { ImageFolder, MissingImages } from './images.ts';
 import { postprocessCaption } from './postprocess.ts';
 import { sampleDataDir } from './sample-data.ts';
-import { toTaskScore } from './task-score.ts';
+import { scoreCaptionItems } from './task-score.ts';
 import { captionTemplates } from './templates.ts';
 
 const IMAGE_FOLDERS = ['train2014', 'val2014'] as const;
@@ -53,17 +52,7 @@ export const coco: Task = {
   postprocess: postprocessCaption,
   metric: 'cider',
   load: loadCoco,
-  // CIDEr-D is the paper's metric; BLEU-1..4 and ROUGE-L come with it from the same tokenization.
-  score(items: ScoredItem[]) {
-    const result = scoreCaptions(
-      items.map((item) => ({
-        id: item.example.id,
-        prediction: item.answer,
-        references: item.example.reference as string[],
-      })),
-    );
-    return toTaskScore(result, 'cider');
-  },
+  score: scoreCaptionItems,
 };
 
 async function loadCoco(ctx: LoadContext): Promise<TaskData> {

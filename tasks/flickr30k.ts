@@ -3,15 +3,14 @@
 // sentences of the Karpathy file (open_flamingo reads the same sentences); CIDEr-D, with BLEU and ROUGE-L.
 import { InputError, UsageError } from '../src/errors.ts';
 import { describeUsedFile } from '../src/data-files.ts';
-import type { Example, LoadContext, ScoredItem, Task, TaskData } from '../src/types.ts';
-import { scoreCaptions } from '../metrics/caption.ts';
+import type { Example, LoadContext, Task, TaskData } from '../src/types.ts';
 import { Field, readJsonFile } from './json-input.ts';
 import { CAPTION_GENERATION } from './generation.ts';
 import { ImageFolder, MissingImages } from './images.ts';
 import { findFile, officialFile } from './official-files.ts';
 import { postprocessCaption } from './postprocess.ts';
 import { sampleDataDir } from './sample-data.ts';
-import { toTaskScore } from './task-score.ts';
+import { scoreCaptionItems } from './task-score.ts';
 import { captionTemplates } from './templates.ts';
 
 export const FLICKR30K_FILES = {
@@ -43,16 +42,7 @@ export const flickr30k: Task = {
   postprocess: postprocessCaption,
   metric: 'cider',
   load: loadFlickr30k,
-  score(items: ScoredItem[]) {
-    const result = scoreCaptions(
-      items.map((item) => ({
-        id: item.example.id,
-        prediction: item.answer,
-        references: item.example.reference as string[],
-      })),
-    );
-    return toTaskScore(result, 'cider');
-  },
+  score: scoreCaptionItems,
 };
 
 async function loadFlickr30k(ctx: LoadContext): Promise<TaskData> {

@@ -2,13 +2,13 @@
 // on val (5046 questions; 1024 under --protocol flamingo) with demonstrations from train; VQA accuracy.
 import { InputError, UsageError } from '../src/errors.ts';
 import { describeUsedFile, findOfficialFile } from '../src/data-files.ts';
-import type { Example, OfficialFile, ScoredItem, Task, TaskData, UsedFile } from '../src/types.ts';
+import type { Example, OfficialFile, Task, TaskData, UsedFile } from '../src/types.ts';
 import { vqaAccuracy } from '../metrics/vqa-accuracy.ts';
 import { VQA_GENERATION } from './generation.ts';
 import { ImageFolder, MissingImages } from './images.ts';
 import { postprocessVqaAnswer } from './postprocess.ts';
 import { sampleDataDir } from './sample-data.ts';
-import { toTaskScore } from './task-score.ts';
+import { scoreVqaAnswers } from './task-score.ts';
 import { qaTemplates } from './templates.ts';
 import { cocoImageFile, readVqaQuestions } from './vqa-files.ts';
 
@@ -47,18 +47,7 @@ export function okvqaTask(options: OkvqaOptions = {}): Task {
     postprocess: postprocessVqaAnswer,
     metric: 'vqa_accuracy',
     load: loadOkvqa,
-    score(items: ScoredItem[]) {
-      const result = vqaAccuracy(
-        items.map((item) => ({
-          id: item.example.id,
-          prediction: item.answer,
-          answers: item.example.reference as string[],
-          ...(item.example.type !== undefined ? { type: item.example.type } : {}),
-        })),
-        { stem: options.stem === true },
-      );
-      return toTaskScore(result, 'vqa_accuracy');
-    },
+    score: (items) => scoreVqaAnswers(items, (answers) => vqaAccuracy(answers, { stem: options.stem === true })),
   };
 }
 

@@ -16,7 +16,7 @@ import { RANKING_GENERATION } from './generation.ts';
 import { Field, readJsonFile } from './json-input.ts';
 import { officialFile } from './official-files.ts';
 import { sampleDataDir } from './sample-data.ts';
-import { toTaskScore } from './task-score.ts';
+import { answerItem, toTaskScore } from './task-score.ts';
 import { qaTemplates } from './templates.ts';
 import { MissingVideos, VideoLibrary, videoRef } from './video-files.ts';
 import { querySplit } from './video-qa.ts';
@@ -50,13 +50,8 @@ export const star: Task = {
   metric: 'accuracy',
   load: loadStar,
   score(items: ScoredItem[]) {
-    const result = accuracy(
-      items.map((item) => {
-        const out = { id: item.example.id, prediction: item.answer, answers: [item.example.reference as string] };
-        return item.example.type === undefined ? out : { ...out, type: item.example.type };
-      }),
-    );
-    return toTaskScore(result, 'accuracy');
+    // The reference is the one right option.
+    return toTaskScore(accuracy(items.map((item) => answerItem(item, [item.example.reference as string]))), 'accuracy');
   },
 };
 

@@ -1,7 +1,10 @@
-// A scorer's MetricResult as a task's TaskScore: numeric values as they are, `*_by_type` objects flattened to
-// `<key>.<type>` so every value is a number (the record and `--json` keep them all).
-import type { MetricResult } from '../metrics/types.ts';
-import type { TaskScore } from '../src/types.ts';
+// A task's score from its scored items: each item in the shape of the benchmark's scorer (metrics/), the scorer's
+// MetricResult as a TaskScore. Numeric values stay as they are; `*_by_type` objects are flattened to `<key>.<type>` so
+// every value is a number (the record and `--json` keep them all).
+import { scoreCaptions } from '../metrics/caption.ts';
+import type { AnswerItem, MetricResult } from '../metrics/types.ts';
+import { vqaAccuracy } from '../metrics/vqa-accuracy.ts';
+import type { ScoredItem, TaskScore } from '../src/types.ts';
 
 export function toTaskScore(result: MetricResult, primary: string): TaskScore {
   const metrics: Record<string, number> = {};
@@ -12,4 +15,35 @@ export function toTaskScore(result: MetricResult, primary: string): TaskScore {
   const score: TaskScore = { metrics, primary };
   if (result.perItem) score.perItem = result.perItem;
   return score;
+}
+
+/**
+ * Captioning (COCO, Flickr30K, VATEX, YouCook2): examples carry their reference captions (string[]). CIDEr-D is the
+ * paper's metric; BLEU-1..4 and ROUGE-L come with it from the same tokenization.
+ */
+export function scoreCaptionItems(items: ScoredItem[]): TaskScore {
+  const result = scoreCaptions(
+    items.map((item) => ({ id: item.example.id, prediction: item.answer, references: item.example.reference as string[] })),
+  );
+  return toTaskScore(result, 'cider');
+}
+
+/** An open-ended answer against the accepted answers (by default the example's `reference`), with its `type` if any. */
+export function answerItem(item: ScoredItem, answers = item.example.reference as string[]): AnswerItem {
+  const out: AnswerItem = { id: item.example.id, prediction: item.answer, answers };
+  if (item.example.type !== undefined) out.type = item.example.type;
+  return out;
+}
+
+/** Answers scored by the benchmark's `scorer`; per-type values come out as `<metric>_by_type.<type>`. */
+export function scoreAnswerItems(items: ScoredItem[], scorer: (answers: AnswerItem[]) => MetricResult, primary: string): TaskScore {
+  return toTaskScore(scorer(items.map((item) => answerItem(item))), primary);
+}
+
+/** VQA accuracy: vqaEval.py by default, or another scorer with the same item shape (VizWiz's, TextVQA's). */
+export function scoreVqaAnswers(
+  items: ScoredItem[],
+  scorer: (answers: AnswerItem[]) => MetricResult = (answers) => vqaAccuracy(answers),
+): TaskScore {
+  return scoreAnswerItems(items, scorer, 'vqa_accuracy');
 }

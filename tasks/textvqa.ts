@@ -17,7 +17,7 @@ import { postprocessVqaAnswer } from './postprocess.ts';
 import { sampleDataDir } from './sample-data.ts';
 import { qaTemplates, textTemplates } from './templates.ts';
 import { vqaAccuracy } from '../metrics/vqa-accuracy.ts';
-import { scoreVqaAnswers } from './vqa-score.ts';
+import { scoreVqaAnswers } from './task-score.ts';
 
 const TEXTVQA = 'https://dl.fbaipublicfiles.com/textvqa';
 

@@ -1,11 +1,10 @@
 // What the video captioning tasks share (VATEX, YouCook2): the paper's "Output: {caption}" prompt with the video in
 // place of the image, open_flamingo's captioning decoding (beam 3, 20 new tokens) and post-processing, and CIDEr-D
 // (with BLEU and ROUGE-L from the same tokenization) over the references of the scored items.
-import type { LoadContext, OfficialFile, ScoredItem, Task, TaskData } from '../src/types.ts';
-import { scoreCaptions } from '../metrics/caption.ts';
+import type { LoadContext, OfficialFile, Task, TaskData } from '../src/types.ts';
 import { CAPTION_GENERATION } from './generation.ts';
 import { postprocessCaption } from './postprocess.ts';
-import { toTaskScore } from './task-score.ts';
+import { scoreCaptionItems } from './task-score.ts';
 import { captionTemplates } from './templates.ts';
 
 export interface VideoCaptionSpec {
@@ -31,16 +30,7 @@ export function videoCaptionTask(spec: VideoCaptionSpec): Task {
     postprocess: postprocessCaption,
     metric: 'cider',
     load: spec.load,
-    score(items: ScoredItem[]) {
-      const result = scoreCaptions(
-        items.map((item) => ({
-          id: item.example.id,
-          prediction: item.answer,
-          references: item.example.reference as string[],
-        })),
-      );
-      return toTaskScore(result, 'cider');
-    },
+    score: scoreCaptionItems,
   };
   if (spec.protocolQuerySize !== undefined) task.protocolQuerySize = spec.protocolQuerySize;
   return task;

@@ -2,13 +2,12 @@
 // in place of the image ("Question: {q} Answer: {a}"), open_flamingo's VQA post-processing and beam search, and a
 // reader of the Xu et al. 2017 question files (MSVD-QA and MSRVTT-QA: `{train,val,test}_qa.json`).
 import { UsageError } from '../src/errors.ts';
-import type { AnswerItem } from '../metrics/types.ts';
-import type { MetricResult } from '../metrics/types.ts';
-import type { Example, LoadContext, OfficialFile, ScoredItem, Task, TaskData } from '../src/types.ts';
+import type { AnswerItem, MetricResult } from '../metrics/types.ts';
+import type { Example, LoadContext, OfficialFile, Task, TaskData } from '../src/types.ts';
 import { VQA_GENERATION } from './generation.ts';
 import { Field, readJsonFile } from './json-input.ts';
 import { postprocessVqaAnswer } from './postprocess.ts';
-import { toTaskScore } from './task-score.ts';
+import { scoreAnswerItems } from './task-score.ts';
 import { qaTemplates } from './templates.ts';
 
 export interface VideoQaSpec {
@@ -39,18 +38,10 @@ export function videoQaTask(spec: VideoQaSpec): Task {
     postprocess: postprocessVqaAnswer,
     metric: spec.metric,
     load: spec.load,
-    score(items: ScoredItem[]) {
-      return toTaskScore(spec.scorer(items.map(answerItem)), spec.metric);
-    },
+    score: (items) => scoreAnswerItems(items, spec.scorer, spec.metric),
   };
   if (spec.protocolQuerySize !== undefined) task.protocolQuerySize = spec.protocolQuerySize;
   return task;
-}
-
-function answerItem(item: ScoredItem): AnswerItem {
-  const out: AnswerItem = { id: item.example.id, prediction: item.answer, answers: item.example.reference as string[] };
-  if (item.example.type !== undefined) out.type = item.example.type;
-  return out;
 }
 
 /** `--split`: one of `allowed` (the first is the default). */

@@ -15,7 +15,7 @@ import { postprocessVqaAnswer } from './postprocess.ts';
 import { sampleDataDir } from './sample-data.ts';
 import { qaTemplates } from './templates.ts';
 import { vizwizAccuracy } from '../metrics/vizwiz-accuracy.ts';
-import { scoreVqaAnswers } from './vqa-score.ts';
+import { scoreVqaAnswers } from './task-score.ts';
 
 const VIZWIZ = 'https://vizwiz.cs.colorado.edu/VizWiz_final';
 

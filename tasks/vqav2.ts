@@ -14,7 +14,7 @@ import { postprocessVqaAnswer } from './postprocess.ts';
 import { sampleDataDir } from './sample-data.ts';
 import { qaTemplates } from './templates.ts';
 import { cocoImageFile, readVqaQuestions } from './vqa-files.ts';
-import { scoreVqaAnswers } from './vqa-score.ts';
+import { scoreVqaAnswers } from './task-score.ts';
 
 const VQA_DOWNLOADS = 'https://visualqa.org/download.html';
 const COCO_IMAGES = 'http://images.cocodataset.org/zips';
