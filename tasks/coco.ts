@@ -2,11 +2,13 @@
 // are the queries, demonstrations come from train + restval (the 113k images used for training in the Karpathy
 // split), and the references are the captions of the official COCO annotation file; CIDEr-D (plus BLEU, ROUGE-L).
 import { InputError, UsageError } from '../src/errors.ts';
-import { describeUsedFile, findOfficialFile } from '../src/data-files.ts';
+import { describeUsedFile } from '../src/data-files.ts';
 import type { Example, LoadContext, OfficialFile, Task, TaskData } from '../src/types.ts';
+import { COCO_TRAIN2014, COCO_VAL2014 } from './coco-images.ts';
 import { Field, readJsonFile } from './json-input.ts';
 import { CAPTION_GENERATION } from './generation.ts';
 import { ImageFolder, MissingImages } from './images.ts';
+import { findFile, officialFile } from './official-files.ts';
 import { postprocessCaption } from './postprocess.ts';
 import { sampleDataDir } from './sample-data.ts';
 import { scoreCaptionItems } from './task-score.ts';
@@ -16,24 +18,20 @@ const IMAGE_FOLDERS = ['train2014', 'val2014'] as const;
 type ImageFolderName = (typeof IMAGE_FOLDERS)[number];
 
 export const COCO_FILES = {
-  karpathy: file(
+  karpathy: officialFile(
     'dataset_coco.json',
     'Karpathy split of COCO (from caption_datasets.zip)',
     'https://cs.stanford.edu/people/karpathy/deepimagesent/caption_datasets.zip',
   ),
   // The Karpathy val and test images are all COCO val2014 images, so only the val2014 captions are references.
-  captions: file(
+  captions: officialFile(
     'captions_val2014.json',
     'COCO 2014 caption annotations (from annotations_trainval2014.zip)',
     'http://images.cocodataset.org/annotations/annotations_trainval2014.zip',
   ),
-  train2014: file('train2014', 'COCO 2014 training images (folder)', 'http://images.cocodataset.org/zips/train2014.zip'),
-  val2014: file('val2014', 'COCO 2014 validation images (folder)', 'http://images.cocodataset.org/zips/val2014.zip'),
+  train2014: COCO_TRAIN2014,
+  val2014: COCO_VAL2014,
 } satisfies Record<string, OfficialFile>;
-
-function file(name: string, description: string, source: string): OfficialFile {
-  return { name, description, source, required: true };
-}
 
 /** Karpathy split names: which are demonstrations, which may be evaluated (`--split`, default test). */
 const SUPPORT_SPLITS = new Set(['train', 'restval']);
@@ -60,9 +58,8 @@ async function loadCoco(ctx: LoadContext): Promise<TaskData> {
   if (!QUERY_SPLITS.includes(querySplit))
     throw new UsageError(`--split ${querySplit}: COCO is evaluated on a Karpathy split, one of ${QUERY_SPLITS.join(', ')}`);
   const dataDir = ctx.dataDir ?? sampleDataDir('coco');
-  const find = (f: OfficialFile) => findOfficialFile(dataDir, f.name, { source: f.source, description: f.description });
-  const karpathyPath = await find(COCO_FILES.karpathy);
-  const captionsPath = await find(COCO_FILES.captions);
+  const karpathyPath = await findFile(dataDir, COCO_FILES.karpathy);
+  const captionsPath = await findFile(dataDir, COCO_FILES.captions);
   const folders: Record<ImageFolderName, ImageFolder> = {
     train2014: await ImageFolder.find(dataDir, COCO_FILES.train2014),
     val2014: await ImageFolder.find(dataDir, COCO_FILES.val2014),

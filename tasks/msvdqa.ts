@@ -8,10 +8,10 @@
 // MSRVTT-QA publishes files of the same names: MSVD-QA's are the ones beside `youtube_mapping.txt`.
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../src/errors.ts';
-import { describeUsedFile, findOfficialFile } from '../src/data-files.ts';
+import { describeUsedFile } from '../src/data-files.ts';
 import type { Example, LoadContext, OfficialFile, TaskData } from '../src/types.ts';
 import { accuracy } from '../metrics/accuracy.ts';
-import { officialFile } from './official-files.ts';
+import { findFile, officialFile } from './official-files.ts';
 import { sampleDataDir } from './sample-data.ts';
 import { besideFile, findFileWhere, MissingVideos, VideoLibrary, videoRef } from './video-files.ts';
 import { qaExample, querySplit, questionWord, readXuQuestions, videoQaTask } from './video-qa.ts';
@@ -42,10 +42,7 @@ export const msvdqa = videoQaTask({
 async function loadMsvdqa(ctx: LoadContext): Promise<TaskData> {
   const split = querySplit(ctx, 'MSVD-QA', ['test', 'val']);
   const dataDir = ctx.dataDir ?? sampleDataDir('msvdqa');
-  const mappingPath = await findOfficialFile(dataDir, MSVDQA_FILES.mapping.name, {
-    source: SOURCE,
-    description: MSVDQA_FILES.mapping.description,
-  });
+  const mappingPath = await findFile(dataDir, MSVDQA_FILES.mapping);
   const beside = besideFile(MSVDQA_FILES.mapping.name);
   const trainPath = await findFileWhere(dataDir, MSVDQA_FILES.train, beside);
   const queryPath = await findFileWhere(dataDir, split === 'test' ? MSVDQA_FILES.test : MSVDQA_FILES.val, beside);

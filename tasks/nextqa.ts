@@ -10,12 +10,12 @@
 // `a0` column. iVQA and Kinetics also publish a train.csv; their headers differ. Checked on the published CSVs: 37,523
 // train, 5,343 val and 9,178 test questions; 4,632 test questions have an additional answer.
 import { InputError } from '../src/errors.ts';
-import { describeUsedFile, findOfficialFile, findOptionalFile } from '../src/data-files.ts';
+import { describeUsedFile, findOptionalFile } from '../src/data-files.ts';
 import type { Example, LoadContext, OfficialFile, TaskData } from '../src/types.ts';
 import { wups } from '../metrics/wups.ts';
 import { readCsvRecords } from './csv-input.ts';
 import { Field, readJsonFile } from './json-input.ts';
-import { officialFile } from './official-files.ts';
+import { findFile, officialFile } from './official-files.ts';
 import { sampleDataDir } from './sample-data.ts';
 import { findFileWhere, hasColumns, MissingVideos, VideoLibrary, videoRef } from './video-files.ts';
 import { qaExample, querySplit, videoQaTask } from './video-qa.ts';
@@ -58,10 +58,7 @@ async function loadNextqa(ctx: LoadContext): Promise<TaskData> {
   const dataDir = ctx.dataDir ?? sampleDataDir('nextqa');
   const trainPath = await findFileWhere(dataDir, NEXTQA_FILES.train, isOpenEnded);
   const queryPath = await findFileWhere(dataDir, split === 'test' ? NEXTQA_FILES.test : NEXTQA_FILES.val, isOpenEnded);
-  const mapPath = await findOfficialFile(dataDir, NEXTQA_FILES.videoMap.name, {
-    source: VIDEOS_SOURCE,
-    description: NEXTQA_FILES.videoMap.description,
-  });
+  const mapPath = await findFile(dataDir, NEXTQA_FILES.videoMap);
   const extraPath = split === 'test' ? await findOptionalFile(dataDir, NEXTQA_FILES.extraAnswers.name) : undefined;
   const videoMap = await readVideoMap(mapPath);
   const extra = extraPath ? await readExtraAnswers(extraPath) : new Map<string, string>();

@@ -1,11 +1,13 @@
 // OK-VQA (Marino et al. 2019): open-ended questions about COCO images that need outside knowledge. The paper evaluates
 // on val (5046 questions; 1024 under --protocol flamingo) with demonstrations from train; VQA accuracy.
 import { InputError, UsageError } from '../src/errors.ts';
-import { describeUsedFile, findOfficialFile } from '../src/data-files.ts';
+import { describeUsedFile } from '../src/data-files.ts';
 import type { Example, OfficialFile, Task, TaskData, UsedFile } from '../src/types.ts';
 import { vqaAccuracy } from '../metrics/vqa-accuracy.ts';
+import { COCO_TRAIN2014, COCO_VAL2014 } from './coco-images.ts';
 import { VQA_GENERATION } from './generation.ts';
 import { ImageFolder, MissingImages } from './images.ts';
+import { findFile, officialFile } from './official-files.ts';
 import { postprocessVqaAnswer } from './postprocess.ts';
 import { sampleDataDir } from './sample-data.ts';
 import { scoreVqaAnswers } from './task-score.ts';
@@ -16,17 +18,13 @@ const OKVQA_SOURCE = 'https://okvqa.allenai.org/download.html';
 
 // The names are VQA v1's: a --data folder that also holds VQA v1 makes them ambiguous, which findOfficialFile reports.
 export const OKVQA_FILES = {
-  trainQuestions: file('OpenEnded_mscoco_train2014_questions.json', 'OK-VQA training questions', OKVQA_SOURCE),
-  trainAnnotations: file('mscoco_train2014_annotations.json', 'OK-VQA training annotations', OKVQA_SOURCE),
-  valQuestions: file('OpenEnded_mscoco_val2014_questions.json', 'OK-VQA validation questions', OKVQA_SOURCE),
-  valAnnotations: file('mscoco_val2014_annotations.json', 'OK-VQA validation annotations', OKVQA_SOURCE),
-  trainImages: file('train2014', 'COCO 2014 training images (folder)', 'http://images.cocodataset.org/zips/train2014.zip'),
-  valImages: file('val2014', 'COCO 2014 validation images (folder)', 'http://images.cocodataset.org/zips/val2014.zip'),
+  trainQuestions: officialFile('OpenEnded_mscoco_train2014_questions.json', 'OK-VQA training questions', OKVQA_SOURCE),
+  trainAnnotations: officialFile('mscoco_train2014_annotations.json', 'OK-VQA training annotations', OKVQA_SOURCE),
+  valQuestions: officialFile('OpenEnded_mscoco_val2014_questions.json', 'OK-VQA validation questions', OKVQA_SOURCE),
+  valAnnotations: officialFile('mscoco_val2014_annotations.json', 'OK-VQA validation annotations', OKVQA_SOURCE),
+  trainImages: COCO_TRAIN2014,
+  valImages: COCO_VAL2014,
 } satisfies Record<string, OfficialFile>;
-
-function file(name: string, description: string, source: string): OfficialFile {
-  return { name, description, source, required: true };
-}
 
 export interface OkvqaOptions {
   /** Stem answers as open_flamingo does before scoring (metrics/okvqa-stem.ts). Off by default. */
@@ -57,13 +55,11 @@ async function loadOkvqa(ctx: { dataDir?: string; split?: string }): Promise<Tas
   if (ctx.split !== undefined && ctx.split !== 'val')
     throw new UsageError(`--split ${ctx.split}: OK-VQA is evaluated on "val" (its test questions are the val ones)`);
   const dataDir = ctx.dataDir ?? sampleDataDir('okvqa');
-  const find = (f: OfficialFile) =>
-    findOfficialFile(dataDir, f.name, { source: f.source, description: f.description });
   const paths = {
-    trainQuestions: await find(OKVQA_FILES.trainQuestions),
-    trainAnnotations: await find(OKVQA_FILES.trainAnnotations),
-    valQuestions: await find(OKVQA_FILES.valQuestions),
-    valAnnotations: await find(OKVQA_FILES.valAnnotations),
+    trainQuestions: await findFile(dataDir, OKVQA_FILES.trainQuestions),
+    trainAnnotations: await findFile(dataDir, OKVQA_FILES.trainAnnotations),
+    valQuestions: await findFile(dataDir, OKVQA_FILES.valQuestions),
+    valAnnotations: await findFile(dataDir, OKVQA_FILES.valAnnotations),
   };
   const trainImages = await ImageFolder.find(dataDir, OKVQA_FILES.trainImages);
   const valImages = await ImageFolder.find(dataDir, OKVQA_FILES.valImages);

@@ -10,12 +10,12 @@
 // clip judged for several classes is scored once: one example per distinct (video_id, start, end). Checked on the
 // published rareact.csv: 7,607 rows, 7,463 distinct clips, class ids 0-148 each with one (verb, noun).
 import { InputError, UsageError } from '../src/errors.ts';
-import { describeUsedFile, findOfficialFile } from '../src/data-files.ts';
+import { describeUsedFile } from '../src/data-files.ts';
 import type { Example, LoadContext, OfficialFile, PromptTemplates, ScoredItem, Task, TaskData } from '../src/types.ts';
 import { mwap, type RareActRow } from '../metrics/mwap.ts';
 import { readCsvRecords, segmentOf } from './csv-input.ts';
 import { RANKING_GENERATION } from './generation.ts';
-import { officialFile } from './official-files.ts';
+import { findFile, officialFile } from './official-files.ts';
 import { sampleDataDir } from './sample-data.ts';
 import { textTemplates } from './templates.ts';
 import { MissingVideos, VideoLibrary, videoRef } from './video-files.ts';
@@ -91,10 +91,7 @@ export const rareact: Task = {
 async function loadRareact(ctx: LoadContext): Promise<TaskData> {
   if (ctx.split !== undefined && ctx.split !== 'test') throw new UsageError(`--split ${ctx.split}: RareAct has one split, "test"`);
   const dataDir = ctx.dataDir ?? sampleDataDir('rareact');
-  const path = await findOfficialFile(dataDir, RAREACT_FILES.annotations.name, {
-    source: SOURCE,
-    description: RAREACT_FILES.annotations.description,
-  });
+  const path = await findFile(dataDir, RAREACT_FILES.annotations);
   const records = readCsvRecords(path, RAREACT_COLUMNS);
   const classes = new Map<number, { verb: string; noun: string; line: string }>();
   const clips = new Map<string, { videoId: string; segment: { start: number; end: number }; where: string; judged: RareActJudgement[] }>();

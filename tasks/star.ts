@@ -9,12 +9,12 @@
 // "choices": [{"choice_id", "choice"}], ...}]`; the videos are Charades' `<video_id>.mp4` (Charades_v1_480/), read
 // from start to end.
 import { InputError } from '../src/errors.ts';
-import { describeUsedFile, findOfficialFile } from '../src/data-files.ts';
+import { describeUsedFile } from '../src/data-files.ts';
 import type { Example, LoadContext, OfficialFile, ScoredItem, Task, TaskData } from '../src/types.ts';
 import { accuracy } from '../metrics/accuracy.ts';
 import { RANKING_GENERATION } from './generation.ts';
 import { Field, readJsonFile } from './json-input.ts';
-import { officialFile } from './official-files.ts';
+import { findFile, officialFile } from './official-files.ts';
 import { sampleDataDir } from './sample-data.ts';
 import { answerItem, toTaskScore } from './task-score.ts';
 import { qaTemplates } from './templates.ts';
@@ -58,9 +58,8 @@ export const star: Task = {
 async function loadStar(ctx: LoadContext): Promise<TaskData> {
   querySplit(ctx, 'STAR', ['val']);
   const dataDir = ctx.dataDir ?? sampleDataDir('star');
-  const find = (f: OfficialFile) => findOfficialFile(dataDir, f.name, { source: f.source, description: f.description });
-  const trainPath = await find(STAR_FILES.train);
-  const valPath = await find(STAR_FILES.val);
+  const trainPath = await findFile(dataDir, STAR_FILES.train);
+  const valPath = await findFile(dataDir, STAR_FILES.val);
   const library = await VideoLibrary.open(dataDir);
   const missing = new MissingVideos(library);
   const support = await examples(trainPath, library, missing);

@@ -8,10 +8,10 @@
 // `<videoID>.<ext>` (cut, as download scripts name it), else as the whole YouTube video `<youtube id>.<ext>`, read
 // from start to end.
 import { InputError } from '../src/errors.ts';
-import { describeUsedFile, findOfficialFile } from '../src/data-files.ts';
+import { describeUsedFile } from '../src/data-files.ts';
 import type { Example, LoadContext, OfficialFile, TaskData, VideoRef } from '../src/types.ts';
 import { Field, readJsonFile } from './json-input.ts';
-import { officialFile } from './official-files.ts';
+import { findFile, officialFile } from './official-files.ts';
 import { sampleDataDir } from './sample-data.ts';
 import { videoCaptionTask } from './video-captions.ts';
 import { MissingVideos, VideoLibrary, videoRef } from './video-files.ts';
@@ -38,9 +38,8 @@ export const vatex = videoCaptionTask({
 async function loadVatex(ctx: LoadContext): Promise<TaskData> {
   const split = querySplit(ctx, 'VATEX', ['test', 'val']);
   const dataDir = ctx.dataDir ?? sampleDataDir('vatex');
-  const find = (f: OfficialFile) => findOfficialFile(dataDir, f.name, { source: f.source, description: f.description });
-  const trainPath = await find(VATEX_FILES.train);
-  const queryPath = await find(split === 'test' ? VATEX_FILES.test : VATEX_FILES.val);
+  const trainPath = await findFile(dataDir, VATEX_FILES.train);
+  const queryPath = await findFile(dataDir, split === 'test' ? VATEX_FILES.test : VATEX_FILES.val);
   const library = await VideoLibrary.open(dataDir);
   const missing = new MissingVideos(library);
   const support = await examples(trainPath, library, missing);

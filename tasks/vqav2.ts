@@ -7,6 +7,7 @@
 import { InputError, UsageError } from '../src/errors.ts';
 import { describeUsedFile } from '../src/data-files.ts';
 import type { Example, LoadContext, OfficialFile, ScoredItem, Task, TaskData, UsedFile } from '../src/types.ts';
+import { COCO_TRAIN2014, COCO_VAL2014 } from './coco-images.ts';
 import { VQA_GENERATION } from './generation.ts';
 import { ImageFolder, MissingImages } from './images.ts';
 import { findFile, officialFile } from './official-files.ts';
@@ -17,7 +18,6 @@ import { cocoImageFile, readVqaQuestions } from './vqa-files.ts';
 import { scoreVqaAnswers } from './task-score.ts';
 
 const VQA_DOWNLOADS = 'https://visualqa.org/download.html';
-const COCO_IMAGES = 'http://images.cocodataset.org/zips';
 
 export const VQAV2_FILES = {
   trainQuestions: officialFile(
@@ -52,9 +52,9 @@ export const VQAV2_FILES = {
     VQA_DOWNLOADS,
     false,
   ),
-  train2014: officialFile('train2014', 'COCO 2014 training images (folder)', `${COCO_IMAGES}/train2014.zip`),
-  val2014: officialFile('val2014', 'COCO 2014 validation images (folder)', `${COCO_IMAGES}/val2014.zip`),
-  test2015: officialFile('test2015', 'COCO 2015 test images (folder), for --split test-dev or test', `${COCO_IMAGES}/test2015.zip`, false),
+  train2014: COCO_TRAIN2014,
+  val2014: COCO_VAL2014,
+  test2015: officialFile('test2015', 'COCO 2015 test images (folder), for --split test-dev or test', 'http://images.cocodataset.org/zips/test2015.zip', false),
 } satisfies Record<string, OfficialFile>;
 
 /** The EvalAI VQA challenge, which scores test-dev and test-standard answer files. */

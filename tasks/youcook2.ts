@@ -7,10 +7,10 @@
 // [{"segment": [start, end], "id", "sentence"}], "video_url"}}}`, and the raw videos
 // `raw_videos/<subset>/<recipe_type>/<youtube id>.<mp4|mkv|webm>` (found by name at any depth).
 import { InputError } from '../src/errors.ts';
-import { describeUsedFile, findOfficialFile } from '../src/data-files.ts';
+import { describeUsedFile } from '../src/data-files.ts';
 import type { Example, LoadContext, OfficialFile, TaskData } from '../src/types.ts';
 import { Field, readJsonFile } from './json-input.ts';
-import { officialFile } from './official-files.ts';
+import { findFile, officialFile } from './official-files.ts';
 import { sampleDataDir } from './sample-data.ts';
 import { videoCaptionTask } from './video-captions.ts';
 import { MissingVideos, VideoLibrary, videoRef } from './video-files.ts';
@@ -37,10 +37,7 @@ export const youcook2 = videoCaptionTask({
 async function loadYoucook2(ctx: LoadContext): Promise<TaskData> {
   querySplit(ctx, 'YouCook2', ['val', 'validation']);
   const dataDir = ctx.dataDir ?? sampleDataDir('youcook2');
-  const path = await findOfficialFile(dataDir, YOUCOOK2_FILES.annotations.name, {
-    source: SOURCE,
-    description: YOUCOOK2_FILES.annotations.description,
-  });
+  const path = await findFile(dataDir, YOUCOOK2_FILES.annotations);
   const library = await VideoLibrary.open(dataDir);
   const missing = new MissingVideos(library);
   const support: Example<string[]>[] = [];
