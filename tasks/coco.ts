@@ -1,13 +1,14 @@
 // COCO captioning on the Karpathy split (Karpathy & Fei-Fei 2015), as the paper evaluates it: the 5000 test images
 // are the queries, demonstrations come from train + restval (the 113k images used for training in the Karpathy
 // split), and the references are the captions of the official COCO annotation file; CIDEr-D (plus BLEU, ROUGE-L).
-import { InputError, UsageError } from '../src/errors.ts';
+import { InputError } from '../src/errors.ts';
 import { describeUsedFile } from '../src/data-files.ts';
-import type { Example, LoadContext, OfficialFile, Task, TaskData } from '../src/types.ts';
+import type { LoadContext, OfficialFile, Task, TaskData } from '../src/types.ts';
 import { COCO_TRAIN2014, COCO_VAL2014 } from './coco-images.ts';
 import { Field, readJsonFile } from './json-input.ts';
 import { CAPTION_GENERATION } from './generation.ts';
 import { ImageFolder, MissingImages } from './images.ts';
+import { type KarpathyExample, karpathyQuerySplit, readKarpathySplit } from './karpathy.ts';
 import { findFile, officialFile } from './official-files.ts';
 import { postprocessCaption } from './postprocess.ts';
 import { sampleDataDir } from './sample-data.ts';
@@ -33,9 +34,8 @@ export const COCO_FILES = {
   val2014: COCO_VAL2014,
 } satisfies Record<string, OfficialFile>;
 
-/** Karpathy split names: which are demonstrations, which may be evaluated (`--split`, default test). */
-const SUPPORT_SPLITS = new Set(['train', 'restval']);
-const QUERY_SPLITS = ['test', 'val'];
+/** The Karpathy splits demonstrations come from. */
+const SUPPORT_SPLITS = ['train', 'restval'];
 
 export const coco: Task = {
   id: 'coco',
@@ -54,9 +54,7 @@ export const coco: Task = {
 };
 
 async function loadCoco(ctx: LoadContext): Promise<TaskData> {
-  const querySplit = ctx.split ?? 'test';
-  if (!QUERY_SPLITS.includes(querySplit))
-    throw new UsageError(`--split ${querySplit}: COCO is evaluated on a Karpathy split, one of ${QUERY_SPLITS.join(', ')}`);
+  const querySplit = karpathyQuerySplit(ctx, 'COCO');
   const dataDir = ctx.dataDir ?? sampleDataDir('coco');
   const karpathyPath = await findFile(dataDir, COCO_FILES.karpathy);
   const captionsPath = await findFile(dataDir, COCO_FILES.captions);
@@ -67,46 +65,28 @@ async function loadCoco(ctx: LoadContext): Promise<TaskData> {
 
   const references = await readCaptions(captionsPath);
   const missing = new MissingImages();
-  const support: Example<string[]>[] = [];
-  const query: Example<string[]>[] = [];
-  for (const image of Field.root(await readJsonFile(karpathyPath)).get('images').items()) {
-    const split = image.get('split').string();
-    const isQuery = split === querySplit;
-    if (!isQuery && !SUPPORT_SPLITS.has(split)) continue;
-    const cocoId = image.get('cocoid').number();
-    const folderField = image.get('filepath');
+  const { support, query } = await readKarpathySplit(karpathyPath, querySplit, SUPPORT_SPLITS, missing, (image) => {
+    const cocoId = image.entry.get('cocoid').number();
+    const folderField = image.entry.get('filepath');
     const folderName = folderField.string();
     if (!(IMAGE_FOLDERS as readonly string[]).includes(folderName))
       folderField.fail(`expected one of ${IMAGE_FOLDERS.join(', ')}`);
-    const fileName = image.get('filename').string();
-    const sentencesField = image.get('sentences');
-    const sentences = sentencesField.items().map((s) => s.get('raw').string());
-    if (sentences.length === 0) sentencesField.fail('no sentences');
-    let reference = sentences;
-    if (isQuery) {
-      const refs = references.get(cocoId);
-      if (!refs)
+    const folder = folders[folderName as ImageFolderName];
+    const example: KarpathyExample = {
+      id: String(cocoId),
+      image: folder.image(image.fileName, missing, () => `${image.entry.where()}.filename`),
+    };
+    if (image.query) {
+      example.reference = references.get(cocoId);
+      if (!example.reference)
         throw new InputError(
-          `${captionsPath}: no captions for image_id ${cocoId} (${image.where()} is in the ${querySplit} split); ` +
+          `${captionsPath}: no captions for image_id ${cocoId} (${image.entry.where()} is in the ${querySplit} split); ` +
             'is this the COCO 2014 captions file?',
           captionsPath,
         );
-      reference = refs;
     }
-    const example: Example<string[]> = {
-      id: String(cocoId),
-      group: String(cocoId),
-      media: [folders[folderName as ImageFolderName].image(fileName, missing, () => `${image.where()}.filename`)],
-      fields: {},
-      // open_flamingo shows the first Karpathy sentence of a demonstration image.
-      target: sentences[0]!,
-      reference,
-    };
-    (isQuery ? query : support).push(example);
-  }
-  missing.check();
-  if (query.length === 0) throw new InputError(`${karpathyPath}: no images in the "${querySplit}" split`, karpathyPath);
-  if (support.length === 0) throw new InputError(`${karpathyPath}: no images in the train or restval splits`, karpathyPath);
+    return example;
+  });
 
   const files = await Promise.all([
     describeUsedFile('karpathy splits', karpathyPath),
