@@ -17,7 +17,8 @@ import { readCsvRecords, segmentOf } from './csv-input.ts';
 import { officialFile } from './official-files.ts';
 import { sampleDataDir } from './sample-data.ts';
 import { findFileWhere, hasColumns, MissingVideos, VideoLibrary, videoRef } from './video-files.ts';
-import { qaExample, querySplit, videoQaTask } from './video-qa.ts';
+import { querySplit } from './query-split.ts';
+import { qaExample, videoQaTask } from './video-qa.ts';
 
 const SOURCE = 'https://github.com/antoyang/just-ask (iVQA: Google Drive folder linked from its README)';
 

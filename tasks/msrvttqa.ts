@@ -13,7 +13,8 @@ import { accuracy } from '../metrics/accuracy.ts';
 import { officialFile } from './official-files.ts';
 import { sampleDataDir } from './sample-data.ts';
 import { besideFile, findFileWhere, MissingVideos, VideoLibrary, videoRef } from './video-files.ts';
-import { qaExample, querySplit, questionWord, readXuQuestions, videoQaTask } from './video-qa.ts';
+import { querySplit } from './query-split.ts';
+import { qaExample, questionWord, readXuQuestions, videoQaTask } from './video-qa.ts';
 
 const SOURCE = 'https://github.com/xudejing/video-question-answering (MSRVTT-QA)';
 const VIDEOS_SOURCE = 'https://www.microsoft.com/en-us/research/publication/msr-vtt-a-large-video-description-dataset-for-bridging-video-and-language/ (MSR-VTT videos)';

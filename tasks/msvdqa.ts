@@ -14,7 +14,8 @@ import { accuracy } from '../metrics/accuracy.ts';
 import { findFile, officialFile } from './official-files.ts';
 import { sampleDataDir } from './sample-data.ts';
 import { besideFile, findFileWhere, MissingVideos, VideoLibrary, videoRef } from './video-files.ts';
-import { qaExample, querySplit, questionWord, readXuQuestions, videoQaTask } from './video-qa.ts';
+import { querySplit } from './query-split.ts';
+import { qaExample, questionWord, readXuQuestions, videoQaTask } from './video-qa.ts';
 
 const SOURCE = 'https://github.com/xudejing/video-question-answering (MSVD-QA)';
 const CLIPS_SOURCE = 'https://www.cs.utexas.edu/users/ml/clamp/videoDescription/YouTubeClips.tar';

@@ -18,7 +18,8 @@ import { Field, readJsonFile } from './json-input.ts';
 import { findFile, officialFile } from './official-files.ts';
 import { sampleDataDir } from './sample-data.ts';
 import { findFileWhere, hasColumns, MissingVideos, VideoLibrary, videoRef } from './video-files.ts';
-import { qaExample, querySplit, videoQaTask } from './video-qa.ts';
+import { querySplit } from './query-split.ts';
+import { qaExample, videoQaTask } from './video-qa.ts';
 
 const SOURCE = 'https://github.com/doc-doc/NExT-OE (dataset/nextqa/)';
 const VIDEOS_SOURCE = 'https://github.com/doc-doc/NExT-QA (NExTVideo, linked from its README)';

@@ -15,11 +15,11 @@ import { accuracy } from '../metrics/accuracy.ts';
 import { RANKING_GENERATION } from './generation.ts';
 import { Field, readJsonFile } from './json-input.ts';
 import { findFile, officialFile } from './official-files.ts';
+import { querySplit } from './query-split.ts';
 import { sampleDataDir } from './sample-data.ts';
 import { answerItem, toTaskScore } from './task-score.ts';
 import { qaTemplates } from './templates.ts';
 import { MissingVideos, VideoLibrary, videoRef } from './video-files.ts';
-import { querySplit } from './video-qa.ts';
 
 const SOURCE = 'https://bobbywu.com/STAR/ (Question_Answer_SituationGraph)';
 const VIDEOS_SOURCE = 'https://prior.allenai.org/projects/charades (Charades_v1_480)';

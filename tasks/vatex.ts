@@ -12,10 +12,10 @@ import { describeUsedFile } from '../src/data-files.ts';
 import type { Example, LoadContext, OfficialFile, TaskData, VideoRef } from '../src/types.ts';
 import { Field, readJsonFile } from './json-input.ts';
 import { findFile, officialFile } from './official-files.ts';
+import { querySplit } from './query-split.ts';
 import { sampleDataDir } from './sample-data.ts';
 import { videoCaptionTask } from './video-captions.ts';
 import { MissingVideos, VideoLibrary, videoRef } from './video-files.ts';
-import { querySplit } from './video-qa.ts';
 
 const SOURCE = 'https://eric-xw.github.io/vatex-website/download.html';
 

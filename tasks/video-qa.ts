@@ -1,7 +1,6 @@
 // What the open-ended video QA tasks share (MSVD-QA, MSRVTT-QA, iVQA, NExT-QA): the paper's QA prompt with the video
 // in place of the image ("Question: {q} Answer: {a}"), open_flamingo's VQA post-processing and beam search, and a
 // reader of the Xu et al. 2017 question files (MSVD-QA and MSRVTT-QA: `{train,val,test}_qa.json`).
-import { UsageError } from '../src/errors.ts';
 import type { AnswerItem, MetricResult } from '../metrics/types.ts';
 import type { Example, LoadContext, OfficialFile, Task, TaskData } from '../src/types.ts';
 import { VQA_GENERATION } from './generation.ts';
@@ -42,15 +41,6 @@ export function videoQaTask(spec: VideoQaSpec): Task {
   };
   if (spec.protocolQuerySize !== undefined) task.protocolQuerySize = spec.protocolQuerySize;
   return task;
-}
-
-/** `--split`: one of `allowed` (the first is the default). */
-export function querySplit(ctx: LoadContext, title: string, allowed: readonly string[]): string {
-  const split = ctx.split ?? allowed[0]!;
-  if (!allowed.includes(split)) {
-    throw new UsageError(`--split ${split}: ${title} is evaluated on ${allowed.map((s) => `"${s}"`).join(' or ')}`);
-  }
-  return split;
 }
 
 /** One question of a Xu et al. 2017 file (`[{answer, id, question, video_id}]`, MSRVTT-QA adds `category_id`). */

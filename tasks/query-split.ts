@@ -1,0 +1,12 @@
+// `--split` for tasks that name the splits they may evaluate.
+import { UsageError } from '../src/errors.ts';
+import type { LoadContext } from '../src/types.ts';
+
+/** `--split`: one of `allowed` (the first is the default). */
+export function querySplit(ctx: LoadContext, title: string, allowed: readonly string[]): string {
+  const split = ctx.split ?? allowed[0]!;
+  if (!allowed.includes(split)) {
+    throw new UsageError(`--split ${split}: ${title} is evaluated on ${allowed.map((s) => `"${s}"`).join(' or ')}`);
+  }
+  return split;
+}
