@@ -95,7 +95,7 @@ def kv_document(rng, keys, word_ids, piece_ids, sep_ids, max_len):
     """A list of key -> value pairs, then lookups of its keys: text that only induction (match, then copy) can
     predict."""
     n = len(keys)
-    values = [[rng.choice(word_ids)] if rng.random() < 0.7 else
+    values = [[rng.choice(word_ids)] if rng.random() < 0.8 else
               [rng.choice(piece_ids[0])] + [rng.choice(piece_ids[1]) for _ in range(rng.randint(1, 2))]
               for _ in range(n)]
     # Mostly no separator: the value must follow its key directly for one-step induction (with a separator in

@@ -132,13 +132,14 @@ def lm_batch(rng, tok, episodes, batch, kv_share=0.45):
     for _ in range(batch):
         seq = []
         if rng.random() < kv_share:
-            # Short key -> value documents, packed with others whose keys differ: a key is never reused with another
-            # value in the same row (with shared keys, or one long document, induction did not form in our budget).
-            keys = word_ids + init_pieces
+            # Short key -> value documents over every ordinary token, packed with others whose keys differ: a key is
+            # never reused with another value in the same row. (Keys and values drawn from the ~60 corpus words
+            # collided so often that induction never formed in our budget.)
+            keys = list(range(len(SPECIALS), len(tok.vocab)))
             rng.shuffle(keys)
             while len(seq) < LM_SEQ + 1:
                 n = rng.randint(4, 10)
-                seq += [tok.ids['<s>']] + kv_document(rng, keys[:n], word_ids, (init_pieces, cont_pieces), seps,
+                seq += [tok.ids['<s>']] + kv_document(rng, keys[:n], keys[n:], (init_pieces, cont_pieces), seps,
                                                        rng.randint(30, 80))
                 keys = keys[n:]
         while len(seq) < LM_SEQ + 1:
@@ -333,7 +334,13 @@ def main():
     ap.add_argument('--vision-more', type=int, default=0, help='only continue the vision encoder for N steps')
     ap.add_argument('--lm-more', type=int, default=0, help='continue the saved LM for up to N steps first')
     ap.add_argument('--wait-for-vision', type=int, default=0, help='before the Flamingo stage, wait for an encoder of N steps')
+    ap.add_argument('--lm-steps', type=int, help='override the size\'s LM pretraining steps')
+    ap.add_argument('--flamingo-steps', type=int, help='override the size\'s Flamingo-stage steps')
     args = ap.parse_args()
+    if args.lm_steps:
+        SIZES[args.size]['lm_steps'] = args.lm_steps
+    if args.flamingo_steps:
+        SIZES[args.size]['flamingo_steps'] = args.flamingo_steps
     torch.set_num_threads(args.threads)
     os.makedirs(args.work, exist_ok=True)
     episodes = read_jsonl(os.path.join(args.data, 'episodes.jsonl'))
