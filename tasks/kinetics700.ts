@@ -18,7 +18,7 @@ import { RANKING_GENERATION } from './generation.ts';
 import { officialFile } from './official-files.ts';
 import { sampleDataDir } from './sample-data.ts';
 import { toTaskScore } from './task-score.ts';
-import { captionTemplates } from './templates.ts';
+import { captionTemplates, rankingTemplates } from './templates.ts';
 import { findFileWhere, hasColumns, MissingVideos, VideoLibrary, videoRef } from './video-files.ts';
 
 const DEEPMIND_SOURCE = 'https://storage.googleapis.com/deepmind-media/Datasets/kinetics700_2020.tar.gz';
@@ -47,10 +47,7 @@ export const kinetics700: Task = {
   splits: { support: 'train', query: 'validate' },
   files: Object.values(KINETICS700_FILES),
   protocolPerClass: { query: 10, support: 32, classOf: (example) => (example.reference as KineticsReference).label },
-  templates: {
-    paper: { ...captionTemplates.paper!, candidatePrefix: ' ' },
-    openflamingo: { ...captionTemplates.openflamingo!, candidatePrefix: '' },
-  },
+  templates: rankingTemplates(captionTemplates),
   generation: RANKING_GENERATION,
   // Class names run from one to several tokens; a sum would favour the shortest (as for ImageNet).
   lengthNormalize: true,

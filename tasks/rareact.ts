@@ -11,13 +11,13 @@
 // published rareact.csv: 7,607 rows, 7,463 distinct clips, class ids 0-148 each with one (verb, noun).
 import { InputError, UsageError } from '../src/errors.ts';
 import { describeUsedFile } from '../src/data-files.ts';
-import type { Example, LoadContext, OfficialFile, PromptTemplates, ScoredItem, Task, TaskData } from '../src/types.ts';
+import type { Example, LoadContext, OfficialFile, ScoredItem, Task, TaskData } from '../src/types.ts';
 import { mwap, type RareActRow } from '../metrics/mwap.ts';
 import { readCsvRecords, segmentOf } from './csv-input.ts';
 import { RANKING_GENERATION } from './generation.ts';
 import { findFile, officialFile } from './official-files.ts';
 import { sampleDataDir } from './sample-data.ts';
-import { textTemplates } from './templates.ts';
+import { rankingTemplates, textTemplates } from './templates.ts';
 import { MissingVideos, VideoLibrary, videoRef } from './video-files.ts';
 
 const SOURCE = 'https://github.com/antoine77340/RareAct';
@@ -52,9 +52,6 @@ export function classCaption(verb: string, noun: string): string {
   return `a person ${thirdPerson(verb)} ${article}${noun}`;
 }
 
-// The query is the clip and "Caption:"; each class caption is the candidate continuation.
-const queryOnly = (wording: (caption?: string) => string): PromptTemplates => textTemplates((_e, target) => wording(target));
-
 export const rareact: Task = {
   id: 'rareact',
   title: 'RareAct (zero-shot retrieval)',
@@ -63,10 +60,11 @@ export const rareact: Task = {
   splits: { support: 'none', query: 'test' },
   files: Object.values(RAREACT_FILES),
   maxShots: 0,
-  templates: {
-    paper: { ...queryOnly((c) => (c === undefined ? 'Caption:' : `Caption: ${c}`)), candidatePrefix: ' ' },
-    openflamingo: { ...queryOnly((c) => `Caption:${c ?? ''}`), candidatePrefix: '' },
-  },
+  // The query is the clip and "Caption:"; each class caption is the candidate continuation.
+  templates: rankingTemplates({
+    paper: textTemplates((_e, caption) => (caption === undefined ? 'Caption:' : `Caption: ${caption}`)),
+    openflamingo: textTemplates((_e, caption) => `Caption:${caption ?? ''}`),
+  }),
   generation: RANKING_GENERATION,
   // mWAP compares one class's caption across clips, so normalising its length changes nothing; kept off.
   lengthNormalize: false,

@@ -18,7 +18,7 @@ import { findFile, officialFile } from './official-files.ts';
 import { querySplit } from './query-split.ts';
 import { sampleDataDir } from './sample-data.ts';
 import { answerItem, toTaskScore } from './task-score.ts';
-import { qaTemplates } from './templates.ts';
+import { qaTemplates, rankingTemplates } from './templates.ts';
 import { MissingVideos, VideoLibrary, videoRef } from './video-files.ts';
 
 const SOURCE = 'https://bobbywu.com/STAR/ (Question_Answer_SituationGraph)';
@@ -38,11 +38,7 @@ export const star: Task = {
   splits: { support: 'train', query: 'val' },
   files: Object.values(STAR_FILES),
   protocolQuerySize: 1024,
-  // The option continues "Answer:" as a demonstration's answer does: after a space in the paper's wording.
-  templates: {
-    paper: { ...qaTemplates.paper!, candidatePrefix: ' ' },
-    openflamingo: { ...qaTemplates.openflamingo!, candidatePrefix: '' },
-  },
+  templates: rankingTemplates(qaTemplates),
   generation: RANKING_GENERATION,
   // Options run from one word to a sentence; a sum of log-probabilities would favour the shortest.
   lengthNormalize: true,

@@ -23,6 +23,17 @@ export function textTemplates(write: (example: Example, target?: string) => stri
   };
 }
 
+/**
+ * Close-ended tasks: the same templates with each candidate continuing the query as a demonstration's target does,
+ * after a space in the paper's wording ("Answer: yes"), directly in open_flamingo's ("Answer:yes").
+ */
+export function rankingTemplates(templates: Record<string, PromptTemplates>): Record<string, PromptTemplates> {
+  return {
+    paper: { ...templates.paper!, candidatePrefix: ' ' },
+    openflamingo: { ...templates.openflamingo!, candidatePrefix: '' },
+  };
+}
+
 /** Captioning: paper `Output: {caption}`, openflamingo `Output:{caption}`. */
 export const captionTemplates: Record<string, PromptTemplates> = {
   paper: textTemplates((_e, caption) => (caption === undefined ? 'Output:' : `Output: ${caption}`)),
