@@ -2,7 +2,7 @@
 // on val (5046 questions; 1024 under --protocol flamingo) with demonstrations from train; VQA accuracy.
 import { InputError, UsageError } from '../src/errors.ts';
 import { describeUsedFile } from '../src/data-files.ts';
-import type { Example, OfficialFile, Task, TaskData, UsedFile } from '../src/types.ts';
+import type { OfficialFile, Task, TaskData, UsedFile } from '../src/types.ts';
 import { vqaAccuracy } from '../metrics/vqa-accuracy.ts';
 import { COCO_TRAIN2014, COCO_VAL2014 } from './coco-images.ts';
 import { VQA_GENERATION } from './generation.ts';
@@ -12,7 +12,7 @@ import { postprocessVqaAnswer } from './postprocess.ts';
 import { sampleDataDir } from './sample-data.ts';
 import { scoreVqaAnswers } from './task-score.ts';
 import { qaTemplates } from './templates.ts';
-import { cocoImageFile, readVqaQuestions } from './vqa-files.ts';
+import { cocoVqaExamples } from './vqa-files.ts';
 
 const OKVQA_SOURCE = 'https://okvqa.allenai.org/download.html';
 
@@ -64,8 +64,8 @@ async function loadOkvqa(ctx: { dataDir?: string; split?: string }): Promise<Tas
   const trainImages = await ImageFolder.find(dataDir, OKVQA_FILES.trainImages);
   const valImages = await ImageFolder.find(dataDir, OKVQA_FILES.valImages);
   const missing = new MissingImages();
-  const support = await examples(paths.trainQuestions, paths.trainAnnotations, trainImages, missing);
-  const query = await examples(paths.valQuestions, paths.valAnnotations, valImages, missing);
+  const support = await cocoVqaExamples(paths.trainQuestions, paths.trainAnnotations, trainImages, missing);
+  const query = await cocoVqaExamples(paths.valQuestions, paths.valAnnotations, valImages, missing);
   missing.check();
   if (query.length === 0) throw new InputError(`${paths.valQuestions}: no questions`, paths.valQuestions);
 
@@ -78,27 +78,4 @@ async function loadOkvqa(ctx: { dataDir?: string; split?: string }): Promise<Tas
     describeUsedFile('val images', valImages.path),
   ]);
   return { support, query, files, sample: ctx.dataDir === undefined };
-}
-
-async function examples(
-  questionsFile: string,
-  annotationsFile: string,
-  images: ImageFolder,
-  missing: MissingImages,
-): Promise<Example<string[]>[]> {
-  const questions = await readVqaQuestions(questionsFile, annotationsFile);
-  return questions.map((q) => {
-    const answers = q.answers!;
-    const example: Example<string[]> = {
-      id: q.questionId,
-      group: String(q.imageId),
-      media: [images.image(cocoImageFile(images.name, q.imageId), missing, () => `${q.where()}.image_id`)],
-      fields: { question: q.question },
-      // open_flamingo shows the first listed answer in demonstrations.
-      target: answers[0]!,
-      reference: answers,
-    };
-    if (q.answerType !== undefined) example.type = q.answerType;
-    return example;
-  });
 }

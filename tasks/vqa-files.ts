@@ -4,6 +4,8 @@
 // Questions are paired with annotations by question_id (open_flamingo pairs them by list position, which silently
 // mislabels every question if the two files are not in the same order).
 import { InputError } from '../src/errors.ts';
+import type { Example } from '../src/types.ts';
+import type { ImageFolder, MissingImages } from './images.ts';
 import { Field, readJsonFile } from './json-input.ts';
 
 export interface VqaQuestion {
@@ -55,6 +57,33 @@ export async function readVqaQuestions(questionsFile: string, annotationsFile?: 
     if (a.has('question_type')) q.questionType = a.get('question_type').string();
   }
   return questions;
+}
+
+/**
+ * The questions of a questions file (with its annotations, when it has them) as examples about the COCO images of
+ * `images`; the questions about one image form a group.
+ */
+export async function cocoVqaExamples(
+  questionsFile: string,
+  annotationsFile: string | undefined,
+  images: ImageFolder,
+  missing: MissingImages,
+): Promise<Example<string[]>[]> {
+  const questions = await readVqaQuestions(questionsFile, annotationsFile);
+  return questions.map((q) => {
+    const answers = q.answers ?? [];
+    const example: Example<string[]> = {
+      id: q.questionId,
+      group: String(q.imageId),
+      media: [images.image(cocoImageFile(images.name, q.imageId), missing, () => `${q.where()}.image_id`)],
+      fields: { question: q.question },
+      // open_flamingo shows the first listed answer in demonstrations (test questions are never demonstrations).
+      target: answers[0] ?? '',
+      reference: answers,
+    };
+    if (q.answerType !== undefined) example.type = q.answerType;
+    return example;
+  });
 }
 
 /** COCO's image file name: `COCO_val2014_000000000042.jpg`. */

@@ -14,7 +14,7 @@ import { findFile, officialFile } from './official-files.ts';
 import { postprocessVqaAnswer } from './postprocess.ts';
 import { sampleDataDir } from './sample-data.ts';
 import { qaTemplates } from './templates.ts';
-import { cocoImageFile, readVqaQuestions } from './vqa-files.ts';
+import { cocoVqaExamples, readVqaQuestions } from './vqa-files.ts';
 import { scoreVqaAnswers } from './task-score.ts';
 
 const VQA_DOWNLOADS = 'https://visualqa.org/download.html';
@@ -107,8 +107,8 @@ async function loadVqav2(ctx: LoadContext): Promise<TaskData> {
   const trainImages = await ImageFolder.find(dataDir, VQAV2_FILES.train2014);
   const queryImages = await ImageFolder.find(dataDir, split.images);
   const missing = new MissingImages();
-  const support = await examples(paths.trainQuestions, paths.trainAnnotations, trainImages, missing);
-  const query = await examples(paths.queryQuestions, paths.queryAnnotations, queryImages, missing);
+  const support = await cocoVqaExamples(paths.trainQuestions, paths.trainAnnotations, trainImages, missing);
+  const query = await cocoVqaExamples(paths.queryQuestions, paths.queryAnnotations, queryImages, missing);
   missing.check();
   if (query.length === 0) throw new InputError(`${paths.queryQuestions}: no questions`, paths.queryQuestions);
 
@@ -135,27 +135,4 @@ async function loadVqav2(ctx: LoadContext): Promise<TaskData> {
     data.unannotated = { server: VQAV2_SERVER };
   }
   return data;
-}
-
-async function examples(
-  questionsFile: string,
-  annotationsFile: string | undefined,
-  images: ImageFolder,
-  missing: MissingImages,
-): Promise<Example<string[]>[]> {
-  const questions = await readVqaQuestions(questionsFile, annotationsFile);
-  return questions.map((q) => {
-    const answers = q.answers ?? [];
-    const example: Example<string[]> = {
-      id: q.questionId,
-      group: String(q.imageId),
-      media: [images.image(cocoImageFile(images.name, q.imageId), missing, () => `${q.where()}.image_id`)],
-      fields: { question: q.question },
-      // open_flamingo shows the first listed answer in demonstrations (test questions are never demonstrations).
-      target: answers[0] ?? '',
-      reference: answers,
-    };
-    if (q.answerType !== undefined) example.type = q.answerType;
-    return example;
-  });
 }
