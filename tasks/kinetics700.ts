@@ -19,7 +19,7 @@ import { officialFile } from './official-files.ts';
 import { sampleDataDir } from './sample-data.ts';
 import { toTaskScore } from './task-score.ts';
 import { captionTemplates, rankingTemplates } from './templates.ts';
-import { findFileWhere, hasColumns, MissingVideos, VideoLibrary, videoRef } from './video-files.ts';
+import { clipOrSegment, findFileWhere, hasColumns, MissingVideos, VideoLibrary } from './video-files.ts';
 
 const DEEPMIND_SOURCE = 'https://storage.googleapis.com/deepmind-media/Datasets/kinetics700_2020.tar.gz';
 const CVDF_SOURCE = 'https://github.com/cvdfoundation/kinetics-dataset (k700_2020_downloader.sh)';
@@ -128,14 +128,7 @@ function rows(path: string, library: VideoLibrary, missing: MissingVideos): Clip
     const name = kineticsClipName(youtubeId, start, end);
     if (seen.has(name)) row.fail('youtube_id', `clip ${name} is listed twice`);
     seen.add(name);
-    const clip = library.find(name);
-    const whole = clip === undefined ? library.find(youtubeId) : undefined;
-    const video =
-      clip !== undefined
-        ? videoRef(`kinetics/${name}`, clip)
-        : whole !== undefined
-          ? videoRef(`kinetics/${name}`, whole, segment)
-          : videoRef(`kinetics/${name}`, missing.add(`${name}.mp4`, row.where('youtube_id')));
+    const video = clipOrSegment(library, missing, `kinetics/${name}`, { clip: name, video: youtubeId }, segment, () => row.where('youtube_id'));
     out.push({ id: name, label, video });
   }
   return out;

@@ -9,13 +9,13 @@
 // from start to end.
 import { InputError } from '../src/errors.ts';
 import { describeUsedFile } from '../src/data-files.ts';
-import type { Example, LoadContext, OfficialFile, TaskData, VideoRef } from '../src/types.ts';
+import type { Example, LoadContext, OfficialFile, TaskData } from '../src/types.ts';
 import { Field, readJsonFile } from './json-input.ts';
 import { findFile, officialFile } from './official-files.ts';
 import { querySplit } from './query-split.ts';
 import { sampleDataDir } from './sample-data.ts';
 import { videoCaptionTask } from './video-captions.ts';
-import { MissingVideos, VideoLibrary, videoRef } from './video-files.ts';
+import { clipOrSegment, MissingVideos, VideoLibrary } from './video-files.ts';
 
 const SOURCE = 'https://eric-xw.github.io/vatex-website/download.html';
 
@@ -73,14 +73,8 @@ async function examples(path: string, library: VideoLibrary, missing: MissingVid
     const capsField = entry.get('enCap');
     const captions = capsField.items().map((c) => c.string());
     if (captions.length === 0) capsField.fail('no captions');
-    let video: VideoRef;
-    const clip = library.find(videoId);
-    if (clip !== undefined) video = videoRef(`vatex/${videoId}`, clip);
-    else {
-      const whole = library.find(parts.youtubeId);
-      const segment = { start: parts.start, end: parts.end };
-      video = videoRef(`vatex/${videoId}`, whole ?? missing.add(`${videoId}.mp4`, idField.where()), whole ? segment : undefined);
-    }
+    const segment = { start: parts.start, end: parts.end };
+    const video = clipOrSegment(library, missing, `vatex/${videoId}`, { clip: videoId, video: parts.youtubeId }, segment, () => idField.where());
     out.push({
       id: videoId,
       group: parts.youtubeId,

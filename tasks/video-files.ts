@@ -210,3 +210,22 @@ export function videoRef(id: string, path: string, segment?: { start: number; en
   }
   return ref;
 }
+
+/**
+ * A clip of a longer video: the cut clip `<clipName>.<ext>` when the library has it, else the whole video
+ * `<videoName>.<ext>` read over `segment`; when neither is there, missing as `<clipName>.mp4` (named by `where`).
+ */
+export function clipOrSegment(
+  library: VideoLibrary,
+  missing: MissingVideos,
+  id: string,
+  names: { clip: string; video: string },
+  segment: { start: number; end: number },
+  where: () => string,
+): VideoRef {
+  const clip = library.find(names.clip);
+  if (clip !== undefined) return videoRef(id, clip);
+  const whole = library.find(names.video);
+  if (whole !== undefined) return videoRef(id, whole, segment);
+  return videoRef(id, missing.add(`${names.clip}.mp4`, where()));
+}
