@@ -3,15 +3,15 @@
 // (`--model ./my-backend.js` or `--model ./my-backend.js:<rest>`, where <rest> goes to the factory's create()).
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { InputError, UsageError } from '../errors.ts';
 import type { Backend, BackendFactory, BackendOptions, ModelInfo } from '../types.ts';
 import { baselineFactory } from './baseline.ts';
 import { builtinOnnxModels, onnxFactory } from './onnx/index.ts';
 import { openaiFactory } from './openai/index.ts';
+import { importPluginModule } from '../plugin-module.ts';
 
 /** The model a run uses when `--model` is not given. */
-export const DEFAULT_MODEL = 'baseline:majority';
+export const DEFAULT_MODEL = 'flamingo-tiny-m';
 
 export interface BuiltinModel {
   /** The name users type: `--model <name>`. */
@@ -65,7 +65,7 @@ async function loadBackendModule(spec: string, options: BackendOptions): Promise
   if (!existsSync(path)) throw new UsageError(`--model ${spec}: no such backend module: ${path}`);
   let module: { default?: unknown };
   try {
-    module = await import(pathToFileURL(path).href);
+    module = await importPluginModule(path);
   } catch (error) {
     throw new InputError(`${path}: cannot load the backend module: ${(error as Error).message}`, path);
   }
