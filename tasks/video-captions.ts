@@ -1,20 +1,14 @@
 // What the video captioning tasks share (VATEX, YouCook2): the paper's "Output: {caption}" prompt with the video in
 // place of the image, open_flamingo's captioning decoding (beam 3, 20 new tokens) and post-processing, and CIDEr-D
 // (with BLEU and ROUGE-L from the same tokenization) over the references of the scored items.
-import type { LoadContext, OfficialFile, Task, TaskData } from '../src/types.ts';
+import type { Task } from '../src/types.ts';
 import { CAPTION_GENERATION } from './generation.ts';
 import { postprocessCaption } from './postprocess.ts';
 import { scoreCaptionItems } from './task-score.ts';
 import { captionTemplates } from './templates.ts';
 
-export interface VideoCaptionSpec {
-  id: string;
-  title: string;
-  splits: { support: string; query: string };
-  files: OfficialFile[];
-  protocolQuerySize?: number;
-  load(ctx: LoadContext): Promise<TaskData>;
-}
+/** What a video captioning task says about its dataset; the rest is the family's. */
+export type VideoCaptionSpec = Pick<Task, 'id' | 'title' | 'splits' | 'files' | 'protocolQuerySize' | 'load'>;
 
 /** A video captioning task; examples carry their reference captions (string[]). */
 export function videoCaptionTask(spec: VideoCaptionSpec): Task {

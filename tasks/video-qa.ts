@@ -2,25 +2,19 @@
 // in place of the image ("Question: {q} Answer: {a}"), open_flamingo's VQA post-processing and beam search, and a
 // reader of the Xu et al. 2017 question files (MSVD-QA and MSRVTT-QA: `{train,val,test}_qa.json`).
 import type { AnswerItem, MetricResult } from '../metrics/types.ts';
-import type { Example, LoadContext, OfficialFile, Task, TaskData } from '../src/types.ts';
+import type { Example, Task } from '../src/types.ts';
 import { VQA_GENERATION } from './generation.ts';
 import { Field, readJsonFile } from './json-input.ts';
 import { postprocessVqaAnswer } from './postprocess.ts';
 import { scoreAnswerItems } from './task-score.ts';
 import { qaTemplates } from './templates.ts';
 
-export interface VideoQaSpec {
-  id: string;
-  title: string;
-  splits: { support: string; query: string };
-  files: OfficialFile[];
-  /** The paper's query-set size (1024 for the QA tasks under --protocol flamingo). */
-  protocolQuerySize?: number;
+/** What an open-ended video QA task says about its dataset, its answers and its metric; the rest is the family's. */
+export interface VideoQaSpec extends Pick<Task, 'id' | 'title' | 'splits' | 'files' | 'protocolQuerySize' | 'load'> {
   /** New tokens to generate: 5 for one-word answers (as open_flamingo's VQA), more for phrase answers. */
   maxNewTokens: number;
   metric: string;
   scorer(items: AnswerItem[]): MetricResult;
-  load(ctx: LoadContext): Promise<TaskData>;
 }
 
 /** An open-ended video QA task; examples carry their reference answers (string[]) and optionally a type. */
