@@ -2,10 +2,10 @@
 // path loads a user's module whose default export is a Task, checked field by field so mistakes name the field.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { InputError, UsageError } from '../errors.ts';
 import type { Task } from '../types.ts';
 import { builtinTasks } from '../../tasks/index.ts';
+import { importPluginModule } from '../plugin-module.ts';
 
 export interface ResolvedTask {
   task: Task;
@@ -75,7 +75,7 @@ export async function resolveTask(spec: string): Promise<ResolvedTask> {
     if (!existsSync(path)) throw new UsageError(`--task ${spec}: no such task module: ${path}`);
     let module: { default?: unknown };
     try {
-      module = await import(pathToFileURL(path).href);
+      module = await importPluginModule(path);
     } catch (error) {
       throw new InputError(`${path}: cannot load the task module: ${(error as Error).message}`, path);
     }
