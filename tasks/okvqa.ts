@@ -1,14 +1,15 @@
 // OK-VQA (Marino et al. 2019): open-ended questions about COCO images that need outside knowledge. The paper evaluates
 // on val (5046 questions; 1024 under --protocol flamingo) with demonstrations from train; VQA accuracy.
-import { InputError, UsageError } from '../src/errors.ts';
+import { InputError } from '../src/errors.ts';
 import { describeUsedFile } from '../src/data-files.ts';
-import type { OfficialFile, Task, TaskData, UsedFile } from '../src/types.ts';
+import type { LoadContext, OfficialFile, Task, TaskData, UsedFile } from '../src/types.ts';
 import { vqaAccuracy } from '../metrics/vqa-accuracy.ts';
 import { COCO_TRAIN2014, COCO_VAL2014 } from './coco-images.ts';
 import { VQA_GENERATION } from './generation.ts';
 import { ImageFolder, MissingImages } from './images.ts';
 import { findFile, officialFile } from './official-files.ts';
 import { postprocessVqaAnswer } from './postprocess.ts';
+import { querySplit } from './query-split.ts';
 import { sampleDataDir } from './sample-data.ts';
 import { scoreVqaAnswers } from './task-score.ts';
 import { qaTemplates } from './templates.ts';
@@ -51,9 +52,8 @@ export function okvqaTask(options: OkvqaOptions = {}): Task {
 
 export const okvqa: Task = okvqaTask();
 
-async function loadOkvqa(ctx: { dataDir?: string; split?: string }): Promise<TaskData> {
-  if (ctx.split !== undefined && ctx.split !== 'val')
-    throw new UsageError(`--split ${ctx.split}: OK-VQA is evaluated on "val" (its test questions are the val ones)`);
+async function loadOkvqa(ctx: LoadContext): Promise<TaskData> {
+  querySplit(ctx, 'OK-VQA', ['val'], 'its test questions are the val ones');
   const dataDir = ctx.dataDir ?? sampleDataDir('okvqa');
   const paths = {
     trainQuestions: await findFile(dataDir, OKVQA_FILES.trainQuestions),

@@ -2,11 +2,12 @@
 import { UsageError } from '../src/errors.ts';
 import type { LoadContext } from '../src/types.ts';
 
-/** `--split`: one of `allowed` (the first is the default). */
-export function querySplit(ctx: LoadContext, title: string, allowed: readonly string[]): string {
+/** `--split`: one of `allowed` (the first is the default); `why` explains the choice in the error. */
+export function querySplit(ctx: LoadContext, title: string, allowed: readonly string[], why?: string): string {
   const split = ctx.split ?? allowed[0]!;
   if (!allowed.includes(split)) {
-    throw new UsageError(`--split ${split}: ${title} is evaluated on ${allowed.map((s) => `"${s}"`).join(' or ')}`);
+    const reason = why === undefined ? '' : ` (${why})`;
+    throw new UsageError(`--split ${split}: ${title} is evaluated on ${allowed.map((s) => `"${s}"`).join(' or ')}${reason}`);
   }
   return split;
 }

@@ -6,7 +6,7 @@
 // The paper evaluates val with demonstrations from train, and does NOT give the model the OCR tokens the dataset
 // ships: neither do we by default. `textvqaTask({ ocrTokens: true })` (task id `textvqa-ocr`) reads the Rosetta OCR
 // files and writes the tokens before each question, for comparison with harnesses that do.
-import { InputError, UsageError } from '../src/errors.ts';
+import { InputError } from '../src/errors.ts';
 import { describeUsedFile } from '../src/data-files.ts';
 import type { Example, LoadContext, OfficialFile, PromptTemplates, Task, TaskData, UsedFile } from '../src/types.ts';
 import { VQA_GENERATION } from './generation.ts';
@@ -14,6 +14,7 @@ import { Field, readJsonFile } from './json-input.ts';
 import { ImageFolder, MissingImages } from './images.ts';
 import { findFile, officialFile } from './official-files.ts';
 import { postprocessVqaAnswer } from './postprocess.ts';
+import { querySplit } from './query-split.ts';
 import { sampleDataDir } from './sample-data.ts';
 import { qaTemplates, textTemplates } from './templates.ts';
 import { vqaAccuracy } from '../metrics/vqa-accuracy.ts';
@@ -83,8 +84,7 @@ export function textvqaTask(options: TextvqaOptions = {}): Task {
 export const textvqa: Task = textvqaTask();
 
 async function loadTextvqa(ctx: LoadContext, ocr: boolean): Promise<TaskData> {
-  if (ctx.split !== undefined && ctx.split !== 'val')
-    throw new UsageError(`--split ${ctx.split}: TextVQA is evaluated on "val" (the paper's split)`);
+  querySplit(ctx, 'TextVQA', ['val'], "the paper's split");
   const dataDir = ctx.dataDir ?? sampleDataDir('textvqa');
   const trainPath = await findFile(dataDir, TEXTVQA_FILES.train);
   const valPath = await findFile(dataDir, TEXTVQA_FILES.val);
