@@ -83,8 +83,8 @@ export function parseRunOptions(raw: RawRunFlags): RunOptions {
   return {
     tasks,
     model: nonEmpty('--model', raw.model ?? DEFAULT_MODEL),
-    shots: integerList('--shots', raw.shots ?? '0', 0),
-    seeds: integerList('--seeds', raw.seeds ?? String(DEFAULT_SEED), 0),
+    shots: integerList('--shots', raw.shots ?? '0', 0, '0,4,32'),
+    seeds: integerList('--seeds', raw.seeds ?? String(DEFAULT_SEED), 0, '42,43,44'),
     supportSize: raw.supportSize === undefined ? DEFAULT_SUPPORT_SIZE : integer('--support-size', raw.supportSize, 1),
     limit: raw.limit === undefined ? undefined : integer('--limit', raw.limit, 1),
     protocol,
@@ -140,12 +140,12 @@ function integer(flag: string, value: unknown, min: number): number {
   return number;
 }
 
-function integerList(flag: string, value: unknown, min: number): number[] {
+function integerList(flag: string, value: unknown, min: number, example: string): number[] {
   const items = list(flag, value);
   if (items.length === 0) throw new UsageError(`${flag} needs at least one value`);
   const numbers = items.map((item) => {
     if (!/^\d+$/.test(item) || !Number.isSafeInteger(Number(item)) || Number(item) < min) {
-      throw new UsageError(`${flag} ${String(value)}: "${item}" is not an integer >= ${min} (e.g. ${flag} 0,4,32)`);
+      throw new UsageError(`${flag} ${String(value)}: "${item}" is not an integer >= ${min} (e.g. ${flag} ${example})`);
     }
     return Number(item);
   });
