@@ -63,9 +63,11 @@ export function registerRun(program: Command): void {
       } finally {
         process.off('SIGINT', interrupted);
       }
+      // When every task failed there is no table to show (an empty one would print "model:" and "records:" alone).
+      const table = !options.quiet && outcomes.length > 0;
       if (options.json) process.stdout.write(jsonSummary(outcomes));
-      else if (!options.quiet) process.stdout.write(renderSummary(outcomes, useColour(process.stdout)));
-      if (options.json && !options.quiet) process.stderr.write(renderSummary(outcomes, useColour(process.stderr)));
+      else if (table) process.stdout.write(renderSummary(outcomes, useColour(process.stdout)));
+      if (options.json && table) process.stderr.write(renderSummary(outcomes, useColour(process.stderr)));
       if (failed) throw failed;
     });
 }
