@@ -14,7 +14,7 @@ import { officialFile } from './official-files.ts';
 import { sampleDataDir } from './sample-data.ts';
 import { besideFile, findFileWhere, MissingVideos, VideoLibrary, videoRef } from './video-files.ts';
 import { querySplit } from './query-split.ts';
-import { qaExample, questionWord, readXuQuestions, videoQaTask } from './video-qa.ts';
+import { videoQaTask, xuExamples } from './video-qa.ts';
 
 const SOURCE = 'https://github.com/xudejing/video-question-answering (MSRVTT-QA)';
 const VIDEOS_SOURCE = 'https://www.microsoft.com/en-us/research/publication/msr-vtt-a-large-video-description-dataset-for-bridging-video-and-language/ (MSR-VTT videos)';
@@ -57,13 +57,10 @@ async function loadMsrvttqa(ctx: LoadContext): Promise<TaskData> {
   return { support, query, files, sample: ctx.dataDir === undefined };
 }
 
-async function examples(path: string, library: VideoLibrary, missing: MissingVideos): Promise<Example<string[]>[]> {
-  const out: Example<string[]>[] = [];
-  for (const q of await readXuQuestions(path)) {
+function examples(path: string, library: VideoLibrary, missing: MissingVideos): Promise<Example<string[]>[]> {
+  return xuExamples(path, (q) => {
     if (!/^\d+$/.test(q.videoId)) throw new InputError(`${q.where()}: expected the number N of video<N>, found ${JSON.stringify(q.videoId)}`, path);
     const name = `video${q.videoId}`;
-    const file = library.find(name) ?? missing.add(`${name}.mp4`, q.where());
-    out.push(qaExample(q.id, videoRef(`msrvtt/${name}`, file), q.question, [q.answer], questionWord(q.question)));
-  }
-  return out;
+    return videoRef(`msrvtt/${name}`, library.find(name) ?? missing.add(`${name}.mp4`, q.where()));
+  });
 }

@@ -15,7 +15,7 @@ import { findFile, officialFile } from './official-files.ts';
 import { sampleDataDir } from './sample-data.ts';
 import { besideFile, findFileWhere, MissingVideos, VideoLibrary, videoRef } from './video-files.ts';
 import { querySplit } from './query-split.ts';
-import { qaExample, questionWord, readXuQuestions, videoQaTask } from './video-qa.ts';
+import { videoQaTask, xuExamples } from './video-qa.ts';
 
 const SOURCE = 'https://github.com/xudejing/video-question-answering (MSVD-QA)';
 const CLIPS_SOURCE = 'https://www.cs.utexas.edu/users/ml/clamp/videoDescription/YouTubeClips.tar';
@@ -79,19 +79,16 @@ export async function readYoutubeMapping(path: string): Promise<Map<string, stri
   return clips;
 }
 
-async function examples(
+function examples(
   path: string,
   clips: Map<string, string>,
   mappingPath: string,
   library: VideoLibrary,
   missing: MissingVideos,
 ): Promise<Example<string[]>[]> {
-  const out: Example<string[]>[] = [];
-  for (const q of await readXuQuestions(path)) {
+  return xuExamples(path, (q) => {
     const clip = clips.get(q.videoId);
     if (clip === undefined) throw new InputError(`${q.where()}: video ${q.videoId} (vid${q.videoId}) is not in ${mappingPath}`, path);
-    const file = library.find(clip) ?? missing.add(`${clip}.avi`, q.where());
-    out.push(qaExample(q.id, videoRef(`msvd/${clip}`, file), q.question, [q.answer], questionWord(q.question)));
-  }
-  return out;
+    return videoRef(`msvd/${clip}`, library.find(clip) ?? missing.add(`${clip}.avi`, q.where()));
+  });
 }

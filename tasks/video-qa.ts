@@ -2,7 +2,7 @@
 // in place of the image ("Question: {q} Answer: {a}"), open_flamingo's VQA post-processing and beam search, and a
 // reader of the Xu et al. 2017 question files (MSVD-QA and MSRVTT-QA: `{train,val,test}_qa.json`).
 import type { AnswerItem, MetricResult } from '../metrics/types.ts';
-import type { Example, Task } from '../src/types.ts';
+import type { Example, Task, VideoRef } from '../src/types.ts';
 import { VQA_GENERATION } from './generation.ts';
 import { Field, readJsonFile } from './json-input.ts';
 import { postprocessVqaAnswer } from './postprocess.ts';
@@ -56,6 +56,11 @@ export async function readXuQuestions(path: string): Promise<XuQuestion[]> {
       videoId: entry.get('video_id').id(),
       where: () => `${entry.where()}.video_id`,
     }));
+}
+
+/** A Xu et al. 2017 file's questions as examples (one answer each, typed by question word); `video` finds their videos. */
+export async function xuExamples(path: string, video: (question: XuQuestion) => VideoRef): Promise<Example<string[]>[]> {
+  return (await readXuQuestions(path)).map((q) => qaExample(q.id, video(q), q.question, [q.answer], questionWord(q.question)));
 }
 
 /**
