@@ -10,7 +10,7 @@ const bin = new URL('../bin/flamingo-eval.js', import.meta.url).pathname;
 // With --limit 2 the HatefulMemes sample subset holds one class only, so its ROC-AUC is undefined: the task fails.
 test('a multi-task run goes on past a failing task, reports the others, and exits 1 naming the failure', () => {
   const results = mkdtempSync(join(tmpdir(), 'fe-failures-'));
-  const args = [bin, '--task', 'coco,hatefulmemes,okvqa', '--shots', '0', '--limit', '2', '--results-dir', results, '--json'];
+  const args = [bin, '--task', 'coco,hatefulmemes,okvqa', '--shots', '0', '--limit', '2', '--model', 'baseline:majority', '--results-dir', results, '--json'];
   const run = spawnSync(process.execPath, args, { encoding: 'utf8' });
   assert.equal(run.status, 1, run.stderr);
   assert.match(run.stderr, /task hatefulmemes failed: ROC-AUC is undefined/);
@@ -22,7 +22,7 @@ test('a multi-task run goes on past a failing task, reports the others, and exit
 
 test('a single failing task still fails at once with its own error', () => {
   const results = mkdtempSync(join(tmpdir(), 'fe-failures-'));
-  const args = [bin, '--task', 'hatefulmemes', '--shots', '0', '--limit', '2', '--results-dir', results, '--quiet'];
+  const args = [bin, '--task', 'hatefulmemes', '--shots', '0', '--limit', '2', '--model', 'baseline:majority', '--results-dir', results, '--quiet'];
   const run = spawnSync(process.execPath, args, { encoding: 'utf8' });
   assert.equal(run.status, 1);
   assert.match(run.stderr, /^flamingo-eval: ROC-AUC is undefined/m);
