@@ -108,6 +108,11 @@ async function evaluateTask(
   const queries = perClass
     ? querySubsetPerClass(data.query, task.id, perClass.query, perClass.classOf)
     : querySubset(data.query, task.id, limit);
+  if (limit !== undefined && queries.length < limit) {
+    // Not an error (a partial download, the sample data), but the record's n would otherwise be the only hint.
+    const asked = options.limit !== undefined ? `--limit ${limit}` : `--protocol flamingo (${limit} queries)`;
+    io.stderr?.write(`${task.id}: ${asked} asks for more queries than the ${task.splits.query} split has: evaluating all ${queries.length}\n`);
+  }
   const zeroShotTextDemos = options.zeroShotTextDemos ?? defaultZeroShotTextDemos(task.kind);
   const generation: GenerationSettings = {
     ...task.generation,
