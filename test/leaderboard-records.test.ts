@@ -54,10 +54,10 @@ test('a record with a missing field is an input error naming the file and the fi
   });
 });
 
-test('a folder that does not exist is an input error naming it', async () => {
+test('a folder that does not exist is an input error naming it, not a command (plot and report read records too)', async () => {
   await assert.rejects(findRecordFiles([`${fixtures}no-such-dir`]), {
     name: 'InputError',
-    message: `${fixtures}no-such-dir: no such folder (leaderboard reads run records from it)`,
+    message: `${fixtures}no-such-dir: no such folder or file of run records`,
   });
 });
 

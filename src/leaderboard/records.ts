@@ -37,7 +37,7 @@ export async function findRecordFiles(dirs: string[]): Promise<string[]> {
     try {
       info = await stat(dir);
     } catch {
-      throw new InputError(`${dir}: no such folder (leaderboard reads run records from it)`, dir);
+      throw new InputError(`${dir}: no such folder or file of run records`, dir);
     }
     if (info.isFile()) {
       files.push(dir);
