@@ -186,7 +186,7 @@ def train_lm(args, cfg, tok, episodes):
         saved = torch.load(path)
         model.load_state_dict(saved['lm'], strict=False)
         done_before = saved.get('steps', steps)
-        steps, kv_share, rng = args.lm_more, 0.6, random.Random(1 + done_before)
+        steps, kv_share, rng = args.lm_more, args.kv_share, random.Random(1 + done_before)
         opt = torch.optim.AdamW(params, lr=1.5e-3, weight_decay=0.01)
         sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda _: 1.0)
     for step in range(steps):
@@ -333,6 +333,7 @@ def main():
     ap.add_argument('--lm-lr', type=float, default=3e-3)
     ap.add_argument('--vision-more', type=int, default=0, help='only continue the vision encoder for N steps')
     ap.add_argument('--lm-more', type=int, default=0, help='continue the saved LM for up to N steps first')
+    ap.add_argument('--kv-share', type=float, default=0.6, help='share of key -> value rows when continuing the LM')
     ap.add_argument('--wait-for-vision', type=int, default=0, help='before the Flamingo stage, wait for an encoder of N steps')
     ap.add_argument('--lm-steps', type=int, help='override the size\'s LM pretraining steps')
     ap.add_argument('--flamingo-steps', type=int, help='override the size\'s Flamingo-stage steps')
