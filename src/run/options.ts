@@ -1,6 +1,6 @@
 // The run command's flags, checked and resolved into RunOptions. Every error names the flag it is about.
 import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { DEFAULT_MODEL } from '../backends/index.ts';
 import { FLAMINGO_SAMPLING, formatFrameSampling, parseFrameSampling } from '../media/sampling.ts';
@@ -95,7 +95,7 @@ export function parseRunOptions(raw: RawRunFlags): RunOptions {
     promptEnsemble: raw.promptEnsemble === undefined ? 1 : integer('--prompt-ensemble', raw.promptEnsemble, 1),
     dataDir,
     split: raw.split === undefined ? undefined : nonEmpty('--split', raw.split),
-    resultsDir: resolve(nonEmpty('--results-dir', raw.resultsDir ?? 'results')),
+    resultsDir: writableDir('--results-dir', nonEmpty('--results-dir', raw.resultsDir ?? 'results')),
     concurrency: raw.concurrency === undefined ? 1 : integer('--concurrency', raw.concurrency, 1),
     batchSize: raw.batchSize === undefined ? 4 : integer('--batch-size', raw.batchSize, 1),
     maxNewTokens: raw.maxNewTokens === undefined ? undefined : integer('--max-new-tokens', raw.maxNewTokens, 1),
@@ -187,6 +187,17 @@ function choice<T extends string>(flag: string, value: unknown, choices: readonl
     throw new UsageError(`${flag} ${text}: expected one of ${choices.join(', ')}`);
   }
   return text as T;
+}
+
+/** A folder that exists or can be created: neither it nor its nearest existing parent may be a file. */
+function writableDir(flag: string, value: string): string {
+  const path = resolve(value);
+  let existing = path;
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  if (!statSync(existing).isDirectory()) {
+    throw new UsageError(`${flag} ${value}: ${existing === path ? 'not a directory' : `${existing} is a file, not a directory`}`);
+  }
+  return path;
 }
 
 function existingDir(flag: string, value: string): string {
