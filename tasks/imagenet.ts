@@ -15,12 +15,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError, UsageError } from '../src/errors.ts';
 import { describeUsedFile, filesIn, findAllOfficialFiles, findOptionalFile } from '../src/data-files.ts';
-import type { Example, ImageRef, LoadContext, OfficialFile, ScoredItem, Task, TaskData } from '../src/types.ts';
-import { classificationAccuracy } from '../metrics/top-k.ts';
+import type { Example, ImageRef, LoadContext, OfficialFile, Task, TaskData } from '../src/types.ts';
 import { MissingImages } from './images.ts';
 import { sampleDataDir } from './sample-data.ts';
-import { toTaskScore } from './task-score.ts';
-import { captionTemplates } from './templates.ts';
+import { RANKING_GENERATION } from './generation.ts';
+import { scoreClassRankings } from './task-score.ts';
+import { captionTemplates, rankingTemplates } from './templates.ts';
 
 const IMAGES_SOURCE = 'https://image-net.org/download-images.php (ILSVRC2012 train and val archives)';
 const KAGGLE_SOURCE = 'https://www.kaggle.com/c/imagenet-object-localization-challenge/data';
@@ -80,31 +80,19 @@ export const imagenet: Task = {
   files: Object.values(IMAGENET_FILES),
   protocolPerClass: { query: 10, support: 32, classOf: (example) => (example.reference as ImagenetReference).wnid },
   // Paper: "Output: {class}"; open_flamingo: `<image>Output:{class}<|endofchunk|>`, the class appended without a space.
-  templates: {
-    paper: { ...captionTemplates.paper!, candidatePrefix: ' ' },
-    openflamingo: { ...captionTemplates.openflamingo!, candidatePrefix: '' },
-  },
-  generation: { maxNewTokens: 1, numBeams: 1, lengthPenalty: 0, stopAtEndOfChunk: true },
+  templates: rankingTemplates(captionTemplates),
+  generation: RANKING_GENERATION,
   // open_flamingo ranks class names by their mean token log-probability (normalize_length=True): names run from one
   // to a dozen tokens, and a sum would favour the shortest.
   lengthNormalize: true,
   postprocess: (raw) => raw.trim(),
   metric: 'top1_accuracy',
   load: loadImagenet,
-  score(items: ScoredItem[]) {
-    const result = classificationAccuracy(
-      items.map((item) => {
-        const reference = item.example.reference as ImagenetReference;
-        const scores = item.scores;
-        if (!scores || scores.length !== reference.classes.length)
-          throw new InputError(`imagenet: item ${item.example.id} has no log-likelihood for each of the ${reference.classes.length} classes`);
-        // Best first; equal scores keep the class order (as a stable sort of the candidates would).
-        const order = Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]! || a - b);
-        return { id: item.example.id, ranking: order.map((i) => reference.classes[i]!), label: reference.wnid };
-      }),
-    );
-    return toTaskScore(result, 'top1_accuracy');
-  },
+  score: (items) =>
+    scoreClassRankings('imagenet', items, (item) => {
+      const reference = item.example.reference as ImagenetReference;
+      return { classes: reference.classes, label: reference.wnid };
+    }, 'top1_accuracy'),
 };
 
 async function loadImagenet(ctx: LoadContext): Promise<TaskData> {

@@ -11,13 +11,12 @@
 // generic (iVQA and NExT-QA publish a train.csv): Kinetics' are those whose header has youtube_id and time_start.
 import { InputError, UsageError } from '../src/errors.ts';
 import { describeUsedFile, findAllOfficialFiles } from '../src/data-files.ts';
-import type { Example, LoadContext, OfficialFile, ScoredItem, Task, TaskData } from '../src/types.ts';
-import { classificationAccuracy } from '../metrics/top-k.ts';
+import type { Example, LoadContext, OfficialFile, Task, TaskData } from '../src/types.ts';
 import { readCsvRecords, segmentOf } from './csv-input.ts';
 import { RANKING_GENERATION } from './generation.ts';
 import { officialFile } from './official-files.ts';
 import { sampleDataDir } from './sample-data.ts';
-import { toTaskScore } from './task-score.ts';
+import { scoreClassRankings } from './task-score.ts';
 import { captionTemplates, rankingTemplates } from './templates.ts';
 import { clipOrSegment, findFileWhere, hasColumns, MissingVideos, VideoLibrary } from './video-files.ts';
 
@@ -54,21 +53,8 @@ export const kinetics700: Task = {
   postprocess: (raw) => raw.trim(),
   metric: 'top1_top5_avg_accuracy',
   load: loadKinetics,
-  score(items: ScoredItem[]) {
-    const result = classificationAccuracy(
-      items.map((item) => {
-        const reference = item.example.reference as KineticsReference;
-        const scores = item.scores;
-        if (!scores || scores.length !== reference.classes.length) {
-          throw new InputError(`kinetics700: item ${item.example.id} has no log-likelihood for each of the ${reference.classes.length} classes`);
-        }
-        // Best first; equal scores keep the class order.
-        const order = Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]! || a - b);
-        return { id: item.example.id, ranking: order.map((i) => reference.classes[i]!), label: reference.label };
-      }),
-    );
-    return toTaskScore(result, 'top1_top5_avg_accuracy');
-  },
+  score: (items) =>
+    scoreClassRankings('kinetics700', items, (item) => item.example.reference as KineticsReference, 'top1_top5_avg_accuracy'),
 };
 
 async function loadKinetics(ctx: LoadContext): Promise<TaskData> {

@@ -4,6 +4,8 @@
 import { scoreCaptions } from '../metrics/caption.ts';
 import type { AnswerItem, MetricResult } from '../metrics/types.ts';
 import { vqaAccuracy } from '../metrics/vqa-accuracy.ts';
+import { classificationAccuracy } from '../metrics/top-k.ts';
+import { InputError } from '../src/errors.ts';
 import type { ScoredItem, TaskScore } from '../src/types.ts';
 
 export function toTaskScore(result: MetricResult, primary: string): TaskScore {
@@ -46,4 +48,33 @@ export function scoreVqaAnswers(
   scorer: (answers: AnswerItem[]) => MetricResult = (answers) => vqaAccuracy(answers),
 ): TaskScore {
   return scoreAnswerItems(items, scorer, 'vqa_accuracy');
+}
+
+/** What a classification task's scorer needs of an item's reference: the ranked classes and the true one. */
+export interface ClassReference {
+  classes: readonly string[];
+  label: string;
+}
+
+/**
+ * Close-ended classification (ImageNet, Kinetics-700): each item's candidates ranked best first by their
+ * log-likelihood, equal scores keeping the class order (as a stable sort of the candidates would), then top-k.
+ */
+export function scoreClassRankings(
+  taskId: string,
+  items: ScoredItem[],
+  referenceOf: (item: ScoredItem) => ClassReference,
+  primary: string,
+): TaskScore {
+  const result = classificationAccuracy(
+    items.map((item) => {
+      const { classes, label } = referenceOf(item);
+      const scores = item.scores;
+      if (!scores || scores.length !== classes.length)
+        throw new InputError(`${taskId}: item ${item.example.id} has no log-likelihood for each of the ${classes.length} classes`);
+      const order = Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]! || a - b);
+      return { id: item.example.id, ranking: order.map((i) => classes[i]!), label };
+    }),
+  );
+  return toTaskScore(result, primary);
 }
