@@ -33,7 +33,11 @@ test('table: models by size, task x shots columns, std over seeds, sample marker
 
 test('table: colour codes only when asked for', async () => {
   const out = await leaderboard([basic], { format: 'table', paper: false, colour: true });
-  assert.match(out, /\u001b\[/);
+  assert.match(out, /\u001b\[36mmodel\u001b\[39m/);
+  const plain = await leaderboard([basic], { format: 'table', paper: false, colour: false });
+  assert.doesNotMatch(plain, /\u001b\[/);
+  // The boxes line up whether or not the header carries escape codes.
+  assert.equal(out.replace(/\u001b\[\d+m/g, ''), plain);
 });
 
 test('markdown: hand-written pipe table, numbers right-aligned, footnotes as separate lines', async () => {
