@@ -1,6 +1,6 @@
 // The run command's flags, checked and resolved into RunOptions. Every error names the flag it is about.
-import { existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { DEFAULT_MODEL } from '../backends/index.ts';
 import { FLAMINGO_SAMPLING, formatFrameSampling, parseFrameSampling } from '../media/sampling.ts';
@@ -49,6 +49,10 @@ export interface RunOptions {
   frames: FrameSampling;
   /** `--on-media-error`: stop the run on an unreadable image or video (default), or skip the examples that need it. */
   onMediaError: MediaErrorPolicy;
+  /** `--okvqa-stem`: OK-VQA answers stemmed as open_flamingo's evaluation does before VQA accuracy. */
+  okvqaStem: boolean;
+  /** `--keep-all-scores`: classification records keep every candidate's score, not only the top 5 and the gold's. */
+  keepAllScores: boolean;
   fresh: boolean;
   json: boolean;
   quiet: boolean;
@@ -110,6 +114,8 @@ export function parseRunOptions(raw: RawRunFlags): RunOptions {
     shard: raw.shard === undefined ? shardCountAlone(raw.shardCount) : parseShard(String(raw.shard), optionalString(raw.shardCount)),
     frames,
     onMediaError: choice('--on-media-error', raw.onMediaError ?? 'fail', ['fail', 'skip'] as const),
+    okvqaStem: raw.okvqaStem === true,
+    keepAllScores: raw.keepAllScores === true,
     fresh: raw.fresh === true,
     json: raw.json === true,
     quiet: raw.quiet === true,
@@ -189,13 +195,35 @@ function choice<T extends string>(flag: string, value: unknown, choices: readonl
   return text as T;
 }
 
-/** A folder that exists or can be created: neither it nor its nearest existing parent may be a file. */
+/**
+ * A folder that exists or can be created, and can be written. The missing levels are made one at a time: Node's
+ * recursive mkdir loops forever under a folder that refuses new entries with ENOENT (/proc, /sys), and a file on the
+ * way must be named. A probe file checks writing (a read-only mount, a folder of another user).
+ */
 function writableDir(flag: string, value: string): string {
   const path = resolve(value);
   let existing = path;
   while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
   if (!statSync(existing).isDirectory()) {
     throw new UsageError(`${flag} ${value}: ${existing === path ? 'not a directory' : `${existing} is a file, not a directory`}`);
+  }
+  const cannot = (what: string, error: unknown) =>
+    new UsageError(`${flag} ${value}: cannot ${what} (${(error as { code?: string }).code ?? (error as Error).message}); give a folder you can write`);
+  const missing: string[] = [];
+  for (let dir = path; dir !== existing; dir = dirname(dir)) missing.unshift(dir);
+  for (const dir of missing) {
+    try {
+      mkdirSync(dir);
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EEXIST') throw cannot(`create ${dir}`, error);
+    }
+  }
+  const probe = join(path, `.flamingo-eval-write-test-${process.pid}`);
+  try {
+    writeFileSync(probe, '');
+    rmSync(probe, { force: true });
+  } catch (error) {
+    throw cannot('write in it', error);
   }
   return path;
 }
