@@ -251,6 +251,8 @@ export interface Task {
   protocolPerClass?: { query: number; support: number; classOf(example: Example): string };
   /** Largest number of shots the task allows (VisDial: 16). */
   maxShots?: number;
+  /** Why the task allows no more than maxShots, for the error when more are asked (RareAct: zero-shot in the paper). */
+  maxShotsReason?: string;
   /** Prompt templates by style; `paper` is the default, `openflamingo` the open_flamingo wording. */
   templates: Record<string, PromptTemplates>;
   generation: GenerationSettings;
@@ -264,6 +266,12 @@ export interface Task {
   score(items: ScoredItem[]): TaskScore;
   /** The evaluation server's answers file (a JSON value) for a query split without annotations. */
   submission?(items: ScoredItem[]): unknown;
+  /**
+   * Classification (ImageNet, Kinetics-700): the index of the example's correct candidate. The record then keeps the
+   * best candidates and the correct one's rank and score (ExampleRecord.topCandidates, .gold) instead of the score of
+   * every class (`--keep-all-scores` keeps them all).
+   */
+  goldCandidate?(example: Example): number;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -287,6 +295,10 @@ export interface ExampleRecord {
    * averaged into candidateScores; `prompt` shows the first.
    */
   permutations?: string[][];
+  /** Classification records (Task.goldCandidate): the 5 best candidates, best first, with their scores. */
+  topCandidates?: { candidate: string; score: number }[];
+  /** Classification records: the correct candidate, its rank among all (1 = best; ties rank by candidate order), its score. */
+  gold?: { candidate: string; rank: number; score: number };
   /** Post-processed answer or chosen candidate. */
   answer: string;
   /** The item's primary metric value, where the metric has one. */
