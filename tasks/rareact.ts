@@ -60,6 +60,9 @@ export const rareact: Task = {
   splits: { support: 'none', query: 'test' },
   files: Object.values(RAREACT_FILES),
   maxShots: 0,
+  maxShotsReason:
+    'the paper evaluates RareAct zero-shot only: it is a test set of unusual actions with no training split to draw ' +
+    'demonstrations from',
   // The query is the clip and "Caption:"; each class caption is the candidate continuation.
   templates: rankingTemplates({
     paper: textTemplates((_e, caption) => (caption === undefined ? 'Caption:' : `Caption: ${caption}`)),

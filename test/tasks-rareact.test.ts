@@ -49,7 +49,7 @@ test('the built-in sample: one query per distinct clip, every class caption a ca
 test('zero-shot only: --shots above 0 is refused naming --shots; a group run skips them', async () => {
   await assert.rejects(resolveRunTasks(['rareact'], { shots: [0, 4] }, () => {}), (error: unknown) => {
     assert.ok(error instanceof UsageError);
-    assert.match(error.message, /--shots 4: task rareact allows at most 0 shots/);
+    assert.match(error.message, /^--shots 4: task rareact is zero-shot only \(the paper evaluates RareAct zero-shot only: .*no training split.*\); use --shots 0$/);
     return true;
   });
   const warnings: string[] = [];

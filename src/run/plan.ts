@@ -4,6 +4,7 @@ import { UsageError } from '../errors.ts';
 import type { Example, Prompt, PromptTemplates, Shot, Task } from '../types.ts';
 import { extraOrderings } from './ensemble.ts';
 import { buildPrompt } from './prompt.ts';
+import { tooManyShots } from './tasks.ts';
 import type { Features } from './rices.ts';
 import { ricesDemonstrations } from './rices.ts';
 import {
@@ -55,7 +56,7 @@ export interface PlanInput {
 export async function planTrials(input: PlanInput): Promise<TrialPlan[]> {
   const { task, shots } = input;
   if (task.maxShots !== undefined && shots > task.maxShots) {
-    throw new UsageError(`--shots ${shots}: task ${task.id} allows at most ${task.maxShots} shots`);
+    throw new UsageError(tooManyShots(task, [shots]));
   }
   const queryFeatures = input.rices && shots > 0 ? await input.rices.queries(input.queries) : undefined;
   const plans: TrialPlan[] = [];

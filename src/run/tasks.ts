@@ -55,14 +55,23 @@ export async function resolveRunTasks(
     const resolved = await resolveTask(spec);
     const max = resolved.task.maxShots;
     const over = max === undefined ? [] : run.shots.filter((shots) => shots > max);
-    if (over.length > 0 && group === undefined) {
-      throw new UsageError(`--shots ${over.join(',')}: task ${resolved.task.id} allows at most ${max} shots`);
+    if (over.length > 0 && group === undefined) throw new UsageError(tooManyShots(resolved.task, over));
+    if (over.length > 0) {
+      const cap = max === 0 ? 'the task is zero-shot only' : `the task allows at most ${max}`;
+      warn(`${resolved.task.id}: skipping ${over.join(', ')} shots (${group}; ${cap})`);
     }
-    if (over.length > 0) warn(`${resolved.task.id}: skipping ${over.join(', ')} shots (${group}; the task allows at most ${max})`);
     const shots = run.shots.filter((n) => !over.includes(n));
     if (shots.length > 0) tasks.push({ ...resolved, shots });
   }
   return tasks;
+}
+
+/** `--shots 4: task rareact is zero-shot only (why); use --shots 0`, `--shots 32: task visdial allows at most 16 shots`. */
+export function tooManyShots(task: Task, shots: number[]): string {
+  const why = task.maxShotsReason ? ` (${task.maxShotsReason})` : '';
+  return task.maxShots === 0
+    ? `--shots ${shots.join(',')}: task ${task.id} is zero-shot only${why}; use --shots 0`
+    : `--shots ${shots.join(',')}: task ${task.id} allows at most ${task.maxShots} shots${why}`;
 }
 
 export function looksLikePath(spec: string): boolean {
