@@ -80,3 +80,23 @@ test('the visual cache evicts the least recently used entry beyond its byte budg
   assert.equal(cache.hits, 3);
   assert.equal(cache.misses, 1);
 });
+
+test('reorderRows rearranges rows in place as a copying selection would, whatever the overlaps', async () => {
+  const { reorderRows, selectRows } = await import('../src/backends/onnx/graphs.ts');
+  const rowSize = 3;
+  const orders = [
+    [0, 1, 2, 3],
+    [0, 0, 1, 3], // a parent with two children overwrites a dead row
+    [1, 0, 3, 2], // swaps: each source is overwritten before or after it is read
+    [3, 3, 3, 3],
+    [2, 3], // rows dropped, the rest moved down
+    [1, 2, 3, 0],
+    [3, 0, 1, 2],
+  ];
+  for (const rows of orders) {
+    const data = Float32Array.from({ length: 4 * rowSize }, (_, i) => i);
+    const cache = { rows: 4, length: 1, keys: [data.slice()], values: [data.slice()] };
+    const expected = selectRows(cache, rows, rowSize).keys[0]!;
+    assert.deepEqual(Array.from(reorderRows(data, rows, rowSize)), Array.from(expected), `rows ${rows}`);
+  }
+});

@@ -26,6 +26,7 @@ function fakeRuntime(next: number[][]): { runtime: FlamingoRuntime; start(lastTo
   const runtime = {
     tokenizer: { special: { pad: PAD, eos: EOS, endOfChunk: EOC, bos: 3, image: 4 } },
     select: (s: DecodeState, rows: number[]) => ({ ...s, rows: rows.length, lastLogits: rows.map((r) => s.lastLogits[r]!) }),
+    reorder: (s: DecodeState, rows: number[]) => ({ ...s, rows: rows.length, lastLogits: rows.map((r) => s.lastLogits[r]!) }),
     extend: async (s: DecodeState, ids: number[][]) => {
       calls++;
       const next = state(ids.map((row) => row[row.length - 1]!));

@@ -20,6 +20,7 @@ import { FlamingoRuntime } from './runtime.ts';
 import { decode, type DecodeSettings } from './search.ts';
 import { BundleTokenizer } from './tokenizer.ts';
 import { VisualCache } from './visual-cache.ts';
+import { VisualEncoder } from './visual-encoder.ts';
 
 export interface OnnxBackendOptions extends BackendOptions {
   /** Bytes of visual tokens kept in memory (default 256 MiB). */
@@ -39,7 +40,8 @@ export class OnnxFlamingoBackend implements Backend {
     const graphs = await FlamingoGraphs.open(root, manifest, options.threads ?? 1);
     const loader = new MediaLoader(manifest.image, 4, { frames: options.frames });
     const cache = new VisualCache(options.visualCacheBytes ?? 256 * 1024 * 1024);
-    return new OnnxFlamingoBackend(manifest, new FlamingoRuntime(graphs, tokenizer, loader, cache));
+    const encoder = new VisualEncoder(loader, cache, (pixels, media, frames) => graphs.encode(pixels, media, frames), manifest);
+    return new OnnxFlamingoBackend(manifest, new FlamingoRuntime(graphs, tokenizer, encoder));
   }
 
   info(): ModelInfo {

@@ -111,14 +111,22 @@ export class FlamingoGraphs {
   }
 }
 
+/** An int64 tensor of small integers, written through an Int32 view (no BigInt per element). */
 function int64(rows: number[][], dims: number[]): ort.Tensor {
   const data = new BigInt64Array(dims.reduce((a, b) => a * b, 1));
+  const words = new Int32Array(data.buffer); // little-endian: low word, then the sign word
   let k = 0;
-  for (const row of rows) for (const v of row) data[k++] = BigInt(v);
+  for (const row of rows) {
+    for (const v of row) {
+      words[k] = v;
+      words[k + 1] = v < 0 ? -1 : 0;
+      k += 2;
+    }
+  }
   return new ort.Tensor('int64', data, dims);
 }
 
-/** The cache rows `rows` (repeats allowed), in that order: beam reordering and per-candidate copies. */
+/** The cache rows `rows` (repeats allowed), in that order, in new buffers: per-candidate copies for ranking. */
 export function selectRows(cache: KVCache, rows: number[], headsTimesHd: number): KVCache {
   const rowSize = headsTimesHd * cache.length;
   const pick = (data: Float32Array) => {
@@ -127,4 +135,28 @@ export function selectRows(cache: KVCache, rows: number[], headsTimesHd: number)
     return out;
   };
   return { rows: rows.length, length: cache.length, keys: cache.keys.map(pick), values: cache.values.map(pick) };
+}
+
+/**
+ * Rearranges rows of `rowSize` values inside `data` so that row i holds what row `rows[i]` held, and returns the first
+ * `rows.length` rows (a view). Rows are written in increasing order; a source that an earlier write would overwrite
+ * before it is read is saved first. Beam search moves few rows per step (a hypothesis whose parent had one child
+ * stays in place), so this replaces copying the whole cache on every reorder.
+ */
+export function reorderRows(data: Float32Array, rows: number[], rowSize: number): Float32Array {
+  const written = new Set<number>();
+  rows.forEach((source, i) => {
+    if (source !== i) written.add(i);
+  });
+  const saved = new Map<number, Float32Array>();
+  rows.forEach((source, i) => {
+    if (source < i && written.has(source) && !saved.has(source)) saved.set(source, data.slice(source * rowSize, (source + 1) * rowSize));
+  });
+  rows.forEach((source, i) => {
+    if (source === i) return;
+    const copy = saved.get(source);
+    if (copy) data.set(copy, i * rowSize);
+    else data.copyWithin(i * rowSize, source * rowSize, (source + 1) * rowSize);
+  });
+  return data.subarray(0, rows.length * rowSize);
 }

@@ -1,7 +1,7 @@
 // Close-ended scoring: the shared prompt runs once; each candidate continues from a copy of its KV cache, many
 // candidates per decoder call (right-padded: a candidate's tokens never see the padding after them).
 import type { DecodeState, FlamingoRuntime } from './runtime.ts';
-import { logSoftmax } from './runtime.ts';
+import { logNormalizer } from './runtime.ts';
 
 /** Candidate rows per decoder call (bounds memory for classification over many classes). */
 const ROWS_PER_CALL = 64;
@@ -16,8 +16,9 @@ export async function scoreCandidates(
   candidates: number[][][],
 ): Promise<number[][]> {
   const scores = candidates.map((cs, p) => {
-    const first = logSoftmax(state.lastLogits[p]!);
-    return cs.map((ids) => (ids.length === 0 ? 0 : first[ids[0]!]!));
+    const first = state.lastLogits[p]!;
+    const logZ = logNormalizer(first);
+    return cs.map((ids) => (ids.length === 0 ? 0 : first[ids[0]!]! - logZ));
   });
   // Candidates longer than one token need the decoder over their first n-1 tokens.
   const jobs = candidates.flatMap((cs, p) => cs.map((ids, c) => ({ p, c, ids })).filter((j) => j.ids.length > 1));
@@ -31,8 +32,8 @@ export async function scoreCandidates(
     const V = runtime.vocabSize;
     batch.forEach((job, r) => {
       for (let t = 0; t < job.ids.length - 1; t++) {
-        const logp = logSoftmax(logits.subarray((r * T + t) * V, (r * T + t + 1) * V));
-        scores[job.p]![job.c]! += logp[job.ids[t + 1]!]!;
+        const row = logits.subarray((r * T + t) * V, (r * T + t + 1) * V);
+        scores[job.p]![job.c]! += row[job.ids[t + 1]!]! - logNormalizer(row);
       }
     });
   }

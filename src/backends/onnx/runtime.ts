@@ -1,12 +1,21 @@
-// Prompts in, logits out: media through the visual cache and the vision graph, prompts through the decoder with
-// left padding (a batch's last positions line up), then more tokens appended to the KV cache.
+// Prompts in, logits out: prompts through the decoder with left padding (a batch's last positions line up), their
+// media's visual tokens from a VisualSource (the visual-token cache on the main thread, the tokens sent with a job in
+// a worker), then more tokens appended to the KV cache.
 import { InputError } from '../../errors.ts';
 import type { MediaRef } from '../../types.ts';
-import { FlamingoGraphs, selectRows, type KVCache } from './graphs.ts';
-import type { MediaLoader } from './media.ts';
+import { FlamingoGraphs, reorderRows, selectRows, type KVCache } from './graphs.ts';
 import type { RenderedPrompt } from './prompt.ts';
 import type { BundleTokenizer } from './tokenizer.ts';
-import { VisualCache, type VisualEntry } from './visual-cache.ts';
+import type { VisualEntry } from './visual-cache.ts';
+
+/** Where the visual tokens of a prompt's media come from. */
+export interface VisualSource {
+  visualFor(media: MediaRef[]): Promise<VisualEntry[]>;
+  /** Media encoded by the vision graph so far (cache misses). */
+  readonly encodes: number;
+  /** Milliseconds spent reading and preprocessing media. */
+  readonly mediaMs: number;
+}
 
 /** The decoder's state for a batch of rows after the tokens seen so far. */
 export interface DecodeState {
@@ -24,20 +33,24 @@ export interface DecodeState {
 }
 
 export class FlamingoRuntime {
-  /** Media encoded by the vision graph (a cache miss each). */
-  encodes = 0;
-  /** Milliseconds spent reading and preprocessing media. */
-  mediaMs = 0;
-
   constructor(
     readonly graphs: FlamingoGraphs,
     readonly tokenizer: BundleTokenizer,
-    private readonly loader: MediaLoader,
-    readonly cache: VisualCache,
+    readonly visual: VisualSource,
   ) {}
 
   get vocabSize(): number {
     return this.graphs.manifest.decoder.vocabSize;
+  }
+
+  /** Media encoded by the vision graph (a cache miss each). */
+  get encodes(): number {
+    return this.visual.encodes;
+  }
+
+  /** Milliseconds spent reading and preprocessing media. */
+  get mediaMs(): number {
+    return this.visual.mediaMs;
   }
 
   private get perRow(): number {
@@ -45,43 +58,13 @@ export class FlamingoRuntime {
     return d.heads * d.headDim;
   }
 
-  /** Visual tokens of each medium, from the cache or encoded now (one vision call per frame count). */
-  async visualFor(media: MediaRef[]): Promise<VisualEntry[]> {
-    const found = new Map<string, VisualEntry>();
-    const missing = new Map<string, MediaRef>();
-    for (const m of media) {
-      if (found.has(m.id) || missing.has(m.id)) continue;
-      const entry = this.cache.get(m.id);
-      if (entry) found.set(m.id, entry);
-      else missing.set(m.id, m);
-    }
-    if (missing.size > 0) {
-      const started = performance.now();
-      const loaded = await Promise.all([...missing.values()].map(async (m) => ({ m, px: await this.loader.load(m) })));
-      this.mediaMs += performance.now() - started;
-      const byFrames = new Map<number, typeof loaded>();
-      for (const item of loaded) byFrames.set(item.px.frames, [...(byFrames.get(item.px.frames) ?? []), item]);
-      const { visualTokens: L, visualDim: D } = this.graphs.manifest;
-      for (const [frames, items] of byFrames) {
-        const pixels = new Float32Array(items.reduce((s, i) => s + i.px.data.length, 0));
-        let offset = 0;
-        for (const item of items) {
-          pixels.set(item.px.data, offset);
-          offset += item.px.data.length;
-        }
-        const out = await this.graphs.encode(pixels, items.length, frames);
-        this.encodes += items.length;
-        items.forEach((item, i) => {
-          const entry = {
-            tokens: out.tokens.slice(i * L * D, (i + 1) * L * D),
-            embedding: out.embedding.slice(i * D, (i + 1) * D),
-          };
-          this.cache.set(item.m.id, entry);
-          found.set(item.m.id, entry);
-        });
-      }
-    }
-    return media.map((m) => found.get(m.id)!);
+  private get slotSize(): number {
+    return this.graphs.manifest.visualTokens * this.graphs.manifest.visualDim;
+  }
+
+  /** Visual tokens of each medium. */
+  visualFor(media: MediaRef[]): Promise<VisualEntry[]> {
+    return this.visual.visualFor(media);
   }
 
   /** Runs whole prompts (left-padded into one batch); logits [rows, T, V] are left-padded too. */
@@ -94,13 +77,12 @@ export class FlamingoRuntime {
         );
       }
     }
-    const { visualTokens: L, visualDim: D } = this.graphs.manifest;
+    const slotSize = this.slotSize;
     const slots = Math.max(1, ...prompts.map((p) => p.media.length)); // >= 1: a masked dummy slot when no media
-    const visual = new Float32Array(prompts.length * slots * L * D);
-    for (let r = 0; r < prompts.length; r++) {
-      const entries = await this.visualFor(prompts[r]!.media);
-      entries.forEach((e, m) => visual.set(e.tokens, (r * slots + m) * L * D));
-    }
+    const visual = new Float32Array(prompts.length * slots * slotSize);
+    const entries = await this.visual.visualFor(prompts.flatMap((p) => p.media)); // one vision batch for all
+    let e = 0;
+    prompts.forEach((p, r) => p.media.forEach((_, m) => visual.set(entries[e++]!.tokens, (r * slots + m) * slotSize)));
     const T = Math.max(...prompts.map((p) => p.ids.length));
     const pad = this.tokenizer.special.pad;
     const ids = prompts.map((p) => [...Array(T - p.ids.length).fill(pad), ...p.ids]);
@@ -127,8 +109,12 @@ export class FlamingoRuntime {
   async extend(state: DecodeState, ids: number[][], lengths?: number[]): Promise<{ state: DecodeState; logits: Float32Array }> {
     const T = ids[0]!.length;
     const lens = lengths ?? ids.map(() => T);
-    const newMask = state.mask.map((m, r) => [...m, ...Array.from({ length: T }, (_, t) => (t < lens[r]! ? 1 : 0))]);
-    const mediaIndex = state.lastMedia.map((m) => Array(T).fill(m));
+    const newMask = state.mask.map((m, r) => {
+      const row = m.slice();
+      for (let t = 0; t < T; t++) row.push(t < lens[r]! ? 1 : 0);
+      return row;
+    });
+    const mediaIndex = state.lastMedia.map((m) => Array<number>(T).fill(m));
     const out = await this.graphs.decode({
       rows: state.rows,
       ids,
@@ -148,9 +134,9 @@ export class FlamingoRuntime {
     return { state: next, logits: out.logits };
   }
 
-  /** The rows `rows` of a state (repeats allowed), in that order. */
+  /** The rows `rows` of a state (repeats allowed), in that order, in new buffers: `state` stays usable. */
   select(state: DecodeState, rows: number[]): DecodeState {
-    const slotSize = state.slots * this.graphs.manifest.visualTokens * this.graphs.manifest.visualDim;
+    const slotSize = state.slots * this.slotSize;
     const visual = new Float32Array(rows.length * slotSize);
     rows.forEach((r, i) => visual.set(state.visual.subarray(r * slotSize, (r + 1) * slotSize), i * slotSize));
     return {
@@ -163,22 +149,61 @@ export class FlamingoRuntime {
       lastLogits: rows.map((r) => state.lastLogits[r]!),
     };
   }
+
+  /**
+   * Row i of the result is row `rows[i]` of `state` (repeats allowed, at most `state.rows` rows), rearranged inside
+   * the state's own buffers: no allocation, and a row that stays where it is costs nothing. `state` is consumed.
+   * `visualRows` (default `rows`) lets rows that share their media (the beams of one prompt) skip the visual copy.
+   */
+  reorder(state: DecodeState, rows: number[], visualRows: number[] = rows): DecodeState {
+    const cache = state.cache;
+    const rowSize = this.perRow * cache.length;
+    const move = (data: Float32Array) => reorderRows(data, rows, rowSize);
+    return {
+      rows: rows.length,
+      cache: { rows: rows.length, length: cache.length, keys: cache.keys.map(move), values: cache.values.map(move) },
+      mask: rows.map((r) => state.mask[r]!),
+      visual: reorderRows(state.visual, visualRows, state.slots * this.slotSize),
+      slots: state.slots,
+      lastMedia: rows.map((r) => state.lastMedia[r]!),
+      lastLogits: rows.map((r) => state.lastLogits[r]!),
+    };
+  }
 }
 
 /** log softmax of one row of logits. */
 export function logSoftmax(logits: Float32Array): Float64Array {
-  let max = -Infinity;
-  for (const v of logits) if (v > max) max = v;
-  let sum = 0;
-  for (const v of logits) sum += Math.exp(v - max);
-  const logZ = max + Math.log(sum);
+  const logZ = logNormalizer(logits);
   const out = new Float64Array(logits.length);
   for (let i = 0; i < logits.length; i++) out[i] = logits[i]! - logZ;
   return out;
+}
+
+/** log sum exp of a row of logits: log p(token) = logits[token] - logNormalizer(logits). */
+export function logNormalizer(logits: Float32Array): number {
+  let max = -Infinity;
+  for (let i = 0; i < logits.length; i++) if (logits[i]! > max) max = logits[i]!;
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i]! - max);
+  return max + Math.log(sum);
 }
 
 export function argmax(values: ArrayLike<number>): number {
   let best = 0;
   for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
   return best;
+}
+
+/** Indices of the n largest values, largest first; among equal values the lower index first. */
+export function topIndices(values: ArrayLike<number>, n: number): number[] {
+  const top: number[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (top.length === n && !(v > values[top[n - 1]!]!)) continue;
+    let at = top.length;
+    while (at > 0 && v > values[top[at - 1]!]!) at--;
+    top.splice(at, 0, i);
+    if (top.length > n) top.pop();
+  }
+  return top;
 }
