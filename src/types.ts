@@ -117,6 +117,8 @@ export interface BackendFactory {
 export interface BackendOptions {
   /** Worker/thread budget the user allows (`--threads`). */
   threads?: number;
+  /** Sessions in worker threads, each running one batch at a time (`--workers`; 0: run on the main thread). */
+  workers?: number;
   /** Base URL of a served model (`--base-url`). */
   baseUrl?: string;
   /** How a video becomes frames (`--frames`); a backend that reads videos follows it (src/media/video.ts). */
