@@ -35,6 +35,7 @@ SIZES = {
 LM_SEQ = 256
 IMAGE_SIZE = 64
 HELD_OUT = 300
+HELD_OUT_VIDEOS = 100
 
 
 def log(*a):
@@ -123,7 +124,7 @@ def train_vision(args, cfg, more=0):
 _EPISODE_TOKENS = {}
 
 
-def lm_batch(rng, tok, episodes, batch, kv_share=0.45):
+def lm_batch(rng, tok, episodes, batch, kv_share=0.45, seq_len=LM_SEQ):
     word_ids = [i for t, i in tok.ids.items() if t.isalpha() and len(t) > 2 and not t.startswith('##')]
     init_pieces = [i for t, i in tok.ids.items() if len(t) == 2 and t.isalpha()]
     cont_pieces = [i for t, i in tok.ids.items() if t.startswith('##') and len(t) == 4]
@@ -137,29 +138,43 @@ def lm_batch(rng, tok, episodes, batch, kv_share=0.45):
             # collided so often that induction never formed in our budget.)
             keys = list(range(len(SPECIALS), len(tok.vocab)))
             rng.shuffle(keys)
-            while len(seq) < LM_SEQ + 1:
+            while len(seq) < seq_len + 1:
                 n = rng.randint(4, 10)
+                # Rows longer than the first pretraining's also hold long documents, whose lookups come hundreds of
+                # tokens after the pair they copy: 32-shot prompts are ~600 tokens, and rotary positions do not
+                # extrapolate past the lengths trained.
+                length = rng.randint(30, 80) if seq_len <= LM_SEQ or rng.random() < 0.5 else rng.randint(80, seq_len)
                 seq += [tok.ids['<s>']] + kv_document(rng, keys[:n], keys[n:], (init_pieces, cont_pieces), seps,
-                                                       rng.randint(30, 80))
+                                                       length)
                 keys = keys[n:]
-        while len(seq) < LM_SEQ + 1:
+                if len(keys) < 10:
+                    keys = list(range(len(SPECIALS), len(tok.vocab)))
+                    rng.shuffle(keys)
+        while len(seq) < seq_len + 1:
             i = rng.randrange(len(episodes))
             if i not in _EPISODE_TOKENS:
                 _EPISODE_TOKENS[i] = episode_tokens(tok, episodes[i])[0]
             seq += _EPISODE_TOKENS[i]
-        rows.append(seq[:LM_SEQ + 1])
+        rows.append(seq[:seq_len + 1])
     return torch.tensor(rows)
 
 
-def kv_recall(model, tok, rng, n=64):
-    """Share of repeated key -> value lookups whose value tokens the LM predicts (argmax) after the key."""
+def kv_recall(model, tok, rng, n=64, episodes=None, at=None):
+    """Share of repeated key -> value lookups whose value tokens the LM predicts (argmax) after the key. With `at`
+    = (lo, hi), the lookup list starts after corpus text, at a position between lo and hi."""
     word_ids = [i for t, i in tok.ids.items() if t.isalpha() and len(t) > 2 and not t.startswith('##')]
     right = total = 0
     with torch.no_grad():
         for _ in range(n):
             keys = rng.sample(word_ids, 8)
             values = [rng.choice(word_ids) for _ in keys]
-            doc = [tok.ids['<s>']] + [t for kv in zip(keys, values) for t in kv]
+            prefix = []
+            if at:
+                want = rng.randint(*at)
+                while len(prefix) < want:
+                    prefix += episode_tokens(tok, episodes[rng.randrange(len(episodes))])[0][1:]
+                prefix = prefix[:want - 1]
+            doc = [tok.ids['<s>']] + prefix + [t for kv in zip(keys, values) for t in kv]
             probe = rng.randrange(8)
             doc += [keys[probe]]
             ids = torch.tensor([doc])
@@ -187,10 +202,12 @@ def train_lm(args, cfg, tok, episodes):
         model.load_state_dict(saved['lm'], strict=False)
         done_before = saved.get('steps', steps)
         steps, kv_share, rng = args.lm_more, args.kv_share, random.Random(1 + done_before)
-        opt = torch.optim.AdamW(params, lr=1.5e-3, weight_decay=0.01)
-        sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda _: 1.0)
+        opt = torch.optim.AdamW(params, lr=args.lm_more_lr, weight_decay=0.01)
+        warmup = args.lm_warmup
+        sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda i: min(1.0, (i + 1) / warmup) if warmup else 1.0)
+    long_at = (args.lm_seq - 360, args.lm_seq - 40) if args.lm_seq > LM_SEQ else None
     for step in range(steps):
-        x = lm_batch(rng, tok, episodes, SIZES[args.size]['lm_batch'], kv_share)
+        x = lm_batch(rng, tok, episodes, SIZES[args.size]['lm_batch'], kv_share, args.lm_seq)
         inp, tgt = x[:, :-1], x[:, 1:]
         logits, _ = model(inp, torch.ones_like(inp), model.empty_past(inp.shape[0]))
         loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt.reshape(-1))
@@ -201,15 +218,30 @@ def train_lm(args, cfg, tok, episodes):
         sched.step()
         if step % 50 == 0 or step == steps - 1:
             recall = kv_recall(model, tok, random.Random(7))
-            log(f'lm-{args.size} step {step} loss {loss.item():.3f} kv-recall {recall:.3f}')
-            if step >= 100 and recall >= 0.9:
+            far = kv_recall(model, tok, random.Random(7), 32, episodes, long_at) if long_at else recall
+            log(f'lm-{args.size} step {step} loss {loss.item():.3f} kv-recall {recall:.3f}'
+                + (f' at {long_at[0]}-{long_at[1]} {far:.3f}' if long_at else ''))
+            if step >= 100 and min(recall, far) >= 0.9:
                 break  # induction has formed: the rest of the budget goes to the Flamingo stage
-    state = {'lm': {k: v for k, v in model.state_dict().items() if not k.startswith('xattn.')},
-             'kv_recall': kv_recall(model, tok, random.Random(8), 256), 'steps': done_before + step + 1}
-    log(f'lm-{args.size} final kv-recall {state["kv_recall"]:.3f}')
+            if args.lm_more and step > 0:  # a continuation can be cut short without losing its steps
+                save({'lm': lm_weights(model), 'steps': done_before + step + 1,
+                      'kv_recall': recall, 'kv_recall_far': far}, path + '.partial')
+    state = {'lm': lm_weights(model),
+             'kv_recall': kv_recall(model, tok, random.Random(8), 256),
+             'kv_recall_far': kv_recall(model, tok, random.Random(8), 128, episodes, (400, 700)),
+             'steps': done_before + step + 1}
+    log(f'lm-{args.size} final kv-recall {state["kv_recall"]:.3f}, at positions 400-700 {state["kv_recall_far"]:.3f}')
+    save(state, path)
+    return state
+
+
+def lm_weights(model):
+    return {k: v for k, v in model.state_dict().items() if not k.startswith('xattn.')}
+
+
+def save(state, path):
     torch.save(state, path + '.tmp')
     os.replace(path + '.tmp', path)
-    return state
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -217,25 +249,27 @@ def train_lm(args, cfg, tok, episodes):
 # ---------------------------------------------------------------------------------------------------------------
 
 def collate(tok, seqs, feats):
-    """Right-padded batch: ids, mask, media_index [B, T]; grid features [B, M, 1, T_grid, D] of each row's media."""
+    """Right-padded batch: ids, mask, media_index [B, T]; features [B, M, F, T_grid, D] of each row's media, from
+    `feats` [N, T_grid, D] (images: F = 1) or [N, F, T_grid, D] (clips)."""
     T = max(len(s[0]) for s in seqs)
     M = max(1, max(len(s[2]) for s in seqs))
     B = len(seqs)
+    per_medium = feats.shape[1:] if feats.dim() == 4 else (1,) + tuple(feats.shape[1:])
     ids = torch.full((B, T), tok.ids[PAD], dtype=torch.long)
     mask = torch.zeros(B, T, dtype=torch.long)
     mi = torch.full((B, T), -1, dtype=torch.long)
-    media = torch.zeros(B, M, 1, feats.shape[1], feats.shape[2])
+    media = torch.zeros(B, M, *per_medium)
     for b, (i, m, imgs, _) in enumerate(seqs):
         ids[b, :len(i)] = torch.tensor(i)
         mask[b, :len(i)] = 1
         mi[b, :len(m)] = torch.tensor(m)
         if imgs:
-            media[b, :len(imgs), 0] = feats[torch.tensor(imgs)]
+            media[b, :len(imgs)] = feats[torch.tensor(imgs)].view(len(imgs), *per_medium)
     return ids, mask, mi, media
 
 
 def flamingo_forward(vision, lm, ids, mask, mi, media):
-    B, M = media.shape[0], media.shape[1]
+    B, M = media.shape[0], media.shape[1]  # media [B, M, F, T_grid, D]
     visual = vision.resampler(media.flatten(0, 1)).view(B, M, vision.cfg.n_latents, -1)
     logits, _ = lm(ids, mask, lm.empty_past(B), visual, mi)
     return logits
@@ -257,6 +291,67 @@ def answer_accuracy(tok, vision, lm, episodes, feats, shots, kind, drop_images=0
             right += int(torch.equal(pred, ids[0, a:b]))
             total += 1
     return right / max(total, 1), total
+
+
+def load_videos(args, vision, vision_state):
+    """Video episodes (write-training-data.ts) with each chunk's `image` the index of its clip, and the frozen
+    encoder's features of every clip [clips, F, T_grid, D]; None when the data has no videos."""
+    path = os.path.join(args.data, 'videos.jsonl')
+    if not os.path.exists(path) or not args.video_share:
+        return None, None
+    videos = read_jsonl(path)
+    n_frames = sum(c['frames'][1] for v in videos for c in v['chunks'])
+    feats_path = os.path.join(args.work, f'video-features-{vision_state.get("steps")}-{n_frames}.pt')
+    if os.path.exists(feats_path):
+        feats = torch.load(feats_path)
+    else:
+        pixels = read_pixels(os.path.join(args.data, 'videos.u8'), n_frames, IMAGE_SIZE)
+        log('encoding', n_frames, 'video frames with the frozen encoder')
+        with torch.no_grad():
+            feats = torch.cat([vision.encoder(normalise(pixels[i:i + 512]))[0] for i in range(0, len(pixels), 512)])
+        torch.save(feats, feats_path)
+    clips, frames = [], None
+    for v in videos:
+        for c in v['chunks']:
+            first, count = c['frames']
+            frames = frames or count
+            assert count == frames, 'every clip has the same number of frames'
+            c['image'] = len(clips)
+            clips.append(list(range(first, first + count)))
+    return videos, feats[torch.tensor(clips)]
+
+
+def video_accuracy(tok, vision, lm, videos, clip_feats, max_shots=4, frames=None):
+    """Teacher-forced exact match of each chunk's answer in held-out video QA episodes, after 0..max_shots earlier
+    chunks, split into motion questions (only the frame order tells) and the others. `frames` reorders the frames."""
+    right = {True: 0, False: 0}
+    total = {True: 0, False: 0}
+    feats = clip_feats if frames is None else clip_feats[:, frames]
+    with torch.no_grad():
+        for ep in videos:
+            if ep['kind'] != 'video-vqa':
+                continue
+            e = dict(ep, chunks=ep['chunks'][:max_shots + 1])
+            seq = episode_tokens(tok, e)
+            ids, mask, mi, media = collate(tok, [seq], feats)
+            pred = flamingo_forward(vision, lm, ids, mask, mi, media)[0].argmax(-1)
+            for ch, (a, b) in zip(e['chunks'], seq[3]):
+                right[ch['motion']] += int(torch.equal(pred[a - 1:b - 1], ids[0, a:b]))
+                total[ch['motion']] += 1
+    return {'motion': [round(right[True] / max(total[True], 1), 3), total[True]],
+            'other': [round(right[False] / max(total[False], 1), 3), total[False]]}
+
+
+def video_metrics(tok, vision, lm, held_videos, clip_feats):
+    """Video QA held out: as trained, with the time embeddings zeroed (a bag of frames), and with the frames reversed."""
+    time = vision.resampler.time.data.clone()
+    out = {'trained': video_accuracy(tok, vision, lm, held_videos, clip_feats)}
+    vision.resampler.time.data.zero_()
+    out['time-zeroed'] = video_accuracy(tok, vision, lm, held_videos, clip_feats)
+    vision.resampler.time.data.copy_(time)
+    out['frames-reversed'] = video_accuracy(tok, vision, lm, held_videos, clip_feats,
+                                            frames=torch.arange(clip_feats.shape[1] - 1, -1, -1))
+    return out
 
 
 def train_flamingo(args, cfg, tok, episodes, lm_state):
@@ -283,6 +378,8 @@ def train_flamingo(args, cfg, tok, episodes, lm_state):
         with torch.no_grad():
             feats = torch.cat([vision.encoder(normalise(pixels[i:i + 512]))[0] for i in range(0, len(pixels), 512)])
         torch.save(feats, feats_path)
+    videos, clip_feats = load_videos(args, vision, vision_state)
+    train_videos, held_videos = (videos[:-HELD_OUT_VIDEOS], videos[-HELD_OUT_VIDEOS:]) if videos else (None, None)
     for p in list(vision.encoder.parameters()) + lm.lm_parameters():
         p.requires_grad_(False)
     trainable = list(vision.resampler.parameters()) + list(lm.xattn.parameters())
@@ -294,13 +391,16 @@ def train_flamingo(args, cfg, tok, episodes, lm_state):
     cache = {}
     for step in range(steps):
         seqs = []
+        # A step is all images or all clips (one frame count per batch); clips train the resampler's time embeddings.
+        on_video = videos is not None and rng.random() < args.video_share
+        pool, key = (train_videos, 'v') if on_video else (train_eps, 'i')
         for _ in range(batch):
-            i = rng.randrange(len(train_eps))
-            drop = min(2, len(train_eps[i]['chunks']) - 1) if rng.random() < 0.15 else 0
-            if (i, drop) not in cache:
-                cache[(i, drop)] = episode_tokens(tok, train_eps[i], drop)
-            seqs.append(cache[(i, drop)])
-        ids, mask, mi, media = collate(tok, seqs, feats)
+            i = rng.randrange(len(pool))
+            drop = min(2, len(pool[i]['chunks']) - 1) if rng.random() < 0.15 else 0
+            if (key, i, drop) not in cache:
+                cache[(key, i, drop)] = episode_tokens(tok, pool[i], drop)
+            seqs.append(cache[(key, i, drop)])
+        ids, mask, mi, media = collate(tok, seqs, clip_feats if on_video else feats)
         logits = flamingo_forward(vision, lm, ids, mask, mi, media)
         tgt = ids[:, 1:].masked_fill(mask[:, 1:] == 0, -100)
         loss = F.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]), tgt.reshape(-1), ignore_index=-100)
@@ -318,6 +418,9 @@ def train_flamingo(args, cfg, tok, episodes, lm_state):
             acc, n = answer_accuracy(tok, vision, lm, eligible, feats, shots, kind)
             metrics[f'{kind}@{shots}'] = [round(acc, 3), n]
     log(f'flamingo-{args.size} held-out last-answer exact match', metrics)
+    if videos:
+        metrics['video'] = video_metrics(tok, vision, lm, held_videos, clip_feats)
+        log(f'flamingo-{args.size} held-out video QA exact match (0-4 earlier clips)', metrics['video'])
     state = {'vision': vision.state_dict(), 'lm': lm.state_dict(), 'metrics': metrics}
     torch.save(state, path)
     return vision, lm, state
@@ -334,12 +437,20 @@ def main():
     ap.add_argument('--vision-more', type=int, default=0, help='only continue the vision encoder for N steps')
     ap.add_argument('--lm-more', type=int, default=0, help='continue the saved LM for up to N steps first')
     ap.add_argument('--kv-share', type=float, default=0.6, help='share of key -> value rows when continuing the LM')
+    ap.add_argument('--lm-more-lr', type=float, default=1.5e-3, help='learning rate of the LM continuation')
+    ap.add_argument('--lm-warmup', type=int, default=0, help='steps of linear warm-up of the LM continuation')
+    ap.add_argument('--video-share', type=float, default=0.3, help='share of Flamingo-stage steps on video episodes')
+    ap.add_argument('--stop-after-lm', action='store_true', help='train (or continue) the LM only')
+    ap.add_argument('--lm-seq', type=int, default=LM_SEQ, help='tokens per LM training row')
+    ap.add_argument('--lm-batch', type=int, help='override the size\'s LM rows per step')
     ap.add_argument('--wait-for-vision', type=int, default=0, help='before the Flamingo stage, wait for an encoder of N steps')
     ap.add_argument('--lm-steps', type=int, help='override the size\'s LM pretraining steps')
     ap.add_argument('--flamingo-steps', type=int, help='override the size\'s Flamingo-stage steps')
     args = ap.parse_args()
     if args.lm_steps:
         SIZES[args.size]['lm_steps'] = args.lm_steps
+    if args.lm_batch:
+        SIZES[args.size]['lm_batch'] = args.lm_batch
     if args.flamingo_steps:
         SIZES[args.size]['flamingo_steps'] = args.flamingo_steps
     torch.set_num_threads(args.threads)
@@ -361,6 +472,9 @@ def main():
     t1 = time.time()
     lm_state = train_lm(args, cfg, tok, episodes)
     t2 = time.time()
+    if args.stop_after_lm:
+        log(f'seconds: vision {t1 - t0:.0f}, lm {t2 - t1:.0f}')
+        return
     if args.wait_for_vision:
         while torch.load(os.path.join(args.work, 'vision.pt')).get('steps', 0) < args.wait_for_vision:
             time.sleep(20)
