@@ -1,5 +1,11 @@
 // The ONNX Flamingo backend: a bundle folder (manifest.json, tokenizer.json, vision.onnx, decoder.onnx) driven
 // through onnxruntime-node. See the README, "Model bundle format".
+//
+// `session.run` blocks the thread that calls it, so with `workers` > 0 the sessions live in worker threads
+// (pool.ts): each backend call (a batch) runs on one idle worker, several calls at once when the run keeps several
+// batches in flight. The main thread keeps the rest: prompts, tokenizing, media loading and the visual-token cache,
+// shared by all workers so that a medium is encoded once per run whichever worker needs it.
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type {
   Backend,
@@ -12,12 +18,13 @@ import type {
   RankResult,
 } from '../../types.ts';
 import { FlamingoGraphs } from './graphs.ts';
+import { generateTokens, rankCandidates } from './jobs.ts';
 import { readManifest, type BundleManifest } from './manifest.ts';
 import { MediaLoader } from './media.ts';
-import { renderPrompt } from './prompt.ts';
-import { scoreCandidates } from './rank.ts';
+import { SessionPool } from './pool.ts';
+import { renderPrompt, type RenderedPrompt } from './prompt.ts';
 import { FlamingoRuntime } from './runtime.ts';
-import { decode, type DecodeSettings } from './search.ts';
+import type { DecodeSettings } from './search.ts';
 import { BundleTokenizer } from './tokenizer.ts';
 import { VisualCache } from './visual-cache.ts';
 import { VisualEncoder } from './visual-encoder.ts';
@@ -27,26 +34,63 @@ export interface OnnxBackendOptions extends BackendOptions {
   visualCacheBytes?: number;
 }
 
+/** How the thread budget is spent: sessions in worker threads (0: one session on the main thread) x intra-op threads. */
+export interface SessionLayout {
+  workers: number;
+  intraOpThreads: number;
+}
+
+/**
+ * The sessions for `--threads` (the budget, default: the machine's cores) and `--concurrency` (batches in flight):
+ * with one batch in flight, one session on the main thread with the whole budget as intra-op threads; with more,
+ * one worker session per batch in flight up to the budget, the budget split evenly among them. `workers` overrides.
+ */
+export function sessionLayout(options: Pick<BackendOptions, 'threads' | 'workers' | 'concurrency'>): SessionLayout {
+  const budget = options.threads ?? availableParallelism();
+  const inFlight = options.concurrency ?? 1;
+  const workers = options.workers ?? (inFlight > 1 ? Math.min(inFlight, budget) : 0);
+  return { workers, intraOpThreads: Math.max(1, Math.floor(budget / Math.max(1, workers))) };
+}
+
 export class OnnxFlamingoBackend implements Backend {
   private constructor(
     readonly manifest: BundleManifest,
+    /** The main thread's runtime: the one that runs when there are no workers (its sessions open on first use). */
     readonly runtime: FlamingoRuntime,
+    readonly encoder: VisualEncoder,
+    readonly layout: SessionLayout,
+    readonly pool: SessionPool | undefined,
   ) {}
 
   static async open(dir: string, options: OnnxBackendOptions = {}): Promise<OnnxFlamingoBackend> {
     const root = resolve(dir);
     const manifest = await readManifest(root);
     const tokenizer = await BundleTokenizer.load(root, manifest);
-    const graphs = await FlamingoGraphs.open(root, manifest, options.threads ?? 1);
+    const layout = sessionLayout(options);
+    const pool = layout.workers > 0 ? await SessionPool.start(root, manifest.name, layout.workers, layout.intraOpThreads) : undefined;
+    const graphs = pool
+      ? FlamingoGraphs.deferred(root, manifest, layout.intraOpThreads)
+      : await FlamingoGraphs.open(root, manifest, layout.intraOpThreads);
     const loader = new MediaLoader(manifest.image, 4, { frames: options.frames });
     const cache = new VisualCache(options.visualCacheBytes ?? 256 * 1024 * 1024);
-    const encoder = new VisualEncoder(loader, cache, (pixels, media, frames) => graphs.encode(pixels, media, frames), manifest);
-    return new OnnxFlamingoBackend(manifest, new FlamingoRuntime(graphs, tokenizer, encoder));
+    const encode = pool ? pool.encode.bind(pool) : graphs.encode.bind(graphs);
+    const encoder = new VisualEncoder(loader, cache, encode, manifest);
+    return new OnnxFlamingoBackend(manifest, new FlamingoRuntime(graphs, tokenizer, encoder), encoder, layout, pool);
   }
 
   info(): ModelInfo {
     const m = this.manifest;
     return { name: m.name, family: m.family, parameters: m.parameters, contextLength: m.contextLength };
+  }
+
+  /** Sessions that can run at once: the workers, or the main thread's one. */
+  get sessions(): number {
+    return this.pool?.workers.length ?? 1;
+  }
+
+  /** Milliseconds inside ONNX Runtime so far, summed over the sessions. */
+  get ortMs(): number {
+    return this.runtime.graphs.runMs + (this.pool?.runMs ?? 0);
   }
 
   async generate(requests: GenerateRequest[]): Promise<GenerateResult[]> {
@@ -58,12 +102,13 @@ export class OnnxFlamingoBackend implements Backend {
       groups.set(key, [...(groups.get(key) ?? []), i]);
     });
     for (const indices of groups.values()) {
-      const mediaBefore = this.runtime.mediaMs;
+      const mediaBefore = this.encoder.mediaMs;
       const prompts = indices.map((i) => renderPrompt(requests[i]!.prompt, this.runtime.tokenizer));
-      const { state } = await this.runtime.prefill(prompts);
       const settings: DecodeSettings = requests[indices[0]!]!;
-      const tokens = await decode(this.runtime, state, settings);
-      const mediaMs = (this.runtime.mediaMs - mediaBefore) / indices.length;
+      const tokens = this.pool
+        ? await this.pool.generate(prompts, await this.visualTokens(prompts), settings)
+        : await generateTokens(this.runtime, prompts, settings);
+      const mediaMs = (this.encoder.mediaMs - mediaBefore) / indices.length;
       indices.forEach((i, k) => (results[i] = { text: this.runtime.tokenizer.decode(tokens[k]!), mediaMs }));
     }
     return results;
@@ -71,12 +116,13 @@ export class OnnxFlamingoBackend implements Backend {
 
   async rank(requests: RankRequest[]): Promise<RankResult[]> {
     if (requests.length === 0) return [];
-    const mediaBefore = this.runtime.mediaMs;
+    const mediaBefore = this.encoder.mediaMs;
     const prompts = requests.map((r) => renderPrompt(r.prompt, this.runtime.tokenizer));
     const candidates = requests.map((r) => r.candidates.map((c) => this.runtime.tokenizer.encode(c)));
-    const { state } = await this.runtime.prefill(prompts);
-    const scores = await scoreCandidates(this.runtime, state, candidates);
-    const mediaMs = (this.runtime.mediaMs - mediaBefore) / requests.length;
+    const scores = this.pool
+      ? await this.pool.rank(prompts, await this.visualTokens(prompts), candidates)
+      : await rankCandidates(this.runtime, prompts, candidates);
+    const mediaMs = (this.encoder.mediaMs - mediaBefore) / requests.length;
     return requests.map((r, i) => ({
       logLikelihoods: scores[i]!.map((s, c) => (r.lengthNormalize ? s / Math.max(1, candidates[i]![c]!.length) : s)),
       mediaMs,
@@ -84,10 +130,18 @@ export class OnnxFlamingoBackend implements Backend {
   }
 
   async embed(media: MediaRef[]): Promise<Float32Array[]> {
-    return (await this.runtime.visualFor(media)).map((e) => e.embedding);
+    return (await this.encoder.visualFor(media)).map((e) => e.embedding);
   }
 
   async close(): Promise<void> {
+    await this.pool?.close();
     await this.runtime.graphs.release();
+  }
+
+  /** The visual tokens of the prompts' media, by media id, to send with a worker job. */
+  private async visualTokens(prompts: RenderedPrompt[]): Promise<Map<string, Float32Array>> {
+    const media = prompts.flatMap((p) => p.media);
+    const entries = await this.encoder.visualFor(media);
+    return new Map(media.map((m, i) => [m.id, entries[i]!.tokens]));
   }
 }

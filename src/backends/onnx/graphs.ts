@@ -40,36 +40,57 @@ export class FlamingoGraphs {
   runMs = 0;
   visionRuns = 0;
 
+  private sessions: Promise<{ vision: ort.InferenceSession; decoder: ort.InferenceSession }> | undefined;
+
   private constructor(
     readonly manifest: BundleManifest,
-    private readonly vision: ort.InferenceSession,
-    private readonly decoder: ort.InferenceSession,
+    private readonly dir: string,
+    private readonly threads: number,
   ) {}
 
+  /** Opens both graphs now (a broken file is an InputError here). */
   static async open(dir: string, manifest: BundleManifest, threads: number): Promise<FlamingoGraphs> {
-    const options: ort.InferenceSession.SessionOptions = {
-      intraOpNumThreads: threads,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-      executionMode: 'sequential',
-    };
-    const open = async (file: string) => {
-      const path = join(dir, file);
-      try {
-        return await ort.InferenceSession.create(path, options);
-      } catch (error) {
-        throw new InputError(`${path}: cannot load the ONNX graph (${(error as Error).message})`, path);
-      }
-    };
-    return new FlamingoGraphs(manifest, await open(manifest.files.vision), await open(manifest.files.decoder));
+    const graphs = new FlamingoGraphs(manifest, dir, threads);
+    await graphs.ready();
+    return graphs;
+  }
+
+  /** Opens the graphs on first use: the main thread's copy when worker sessions do the work. */
+  static deferred(dir: string, manifest: BundleManifest, threads: number): FlamingoGraphs {
+    return new FlamingoGraphs(manifest, dir, threads);
+  }
+
+  private ready(): Promise<{ vision: ort.InferenceSession; decoder: ort.InferenceSession }> {
+    this.sessions ??= (async () => {
+      const options: ort.InferenceSession.SessionOptions = {
+        intraOpNumThreads: this.threads,
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
+        executionMode: 'sequential',
+        // Idle intra-op threads sleep instead of spinning: on a shared 2-core machine spinning threads fight the
+        // thread doing the work, and 2 intra-op threads ran 1.6-3.2x slower than 1 (bench/onnx-throughput.ts).
+        extra: { session: { intra_op: { allow_spinning: '0' } } },
+      };
+      const open = async (file: string) => {
+        const path = join(this.dir, file);
+        try {
+          return await ort.InferenceSession.create(path, options);
+        } catch (error) {
+          throw new InputError(`${path}: cannot load the ONNX graph (${(error as Error).message})`, path);
+        }
+      };
+      return { vision: await open(this.manifest.files.vision), decoder: await open(this.manifest.files.decoder) };
+    })();
+    return this.sessions;
   }
 
   /** Visual tokens and pooled embeddings of N media of `frames` frames each. */
   async encode(pixels: Float32Array, media: number, frames: number): Promise<{ tokens: Float32Array; embedding: Float32Array }> {
     const s = this.manifest.image.size;
     const feeds = { pixel_values: new ort.Tensor('float32', pixels, [media, frames, 3, s, s]) };
+    const { vision } = await this.ready();
     const started = performance.now();
-    const out = await this.vision.run(feeds);
+    const out = await vision.run(feeds);
     this.runMs += performance.now() - started;
     this.visionRuns++;
     return { tokens: out.visual_tokens!.data as Float32Array, embedding: out.embedding!.data as Float32Array };
@@ -93,8 +114,9 @@ export class FlamingoGraphs {
       feeds[`past_key_${i}`] = new ort.Tensor('float32', call.past?.keys[i] ?? empty, [B, heads, P, headDim]);
       feeds[`past_value_${i}`] = new ort.Tensor('float32', call.past?.values[i] ?? empty, [B, heads, P, headDim]);
     }
+    const { decoder } = await this.ready();
     const started = performance.now();
-    const out = await this.decoder.run(feeds);
+    const out = await decoder.run(feeds);
     this.runMs += performance.now() - started;
     const keys: Float32Array[] = [];
     const values: Float32Array[] = [];
@@ -106,8 +128,10 @@ export class FlamingoGraphs {
   }
 
   async release(): Promise<void> {
-    await this.vision.release();
-    await this.decoder.release();
+    const sessions = await this.sessions?.catch(() => undefined); // a graph that failed to open has nothing to free
+    if (!sessions) return;
+    await sessions.vision.release();
+    await sessions.decoder.release();
   }
 }
 
