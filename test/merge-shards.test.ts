@@ -78,7 +78,8 @@ test('a close-ended task with --limit: 2 shards merged from a folder equal the s
   const folder = tempDir();
   for (const file of shards) copyFileSync(file, join(folder, file.split('/').pop()!));
   const [merged] = await mergeShards([folder]);
-  assert.equal(merged!.path, join(folder, 'fake-colours-rank-3shot.json'));
+  assert.match(merged!.path, new RegExp(`^${folder}/fake-colours-rank-3shot-sample-limit17-[0-9a-f]{8}\\.json$`));
+  assert.equal(merged!.path.split('/').pop(), whole!.path.split('/').pop(), 'the name a single-machine run gives the record');
   assert.deepEqual(comparable(merged!.record), comparable(whole!.record));
   assert.equal(merged!.record.trials[0]!.n, 17);
 });
@@ -88,23 +89,35 @@ test('merge refuses missing, overlapping and mismatched shards, and files that a
   const shards = await shardRuns(3, flags);
   await assert.rejects(mergeShards(shards.slice(0, 2)), (error: Error) => {
     assert.equal(error.name, 'InputError');
-    assert.match(error.message, /^fake-colours-1shot: missing shard 3\/3 \(given: .*shard1of3\.json, .*shard2of3\.json\)/);
+    assert.match(error.message, /^fake-colours-1shot-sample-[0-9a-f]{8}: missing shard 3\/3 \(given: .*shard1of3\.json, .*shard2of3\.json\)/);
     return true;
   });
   // The same shard twice, from two machines' folders.
-  const copy = join(tempDir(), 'fake-colours-1shot.shard2of3.json');
+  const copy = join(tempDir(), shards[1]!.split('/').pop()!);
   copyFileSync(shards[1]!, copy);
   await assert.rejects(mergeShards([...shards, copy]), (error: Error) =>
     error.message.includes(`are both shard 2/3: overlapping shards`) && error.message.includes(copy) && error.message.includes(shards[1]!),
   );
-  // Another configuration under the same record name (another support pool: another configuration hash).
+  // Another configuration (another support pool) is another record: its shards are named by its own identity, so
+  // mixing them with these leaves each record short of a shard rather than merging them into one.
   const other = await shardRuns(3, { ...flags, supportSize: '50' });
-  await assert.rejects(mergeShards([shards[0]!, shards[1]!, other[2]!]), (error: Error) =>
-    /are shards of different runs \(their configuration \(config\.configHash/.test(error.message) && error.message.includes(other[2]!),
+  assert.notEqual(other[2]!.split('/').pop(), shards[2]!.split('/').pop());
+  await assert.rejects(mergeShards([shards[0]!, shards[1]!, other[2]!]), /: missing shard 3\/3 \(given: /);
+  const both = await mergeShards([...shards, ...other], { output: tempDir() });
+  assert.equal(both.length, 2);
+  assert.deepEqual(both.map((m) => m.record.config.supportSize as number).sort((a, b) => a - b), [50, 2048]);
+  // A shard of another configuration under this one's name (renamed by hand, or written by an earlier version, whose
+  // names had no identity): refused by the configuration hash.
+  const renamed = join(tempDir(), shards[2]!.split('/').pop()!);
+  copyFileSync(other[2]!, renamed);
+  await assert.rejects(mergeShards([shards[0]!, shards[1]!, renamed]), (error: Error) =>
+    /are shards of different runs \(their configuration \(config\.configHash/.test(error.message) && error.message.includes(renamed),
   );
-  // Other seeds.
+  // Other seeds, under this one's name.
   const seeds = await shardRuns(3, { ...flags, seeds: '7' });
-  await assert.rejects(mergeShards([shards[0]!, shards[1]!, seeds[2]!]), /different runs \(their seeds differ\)/);
+  const renamedSeeds = join(tempDir(), shards[2]!.split('/').pop()!);
+  copyFileSync(seeds[2]!, renamedSeeds);
+  await assert.rejects(mergeShards([shards[0]!, shards[1]!, renamedSeeds]), /different runs \(their seeds differ\)/);
   // Not a shard record, not JSON.
   const [record] = await run({ ...flags, resultsDir: tempDir() });
   await assert.rejects(mergeShards([record!.path]), new RegExp(`^InputError: ${record!.path}: not a shard record`));
@@ -123,7 +136,7 @@ test('the CLI: merge into a results folder (exit 0), refusals exit 2', async () 
   const out = tempDir();
   const ok = spawnSync(process.execPath, [BIN, 'merge', ...shards, '-o', out, '--json'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   assert.equal(ok.status, 0, ok.stderr);
-  assert.match(ok.stderr, /merged 2 shards into .*test-backend\/fake-colours-1shot\.json/);
+  assert.match(ok.stderr, /merged 2 shards into .*test-backend\/fake-colours-1shot-sample-[0-9a-f]{8}\.json/);
   const summary = JSON.parse(ok.stdout);
   assert.equal(summary[0].task, 'fake-colours');
   assert.equal(summary[0].n, 40);

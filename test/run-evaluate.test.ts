@@ -21,6 +21,11 @@ async function run(flags: Record<string, unknown>) {
   );
 }
 
+/** The files of the results folder's model folder whose names match. */
+function records(resultsDir: string, name: RegExp): string[] {
+  return readdirSync(join(resultsDir, 'test-backend')).filter((file) => name.test(file));
+}
+
 /** Per seed: query id -> [demonstration ids, answer]. */
 function byQuery(record: RunRecord): Map<string, string>[] {
   return record.trials.map(
@@ -114,7 +119,7 @@ test('RICES: the most similar support image comes last, pool features cached on 
   const cacheDir = join(resultsDir, 'test-backend', 'cache');
   const cached = readdirSync(cacheDir);
   assert.equal(cached.length, 1);
-  assert.match(first!.path, /fake-colours-3shot-rices\.json$/);
+  assert.match(first!.path, /fake-colours-3shot-rices-sample-limit4-[0-9a-f]{8}\.json$/);
   const pathOf = (id: string) => Number(/-(\d+)-/.exec(id)![1]);
   for (const example of first!.record.trials[0]!.examples) {
     // Test embeddings put image n at angle n/5: the most similar train image is the nearest number, and it is last.
@@ -136,7 +141,7 @@ test('the journal is keyed by the configuration: another --shots or prompt gets 
   await run({ shots: '2', resultsDir, limit: '3', zeroShotTextDemos: '1' }); // not used at 2 shots: same journal
   const journals = readdirSync(join(resultsDir, 'test-backend', 'journals'));
   assert.equal(journals.length, 3);
-  assert.ok(existsSync(join(resultsDir, 'test-backend', 'fake-colours-2shot.json')));
+  assert.equal(records(resultsDir, /^fake-colours-2shot-sample-limit3-[0-9a-f]{8}\.json$/).length, 1);
 });
 
 test('extending --limit and --seeds reuses the journaled examples', async () => {
@@ -155,7 +160,7 @@ test('a run split with --shard in a shared results folder gives the record of an
   const base = { shots: '2', seeds: '42,43', resultsDir };
   const first = await run({ ...base, shard: '1/3' });
   assert.deepEqual(first, []);
-  assert.ok(!existsSync(join(resultsDir, 'test-backend', 'fake-colours-2shot.json')));
+  assert.deepEqual(records(resultsDir, /^fake-colours-2shot-sample-[0-9a-f]{8}\.json$/), []);
   assert.deepEqual(await run({ ...base, shard: '3/3', concurrency: '2' }), []);
   const [last] = await run({ ...base, shard: '2/3', batchSize: '1' });
   const [whole] = await run({ shots: '2', seeds: '42,43' });
@@ -171,7 +176,8 @@ test('a run split with --shard in a shared results folder gives the record of an
   assert.ok(lines.every((n) => n > 0));
   // Every shard also wrote its shard record, which leaderboards skip (it does not start with "tool").
   for (const i of [1, 2, 3]) {
-    const text = readFileSync(join(resultsDir, 'test-backend', `fake-colours-2shot.shard${i}of3.json`), 'utf8');
+    const [shardRecord] = records(resultsDir, new RegExp(`^fake-colours-2shot-sample-[0-9a-f]{8}\\.shard${i}of3\\.json$`));
+    const text = readFileSync(join(resultsDir, 'test-backend', shardRecord!), 'utf8');
     assert.match(text, /^\{\n "shard": \{/);
   }
 });

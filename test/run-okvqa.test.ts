@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunRecord } from '../src/types.ts';
@@ -20,7 +20,10 @@ test('flamingo-eval --task okvqa --shots 4 runs on the built-in sample data and 
   assert.match(run.stdout, /model: baseline-majority \(--model baseline:majority\)/);
   assert.match(run.stdout, /okvqa .* 4 .* vqa_accuracy/);
   assert.match(run.stdout, /built-in sample data — not a benchmark score/);
-  const record = JSON.parse(readFileSync(join(results, 'baseline-majority', 'okvqa-4shot.json'), 'utf8')) as RunRecord;
+  const [name, ...others] = readdirSync(join(results, 'baseline-majority')).filter((file) => file.endsWith('.json'));
+  assert.deepEqual(others, []);
+  assert.match(name!, /^okvqa-4shot-sample-[0-9a-f]{8}\.json$/, 'the record name says it ran on sample data');
+  const record = JSON.parse(readFileSync(join(results, 'baseline-majority', name!), 'utf8')) as RunRecord;
   assert.equal(record.data.sample, true);
   assert.ok(record.data.files.length > 0 && record.data.files.every((file) => /^[0-9a-f]{64}$/.test(file.sha256)));
   assert.equal(record.summary.primary, 'vqa_accuracy');

@@ -81,7 +81,7 @@ test('--prompt-ensemble 6 at 3 shots scores six orderings per query, records the
     assert.equal(seen.length, 4 * 6);
     const record = outcome!.record;
     assert.equal(record.config.promptEnsemble, 6);
-    assert.match(basename(outcome!.path), /-ensemble6\.json$/);
+    assert.match(basename(outcome!.path), /-ensemble6-sample-limit4-[0-9a-f]{8}\.json$/);
     for (const example of record.trials[0]!.examples) {
       const orderings = example.permutations!;
       assert.equal(orderings.length, 6);

@@ -21,7 +21,7 @@ test('ImageNet with RICES and --prompt-ensemble 6: the RICES order first, then d
     const [plain] = await evaluate(parseRunOptions(options));
     const [ensembled] = await evaluate(parseRunOptions({ ...options, promptEnsemble: '6' }));
     assert.notEqual(plain!.path, ensembled!.path);
-    assert.match(ensembled!.path, /imagenet-4shot-rices-ensemble6\.json$/);
+    assert.match(ensembled!.path, /imagenet-4shot-rices-ensemble6-sample-limit6-[0-9a-f]{8}\.json$/);
     const plainExamples = plain!.record.trials[0]!.examples;
     for (const [i, example] of ensembled!.record.trials[0]!.examples.entries()) {
       // The same RICES demonstrations, in the same order, as the plain run.

@@ -38,7 +38,10 @@ function journalLines(resultsDir: string): number {
 }
 
 function record(resultsDir: string): RunRecord {
-  return JSON.parse(readFileSync(join(resultsDir, 'test-backend', 'fake-colours-2shot.json'), 'utf8'));
+  const dir = join(resultsDir, 'test-backend');
+  const names = readdirSync(dir).filter((name) => /^fake-colours-2shot-sample-[0-9a-f]{8}\.json$/.test(name));
+  assert.equal(names.length, 1, `one record in ${dir}: ${names.join(', ')}`);
+  return JSON.parse(readFileSync(join(dir, names[0]!), 'utf8'));
 }
 
 /** What must not differ between an interrupted-then-resumed run and an uninterrupted one. */

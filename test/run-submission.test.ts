@@ -35,7 +35,7 @@ test(
   withResults(async (dir) => {
     const [outcome] = await run(dir, { task: 'vqav2', split: 'test-dev', shots: '4', seeds: '42,43' });
     const { path, record } = outcome!;
-    assert.equal(path, join(dir, 'baseline-majority', 'vqav2-4shot-test-dev.json'));
+    assert.match(path, new RegExp(`^${join(dir, 'baseline-majority')}/vqav2-4shot-test-dev-sample-[0-9a-f]{8}\\.json$`));
     assert.match(record.data.unannotated!.server, /visualqa\.org/);
     assert.deepEqual(record.summary.metrics, {});
     const testDev = await vqav2.load({ split: 'test-dev' });
@@ -44,7 +44,7 @@ test(
       assert.deepEqual(trial.metrics, {});
       assert.equal(trial.n, testDev.query.length);
       assert.equal(trial.submission, submissionPath(path, trial.seed));
-      assert.equal(trial.submission, join(dir, 'baseline-majority', `vqav2-4shot-test-dev-seed${trial.seed}.submission.json`));
+      assert.equal(trial.submission, path.replace(/\.json$/, `-seed${trial.seed}.submission.json`));
       const answers = JSON.parse(readFileSync(trial.submission!, 'utf8')) as { question_id: number; answer: string }[];
       // EvalAI wants every test2015 question: test-dev's with the run's answers, the others empty.
       assert.deepEqual(answers.map((a) => String(a.question_id)).sort(), test2015.query.map((e) => e.id).sort());
@@ -60,7 +60,7 @@ test(
     assert.deepEqual(Object.keys(record.data.unannotated!), ['server']);
     // A default (val) run is scored and does not overwrite the test-dev record.
     const [val] = await run(dir, { task: 'vqav2', shots: '4' });
-    assert.equal(val!.path, join(dir, 'baseline-majority', 'vqav2-4shot.json'));
+    assert.match(val!.path, new RegExp(`^${join(dir, 'baseline-majority')}/vqav2-4shot-sample-[0-9a-f]{8}\\.json$`));
     assert.equal(typeof val!.record.summary.metrics.vqa_accuracy?.mean, 'number');
     assert.equal(val!.record.data.unannotated, undefined);
     assert.ok(existsSync(path));
@@ -90,7 +90,7 @@ test(
     assert.deepEqual(row!.submissions, [outcomes[0]!.record.trials[0]!.submission]);
     const text = renderSummary(outcomes, false);
     assert.match(text, /│ vqav2 │ 0 +│ no score │/);
-    assert.match(text, /vqav2 0-shot: no score \(the split has no public answers\): submission written to .*vqav2-0shot-test-seed42\.submission\.json; upload it to EvalAI's VQA challenge/);
+    assert.match(text, /vqav2 0-shot: no score \(the split has no public answers\): submission written to .*vqav2-0shot-test-sample-limit\d+-[0-9a-f]{8}-seed42\.submission\.json; upload it to EvalAI's VQA challenge/);
     assert.match(text, /Only 3 questions were evaluated \(--limit \/ --protocol\): the file gives the other 22 an empty answer/);
     const answers = JSON.parse(readFileSync(row!.submissions![0]!, 'utf8')) as { answer: string }[];
     assert.equal(answers.length, 25, 'the file still lists every test2015 question');

@@ -1,9 +1,11 @@
 // Regenerates the built-in sample datasets: node --import tsx sample-data/generator/make.ts [--out <dir>] [--task id]
-// Each sample-data/<task-id>/ folder is replaced as a whole, so no stale file survives.
-import { rm } from 'node:fs/promises';
+// Each sample-data/<task-id>/ folder is replaced as a whole, so no stale file survives, and gets a marker file
+// (tasks/sample-data.ts) that flags runs on it as sample data wherever it is copied.
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { SAMPLE_MARKER, sampleMarker } from '../../tasks/sample-data.ts';
 import { SAMPLE_BUILDERS } from './datasets.ts';
 
 export async function makeSamples(out: string, tasks = Object.keys(SAMPLE_BUILDERS)): Promise<Record<string, string[]>> {
@@ -13,7 +15,11 @@ export async function makeSamples(out: string, tasks = Object.keys(SAMPLE_BUILDE
     if (!build) throw new Error(`no sample builder for task "${task}" (known: ${Object.keys(SAMPLE_BUILDERS).join(', ')})`);
     const dir = join(out, task);
     await rm(dir, { recursive: true, force: true });
-    written[task] = await build(dir);
+    const files = await build(dir);
+    // The marker says "sample data" wherever the folder is copied (tasks/sample-data.ts, isSampleData).
+    const contents = Object.fromEntries(await Promise.all(files.map(async (file) => [file, await readFile(join(dir, file))] as const)));
+    await writeFile(join(dir, SAMPLE_MARKER), `${JSON.stringify(sampleMarker(task, contents), null, 1)}\n`);
+    written[task] = [...files, SAMPLE_MARKER];
   }
   return written;
 }

@@ -40,6 +40,7 @@ export function registerRun(program: Command): void {
     .option('--shard-count <n>', '--shard auto in a Kubernetes indexed Job: the number of shards (the Job\'s completions)')
     .option('--frames <sampling>', 'video frames: flamingo (30 at 3 FPS, centred), uniform:N or fps:R[:M] (default: flamingo)')
     .option('--on-media-error <policy>', 'an unreadable image or video: fail (stop the run) or skip (count its examples as skipped) (default: fail)')
+    .option('--okvqa-stem', "OK-VQA: stem answers as open_flamingo's evaluation does (ok_vqa_utils.py, to match the stemmed OK-VQA v1.1 answers) before VQA accuracy; the record and the leaderboard say so (default: off, the official VQA scorer)")
     .option('--fresh', 'ignore the journal and recompute every example')
     .option('--json', "print the finished records' summary as JSON on stdout")
     .option('--quiet', 'no progress and no table (errors still go to stderr)')

@@ -1,12 +1,15 @@
 // One evaluation, top to bottom: resolve tasks and backend -> load data -> choose demonstrations and build prompts
 // -> run what the journal does not hold yet (bounded, journaled) -> score each trial -> write one record per shots.
 import { createHash } from 'node:crypto';
-import { basename, join } from 'node:path';
+import { join, relative } from 'node:path';
 import { InputError, RunError, UsageError, exitCodeOf } from '../errors.ts';
 import { createBackend } from '../backends/index.ts';
 import type { Backend, Example, GenerationSettings, RunRecord, Task, TaskData, Trial } from '../types.ts';
+import { okvqaTask } from '../../tasks/okvqa.ts';
+import { isSampleData } from '../../tasks/sample-data.ts';
+import { dataIdentity, identityDifferences, modelIdentity, runIdentities, taskIdentity, type ModelIdentity } from './identity.ts';
 import { formatFrameSampling } from '../media/sampling.ts';
-import { Journal, entryKey } from './journal.ts';
+import { Journal, entryKey, hasJournal, otherJournals } from './journal.ts';
 import type { RunOptions } from './options.ts';
 import { planTrials, type PlannedQuery, type RicesFeatures, type TrialPlan } from './plan.ts';
 import { createProgress, type Progress } from './progress.ts';
@@ -57,7 +60,10 @@ export interface EvaluateIO {
 }
 
 export async function evaluate(options: RunOptions, io: EvaluateIO = {}): Promise<RecordOutcome[]> {
-  const resolved = await resolveRunTasks(options.tasks, options, (message) => io.stderr?.write(`${message}\n`));
+  const resolved = withOkvqaStem(
+    await resolveRunTasks(options.tasks, options, (message) => io.stderr?.write(`${message}\n`)),
+    options,
+  );
   for (const { task } of resolved) promptTemplates(task, options.promptStyle);
 
   const backend = await createBackend(options.model, {
@@ -74,11 +80,12 @@ export async function evaluate(options: RunOptions, io: EvaluateIO = {}): Promis
     if (options.sampler === 'rices' && !backend.embed) {
       throw new UsageError(`--sampler rices: model ${options.model} has no embed() for visual features; use --sampler random`);
     }
+    const model = await modelIdentity(options.model, backend.info(), { baseUrl: options.baseUrl, imageSize: options.imageSize });
     const outcomes: RecordOutcome[] = [];
     const failures: TaskFailure[] = [];
     for (const entry of resolved) {
       try {
-        outcomes.push(...(await evaluateTask(entry, backend, options, io)));
+        outcomes.push(...(await evaluateTask(entry, backend, model, options, io)));
       } catch (error) {
         // A run of several tasks goes on past one task's bad data (its journal keeps what was done); a bad flag or a
         // failing backend (RunError) would fail every task the same way, so those stop at once.
@@ -94,13 +101,36 @@ export async function evaluate(options: RunOptions, io: EvaluateIO = {}): Promis
   }
 }
 
+/**
+ * `--okvqa-stem`: the built-in OK-VQA task scores with open_flamingo's answer stemming (okvqaTask({stem: true})).
+ * A run without OK-VQA has nothing to stem, which is a usage error rather than a flag silently ignored.
+ */
+function withOkvqaStem(tasks: RunTask[], options: RunOptions): RunTask[] {
+  if (!options.okvqaStem) return tasks;
+  const isOkvqa = (entry: RunTask) => entry.task.id === 'okvqa' && entry.source === 'builtin';
+  if (!tasks.some(isOkvqa)) {
+    throw new UsageError(
+      `--okvqa-stem stems OK-VQA answers, but --task ${options.tasks.join(',')} runs no OK-VQA: add --task okvqa or drop the flag`,
+    );
+  }
+  return tasks.map((entry) => (isOkvqa(entry) ? { ...entry, task: okvqaTask({ stem: true }) } : entry));
+}
+
+/** Whether this run's task scores OK-VQA with open_flamingo's stemming (named in the record and its file name). */
+function stems(task: Task, options: RunOptions): boolean {
+  return options.okvqaStem && task.id === 'okvqa';
+}
+
 async function evaluateTask(
   { task, source, shots: shotsList }: RunTask,
   backend: Backend,
+  model: ModelIdentity,
   options: RunOptions,
   io: EvaluateIO,
 ): Promise<RecordOutcome[]> {
-  const data = checkData(task, await task.load({ dataDir: options.dataDir, split: options.split }));
+  const loaded = checkData(task, await task.load({ dataDir: options.dataDir, split: options.split }));
+  // Sample data is sample data wherever it lives: a copy passed with --data carries the generator's marker.
+  const data: TaskData = { ...loaded, sample: loaded.sample || isSampleData(loaded.files, options.dataDir) };
   checkSubmissionTask(task, data);
   // --protocol flamingo: the paper's query-set size, or for classification a number of queries and pool items per class.
   const perClass = options.protocol === 'flamingo' ? task.protocolPerClass : undefined;
@@ -140,32 +170,55 @@ async function evaluateTask(
       rices,
       promptEnsemble: ensembleOf(task, options),
     });
-    // What decides the results; --limit, --seeds, --concurrency and --batch-size do not (each example is
-    // journaled under its seed and id), so a run can be extended to more queries or seeds and reuse the journal.
-    const resultConfig = {
-      journalFormat: 1,
-      model: { spec: options.model, info },
-      task: { id: task.id, source },
+    // The configuration identity (src/run/identity.ts): what decides each example's output (the journal's hash; not
+    // --limit or --seeds, since examples are journaled by seed and id, so a run can be extended and reuse it), and
+    // with the query set, seeds and scoring, the record's. --concurrency, --batch-size and --threads change nothing.
+    const candidatePrefix = promptTemplates(task, options.promptStyle).candidatePrefix ?? '';
+    const identities = runIdentities({
+      format: 2,
+      model,
+      task: await taskIdentity(task.id, source),
       shots,
-      supportSize: perClass ? { perClass: perClass.support } : options.supportSize,
-      sampler: options.sampler,
-      zeroShotTextDemos: shots === 0 ? zeroShotTextDemos : null,
-      promptStyle: options.promptStyle,
-      candidatePrefix: promptTemplates(task, options.promptStyle).candidatePrefix ?? '',
-      // Only when ensembling, so that the journals of plain runs keep their configuration hash.
-      ...(ensembleOf(task, options) > 1 ? { promptEnsemble: ensembleOf(task, options) } : {}),
-      generation,
-      lengthNormalize: task.lengthNormalize ?? false,
-      data: { dir: options.dataDir ?? null, split: options.split ?? null, sample: data.sample, files: data.files },
-      // Only for video tasks, so that the journals of image runs keep their configuration hash.
-      ...(task.modality === 'video' ? { frames: formatFrameSampling(options.frames) } : {}),
-    };
-    const configHash = createHash('sha256').update(JSON.stringify(resultConfig)).digest('hex').slice(0, 16);
-    const path = recordPath(options.resultsDir, info.name, task.id, shots, variantSuffix(options, task));
+      data: dataIdentity(data.files, data.sample, options.split),
+      demonstrations: {
+        supportSize: perClass ? { perClass: perClass.support } : options.supportSize,
+        sampler: options.sampler,
+        zeroShotTextDemos: shots === 0 ? zeroShotTextDemos : null,
+        promptEnsemble: ensembleOf(task, options),
+      },
+      prompt: { style: options.promptStyle, candidatePrefix },
+      output: task.kind === 'generate' ? { generation } : { lengthNormalize: task.lengthNormalize ?? false },
+      frames: task.modality === 'video' ? formatFrameSampling(options.frames) : undefined,
+      queries: { protocol: options.protocol, limit: limit ?? null, perClass: perClass?.query ?? null },
+      seeds: options.seeds,
+      scoring: stems(task, options) ? { okvqaStem: true } : undefined,
+    });
+    const configHash = identities.journal.hash;
+    const path = recordPath(
+      options.resultsDir,
+      info.name,
+      task.id,
+      shots,
+      variantSuffix(options, task) + recordSuffix(options, task, data, limit),
+      identities.record.hash,
+    );
+    const journalDir = join(modelDir, 'journals');
+    const journalStem = `${slug(`${task.id}-${shots}shot${variantSuffix(options, task)}`)}`;
+    // Said when this configuration starts its journal, so that a changed model file or data folder is not taken for a
+    // lost journal (once this configuration has its own, the run resumes that and the others are not news).
+    if (!options.fresh && !hasJournal(journalDir, `${journalStem}-${configHash}`)) {
+      for (const other of otherJournals(journalDir, journalStem, configHash)) {
+        const differs = other.parts ? identityDifferencesText(other.parts, identities.journal.parts) : 'written by an earlier version';
+        io.stderr?.write(
+          `${task.id} ${shots}-shot: not resuming ${shorten(other.path)} (${other.examples} examples): it was written ` +
+            `under another configuration (${differs}); this configuration has its own journal\n`,
+        );
+      }
+    }
     const journal = Journal.open(
-      { dir: join(modelDir, 'journals'), base: `${basename(path, '.json')}-${configHash}`, shard: options.shard },
+      { dir: journalDir, base: `${journalStem}-${configHash}`, shard: options.shard },
       configHash,
-      resultConfig,
+      { parts: identities.journal.parts },
       options.fresh,
     );
     try {
@@ -207,8 +260,11 @@ async function evaluateTask(
             onMediaError: options.onMediaError,
             shard: options.shard ? formatShard(options.shard) : null,
             fresh: options.fresh,
+            okvqaStem: stems(task, options) ? true : null,
             journal: journal.path,
             configHash,
+            identity: identities.record.hash,
+            identityParts: identities.record.parts,
           },
         });
       if (options.shard) {
@@ -329,6 +385,29 @@ function variantSuffix(options: RunOptions, task: Task): string {
     (options.promptStyle !== 'paper' ? `-${options.promptStyle}` : '') +
     (ensembleOf(task, options) > 1 ? `-ensemble${options.promptEnsemble}` : '')
   );
+}
+
+/**
+ * What else a record's name says, after the journal's variant: OK-VQA stemming, sample data, a --limit subset. The
+ * name ends with the record's identity hash, so configurations these words do not tell apart still get their own file.
+ */
+function recordSuffix(options: RunOptions, task: Task, data: TaskData, limit: number | undefined): string {
+  return (
+    (stems(task, options) ? '-stem' : '') +
+    (data.sample ? '-sample' : '') +
+    (options.limit !== undefined && limit !== undefined ? `-limit${limit}` : '')
+  );
+}
+
+function identityDifferencesText(a: Record<string, string>, b: Record<string, string>): string {
+  const names = identityDifferences(a, b);
+  return names.length > 0 ? `it differs in: ${names.join(', ')}` : 'same parts, another hash';
+}
+
+/** A path relative to the working folder when it is inside it. */
+function shorten(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel.startsWith('..') ? path : rel;
 }
 
 /** --prompt-ensemble applies to close-ended tasks; open-ended ones ignore it. */

@@ -28,7 +28,50 @@ export interface JournalEntry {
 interface JournalHeader {
   journal: 'flamingo-eval';
   configHash: string;
+  /** What the hash covers; from format 2 on, `{parts}`: each identity part's hash (src/run/identity.ts). */
   config: unknown;
+}
+
+/** A journal of the same task, shots and variant written under another configuration (another hash). */
+export interface OtherJournal {
+  path: string;
+  /** Its identity parts' hashes, when its header has them (journals of earlier versions do not). */
+  parts?: Record<string, string>;
+  /** Finished examples in it (whole lines after the header). */
+  examples: number;
+}
+
+/** True when `dir` holds a journal of `<base>` (`<base>.jsonl` or one of its shards'). */
+export function hasJournal(dir: string, base: string): boolean {
+  return existsSync(dir) && readdirSync(dir).some((name) => (name === `${base}.jsonl` || name.startsWith(`${base}.shard`)) && name.endsWith('.jsonl'));
+}
+
+/**
+ * The journals in `dir` named `<stem>-<hash>[.shard<i>of<n>].jsonl` with another hash than `configHash`: a run says it
+ * does not resume them, so that a changed model, data folder or flag is not mistaken for a lost journal.
+ */
+export function otherJournals(dir: string, stem: string, configHash: string): OtherJournal[] {
+  if (!existsSync(dir)) return [];
+  const pattern = new RegExp(`^${stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-([0-9a-f]{16})(\\.shard\\d+of\\d+)?\\.jsonl$`);
+  const found: OtherJournal[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const match = pattern.exec(name);
+    if (!match || match[1] === configHash) continue;
+    const path = join(dir, name);
+    const bytes = readFileSync(path);
+    let lines = 0;
+    for (let at = bytes.indexOf(0x0a); at >= 0; at = bytes.indexOf(0x0a, at + 1)) lines++;
+    let parts: Record<string, string> | undefined;
+    try {
+      const header = bytes.subarray(0, Math.max(0, bytes.indexOf(0x0a))).toString('utf8');
+      const config = (JSON.parse(header) as Partial<JournalHeader>).config as { parts?: unknown } | undefined;
+      if (config && typeof config.parts === 'object' && config.parts !== null) parts = config.parts as Record<string, string>;
+    } catch {
+      // An unreadable header: reported without its parts.
+    }
+    found.push({ path, parts, examples: Math.max(0, lines - 1) });
+  }
+  return found;
 }
 
 const SYNC_INTERVAL_MS = 1000;

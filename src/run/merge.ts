@@ -13,6 +13,8 @@ import { assembleRecord, buildTrial, slug, writeRecord } from './record.ts';
 import type { ShardRecord } from './shard.ts';
 import { buildSubmissionTrial } from './submission.ts';
 import { resolveTask } from './tasks.ts';
+import { okvqaTask } from '../../tasks/okvqa.ts';
+import { isSampleData } from '../../tasks/sample-data.ts';
 
 export interface MergeOptions {
   /** A `.json` file (the shards are of one record) or a folder (records go to `<folder>/<model>/<name>.json`). */
@@ -185,9 +187,12 @@ function checkGroup(group: ShardFile[]): void {
 async function mergeGroup(group: ShardFile[], path: string, dataDirOverride: string | undefined): Promise<RunRecord> {
   const first = group[0]!.record;
   const config = first.config;
-  const { task } = await resolveTask(config.taskSource === 'builtin' ? String(config.task) : String(config.taskSource));
+  const resolved = await resolveTask(config.taskSource === 'builtin' ? String(config.task) : String(config.taskSource));
+  // Scored as the shards' run was: --okvqa-stem is the built-in OK-VQA with open_flamingo's stemming.
+  const task = config.okvqaStem === true && resolved.task.id === 'okvqa' ? okvqaTask({ stem: true }) : resolved.task;
   const dataDir = dataDirOverride ?? (typeof config.dataDir === 'string' ? config.dataDir : undefined);
-  const data = await task.load({ dataDir, split: typeof config.split === 'string' ? config.split : undefined });
+  const loaded = await task.load({ dataDir, split: typeof config.split === 'string' ? config.split : undefined });
+  const data: TaskData = { ...loaded, sample: first.data.sample || loaded.sample || isSampleData(loaded.files ?? [], dataDir) };
   checkSameData(group[0]!.file, first, data, dataDir);
 
   const byId = new Map(data.query.map((example) => [example.id, example]));

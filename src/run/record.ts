@@ -125,9 +125,14 @@ export function slug(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'model';
 }
 
-/** `<results>/<model>/<task>-<shots>shot<variant>.json`; `variant` marks non-default choices (e.g. `-rices`). */
-export function recordPath(resultsDir: string, modelName: string, taskId: string, shots: number, variant = ''): string {
-  return join(resultsDir, slug(modelName), `${slug(`${taskId}-${shots}shot${variant}`)}.json`);
+/**
+ * `<results>/<model>/<task>-<shots>shot<variant>-<identity>.json`: `variant` names non-default choices in words
+ * (`-rices`, `-sample`, `-limit200`), `identity` (its first 8 hex digits) the whole configuration (src/run/identity.ts),
+ * so that runs that differ in anything that changes their numbers never write the same file.
+ */
+export function recordPath(resultsDir: string, modelName: string, taskId: string, shots: number, variant = '', identity?: string): string {
+  const hash = identity === undefined ? '' : `-${identity.slice(0, 8)}`;
+  return join(resultsDir, slug(modelName), `${slug(`${taskId}-${shots}shot${variant}`)}${hash}.json`);
 }
 
 /**
