@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunRecord } from '../src/types.ts';
@@ -36,4 +36,52 @@ test('flamingo-eval --task okvqa --shots 4 runs on the built-in sample data and 
   // The sample OK-VQA's answers are made-up names that only the demonstrations reveal: a majority vote over four
   // demonstrations finds some of them, so the baseline scores above zero but far from perfect.
   assert.ok(trial.metrics.vqa_accuracy! > 0 && trial.metrics.vqa_accuracy! < 60, String(trial.metrics.vqa_accuracy));
+});
+
+// Answers the most frequent demonstration answer with an "s" added ("vin" -> "vins"): open_flamingo's OK-VQA stemming
+// singularizes it back, the official scorer does not.
+const PLURAL_BACKEND = `
+export default {
+  info: () => ({ name: 'plural-majority', family: 'test', parameters: 1, contextLength: 1000 }),
+  async generate(requests) {
+    return requests.map(({ prompt }) => {
+      const answers = prompt.filter((p) => p.type === 'text').map((p) => /Answer: (\\S.*)$/.exec(p.text)?.[1]).filter(Boolean);
+      const counts = new Map();
+      for (const a of answers) counts.set(a, (counts.get(a) ?? 0) + 1);
+      const best = [...counts].sort((x, y) => y[1] - x[1])[0]?.[0] ?? 'none';
+      return { text: best + 's' };
+    });
+  },
+  async rank(requests) { return requests.map((r) => ({ logLikelihoods: r.candidates.map(() => 0) })); },
+  async close() {},
+};
+`;
+
+test('--okvqa-stem scores OK-VQA with open_flamingo stemming, a record of its own that says so', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'flamingo-okvqa-stem-'));
+  const backend = join(dir, 'plural.mjs');
+  writeFileSync(backend, PLURAL_BACKEND);
+  const results = join(dir, 'results');
+  const runWith = (...flags: string[]) => {
+    const run = spawnSync(process.execPath, [BIN, '--task', 'okvqa', '--shots', '4', '--model', backend, '--results-dir', results, '--json', ...flags], {
+      encoding: 'utf8',
+    });
+    assert.equal(run.status, 0, run.stderr);
+    const [row] = JSON.parse(run.stdout) as { mean: number; record: string }[];
+    return { mean: row!.mean, path: row!.record, record: JSON.parse(readFileSync(row!.record, 'utf8')) as RunRecord };
+  };
+  const official = runWith();
+  const stemmed = runWith('--okvqa-stem');
+  assert.match(stemmed.path, /\/okvqa-4shot-stem-sample-[0-9a-f]{8}\.json$/);
+  assert.notEqual(stemmed.path, official.path);
+  assert.equal(stemmed.record.config.okvqaStem, true);
+  assert.equal(official.record.config.okvqaStem, null);
+  assert.ok(stemmed.record.trials[0]!.examples.every((example) => example.raw.endsWith('s')));
+  // The stemmed answers match where the plural did not; the predictions themselves came from one journal.
+  assert.ok(stemmed.mean > official.mean + 5, `${stemmed.mean} vs ${official.mean}`);
+  assert.equal(stemmed.record.timings.resumedExamples, stemmed.record.trials[0]!.n);
+  // Nothing to stem: refused, naming the flag.
+  const coco = spawnSync(process.execPath, [BIN, '--task', 'coco', '--okvqa-stem', '--results-dir', results], { encoding: 'utf8' });
+  assert.equal(coco.status, 2);
+  assert.match(coco.stderr, /--okvqa-stem stems OK-VQA answers, but --task coco runs no OK-VQA/);
 });
