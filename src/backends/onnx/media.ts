@@ -48,11 +48,8 @@ export class MediaLoader {
   private async loadImage(media: ImageRef): Promise<MediaPixels> {
     let raw: Buffer;
     try {
-      const meta = await sharp(media.path).metadata();
-      const oriented = (meta.orientation ?? 1) >= 5;
-      const width = (oriented ? meta.height : meta.width) ?? 0;
-      const height = (oriented ? meta.width : meta.height) ?? 0;
-      raw = await this.resized(sharp(media.path).rotate().removeAlpha().toColourspace('srgb'), width, height);
+      // One pipeline, no metadata read first: sharp skips the resize of an image already at the model's size.
+      raw = await this.resized(sharp(media.path).rotate().removeAlpha().toColourspace('srgb'));
     } catch (error) {
       const missing = (error as Error).message.includes('missing');
       throw new MediaError(media.path, missing ? 'image not found' : `cannot read the image (${(error as Error).message})`);
@@ -74,21 +71,19 @@ export class MediaLoader {
 
   private async frameData(frame: Frame): Promise<Float32Array> {
     const input = sharp(frame.data, { raw: { width: frame.width, height: frame.height, channels: 3 } });
-    return this.normalised(await this.resized(input, frame.width, frame.height));
+    return this.normalised(await this.resized(input));
   }
 
   /** The image resized to the model's square input as the manifest says, as raw RGB. */
-  private resized(image: Sharp, width: number, height: number): Promise<Buffer> {
+  private resized(image: Sharp): Promise<Buffer> {
     const { size, mean, resize } = this.image;
-    if (width !== size || height !== size) {
-      const background = { r: Math.round(mean[0] * 255), g: Math.round(mean[1] * 255), b: Math.round(mean[2] * 255) };
-      image =
-        resize === 'pad'
-          ? image.resize(size, size, { fit: 'contain', background })
-          : resize === 'center-crop'
-            ? image.resize(size, size, { fit: 'cover', position: 'centre' })
-            : image.resize(size, size, { fit: 'fill' });
-    }
+    const background = { r: Math.round(mean[0] * 255), g: Math.round(mean[1] * 255), b: Math.round(mean[2] * 255) };
+    image =
+      resize === 'pad'
+        ? image.resize(size, size, { fit: 'contain', background })
+        : resize === 'center-crop'
+          ? image.resize(size, size, { fit: 'cover', position: 'centre' })
+          : image.resize(size, size, { fit: 'fill' });
     return image.raw().toBuffer();
   }
 
