@@ -1,6 +1,7 @@
 // The leaderboard as data: rows are models (sorted by parameter count), columns are task x shots, cells are the
 // mean (and std over seeds) of the task's primary metric. The formats (terminal, CSV, Markdown) only render it.
 import type { DemonstrationSelection, PublishedRow } from '../paper/types.ts';
+import { identityDifferences } from '../run/identity.ts';
 import type { RecordEntry } from './records.ts';
 
 export interface Column {
@@ -35,6 +36,8 @@ export interface RunVariant {
   promptStyle: string;
   /** `--prompt-ensemble`: orderings averaged (1: none). */
   ensemble: number;
+  /** `--okvqa-stem`: OK-VQA scored with open_flamingo's answer stemming (absent: the official scorer). */
+  okvqaStem?: boolean;
 }
 
 export interface Row extends RunVariant {
@@ -69,7 +72,7 @@ export function buildLeaderboard(
   published?: PublishedRow[],
   headline: (task: string) => string | undefined = () => undefined,
 ): BuildResult {
-  const { kept, warnings } = newestPerCell(entries);
+  const { kept, warnings } = choosePerCell(entries);
   const columns = columnsOf(kept);
   const columnKeys = new Set(columns.map((c) => c.key));
   const rows = new Map<string, Row>();
@@ -115,18 +118,19 @@ export function buildLeaderboard(
   return { board: { columns, rows: sorted }, warnings };
 }
 
-/** `tiny-m`, `tiny-m (RICES)`, `tiny-m (RICES, openflamingo prompts, ensemble of 6)`. */
+/** `tiny-m`, `tiny-m (RICES)`, `tiny-m (RICES, openflamingo prompts, ensemble of 6)`, `tiny-m (OK-VQA stemmed)`. */
 export function rowName(model: string, variant: RunVariant): string {
   const parts = [
     ...(variant.demonstrations === 'rices' ? ['RICES'] : []),
     ...(variant.promptStyle !== 'paper' ? [`${variant.promptStyle} prompts`] : []),
     ...(variant.ensemble > 1 ? [`ensemble of ${variant.ensemble}`] : []),
+    ...(variant.okvqaStem ? ['OK-VQA stemmed'] : []),
   ];
   return parts.length > 0 ? `${model} (${parts.join(', ')})` : model;
 }
 
 function variantKey(variant: RunVariant): string {
-  return JSON.stringify([variant.demonstrations, variant.promptStyle, variant.ensemble]);
+  return JSON.stringify([variant.demonstrations, variant.promptStyle, variant.ensemble, variant.okvqaStem === true]);
 }
 
 function columnKey(cell: { task: string; metric: string; split: string | null; shots: number }): string {
@@ -155,8 +159,13 @@ function columnsOf(entries: RecordEntry[]): Column[] {
     });
 }
 
-/** One record per model x run variant x column: the newest by `createdAt`. */
-function newestPerCell(entries: RecordEntry[]): { kept: RecordEntry[]; warnings: string[] } {
+/**
+ * The records a leaderboard shows: one per model x run variant x column. Several records of one cell may be reruns of
+ * one configuration or runs of different ones (src/run/identity.ts): official data is preferred to the built-in
+ * sample data, the whole query split to a --limit subset, then the newest; a warning names the record used, why, and
+ * each record ignored with how it differs.
+ */
+export function choosePerCell(entries: RecordEntry[]): { kept: RecordEntry[]; warnings: string[] } {
   const groups = new Map<string, RecordEntry[]>();
   for (const e of entries) {
     const key = JSON.stringify([e.model, variantKey(e), columnKey(e)]);
@@ -165,22 +174,39 @@ function newestPerCell(entries: RecordEntry[]): { kept: RecordEntry[]; warnings:
   const kept: RecordEntry[] = [];
   const warnings: string[] = [];
   for (const group of groups.values()) {
-    const ordered = group.slice().sort((a, b) => newer(b, a) || compare(a.file, b.file));
-    const newest = ordered[0]!;
-    kept.push(newest);
-    if (ordered.length > 1) {
-      const task = newest.split !== null ? `${newest.task} (${newest.split})` : newest.task;
-      warnings.push(
-        `${ordered.length} records for ${rowName(newest.model, newest)} x ${task} x ${newest.shots} shots: ` +
-          `using the newest, ${newest.file} (${newest.createdAt}); ignoring ` +
-          ordered
-            .slice(1)
-            .map((e) => `${e.file} (${e.createdAt})`)
-            .join(', '),
-      );
-    }
+    const ordered = group
+      .slice()
+      .sort((a, b) => Number(a.sample) - Number(b.sample) || Number(a.subset) - Number(b.subset) || newer(b, a) || compare(a.file, b.file));
+    const chosen = ordered[0]!;
+    kept.push(chosen);
+    if (ordered.length === 1) continue;
+    const task = chosen.split !== null ? `${chosen.task} (${chosen.split})` : chosen.task;
+    const others = ordered.slice(1);
+    const why = others.some((e) => e.sample !== chosen.sample)
+      ? 'official data, preferred to the built-in sample data'
+      : others.some((e) => e.subset !== chosen.subset)
+        ? 'the whole query split, preferred to a --limit subset'
+        : 'the newest';
+    warnings.push(
+      `${ordered.length} records for ${rowName(chosen.model, chosen)} x ${task} x ${chosen.shots} shots: ` +
+        `using ${why === 'the newest' ? 'the newest, ' : ''}${chosen.file} (${[...(why === 'the newest' ? [] : [why]), chosen.createdAt].join(', ')}); ` +
+        `ignoring ${others.map((e) => `${e.file} (${describeOther(e, chosen)})`).join(', ')}`,
+    );
   }
   return { kept, warnings };
+}
+
+/** How an ignored record differs from the one used: its data, its query set, its configuration, its date. */
+function describeOther(other: RecordEntry, chosen: RecordEntry): string {
+  const words: string[] = [];
+  if (other.sample !== chosen.sample) words.push(other.sample ? 'sample data' : 'official data');
+  if (other.subset !== chosen.subset) words.push(other.subset ? `a --limit subset of ${other.queries} queries` : 'the whole split');
+  if (other.identity !== undefined && chosen.identity !== undefined && other.identity !== chosen.identity) {
+    const parts = other.identityParts && chosen.identityParts ? identityDifferences(other.identityParts, chosen.identityParts) : [];
+    words.push(parts.length > 0 ? `another configuration: ${parts.join(', ')} differ` : 'another configuration');
+  }
+  words.push(other.createdAt);
+  return words.join(', ');
 }
 
 /** Positive when `a` was created after `b` (ISO times with any offset; text order when one does not parse). */

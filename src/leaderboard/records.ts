@@ -27,6 +27,12 @@ export interface RecordEntry extends RunVariant {
   queries: number;
   /** Evaluated on a `--limit` subset of the query split rather than the whole split or the paper's protocol. */
   subset: boolean;
+  /**
+   * The run's configuration identity (src/run/identity.ts) and its parts' hashes; records written before identities
+   * existed get one from what they hold (configuration hash, limit, seeds, sample flag) and no parts.
+   */
+  identity?: string;
+  identityParts?: Record<string, string>;
 }
 
 /** All `.json` files under the folders, recursively, in a stable order. A missing folder is an error. */
@@ -159,6 +165,15 @@ function recordEntry(file: string, record: Record<string, unknown>, trials: numb
   }
   const split = field('config.split') ?? null;
   if (split !== null && (typeof split !== 'string' || split === '')) throw bad('config.split', 'is not a split name');
+  const okvqaStem = field('config.okvqaStem') ?? null;
+  if (okvqaStem !== null && typeof okvqaStem !== 'boolean') throw bad('config.okvqaStem', 'is not true, false or null');
+  const identity = field('config.identity');
+  if (identity !== undefined && (typeof identity !== 'string' || identity === '')) throw bad('config.identity', 'is not a hash');
+  const parts = field('config.identityParts');
+  const identityParts =
+    typeof parts === 'object' && parts !== null && Object.values(parts).every((v) => typeof v === 'string')
+      ? (parts as Record<string, string>)
+      : undefined;
 
   return {
     file,
@@ -179,5 +194,11 @@ function recordEntry(file: string, record: Record<string, unknown>, trials: numb
     queries: number('summary.n'),
     // Under --protocol flamingo the limit is the paper's query-set size, not a subset.
     subset: limit !== null && field('config.protocol') !== 'flamingo',
+    ...(okvqaStem === true ? { okvqaStem: true } : {}),
+    identity:
+      typeof identity === 'string'
+        ? identity
+        : `legacy:${JSON.stringify([field('config.configHash') ?? null, limit, field('config.seeds') ?? null, sample])}`,
+    ...(identityParts ? { identityParts } : {}),
   };
 }
