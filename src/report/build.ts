@@ -1,6 +1,6 @@
 // `flamingo-eval report`: one HTML file with the leaderboard, the plots of each task, and a browser of every record's
 // examples (the prompt as the model saw it, the raw output, the answer, the references, the item's score).
-import { rowName, type Leaderboard } from '../leaderboard/board.ts';
+import { choosePerCell, rowName, type Leaderboard } from '../leaderboard/board.ts';
 import type { RecordEntry } from '../leaderboard/records.ts';
 import { textBoard } from '../leaderboard/text.ts';
 import { loadBoard } from '../plot/board.ts';
@@ -80,15 +80,9 @@ export async function buildReport(dirs: string[], options: ReportOptions, warn: 
   return { html, records: index.length, examples, media: media.size, unreadable: unreadable.length };
 }
 
-/** One record per model x run variant x task x split x shots: the newest, as the leaderboard uses. */
+/** One record per model x run variant x task x split x shots: the one the leaderboard uses (official data first). */
 function browsedEntries(entries: RecordEntry[]): RecordEntry[] {
-  const newest = new Map<string, RecordEntry>();
-  for (const e of entries) {
-    const key = JSON.stringify([e.model, e.demonstrations, e.promptStyle, e.ensemble, e.task, e.split, e.metric, e.shots]);
-    const kept = newest.get(key);
-    if (!kept || Date.parse(e.createdAt) > Date.parse(kept.createdAt)) newest.set(key, e);
-  }
-  return [...newest.values()].sort(
+  return choosePerCell(entries).kept.sort(
     (a, b) =>
       a.parameters - b.parameters ||
       compare(rowName(a.model, a), rowName(b.model, b)) ||
