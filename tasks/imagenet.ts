@@ -87,6 +87,7 @@ export const imagenet: Task = {
   lengthNormalize: true,
   postprocess: (raw) => raw.trim(),
   metric: 'top1_accuracy',
+  goldCandidate: (example) => (example.reference as ImagenetReference).classes.indexOf((example.reference as ImagenetReference).wnid),
   load: loadImagenet,
   score: (items) =>
     scoreClassRankings('imagenet', items, (item) => {

@@ -53,6 +53,7 @@ export const kinetics700: Task = {
   postprocess: (raw) => raw.trim(),
   metric: 'top1_top5_avg_accuracy',
   load: loadKinetics,
+  goldCandidate: (example) => (example.reference as KineticsReference).classes.indexOf((example.reference as KineticsReference).label),
   score: (items) =>
     scoreClassRankings('kinetics700', items, (item) => item.example.reference as KineticsReference, 'top1_top5_avg_accuracy'),
 };

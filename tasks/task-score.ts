@@ -6,7 +6,7 @@ import type { AnswerItem, MetricResult } from '../metrics/types.ts';
 import { vqaAccuracy } from '../metrics/vqa-accuracy.ts';
 import { classificationAccuracy } from '../metrics/top-k.ts';
 import { InputError } from '../src/errors.ts';
-import type { ScoredItem, TaskScore } from '../src/types.ts';
+import type { ExampleRecord, ScoredItem, TaskScore } from '../src/types.ts';
 
 export function toTaskScore(result: MetricResult, primary: string): TaskScore {
   const metrics: Record<string, number> = {};
@@ -77,4 +77,22 @@ export function scoreClassRankings(
     }),
   );
   return toTaskScore(result, primary);
+}
+
+/**
+ * Top-1 / top-5 of a classification record from what it keeps of each example (src/run/record.ts, rankSummary): the
+ * correct class's rank among all, which decides top-k for any k. Not the class names: ImageNet's list names two
+ * classes "crane" (the bird, the machine), so a name in the top 5 is not the correct class.
+ */
+export function rescoreClassRecord(examples: ExampleRecord[], primary: string): TaskScore {
+  const items = examples
+    .filter((example) => example.skipped === undefined)
+    .map((example) => {
+      if (!example.gold) throw new InputError(`example ${example.id} has no "gold" rank (a record written with --keep-all-scores keeps candidateScores instead)`);
+      const rank = example.gold.rank;
+      // A stand-in ranking with the correct class at its rank (nothing past rank 6 matters to top-5).
+      const ranking = Array.from({ length: Math.min(rank, 6) }, (_, i) => (i === rank - 1 ? 'gold' : `other ${i}`));
+      return { id: example.id, ranking, label: 'gold' };
+    });
+  return toTaskScore(classificationAccuracy(items), primary);
 }

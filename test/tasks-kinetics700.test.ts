@@ -99,7 +99,10 @@ test('runs end to end on the sample with the baseline; a clip decodes', async ()
   const record = await baselineRecord('kinetics700', 4);
   assert.equal(record.trials[0]!.n, 8);
   assert.equal(record.summary.primary, 'top1_top5_avg_accuracy');
-  for (const example of record.trials[0]!.examples) assert.equal(example.candidateScores!.length, 4);
+  for (const example of record.trials[0]!.examples) {
+    assert.equal(example.topCandidates!.length, 4);
+    assert.ok(example.gold!.rank >= 1 && example.gold!.rank <= 4);
+  }
   const { frames } = await decodeFirstQuery(kinetics700);
   assert.equal(frames.frames.length, 30);
 });

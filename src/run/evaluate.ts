@@ -261,6 +261,7 @@ async function evaluateTask(
             shard: options.shard ? formatShard(options.shard) : null,
             fresh: options.fresh,
             okvqaStem: stems(task, options) ? true : null,
+            keepAllScores: task.goldCandidate ? options.keepAllScores : null,
             journal: journal.path,
             configHash,
             identity: identities.record.hash,
@@ -355,7 +356,7 @@ async function runShots(run: ShotsRun): Promise<{ trials?: Trial[]; resumed: num
   const trials = plans.map((plan) =>
     run.data.unannotated
       ? buildSubmissionTrial(task, plan, journal.entries, run.path, run.data)
-      : buildTrial(task, plan, journal.entries),
+      : buildTrial(task, plan, journal.entries, { keepAllScores: options.keepAllScores }),
   );
   return { trials, resumed };
 }

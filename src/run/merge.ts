@@ -214,7 +214,9 @@ async function mergeGroup(group: ShardFile[], path: string, dataDirOverride: str
     queries: queries.map((example) => ({ example, shots: [], prompt: [] })),
   }));
   const trials = plans.map((plan) =>
-    data.unannotated ? buildSubmissionTrial(task, plan, entries, path, data) : buildTrial(task, plan, entries),
+    data.unannotated
+      ? buildSubmissionTrial(task, plan, entries, path, data)
+      : buildTrial(task, plan, entries, { keepAllScores: config.keepAllScores === true }),
   );
   const shardsTimings = group.map((shard) => shard.record.timings);
   const record = assembleRecord({

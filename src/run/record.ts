@@ -12,7 +12,12 @@ import { answerOf } from './runner.ts';
  * Scores one trial from its journaled examples, in the plan's query order. The answer is post-processed again from
  * the raw output, so a record always reflects the task's current post-processing.
  */
-export function buildTrial(task: Task, plan: TrialPlan, entries: Map<string, JournalEntry>): Trial {
+export function buildTrial(
+  task: Task,
+  plan: TrialPlan,
+  entries: Map<string, JournalEntry>,
+  options: { keepAllScores?: boolean } = {},
+): Trial {
   const examples = journaledExamples(task, plan, entries);
   // Examples skipped for an unreadable medium (--on-media-error skip) stay in the record but are not scored.
   const scored = examples.flatMap((example, i) => (example.skipped === undefined ? [i] : []));
@@ -34,7 +39,47 @@ export function buildTrial(task: Task, plan: TrialPlan, entries: Map<string, Jou
   }
   if (score.perItem) score.perItem.forEach((value, k) => (examples[scored[k]!]!.score = value));
   const skipped = examples.length - scored.length;
-  return { seed: plan.seed, metrics: score.metrics, n: scored.length, skipped, examples };
+  const kept = task.goldCandidate && !options.keepAllScores
+    ? examples.map((example, i) => rankSummary(task, plan.queries[i]!.example, example))
+    : examples;
+  return { seed: plan.seed, metrics: score.metrics, n: scored.length, skipped, examples: kept };
+}
+
+/** Candidates a classification record keeps per example (top-5 accuracy needs five). */
+export const TOP_CANDIDATES = 5;
+
+/**
+ * A classification example as the record keeps it: the TOP_CANDIDATES best candidates with their scores and the
+ * correct one's rank and score, instead of a score per class (ImageNet: 1000 per query, ~200 MB per seed at the
+ * protocol's 10,000 queries). Best first, equal scores in candidate order: the order the scorer ranks them in
+ * (scoreClassRankings), so top-k for k <= 5 can be recomputed from the record.
+ */
+export function rankSummary(task: Task, query: Example, example: ExampleRecord): ExampleRecord {
+  const scores = example.candidateScores;
+  const candidates = query.candidates;
+  if (!scores || !candidates || !task.goldCandidate) return example;
+  const gold = task.goldCandidate(query);
+  const goldScore = scores[gold]!;
+  let rank = 1;
+  scores.forEach((score, i) => {
+    if (score > goldScore || (score === goldScore && i < gold)) rank++;
+  });
+  // The best few by insertion (a pass over 1000 scores, not a sort of them); a strictly higher score moves up, so
+  // equal scores keep candidate order.
+  const top: number[] = [];
+  scores.forEach((score, i) => {
+    if (top.length === TOP_CANDIDATES && score <= scores[top[TOP_CANDIDATES - 1]!]!) return;
+    let at = top.length;
+    while (at > 0 && score > scores[top[at - 1]!]!) at--;
+    top.splice(at, 0, i);
+    if (top.length > TOP_CANDIDATES) top.pop();
+  });
+  const { candidateScores: _all, ...rest } = example;
+  return {
+    ...rest,
+    topCandidates: top.map((i) => ({ candidate: candidates[i]!, score: scores[i]! })),
+    gold: { candidate: candidates[gold]!, rank, score: goldScore },
+  };
 }
 
 export interface RecordInput {
