@@ -151,3 +151,25 @@ test('a model whose files changed (same name, same spec) is another configuratio
   assert.equal(third.path, second.path);
   assert.doesNotMatch(third.stderr, /not resuming/);
 });
+
+test('journals of earlier versions and of other configurations are found and described; a task without used files is told apart by --data', async () => {
+  const { otherJournals } = await import('../src/run/journal.ts');
+  const { dataIdentity, identityOf } = await import('../src/run/identity.ts');
+  const dir = tempDir('journals-');
+  writeFileSync(join(dir, 'okvqa-4shot-0123456789abcdef.jsonl'), '{"journal":"flamingo-eval","configHash":"0123456789abcdef","config":{"journalFormat":1}}\n{"seed":42,"example":{"id":"1"}}\n');
+  writeFileSync(join(dir, 'okvqa-4shot-fedcba9876543210.shard1of2.jsonl'), '{"journal":"flamingo-eval","configHash":"fedcba9876543210","config":{"parts":{"model":"aaaaaaaa"}}}\n');
+  writeFileSync(join(dir, 'okvqa-4shot-rices-1111111111111111.jsonl'), '{}\n');
+  writeFileSync(join(dir, 'okvqa-4shot-2222222222222222.jsonl'), '{}\n');
+  assert.deepEqual(otherJournals(dir, 'okvqa-4shot', '2222222222222222'), [
+    { path: join(dir, 'okvqa-4shot-0123456789abcdef.jsonl'), parts: undefined, examples: 1 },
+    { path: join(dir, 'okvqa-4shot-fedcba9876543210.shard1of2.jsonl'), parts: { model: 'aaaaaaaa' }, examples: 0 },
+  ]);
+  const a = identityOf({ data: dataIdentity([], false, undefined, '/data/a') });
+  const b = identityOf({ data: dataIdentity([], false, undefined, '/data/b') });
+  assert.notEqual(a.hash, b.hash);
+  const file = { role: 'questions', path: '/data/a/q.json', bytes: 10, sha256: 'f'.repeat(64) };
+  assert.equal(
+    identityOf({ data: dataIdentity([file], false, undefined, '/data/a') }).hash,
+    identityOf({ data: dataIdentity([{ ...file, path: '/elsewhere/q.json' }], false, undefined, '/elsewhere') }).hash,
+  );
+});

@@ -179,7 +179,7 @@ async function evaluateTask(
       model,
       task: await taskIdentity(task.id, source),
       shots,
-      data: dataIdentity(data.files, data.sample, options.split),
+      data: dataIdentity(data.files, data.sample, options.split, options.dataDir),
       demonstrations: {
         supportSize: perClass ? { perClass: perClass.support } : options.supportSize,
         sampler: options.sampler,

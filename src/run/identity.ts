@@ -96,12 +96,16 @@ function modelFiles(expanded: string): { name: string; path: string }[] {
   return [];
 }
 
-/** The data part: whether it is sample data, the split, and each used file's role, size and sha256 (not its path). */
-export function dataIdentity(files: UsedFile[], sample: boolean, split: string | undefined): unknown {
+/**
+ * The data part: whether it is sample data, the split, and each used file's role, size and sha256 (not its path). A
+ * task that reports no used files (a user's module may not) is identified by its --data folder instead.
+ */
+export function dataIdentity(files: UsedFile[], sample: boolean, split: string | undefined, dataDir?: string): unknown {
   return {
     sample,
     split: split ?? null,
     files: files.map((file) => [file.role, file.bytes, file.sha256]).sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : 1)),
+    ...(files.length === 0 ? { dir: dataDir === undefined ? null : resolve(dataDir) } : {}),
   };
 }
 
