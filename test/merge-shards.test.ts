@@ -102,7 +102,7 @@ test('merge refuses missing, overlapping and mismatched shards, and files that a
   // mixing them with these leaves each record short of a shard rather than merging them into one.
   const other = await shardRuns(3, { ...flags, supportSize: '50' });
   assert.notEqual(other[2]!.split('/').pop(), shards[2]!.split('/').pop());
-  await assert.rejects(mergeShards([shards[0]!, shards[1]!, other[2]!]), /: missing shard 3\/3 \(given: /);
+  await assert.rejects(mergeShards([shards[0]!, shards[1]!, other[2]!]), /: missing shards? (3\/3|1\/3, 2\/3) \(given: /);
   const both = await mergeShards([...shards, ...other], { output: tempDir() });
   assert.equal(both.length, 2);
   assert.deepEqual(both.map((m) => m.record.config.supportSize as number).sort((a, b) => a - b), [50, 2048]);
