@@ -49,6 +49,8 @@ function builtinSampleHashes(): Set<string> {
     const parsed = JSON.parse(readFileSync(marker, 'utf8')) as Partial<SampleMarker>;
     for (const hash of Object.values(parsed.files ?? {})) sampleHashes.add(hash);
   }
+  // An empty file is no evidence: a real dataset may hold one too.
+  sampleHashes.delete(createHash('sha256').digest('hex'));
   return sampleHashes;
 }
 
