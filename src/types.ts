@@ -117,14 +117,14 @@ export interface BackendFactory {
 export interface BackendOptions {
   /** Worker/thread budget the user allows (`--threads`). */
   threads?: number;
-  /** ONNX models: sessions in worker threads, each running one batch at a time (0: one on the main thread); by
-   * default one per batch in flight (`--concurrency`) up to `threads`. */
+  /** ONNX models: sessions in worker threads, each running one batch at a time (`--workers`; 0 or unset: one session
+   * on the main thread). */
   workers?: number;
   /** Base URL of a served model (`--base-url`). */
   baseUrl?: string;
   /** How a video becomes frames (`--frames`); a backend that reads videos follows it (src/media/video.ts). */
   frames?: FrameSampling;
-  /** Batches in flight at once (`--concurrency`): a served model's requests in flight, an ONNX model's sessions. */
+  /** Requests a served-model backend keeps in flight at once (`--concurrency`). */
   concurrency?: number;
   /** Served models: the environment variable holding the API key (`--api-key-env`); the key itself never travels here. */
   apiKeyEnv?: string;

@@ -47,11 +47,12 @@ after(async () => {
   await workers.close();
 });
 
-test('the layout: one main-thread session with the whole budget, or one worker per batch in flight up to the budget', () => {
-  assert.deepEqual(sessionLayout({ threads: 2, concurrency: 1 }), { workers: 0, intraOpThreads: 2 });
-  assert.deepEqual(sessionLayout({ threads: 2, concurrency: 3 }), { workers: 2, intraOpThreads: 1 });
-  assert.deepEqual(sessionLayout({ threads: 4, concurrency: 2 }), { workers: 2, intraOpThreads: 2 });
-  assert.deepEqual(sessionLayout({ threads: 2, concurrency: 4, workers: 1 }), { workers: 1, intraOpThreads: 2 });
+test('the layout: one main-thread session with the whole budget, or the budget split among the workers', () => {
+  assert.deepEqual(sessionLayout({ threads: 2 }), { workers: 0, intraOpThreads: 2 });
+  assert.deepEqual(sessionLayout({ threads: 2, workers: 2 }), { workers: 2, intraOpThreads: 1 });
+  assert.deepEqual(sessionLayout({ threads: 4, workers: 2 }), { workers: 2, intraOpThreads: 2 });
+  assert.deepEqual(sessionLayout({ threads: 3, workers: 2 }), { workers: 2, intraOpThreads: 1 });
+  assert.deepEqual(sessionLayout({ threads: 1, workers: 2 }), { workers: 2, intraOpThreads: 1 });
   assert.equal(workers.sessions, 2);
   assert.equal(main.sessions, 1);
 });
@@ -103,7 +104,7 @@ test('a bundle whose decoder graph is broken fails when the workers open it, nam
 test('the CLI with worker sessions finishes its run and exits', () => {
   const results = mkdtempSync(join(tmpdir(), 'onnx-workers-cli-'));
   const args = ['run', '--task', 'okvqa', '--model', 'flamingo-tiny-s', '--shots', '0', '--limit', '4', '--batch-size', '1'];
-  const run = spawnSync(process.execPath, [BIN, ...args, '--concurrency', '3', '--threads', '2', '--results-dir', results, '--quiet', '--json'], {
+  const run = spawnSync(process.execPath, [BIN, ...args, '--workers', '2', '--concurrency', '3', '--threads', '2', '--results-dir', results, '--quiet', '--json'], {
     encoding: 'utf8',
     timeout: 120_000,
   });

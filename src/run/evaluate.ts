@@ -68,6 +68,7 @@ export async function evaluate(options: RunOptions, io: EvaluateIO = {}): Promis
 
   const backend = await createBackend(options.model, {
     threads: options.threads,
+    workers: options.workers,
     baseUrl: options.baseUrl,
     frames: options.frames,
     concurrency: options.concurrency,

@@ -37,6 +37,8 @@ export interface RunOptions {
   numBeams?: number;
   lengthPenalty?: number;
   threads?: number;
+  /** `--workers`: ONNX models' sessions in worker threads (undefined: the backend's default, one on the main thread). */
+  workers?: number;
   baseUrl?: string;
   /** Served models (`--model openai:...`): API key variable, request timeout (ms), retries, image size. */
   apiKeyEnv?: string;
@@ -106,6 +108,7 @@ export function parseRunOptions(raw: RawRunFlags): RunOptions {
     numBeams: raw.numBeams === undefined ? undefined : integer('--num-beams', raw.numBeams, 1),
     lengthPenalty: raw.lengthPenalty === undefined ? undefined : finite('--length-penalty', raw.lengthPenalty),
     threads: raw.threads === undefined ? undefined : integer('--threads', raw.threads, 1),
+    workers: raw.workers === undefined ? undefined : integer('--workers', raw.workers, 0),
     baseUrl: raw.baseUrl === undefined ? undefined : nonEmpty('--base-url', raw.baseUrl),
     apiKeyEnv: raw.apiKeyEnv === undefined ? undefined : envName(String(raw.apiKeyEnv)),
     requestTimeoutMs: raw.requestTimeout === undefined ? undefined : positive('--request-timeout', raw.requestTimeout) * 1000,

@@ -41,14 +41,14 @@ export interface SessionLayout {
 }
 
 /**
- * The sessions for `--threads` (the budget, default: the machine's cores) and `--concurrency` (batches in flight):
- * with one batch in flight, one session on the main thread with the whole budget as intra-op threads; with more,
- * one worker session per batch in flight up to the budget, the budget split evenly among them. `workers` overrides.
+ * The sessions for `--workers` (default 0: one session on the main thread) and `--threads` (the budget, default: the
+ * machine's cores), split evenly among them as intra-op threads. On this project's 2-core machine one main-thread
+ * session with 2 intra-op threads was faster than 2 workers x 1 in 5 of 6 task x shots cells
+ * (bench/onnx-throughput.ts), and uses less memory, hence the default.
  */
-export function sessionLayout(options: Pick<BackendOptions, 'threads' | 'workers' | 'concurrency'>): SessionLayout {
+export function sessionLayout(options: Pick<BackendOptions, 'threads' | 'workers'>): SessionLayout {
   const budget = options.threads ?? availableParallelism();
-  const inFlight = options.concurrency ?? 1;
-  const workers = options.workers ?? (inFlight > 1 ? Math.min(inFlight, budget) : 0);
+  const workers = options.workers ?? 0;
   return { workers, intraOpThreads: Math.max(1, Math.floor(budget / Math.max(1, workers))) };
 }
 
