@@ -166,14 +166,16 @@ def kv_recall(model, tok, rng, n=64, episodes=None, at=None):
     right = total = 0
     with torch.no_grad():
         for _ in range(n):
-            keys = rng.sample(word_ids, 8)
-            values = [rng.choice(word_ids) for _ in keys]
             prefix = []
             if at:
                 want = rng.randint(*at)
                 while len(prefix) < want:
                     prefix += episode_tokens(tok, episodes[rng.randrange(len(episodes))])[0][1:]
                 prefix = prefix[:want - 1]
+            # Keys the prefix never shows: an earlier occurrence of a key would make copying its successor right.
+            fresh = [i for i in word_ids if i not in set(prefix)]
+            keys = rng.sample(fresh, 8)
+            values = [rng.choice(word_ids) for _ in keys]
             doc = [tok.ids['<s>']] + prefix + [t for kv in zip(keys, values) for t in kv]
             probe = rng.randrange(8)
             doc += [keys[probe]]
@@ -385,7 +387,11 @@ def train_flamingo(args, cfg, tok, episodes, lm_state):
     trainable = list(vision.resampler.parameters()) + list(lm.xattn.parameters())
     torch.manual_seed(2)
     rng = random.Random(2)
-    opt = torch.optim.AdamW(trainable, lr=1e-3, weight_decay=0.01)
+    # The time embeddings learn only on clip steps, from zero: they get their own (higher) rate, no weight decay.
+    time_params = [vision.resampler.time]
+    rest = [p for p in trainable if p is not vision.resampler.time]
+    opt = torch.optim.AdamW([{'params': rest}, {'params': time_params, 'lr': args.time_lr, 'weight_decay': 0.0}],
+                            lr=1e-3, weight_decay=0.01)
     steps, batch = SIZES[args.size]['flamingo_steps'], SIZES[args.size]['flamingo_batch']
     train_eps, held_out = episodes[:-HELD_OUT], episodes[-HELD_OUT:]
     cache = {}
@@ -411,7 +417,7 @@ def train_flamingo(args, cfg, tok, episodes, lm_state):
         if step % 50 == 0 or step == steps - 1:
             gates = [round(torch.tanh(x.attn_gate).item(), 3) for x in lm.xattn]
             log(f'flamingo-{args.size} step {step} loss {loss.item():.3f} attn gates {gates}')
-    metrics = {}
+    metrics = {'lm_kv_recall': lm_state.get('kv_recall'), 'lm_kv_recall_400_700': lm_state.get('kv_recall_far')}
     for kind in ('binding', 'vqa', 'caption'):
         for shots in (0, 4):
             eligible = [e for e in held_out if e['kind'] == kind and len(e['chunks']) > shots][:80]
@@ -439,6 +445,7 @@ def main():
     ap.add_argument('--kv-share', type=float, default=0.6, help='share of key -> value rows when continuing the LM')
     ap.add_argument('--lm-more-lr', type=float, default=1.5e-3, help='learning rate of the LM continuation')
     ap.add_argument('--lm-warmup', type=int, default=0, help='steps of linear warm-up of the LM continuation')
+    ap.add_argument('--time-lr', type=float, default=1e-3, help='learning rate of the resampler\'s time embeddings')
     ap.add_argument('--video-share', type=float, default=0.3, help='share of Flamingo-stage steps on video episodes')
     ap.add_argument('--stop-after-lm', action='store_true', help='train (or continue) the LM only')
     ap.add_argument('--lm-seq', type=int, default=LM_SEQ, help='tokens per LM training row')
