@@ -7,6 +7,7 @@ import argparse
 import hashlib
 import json
 import os
+import random
 
 import numpy as np
 import torch
@@ -15,7 +16,7 @@ from PIL import Image
 from arch import count_parameters
 from data import IMAGE_MEAN, IMAGE_STD, episode_tokens, normalise, read_jsonl, read_pixels
 from tokenizer import BOS, EOC, EOS, IMAGE, PAD, UNK, WordPieceTokenizer
-from train import IMAGE_SIZE, HELD_OUT, config_for, train_flamingo
+from train import IMAGE_SIZE, HELD_OUT, config_for, kv_recall, train_flamingo
 
 OPSET = 17
 
@@ -191,6 +192,11 @@ def main():
     episodes = read_jsonl(os.path.join(args.data, 'episodes.jsonl'))
     pixels = read_pixels(os.path.join(args.data, 'episodes.u8'), sum(len(e['chunks']) for e in episodes), IMAGE_SIZE)
     write_parity(tok, vision, lm, cfg, args.out, episodes, pixels)
+    # The LM's induction, measured here with the builder's current probes (fixed seeds) so that every bundle's
+    # manifest reports the same measurement.
+    metrics = dict(state.get('metrics', {}))
+    metrics['lm_kv_recall'] = round(kv_recall(lm, tok, random.Random(8), 256), 3)
+    metrics['lm_kv_recall_400_700'] = round(kv_recall(lm, tok, random.Random(8), 128, episodes, (400, 700)), 3)
     hd = cfg.d_model // cfg.n_heads
     manifest = {
         'format': 'flamingo-eval-onnx-bundle/1',
@@ -206,7 +212,7 @@ def main():
         'tokens': {'bos': BOS, 'eos': EOS, 'pad': PAD, 'unk': UNK, 'image': IMAGE, 'endOfChunk': EOC},
         'files': {'tokenizer': 'tokenizer.json', 'vision': 'vision.onnx', 'decoder': 'decoder.onnx',
                   'parity': 'parity/cases.json'},
-        'training': {'config': cfg.to_dict(), 'heldOutExactMatch': state.get('metrics', {}),
+        'training': {'config': cfg.to_dict(), 'heldOutExactMatch': metrics,
                      'builder': 'models/builder (python3-torch %s)' % torch.__version__},
     }
     with open(os.path.join(args.out, 'manifest.json'), 'w') as f:
