@@ -3,16 +3,27 @@
 // tokenizing, search, copies, waiting for media), visual encodes per query (the visual-token cache at work), peak
 // memory, and the speed of each layout against the baseline: the same run in one session on the main thread.
 //   node --import tsx bench/onnx-throughput.ts [--model flamingo-tiny-m] [--tasks coco,okvqa] [--shots 0,4,32]
-//     [--queries 32] [--batch-size 8] [--layouts 0x1,2x1,0x2,1x2] [--rounds 1] [--in-flight auto]
+//     [--queries 32] [--batch-size 4] [--layouts 0x2,0x2@2,0x1,2x1] [--rounds 1] [--in-flight auto]
 // A layout is WxI: W sessions in worker threads (0: one session on the main thread) x I intra-op threads each; the
 // first is the baseline. Each layout runs as the CLI would with `--concurrency W+1 --threads W*I` (W workers, one
 // batch in flight per worker plus one whose media load meanwhile) or, for W = 0, `--concurrency 1 --threads I`;
-// --in-flight N overrides the batches in flight. Each layout runs in its own child process (so that its peak memory
+// WxI@N (or --in-flight N for all) keeps N batches in flight instead. Each layout runs in its own child process (so that its peak memory
 // is its own), the layouts of a task back to back, so that their ratios hold under the machine's other load;
 // --rounds repeats that with the order reversed every other round, and the ratio reported is that of the summed
 // times. Every layout must generate the same texts.
+//
+// Measured (M as rebuilt in 09043ec, --rounds 2, 2 cores, load average 3.3-5.2 from model training beside it), as
+// examples/s of the baseline (main x2, 1 in flight) and each layout's ratio to it:
+//   coco  0/4/32 shots: 12.6 / 8.35 / 0.98 ex/s; main x2 with 2 in flight 1.17 / 0.99 / 1.01x; main x1 0.75 / 0.65 /
+//         0.98x; 2 workers x1 (3 in flight) 0.79 / 0.80 / 1.04x
+//   okvqa 0/4/32 shots: 59.5 / 41.6 / 4.99 ex/s; main x2 with 2 in flight 0.92 / 1.00 / 0.85x; main x1 0.73 / 0.82 /
+//         0.82x; 2 workers x1 0.73 / 0.78 / 0.86x
+// In ORT (baseline): 86 / 89 / 93% (coco), 71 / 76 / 91% (okvqa); with 2 in flight 90-99.7%. Encodes per query at
+// 32 shots: 0.06. Peak RSS: 212-546 MiB (baseline), 316-981 MiB (2 workers). An earlier run at load average 9 gave
+// 2 in flight 1.14-1.68x and 2 workers 0.81-1.61x: the ratios move with the machine's other load.
 import { execFileSync } from 'node:child_process';
-import { availableParallelism, loadavg } from 'node:os';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -31,11 +42,12 @@ const { values } = parseArgs({
     tasks: { type: 'string', default: 'coco,okvqa' },
     shots: { type: 'string', default: '0,4,32' },
     queries: { type: 'string', default: '32' },
-    'batch-size': { type: 'string', default: '8' },
-    layouts: { type: 'string', default: '0x1,2x1,0x2,1x2' },
+    'batch-size': { type: 'string', default: '4' },
+    layouts: { type: 'string', default: '0x2,0x2@2,0x1,2x1' },
     rounds: { type: 'string', default: '1' },
     'in-flight': { type: 'string', default: 'auto' },
     child: { type: 'string' },
+    bundle: { type: 'string' },
   },
 });
 const seed = 42;
@@ -43,13 +55,15 @@ const queries = Number(values.queries);
 const batchSize = Number(values['batch-size']);
 const shotCounts = values.shots!.split(',').map(Number);
 const layouts = values.layouts!.split(',').map((text) => {
-  const match = /^(\d+)x(\d+)$/.exec(text);
-  if (!match) throw new Error(`--layouts: "${text}" is not WxI (e.g. 2x1)`);
-  return { name: text, workers: Number(match[1]), threads: Number(match[2]) };
+  const match = /^(\d+)x(\d+)(?:@(\d+))?$/.exec(text);
+  if (!match) throw new Error(`--layouts: "${text}" is not WxI or WxI@N (e.g. 2x1, 0x2@2)`);
+  return { name: text, workers: Number(match[1]), threads: Number(match[2]), inFlight: match[3] === undefined ? undefined : Number(match[3]) };
 });
 /** Batches in flight: --in-flight, else one per worker plus one loading its media (one without workers). */
-const inFlight = (l: (typeof layouts)[number]) => (values['in-flight'] === 'auto' ? (l.workers === 0 ? 1 : l.workers + 1) : Number(values['in-flight']));
-const label = (l: (typeof layouts)[number]) => (l.workers === 0 ? `main x${l.threads}` : `${l.workers} workers x${l.threads}`);
+const inFlight = (l: (typeof layouts)[number]) =>
+  l.inFlight ?? (values['in-flight'] === 'auto' ? (l.workers === 0 ? 1 : l.workers + 1) : Number(values['in-flight']));
+const label = (l: (typeof layouts)[number]) =>
+  `${l.workers === 0 ? `main x${l.threads}` : `${l.workers} workers x${l.threads}`}, ${inFlight(l)} in flight`;
 
 interface Measure {
   wallMs: number;
@@ -78,7 +92,7 @@ async function requestsFor(task: Task, shots: number): Promise<GenerateRequest[]
 /** One layout over the shot counts in order (the cache warms from one to the next, as in a run of --shots 0,4,32). */
 async function runLayout(layout: (typeof layouts)[number], work: GenerateRequest[][]): Promise<{ measures: Measure[]; texts: string[][] }> {
   const threads = Math.max(1, layout.workers) * layout.threads;
-  const backend = await OnnxFlamingoBackend.open(join(MODELS_DIR, values.model!), { workers: layout.workers, threads, concurrency: inFlight(layout) });
+  const backend = await OnnxFlamingoBackend.open(values.bundle!, { workers: layout.workers, threads, concurrency: inFlight(layout) });
   const measures: Measure[] = [];
   const texts: string[][] = [];
   try {
@@ -115,8 +129,12 @@ if (values.child !== undefined) {
   process.exit(0);
 }
 
+// The layouts read a copy of the bundle, taken once: models/ may be rebuilt while the bench runs.
+const bundle = mkdtempSync(join(tmpdir(), 'onnx-bench-'));
+cpSync(join(MODELS_DIR, values.model!), bundle, { recursive: true });
 const script = fileURLToPath(import.meta.url);
 const passOn = ['model', 'shots', 'queries', 'batch-size', 'layouts', 'in-flight'].flatMap((o) => [`--${o}`, String(values[o as keyof typeof values])]);
+passOn.push('--bundle', bundle);
 const rows: string[][] = [];
 const load = loadavg().map((l) => l.toFixed(2)).join(' ');
 for (const taskId of values.tasks!.split(',')) {
@@ -165,4 +183,5 @@ console.log(
 console.log(
   renderTable(['task', 'shots', 'sessions', 'examples/s', 'vs baseline', 'in ORT', 'media loading', 'encodes/query', 'peak RSS'], rows),
 );
+rmSync(bundle, { recursive: true });
 console.log('in ORT: time inside session.run over (wall time x sessions); peak RSS: of the process running the layout, all threads');

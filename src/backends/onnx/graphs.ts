@@ -73,7 +73,7 @@ export class FlamingoGraphs {
         graphOptimizationLevel: 'all',
         executionMode: 'sequential',
         // Idle intra-op threads sleep instead of spinning: on a shared 2-core machine spinning threads fight the
-        // thread doing the work, and 2 intra-op threads ran 1.6-3.2x slower than 1 (bench/onnx-throughput.ts).
+        // thread doing the work, and 2 intra-op threads ran 1.5-3.2x slower than 1 (bench/onnx-throughput.ts).
         extra: { session: { intra_op: { allow_spinning: '0' } } },
       };
       const open = async (file: string) => {
