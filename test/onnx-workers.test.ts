@@ -90,6 +90,18 @@ test('an input error inside a worker reaches the caller as an input error', asyn
   assert.equal(again!.text, reference!.text);
 });
 
+test('any other error inside a worker reaches the caller naming the model and its folder', async () => {
+  const { renderPrompt } = await import('../src/backends/onnx/prompt.ts');
+  const rendered = renderPrompt(prompts[0]!, workers.runtime.tokenizer);
+  // A job sent without its media's visual tokens.
+  const settings = { maxNewTokens: 2, numBeams: 1, lengthPenalty: 0, stopAtEndOfChunk: true };
+  await assert.rejects(workers.pool!.generate([rendered], new Map(), settings), (e: unknown) => {
+    assert.ok(!(e instanceof InputError));
+    assert.match((e as Error).message, /^flamingo-tiny-s \(.*flamingo-tiny-s\), in a worker: no visual tokens were sent for medium binding-0\.png/);
+    return true;
+  });
+});
+
 test('a bundle whose decoder graph is broken fails when the workers open it, naming the file', async () => {
   const broken = mkdtempSync(join(tmpdir(), 'onnx-broken-'));
   for (const file of readdirSync(dir)) if (file.includes('.')) copyFileSync(join(dir, file), join(broken, file));
