@@ -3,6 +3,7 @@
 // read once however many prompts show it; one that cannot be read becomes its error message in the report.
 import pLimit from 'p-limit';
 import sharp from 'sharp';
+import { MediaError } from '../media/errors.ts';
 import { readVideo } from '../media/video.ts';
 import type { MediaRef } from '../types.ts';
 
@@ -63,7 +64,9 @@ async function thumbnail(media: MediaRef, options: ThumbnailOptions): Promise<Th
     );
     return { frames };
   } catch (error) {
-    return { frames: [], error: `${media.path}: ${(error as Error).message}` };
+    // A MediaError's message already starts with the file (and the segment); sharp's do not.
+    const message = (error as Error).message;
+    return { frames: [], error: error instanceof MediaError ? message : `${media.path}: ${message}` };
   }
 }
 
