@@ -84,10 +84,14 @@ test('createBackend: info from the server (model listed, context length), a mode
     assert.equal(info.contextLength, 4096);
     assert.match(String(info.decoding), /greedy .* no beam search/);
     await backend.close();
-    await assert.rejects(
-      createBackend('openai:other-model', { baseUrl: server.url }),
-      /--model openai:other-model: http:\/\/127\.0\.0\.1:\d+\/v1 does not serve this model \(it serves: org\/fake-vlm-7b\)/,
-    );
+    await assert.rejects(createBackend('openai:other-model', { baseUrl: server.url }), (error: Error & { exitCode?: number }) => {
+      assert.match(
+        error.message,
+        /--model openai:other-model: http:\/\/127\.0\.0\.1:\d+\/v1 does not serve this model \(it serves: org\/fake-vlm-7b\)/,
+      );
+      assert.equal(error.exitCode, 2);
+      return true;
+    });
   } finally {
     await server.close();
   }

@@ -1,7 +1,7 @@
 // The OpenAI-compatible backend (`--model openai:<name>`): generate() through chat completions, rank() through
 // completions with echo + logprobs (text prompts) or chat with prompt_logprobs (prompts with media); see chat.ts,
 // rank.ts, content.ts. Every request of a batch is sent at once; the client bounds what is in flight.
-import { RunError } from '../../errors.ts';
+import { RunError, UsageError } from '../../errors.ts';
 import type { Backend, GenerateRequest, GenerateResult, ModelInfo, RankRequest, RankResult } from '../../types.ts';
 import { chatGenerateBody, parseChatAnswer } from './chat.ts';
 import { OpenAIClient } from './client.ts';
@@ -106,7 +106,8 @@ export async function connect(settings: OpenAISettings, client: OpenAIClient): P
   if (Array.isArray(models)) {
     const served = models.find((model) => model?.id === settings.model);
     if (!served && models.length > 0) {
-      throw new RunError(
+      // A wrong name is bad usage (exit 2), like any other wrong flag, not a failed run.
+      throw new UsageError(
         `--model openai:${settings.model}: ${client.baseUrl} does not serve this model (it serves: ` +
           `${models.map((model) => String(model?.id)).join(', ')})`,
       );
