@@ -1,5 +1,5 @@
 // The leaderboard the plots and the report draw from: the records under the folders, read as `leaderboard` reads
-// them (newest record per cell), with the published rows when asked for.
+// them (one record per cell, chosen by choosePerCell), with the published rows when asked for.
 import { InputError } from '../errors.ts';
 import { buildLeaderboard, type Leaderboard } from '../leaderboard/board.ts';
 import { findRecordFiles, readRecords, type RecordEntry } from '../leaderboard/records.ts';
@@ -8,7 +8,7 @@ import { builtinTasks } from '../../tasks/index.ts';
 
 export interface LoadedBoard {
   board: Leaderboard;
-  /** The scored records read (every one, including those a newer record of the same cell replaces). */
+  /** The scored records read (every one, including those another record of the same cell is chosen over). */
   entries: RecordEntry[];
 }
 
