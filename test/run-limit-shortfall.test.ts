@@ -2,9 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const BIN = fileURLToPath(new URL('../bin/flamingo-eval.js', import.meta.url));
@@ -18,15 +18,21 @@ function run(...argv: string[]) {
   });
 }
 
-test('--limit above the split size names the shortfall', () => {
+test('--limit above the split size names the shortfall, and the record is the whole split\'s', () => {
   const result = run('--limit', '100000');
   assert.equal(result.status, 0, result.stderr);
-  const [row] = JSON.parse(result.stdout) as { n: number }[];
+  const [row] = JSON.parse(result.stdout) as { n: number; record: string }[];
   assert.ok(row!.n > 0 && row!.n < 100000);
   assert.ok(
     result.stderr.includes(`okvqa: --limit 100000 asks for more queries than the val split has: evaluating all ${row!.n}`),
     result.stderr,
   );
+  // Every query was evaluated: not a subset, so the same record as a run without --limit (no ‡ on the leaderboard).
+  const whole = run();
+  const [wholeRow] = JSON.parse(whole.stdout) as { record: string }[];
+  assert.equal(basename(row!.record), basename(wholeRow!.record));
+  assert.doesNotMatch(basename(row!.record), /-limit/);
+  assert.equal(JSON.parse(readFileSync(row!.record, 'utf8')).config.limit, null);
 });
 
 test('--protocol flamingo on a split smaller than the paper query set names the shortfall', () => {

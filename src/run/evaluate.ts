@@ -135,15 +135,18 @@ async function evaluateTask(
   checkSubmissionTask(task, data);
   // --protocol flamingo: the paper's query-set size, or for classification a number of queries and pool items per class.
   const perClass = options.protocol === 'flamingo' ? task.protocolPerClass : undefined;
-  const limit = options.limit ?? (options.protocol === 'flamingo' && !perClass ? task.protocolQuerySize : undefined);
+  const requested = options.limit ?? (options.protocol === 'flamingo' && !perClass ? task.protocolQuerySize : undefined);
   const queries = perClass
     ? querySubsetPerClass(data.query, task.id, perClass.query, perClass.classOf)
-    : querySubset(data.query, task.id, limit);
-  if (limit !== undefined && queries.length < limit) {
+    : querySubset(data.query, task.id, requested);
+  if (requested !== undefined && queries.length < requested) {
     // Not an error (a partial download, the sample data), but the record's n would otherwise be the only hint.
-    const asked = options.limit !== undefined ? `--limit ${limit}` : `--protocol flamingo (${limit} queries)`;
+    const asked = options.limit !== undefined ? `--limit ${requested}` : `--protocol flamingo (${requested} queries)`;
     io.stderr?.write(`${task.id}: ${asked} asks for more queries than the ${task.splits.query} split has: evaluating all ${queries.length}\n`);
   }
+  // A limit the split does not exceed evaluates the whole split: the record is the whole split's (same identity, no
+  // `-limit<n>` in its name, not a subset on the leaderboard).
+  const limit = requested !== undefined && queries.length < data.query.length ? requested : undefined;
   const zeroShotTextDemos = options.zeroShotTextDemos ?? defaultZeroShotTextDemos(task.kind);
   const generation: GenerationSettings = {
     ...task.generation,
