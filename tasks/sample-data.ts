@@ -57,11 +57,13 @@ function builtinSampleHashes(): Set<string> {
 /**
  * True when the used files are the project's sample data: no --data (the built-in folders), a used file under a folder
  * holding SAMPLE_MARKER (looked for from the file's folder up to the --data folder), or a used file whose sha256 is
- * that of a sample file.
+ * that of a sample file; with no used files reported, a --data folder holding SAMPLE_MARKER.
  */
 export function isSampleData(files: UsedFile[], dataDir: string | undefined): boolean {
   if (dataDir === undefined) return true;
   const root = resolve(dataDir);
+  // A task module that reports no used files (a user's may not) is judged by the --data folder itself.
+  if (files.length === 0) return existsSync(join(root, SAMPLE_MARKER));
   const known = builtinSampleHashes();
   for (const file of files) {
     if (known.has(file.sha256)) return true;
