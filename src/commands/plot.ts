@@ -18,7 +18,7 @@ export interface PlotOptions {
 
 /** The plot of the records under `dirs`, as SVG text. */
 export async function plotSvg(dirs: string[], options: PlotOptions, warn: (line: string) => void = () => {}): Promise<string> {
-  const { board } = await loadBoard(dirs, options.paper, warn);
+  const { board } = await loadBoard(dirs, options.paper, warn, options.task);
   const columns = plotColumns(board, options.task, options.split);
   const data = options.by === 'size' ? sizePlot(board, columns) : shotsPlot(board, columns);
   if (options.paper && !data.series.some((s) => s.published)) {

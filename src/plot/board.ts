@@ -1,7 +1,7 @@
 // The leaderboard the plots and the report draw from: the records under the folders, read as `leaderboard` reads
 // them (one record per cell, chosen by choosePerCell), with the published rows when asked for.
 import { InputError } from '../errors.ts';
-import { buildLeaderboard, type Leaderboard } from '../leaderboard/board.ts';
+import { buildLeaderboard, choosePerCell, type Leaderboard } from '../leaderboard/board.ts';
 import { findRecordFiles, readRecords, type RecordEntry } from '../leaderboard/records.ts';
 import { publishedNumbers } from '../paper/published.ts';
 import { builtinTasks } from '../../tasks/index.ts';
@@ -12,7 +12,8 @@ export interface LoadedBoard {
   entries: RecordEntry[];
 }
 
-export async function loadBoard(dirs: string[], paper: boolean, warn: (line: string) => void): Promise<LoadedBoard> {
+/** `task`: a plot of one task, which names only that task's choices between records of one cell. */
+export async function loadBoard(dirs: string[], paper: boolean, warn: (line: string) => void, task?: string): Promise<LoadedBoard> {
   const { entries, unscored } = await readRecords(await findRecordFiles(dirs));
   for (const record of unscored) {
     warn(`${record.file}: no score to show (its query split has no public annotations; ${record.server} scores it)`);
@@ -27,8 +28,8 @@ export async function loadBoard(dirs: string[], paper: boolean, warn: (line: str
   const { board, warnings } = buildLeaderboard(
     entries,
     paper ? publishedNumbers().rows : undefined,
-    (task) => builtinTasks[task]?.metric,
+    (id) => builtinTasks[id]?.metric,
   );
-  warnings.forEach(warn);
+  (task === undefined ? warnings : choosePerCell(entries.filter((entry) => entry.task === task)).warnings).forEach(warn);
   return { board, entries };
 }
