@@ -39,7 +39,7 @@ export class TaskFailures extends Error {
     readonly failures: TaskFailure[],
   ) {
     super(
-      `${failures.length} task(s) failed: ` + failures.map((f) => `${f.task} (${messageOf(f.error)})`).join('; ') +
+      `${failures.length} task(s) failed: ` + failures.map((f) => `${f.task} (${clauseOf(f.error)})`).join('; ') +
         '; the journals keep every finished example: fix the cause and run the same command again to resume',
     );
     this.name = 'TaskFailures';
@@ -51,8 +51,9 @@ export class TaskFailures extends Error {
   }
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** An error's message inside a longer sentence: without its closing full stop (not `...only one.; going on`). */
+function clauseOf(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\.$/, '');
 }
 
 export interface EvaluateIO {
@@ -92,7 +93,7 @@ export async function evaluate(options: RunOptions, io: EvaluateIO = {}): Promis
         // failing backend (RunError) would fail every task the same way, so those stop at once.
         if (resolved.length === 1 || error instanceof UsageError || error instanceof RunError) throw error;
         failures.push({ task: entry.task.id, error });
-        io.stderr?.write(`flamingo-eval: task ${entry.task.id} failed: ${messageOf(error)}; going on with the other tasks\n`);
+        io.stderr?.write(`flamingo-eval: task ${entry.task.id} failed: ${clauseOf(error)}; going on with the other tasks\n`);
       }
     }
     if (failures.length > 0) throw new TaskFailures(outcomes, failures);
