@@ -9,29 +9,14 @@ import { planTrials } from '../src/run/plan.ts';
 import { ricesDemonstrations } from '../src/run/rices.ts';
 import { drawSupportPoolPerClass, querySubsetPerClass } from '../src/run/sampler.ts';
 import { renderTable } from '../src/table.ts';
-import type { Example } from '../src/types.ts';
-import { imagenet, type ImagenetReference } from '../tasks/imagenet.ts';
+import { imagenet } from '../tasks/imagenet.ts';
+import { syntheticImagenet } from './synthetic-imagenet.ts';
 
 const { values } = parseArgs({
   options: { 'train-per-class': { type: 'string', default: '100' }, 'rices-queries': { type: 'string', default: '200' } },
 });
 const perClass = imagenet.protocolPerClass!;
-const classes = Array.from({ length: 1000 }, (_, i) => `n${String(10_000_000 + i).padStart(8, '0')}`);
-const names = classes.map((wnid) => `class ${wnid}`);
-const split = (name: string, count: number): Example[] =>
-  classes.flatMap((wnid, c) =>
-    Array.from({ length: count }, (_, k): Example<ImagenetReference> => {
-      const file = `${wnid}_${k}.JPEG`;
-      return {
-        id: `${name}_${wnid}_${k}`,
-        media: [{ kind: 'image', id: `${name}/${wnid}/${file}`, path: `/imagenet/${name}/${wnid}/${file}` }],
-        fields: {},
-        target: names[c]!,
-        reference: { wnid, classes },
-        candidates: names,
-      };
-    }),
-  );
+const { split } = syntheticImagenet();
 const support = split('train', Number(values['train-per-class']));
 const queries = querySubsetPerClass(split('val', 50), imagenet.id, perClass.query, perClass.classOf);
 

@@ -14,28 +14,15 @@ import { assembleRecord, buildTrial, writeRecord } from '../src/run/record.ts';
 import { argmax } from '../src/run/runner.ts';
 import { querySubsetPerClass } from '../src/run/sampler.ts';
 import { renderTable } from '../src/table.ts';
-import type { Example } from '../src/types.ts';
-import { imagenet, type ImagenetReference } from '../tasks/imagenet.ts';
+import { imagenet } from '../tasks/imagenet.ts';
+import { syntheticImagenet } from './synthetic-imagenet.ts';
 
 const { values } = parseArgs({ options: { 'queries-per-class': { type: 'string', default: '10' } } });
 const perClass = { ...imagenet.protocolPerClass!, query: Number(values['queries-per-class']) };
-const classes = Array.from({ length: 1000 }, (_, i) => `n${String(10_000_000 + i).padStart(8, '0')}`);
 // Names of ImageNet's length (CLIP's list: 1 to 5 words).
-const names = classes.map((wnid, c) => `class ${['tench', 'great white shark', 'goldfish', 'American black bear', 'ox'][c % 5]} ${wnid}`);
-const split = (name: string, count: number): Example[] =>
-  classes.flatMap((wnid, c) =>
-    Array.from({ length: count }, (_, k): Example<ImagenetReference> => {
-      const file = `${wnid}_${k}.JPEG`;
-      return {
-        id: `${name}_${wnid}_${k}`,
-        media: [{ kind: 'image', id: `${name}/${wnid}/${file}`, path: `/data/imagenet/${name}/${wnid}/${file}` }],
-        fields: {},
-        target: names[c]!,
-        reference: { wnid, classes },
-        candidates: names,
-      };
-    }),
-  );
+const { names, split } = syntheticImagenet(
+  (wnid, c) => `class ${['tench', 'great white shark', 'goldfish', 'American black bear', 'ox'][c % 5]} ${wnid}`,
+);
 const support = split('train', 32);
 const queries = querySubsetPerClass(split('val', 50), imagenet.id, perClass.query, perClass.classOf);
 const [plan] = await planTrials({
