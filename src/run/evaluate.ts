@@ -159,6 +159,9 @@ async function evaluateTask(
   const modelDir = join(options.resultsDir, slug(info.name));
   const rices = options.sampler === 'rices' ? ricesFeatures(backend, options, task, modelDir, io) : undefined;
 
+  const templates = promptTemplates(task, options.promptStyle);
+  const promptEnsemble = ensembleOf(task, options);
+  const taskPart = await taskIdentity(task.id, source);
   const outcomes: RecordOutcome[] = [];
   for (const shots of shotsList) {
     const started = performance.now();
@@ -171,27 +174,26 @@ async function evaluateTask(
       supportSize: options.supportSize,
       perClass,
       zeroShotTextDemos,
-      templates: promptTemplates(task, options.promptStyle),
+      templates,
       rices,
-      promptEnsemble: ensembleOf(task, options),
+      promptEnsemble,
     });
     // The configuration identity (src/run/identity.ts): what decides each example's output (the journal's hash; not
     // --limit or --seeds, since examples are journaled by seed and id, so a run can be extended and reuse it), and
     // with the query set, seeds and scoring, the record's. --concurrency, --batch-size and --threads change nothing.
-    const candidatePrefix = promptTemplates(task, options.promptStyle).candidatePrefix ?? '';
     const identities = runIdentities({
       format: 2,
       model,
-      task: await taskIdentity(task.id, source),
+      task: taskPart,
       shots,
       data: dataIdentity(data.files, data.sample, options.split, options.dataDir),
       demonstrations: {
         supportSize: perClass ? { perClass: perClass.support } : options.supportSize,
         sampler: options.sampler,
         zeroShotTextDemos: shots === 0 ? zeroShotTextDemos : null,
-        promptEnsemble: ensembleOf(task, options),
+        promptEnsemble,
       },
-      prompt: { style: options.promptStyle, candidatePrefix },
+      prompt: { style: options.promptStyle, candidatePrefix: templates.candidatePrefix ?? '' },
       output: task.kind === 'generate' ? { generation } : { lengthNormalize: task.lengthNormalize ?? false },
       frames: task.modality === 'video' ? formatFrameSampling(options.frames) : undefined,
       queries: { protocol: options.protocol, limit: limit ?? null, perClass: perClass?.query ?? null },
