@@ -1,8 +1,8 @@
 // A seeded, COCO-like caption set: each image is a scene (who, doing what, where), its references describe that scene
 // in different words and the prediction is a plausible model caption that gets some of it wrong. Used by the caption
 // scoring benchmark and to generate the inputs of the caption fixtures (test/fixtures/caption/).
-import { randomInt, rngFor, type Rng } from '../src/random.ts';
-import type { CaptionItem } from '../metrics/types.ts';
+import { randomInt, rngFor, type Rng } from '../src/core/random.ts';
+import type { CaptionItem } from '../src/metrics/types.ts';
 
 const SUBJECTS = [
   'man', 'woman', 'boy', 'girl', 'child', 'person', 'dog', 'cat', 'horse', 'giraffe', 'elephant', 'zebra', 'bear',

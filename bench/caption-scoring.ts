@@ -7,12 +7,12 @@
 // ROUGE-L + CIDEr-D took 8.6 s CPU, after 4.7 s (wall) in the Java PTBTokenizer; all six corpus values were equal.
 import { performance } from 'node:perf_hooks';
 import { captionCorpus } from './caption-corpus.ts';
-import { tokenizeCaptionItems } from '../metrics/ptb-tokenize.ts';
-import { CaptionNgrams } from '../metrics/caption-ngrams.ts';
-import { bleuOfNgrams } from '../metrics/bleu.ts';
-import { rougeLOfTokenized } from '../metrics/rouge-l.ts';
-import { ciderDOfNgrams } from '../metrics/cider-d.ts';
-import { scoreCaptions } from '../metrics/caption.ts';
+import { tokenizeCaptionItems } from '../src/metrics/text/ptb-tokenize.ts';
+import { CaptionNgrams } from '../src/metrics/caption-ngrams.ts';
+import { bleuOfNgrams } from '../src/metrics/bleu.ts';
+import { rougeLOfTokenized } from '../src/metrics/rouge-l.ts';
+import { ciderDOfNgrams } from '../src/metrics/cider-d.ts';
+import { scoreCaptions } from '../src/metrics/caption.ts';
 
 const images = Number(process.argv[2] ?? 5000);
 const references = Number(process.argv[3] ?? 5);

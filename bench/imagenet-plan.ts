@@ -4,12 +4,12 @@
 // ensembling, and the RICES selection per query over the 32,000-item pool at two feature sizes.
 //   node --import tsx bench/imagenet-plan.ts [--train-per-class 100] [--rices-queries 200]
 import { parseArgs } from 'node:util';
-import { rngFor } from '../src/random.ts';
+import { rngFor } from '../src/core/random.ts';
 import { planTrials } from '../src/run/plan.ts';
 import { ricesDemonstrations } from '../src/run/rices.ts';
 import { drawSupportPoolPerClass, querySubsetPerClass } from '../src/run/sampler.ts';
-import { renderTable } from '../src/table.ts';
-import { imagenet } from '../tasks/imagenet.ts';
+import { renderTable } from '../src/core/table.ts';
+import { imagenet } from '../src/tasks/imagenet.ts';
 import { syntheticImagenet } from './synthetic-imagenet.ts';
 
 const { values } = parseArgs({

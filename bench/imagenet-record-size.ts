@@ -7,14 +7,14 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { rngFor } from '../src/random.ts';
+import { rngFor } from '../src/core/random.ts';
 import { entryKey, type JournalEntry } from '../src/run/journal.ts';
 import { planTrials } from '../src/run/plan.ts';
 import { assembleRecord, buildTrial, writeRecord } from '../src/run/record.ts';
 import { argmax } from '../src/run/runner.ts';
 import { querySubsetPerClass } from '../src/run/sampler.ts';
-import { renderTable } from '../src/table.ts';
-import { imagenet } from '../tasks/imagenet.ts';
+import { renderTable } from '../src/core/table.ts';
+import { imagenet } from '../src/tasks/imagenet.ts';
 import { syntheticImagenet } from './synthetic-imagenet.ts';
 
 const { values } = parseArgs({ options: { 'queries-per-class': { type: 'string', default: '10' } } });

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { leaderboard } from '../src/commands/leaderboard.ts';
 import { findRecordFiles } from '../src/leaderboard/records.ts';
-import { rngFor } from '../src/random.ts';
+import { rngFor } from '../src/core/random.ts';
 
 const records = Number(process.argv[2] ?? 12);
 const examplesPerRecord = Number(process.argv[3] ?? 1024);

@@ -32,9 +32,9 @@ import { OnnxFlamingoBackend } from '../src/backends/onnx/backend.ts';
 import { MODELS_DIR } from '../src/backends/onnx/index.ts';
 import { buildPrompt, promptTemplates } from '../src/run/prompt.ts';
 import { drawSupportPool, eligibleDemonstrations, querySubset, randomDemonstrations, zeroShotTextDemonstrations } from '../src/run/sampler.ts';
-import { renderTable } from '../src/table.ts';
-import type { GenerateRequest, Shot, Task } from '../src/types.ts';
-import { builtinTasks } from '../tasks/index.ts';
+import { renderTable } from '../src/core/table.ts';
+import type { GenerateRequest, Shot, Task } from '../src/core/types.ts';
+import { builtinTasks } from '../src/tasks/index.ts';
 
 const { values } = parseArgs({
   options: {

@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { cpus, loadavg } from 'node:os';
 import { createBackend } from '../src/backends/index.ts';
-import type { Backend, GenerateRequest } from '../src/types.ts';
+import type { Backend, GenerateRequest } from '../src/core/types.ts';
 import { startFakeServer } from '../test/support/fake-openai-server.ts';
 
 const args = process.argv.slice(2);

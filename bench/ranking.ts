@@ -12,9 +12,9 @@ import { OnnxFlamingoBackend } from '../src/backends/onnx/backend.ts';
 import { MODELS_DIR } from '../src/backends/onnx/index.ts';
 import { buildPrompt, promptTemplates } from '../src/run/prompt.ts';
 import { drawSupportPool, eligibleDemonstrations, querySubset, randomDemonstrations } from '../src/run/sampler.ts';
-import { renderTable } from '../src/table.ts';
-import type { Backend, RankRequest } from '../src/types.ts';
-import { imagenet, imagenetClassNames } from '../tasks/imagenet.ts';
+import { renderTable } from '../src/core/table.ts';
+import type { Backend, RankRequest } from '../src/core/types.ts';
+import { imagenet, imagenetClassNames } from '../src/tasks/imagenet.ts';
 
 const { values } = parseArgs({
   options: {

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { score } from '../src/commands/score.ts';
-import { randomInt, rngFor, type Rng } from '../src/random.ts';
+import { randomInt, rngFor, type Rng } from '../src/core/random.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-score-'));
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1]!.split(',') : undefined;

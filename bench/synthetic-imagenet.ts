@@ -1,7 +1,7 @@
 // Not a benchmark: the in-memory ImageNet split that bench/imagenet-plan.ts and bench/imagenet-record-size.ts share
 // (1000 classes with made-up wnids, no files behind the media paths).
-import type { Example } from '../src/types.ts';
-import type { ImagenetReference } from '../tasks/imagenet.ts';
+import type { Example } from '../src/core/types.ts';
+import type { ImagenetReference } from '../src/tasks/imagenet.ts';
 
 export interface SyntheticImagenet {
   classes: string[];

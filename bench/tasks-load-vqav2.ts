@@ -12,8 +12,8 @@
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clearFileIndex } from '../src/data-files.ts';
-import { vqav2 } from '../tasks/vqav2.ts';
+import { clearFileIndex } from '../src/core/data-files.ts';
+import { vqav2 } from '../src/tasks/vqav2.ts';
 
 const root = await mkdtemp(join(tmpdir(), 'bench-vqav2-load-'));
 process.env.FLAMINGO_EVAL_CACHE = join(root, 'cache');

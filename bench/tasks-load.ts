@@ -5,9 +5,9 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { coco } from '../tasks/coco.ts';
-import { okvqa } from '../tasks/okvqa.ts';
-import { clearFileIndex } from '../src/data-files.ts';
+import { coco } from '../src/tasks/coco.ts';
+import { okvqa } from '../src/tasks/okvqa.ts';
+import { clearFileIndex } from '../src/core/data-files.ts';
 
 const root = await mkdtemp(join(tmpdir(), 'bench-tasks-load-'));
 process.env.FLAMINGO_EVAL_CACHE = join(root, 'cache');

@@ -16,10 +16,10 @@ import pLimit from 'p-limit';
 import { MODELS_DIR } from '../src/backends/onnx/index.ts';
 import { FLAMINGO_SAMPLING } from '../src/media/sampling.ts';
 import { readVideo } from '../src/media/video.ts';
-import { rngFor } from '../src/random.ts';
+import { rngFor } from '../src/core/random.ts';
 import { evaluate } from '../src/run/evaluate.ts';
 import { parseRunOptions } from '../src/run/options.ts';
-import { renderTable } from '../src/table.ts';
+import { renderTable } from '../src/core/table.ts';
 import { randomScene } from '../sample-data/generator/scene.ts';
 import { encodeClip, type ClipOptions } from '../sample-data/generator/video.ts';
 

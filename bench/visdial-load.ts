@@ -6,10 +6,10 @@ import { cp, mkdtemp, open, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { rngFor } from '../src/random.ts';
-import { sampleDataDir } from '../tasks/sample-data.ts';
-import { visdial } from '../tasks/visdial.ts';
-import { cocoImageFile } from '../tasks/vqa-files.ts';
+import { rngFor } from '../src/core/random.ts';
+import { sampleDataDir } from '../src/core/sample-data.ts';
+import { visdial } from '../src/tasks/visdial.ts';
+import { cocoImageFile } from '../src/readers/vqa-files.ts';
 
 const { values } = parseArgs({ options: { dialogues: { type: 'string', default: '12000' } } });
 const count = Number(values.dialogues);

@@ -12,9 +12,9 @@
 // printed decimals (84.05; other 77.94, yes/no 91.58, number 85.63).
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { vqaAccuracy } from '../metrics/vqa-accuracy.ts';
-import type { AnswerItem } from '../metrics/types.ts';
-import { randomInt, rngFor, type Rng } from '../src/random.ts';
+import { vqaAccuracy } from '../src/metrics/vqa-accuracy.ts';
+import type { AnswerItem } from '../src/metrics/types.ts';
+import { randomInt, rngFor, type Rng } from '../src/core/random.ts';
 
 function flag(name: string): string | undefined {
   const i = process.argv.indexOf(name);

@@ -15,10 +15,10 @@
 // without its remove_stop step (NLTK's perceptron tagger), and agreed with ours on every question.
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import type { AnswerItem } from '../metrics/types.ts';
-import { defaultDictDir, wordnet } from '../metrics/wordnet.ts';
-import { wups } from '../metrics/wups.ts';
-import { randomInt, rngFor, sample, type Rng } from '../src/random.ts';
+import type { AnswerItem } from '../src/metrics/types.ts';
+import { defaultDictDir, wordnet } from '../src/metrics/text/wordnet.ts';
+import { wups } from '../src/metrics/wups.ts';
+import { randomInt, rngFor, sample, type Rng } from '../src/core/random.ts';
 
 function flag(name: string): string | undefined {
   const i = process.argv.indexOf(name);

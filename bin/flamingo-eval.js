@@ -1,7 +1,16 @@
 #!/usr/bin/env node
-// Entry point: registers tsx so the TypeScript sources run as they are (no build step), then starts the CLI.
-import { register } from 'tsx/esm/api';
+// Entry point: runs the compiled CLI (dist/, built from src/ by `npm install` or `npm run build`).
+import { existsSync } from 'node:fs';
 
-register();
-const { main } = await import('../src/cli.ts');
+const cli = new URL('../dist/cli.js', import.meta.url);
+if (!existsSync(cli)) {
+  process.stderr.write('flamingo-eval: dist/cli.js is missing: the package is not built; run `npm run build` in its folder\n');
+  process.exit(1);
+}
+// A reader that stops early (`flamingo-eval tasks | head`) is not an error.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+const { main } = await import(cli.href);
 process.exitCode = await main(process.argv);

@@ -1,8 +1,8 @@
 // The command line: `flamingo-eval [run] --task okvqa --shots 4`, and the subcommands. Each subcommand lives in
 // src/commands/<name>.ts and registers itself here; this file only wires them and maps errors to exit codes.
 import { Command, CommanderError } from 'commander';
-import { exitCodeOf } from './errors.ts';
-import { VERSION } from './version.ts';
+import { exitCodeOf } from './core/errors.ts';
+import { VERSION } from './core/version.ts';
 import { registerRun } from './commands/run.ts';
 import { registerScore } from './commands/score.ts';
 import { registerLeaderboard } from './commands/leaderboard.ts';

@@ -4,8 +4,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError } from '../src/errors.ts';
-import { clearFileIndex, describeUsedFile, findOfficialFile, findOptionalFile } from '../src/data-files.ts';
+import { InputError } from '../src/core/errors.ts';
+import { clearFileIndex, describeUsedFile, findOfficialFile, findOptionalFile } from '../src/core/data-files.ts';
 
 async function tree(files: Record<string, string>): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'data-files-'));

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { findRecordFiles, readRecords, type RecordEntry } from '../src/leaderboard/records.ts';
 import { buildLeaderboard } from '../src/leaderboard/board.ts';
 import { formatCell, formatParameters, formatStd } from '../src/leaderboard/text.ts';
-import { InputError } from '../src/errors.ts';
+import { InputError } from '../src/core/errors.ts';
 import { publishedNumbers } from '../src/paper/published.ts';
 
 const fixtures = new URL('./fixtures/records/', import.meta.url).pathname;

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { listModels, renderModelListing } from '../src/commands/models.ts';
-import type { BackendFactory } from '../src/types.ts';
+import { listModels, renderModelListing } from '../src/backends/listing.ts';
+import type { BackendFactory } from '../src/core/types.ts';
 
 const bin = new URL('../bin/flamingo-eval.js', import.meta.url).pathname;
 

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { listTasks, renderTaskListing } from '../src/commands/tasks.ts';
-import type { Task } from '../src/types.ts';
+import { listTasks, renderTaskListing } from '../src/tasks/listing.ts';
+import type { Task } from '../src/core/types.ts';
 
 const bin = new URL('../bin/flamingo-eval.js', import.meta.url).pathname;
 

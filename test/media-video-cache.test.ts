@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { MediaCache } from '../src/media/cache.ts';
 import { MediaLoader } from '../src/backends/onnx/media.ts';
 import type { BundleManifest } from '../src/backends/onnx/manifest.ts';
-import { rngFor } from '../src/random.ts';
+import { rngFor } from '../src/core/random.ts';
 import { randomScene } from '../sample-data/generator/scene.ts';
 import { encodeClip } from '../sample-data/generator/video.ts';
 

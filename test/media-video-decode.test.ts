@@ -4,11 +4,11 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { InputError } from '../src/errors.ts';
+import { InputError } from '../src/core/errors.ts';
 import { MediaError } from '../src/media/errors.ts';
 import { runFfmpeg } from '../src/media/ffmpeg.ts';
 import { readVideo, type ReadVideoOptions, type VideoFrames } from '../src/media/video.ts';
-import type { FrameSampling, VideoRef } from '../src/types.ts';
+import type { FrameSampling, VideoRef } from '../src/core/types.ts';
 import { encodeFrames, type VideoContainer } from '../sample-data/generator/video.ts';
 
 // Test clips: 4 s at 8 FPS, 32 x 32, frame k a flat grey of level STEP * k + BASE, so a decoded frame tells its time.

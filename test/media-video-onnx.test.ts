@@ -9,8 +9,8 @@ import { after, before, test } from 'node:test';
 import { OnnxFlamingoBackend } from '../src/backends/onnx/backend.ts';
 import { MODELS_DIR } from '../src/backends/onnx/index.ts';
 import { MediaError } from '../src/media/errors.ts';
-import { rngFor } from '../src/random.ts';
-import type { Prompt, VideoRef } from '../src/types.ts';
+import { rngFor } from '../src/core/random.ts';
+import type { Prompt, VideoRef } from '../src/core/types.ts';
 import { randomScene } from '../sample-data/generator/scene.ts';
 import { encodeClip } from '../sample-data/generator/video.ts';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { UsageError } from '../src/errors.ts';
+import { UsageError } from '../src/core/errors.ts';
 import {
   FLAMINGO_SAMPLING,
   decodeRate,

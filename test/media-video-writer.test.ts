@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rngFor } from '../src/random.ts';
+import { rngFor } from '../src/core/random.ts';
 import { runFfmpeg } from '../src/media/ffmpeg.ts';
 import { randomScene } from '../sample-data/generator/scene.ts';
 import { encodeClip, type VideoContainer } from '../sample-data/generator/video.ts';

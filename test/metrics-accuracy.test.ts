@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { accuracy } from '../metrics/accuracy.ts';
-import { ivqaAccuracy } from '../metrics/ivqa-accuracy.ts';
-import type { AnswerItem } from '../metrics/types.ts';
+import { accuracy } from '../src/metrics/accuracy.ts';
+import { ivqaAccuracy } from '../src/metrics/ivqa-accuracy.ts';
+import type { AnswerItem } from '../src/metrics/types.ts';
 
 const item = (id: string, prediction: string, answers: string[], type?: string): AnswerItem => ({ id, prediction, answers, type });
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bootstrapCI, bootstrapIntervals, quantile } from '../metrics/bootstrap.ts';
+import { bootstrapCI, bootstrapIntervals, quantile } from '../src/metrics/bootstrap.ts';
 
 const meanOf = (values: readonly number[]) => (indices: Uint32Array) => {
   let sum = 0;

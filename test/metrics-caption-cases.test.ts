@@ -2,13 +2,13 @@
 // Inputs here are already tokenized (the `...OfTokenized` functions), except where the public x100 API is the point.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bleuOfTokenized, bleuStatistics, corpusBleu } from '../metrics/bleu.ts';
-import { rougeLOfTokenized } from '../metrics/rouge-l.ts';
-import { ciderD, ciderDOfTokenized } from '../metrics/cider-d.ts';
-import { captionScoresOfTokenized, scoreCaptions } from '../metrics/caption.ts';
-import { CaptionNgrams, splitPythonWhitespace } from '../metrics/caption-ngrams.ts';
+import { bleuOfTokenized, bleuStatistics, corpusBleu } from '../src/metrics/bleu.ts';
+import { rougeLOfTokenized } from '../src/metrics/rouge-l.ts';
+import { ciderD, ciderDOfTokenized } from '../src/metrics/cider-d.ts';
+import { captionScoresOfTokenized, scoreCaptions } from '../src/metrics/caption.ts';
+import { CaptionNgrams, splitPythonWhitespace } from '../src/metrics/caption-ngrams.ts';
 import { captionCorpus } from '../bench/caption-corpus.ts';
-import { tokenizeCaptionItems } from '../metrics/ptb-tokenize.ts';
+import { tokenizeCaptionItems } from '../src/metrics/text/ptb-tokenize.ts';
 
 const near = (actual: number, expected: number, tolerance: number, what = '') =>
   assert.ok(Math.abs(actual - expected) <= tolerance, `${what} got ${actual}, expected ${expected}`);

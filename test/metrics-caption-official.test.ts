@@ -6,14 +6,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { bleu, bleuOfTokenized } from '../metrics/bleu.ts';
-import { rougeL, rougeLOfTokenized } from '../metrics/rouge-l.ts';
-import { ciderD, ciderDOfTokenized } from '../metrics/cider-d.ts';
-import { captionScoresOfTokenized, scoreCaptions } from '../metrics/caption.ts';
-import { tokenizeCaptionItems } from '../metrics/ptb-tokenize.ts';
-import type { CaptionItem } from '../metrics/types.ts';
+import { bleu, bleuOfTokenized } from '../src/metrics/bleu.ts';
+import { rougeL, rougeLOfTokenized } from '../src/metrics/rouge-l.ts';
+import { ciderD, ciderDOfTokenized } from '../src/metrics/cider-d.ts';
+import { captionScoresOfTokenized, scoreCaptions } from '../src/metrics/caption.ts';
+import { tokenizeCaptionItems } from '../src/metrics/text/ptb-tokenize.ts';
+import type { CaptionItem } from '../src/metrics/types.ts';
 import { captionCorpus } from '../bench/caption-corpus.ts';
-import type { TokenizedCaptions } from '../metrics/caption-ngrams.ts';
+import type { TokenizedCaptions } from '../src/metrics/caption-ngrams.ts';
 
 interface OfficialSet {
   raw: CaptionItem[];

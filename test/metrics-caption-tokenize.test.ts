@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ptbTokenize, ptbTokenizeAll, ptbTokens, tokenizeCaptionItems } from '../metrics/ptb-tokenize.ts';
-import { InputError } from '../src/errors.ts';
+import { ptbTokenize, ptbTokenizeAll, ptbTokens, tokenizeCaptionItems } from '../src/metrics/text/ptb-tokenize.ts';
+import { InputError } from '../src/core/errors.ts';
 
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/caption/ptb-tokenizer.json', import.meta.url), 'utf8')) as {
   lines: string[];

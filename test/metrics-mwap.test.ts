@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { meanWeightedAP, mwap, mwapResampler, type RareActRow } from '../metrics/mwap.ts';
-import { randomInt, rngFor } from '../src/random.ts';
-import { averagePrecision } from '../metrics/average-precision.ts';
+import { meanWeightedAP, mwap, mwapResampler, type RareActRow } from '../src/metrics/mwap.ts';
+import { randomInt, rngFor } from '../src/core/random.ts';
+import { averagePrecision } from '../src/metrics/average-precision.ts';
 import { loadRareAct } from '../src/score/rareact.ts';
 import { readFileSync } from 'node:fs';
 

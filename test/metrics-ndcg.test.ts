@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { roundNdcg, visdialNdcg } from '../metrics/ndcg.ts';
-import { stdSort } from '../metrics/std-sort.ts';
-import { rngFor } from '../src/random.ts';
+import { roundNdcg, visdialNdcg } from '../src/metrics/ndcg.ts';
+import { stdSort } from '../src/metrics/numeric/std-sort.ts';
+import { rngFor } from '../src/core/random.ts';
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`./fixtures/score/${name}`, import.meta.url), 'utf8'));
 const official = fixture('official-values.json');

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { rocAuc, type RocItem } from '../metrics/roc-auc.ts';
-import { numpySum } from '../metrics/numpy-sum.ts';
+import { rocAuc, type RocItem } from '../src/metrics/roc-auc.ts';
+import { numpySum } from '../src/metrics/numeric/numpy-sum.ts';
 
 const official = JSON.parse(readFileSync(new URL('./fixtures/score/official-values.json', import.meta.url), 'utf8'));
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classificationAccuracy, topKAccuracy, type RankedItem } from '../metrics/top-k.ts';
+import { classificationAccuracy, topKAccuracy, type RankedItem } from '../src/metrics/top-k.ts';
 
 const ranked = (id: string, label: string, ranking: string[]): RankedItem => ({ id, label, ranking });
 const classes = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InputError } from '../src/errors.ts';
-import { vizwizAccuracy, vizwizQuestionAccuracy } from '../metrics/vizwiz-accuracy.ts';
-import { vqaAccuracy } from '../metrics/vqa-accuracy.ts';
+import { InputError } from '../src/core/errors.ts';
+import { vizwizAccuracy, vizwizQuestionAccuracy } from '../src/metrics/vizwiz-accuracy.ts';
+import { vqaAccuracy } from '../src/metrics/vqa-accuracy.ts';
 
 const ten = (...groups: [string, number][]) => groups.flatMap(([answer, n]) => Array<string>(n).fill(answer));
 

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { vqaAccuracy } from '../metrics/vqa-accuracy.ts';
-import type { AnswerItem } from '../metrics/types.ts';
-import { rngFor, randomInt } from '../src/random.ts';
+import { vqaAccuracy } from '../src/metrics/vqa-accuracy.ts';
+import type { AnswerItem } from '../src/metrics/types.ts';
+import { rngFor, randomInt } from '../src/core/random.ts';
 
 const one = (prediction: string, answers: string[], type?: string): AnswerItem => ({ id: 'q', prediction, answers, type });
 const score = (prediction: string, answers: string[]) =>

@@ -6,7 +6,7 @@ import {
   normalizeVqaAnswer,
   processDigitArticle,
   processPunctuation,
-} from '../metrics/vqa-normalize.ts';
+} from '../src/metrics/text/vqa-normalize.ts';
 
 interface NormCase {
   text: string;

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { OKVQA_MANUAL_MATCHES, okvqaStem, looksLikePluralNoun } from '../metrics/okvqa-stem.ts';
-import { singularize } from '../metrics/inflection-singularize.ts';
-import { vqaAccuracy } from '../metrics/vqa-accuracy.ts';
-import { wordnet } from '../metrics/wordnet.ts';
-import { treebankTokenize } from '../metrics/treebank-tokenize.ts';
+import { OKVQA_MANUAL_MATCHES, okvqaStem, looksLikePluralNoun } from '../src/metrics/text/okvqa-stem.ts';
+import { singularize } from '../src/metrics/text/inflection-singularize.ts';
+import { vqaAccuracy } from '../src/metrics/vqa-accuracy.ts';
+import { wordnet } from '../src/metrics/text/wordnet.ts';
+import { treebankTokenize } from '../src/metrics/text/treebank-tokenize.ts';
 
 const fixture = (name: string) =>
   JSON.parse(readFileSync(new URL(`./fixtures/vqa/${name}`, import.meta.url), 'utf8')) as { cases: [string, unknown][] };

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
-import { defaultDictDir, lemmatize, morphy, wordnet, type Pos } from '../metrics/wordnet.ts';
+import { defaultDictDir, lemmatize, morphy, wordnet, type Pos } from '../src/metrics/text/wordnet.ts';
 
 // Expected values produced by NLTK 3.3's WordNet reader over the same WordNet 3.0 files (see test/fixtures/wups/README.md).
 interface Fixture {

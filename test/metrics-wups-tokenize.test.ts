@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
-import { porterStem } from '../metrics/porter.ts';
-import { treebankTokenize } from '../metrics/treebank-tokenize.ts';
+import { porterStem } from '../src/metrics/text/porter.ts';
+import { treebankTokenize } from '../src/metrics/text/treebank-tokenize.ts';
 
 // Expected values produced by NLTK 3.3 (PorterStemmer(), word_tokenize's TreebankWordTokenizer) and pywsd 1.2.4's copy.
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/wups/tokens-nltk33.json', import.meta.url), 'utf8')) as {

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 
-import { InputError } from '../src/errors.ts';
-import type { AnswerItem } from '../metrics/types.ts';
-import { normalizeAnswer, pywsdLemma } from '../metrics/wups-answer.ts';
-import { answerWups, wordSimilarity, wups, wupsByQuestion } from '../metrics/wups.ts';
-import { wordnet, type Pos } from '../metrics/wordnet.ts';
+import { InputError } from '../src/core/errors.ts';
+import type { AnswerItem } from '../src/metrics/types.ts';
+import { normalizeAnswer, pywsdLemma } from '../src/metrics/text/wups-answer.ts';
+import { answerWups, wordSimilarity, wups, wupsByQuestion } from '../src/metrics/wups.ts';
+import { wordnet, type Pos } from '../src/metrics/text/wordnet.ts';
 
 // Expected values from NExT-QA's official scoring code (eval_oe.py / metrics.py) run with NLTK 3.3 over the same
 // WordNet 3.0 files; see test/fixtures/wups/README.md for how the tagger step was fixed.

@@ -7,7 +7,7 @@ import { OnnxFlamingoBackend } from '../src/backends/onnx/backend.ts';
 import { MODELS_DIR } from '../src/backends/onnx/index.ts';
 import { renderPrompt } from '../src/backends/onnx/prompt.ts';
 import { logSoftmax } from '../src/backends/onnx/runtime.ts';
-import type { GenerateRequest, ImageRef, Prompt } from '../src/types.ts';
+import type { GenerateRequest, ImageRef, Prompt } from '../src/core/types.ts';
 
 const dir = process.env.FLAMINGO_PARITY_BUNDLE ?? join(MODELS_DIR, 'flamingo-tiny-s');
 const image = (name: string): ImageRef => ({ kind: 'image', id: name, path: join(dir, 'parity', name) });

@@ -8,7 +8,7 @@ import { OnnxFlamingoBackend } from '../src/backends/onnx/backend.ts';
 import { MODELS_DIR } from '../src/backends/onnx/index.ts';
 import { renderPrompt } from '../src/backends/onnx/prompt.ts';
 import { decode } from '../src/backends/onnx/search.ts';
-import type { Prompt } from '../src/types.ts';
+import type { Prompt } from '../src/core/types.ts';
 
 interface ParityCase {
   name: string;

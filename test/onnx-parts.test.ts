@@ -8,7 +8,7 @@ import sharp from 'sharp';
 import { readManifest, type BundleManifest } from '../src/backends/onnx/manifest.ts';
 import { MediaLoader } from '../src/backends/onnx/media.ts';
 import { VisualCache } from '../src/backends/onnx/visual-cache.ts';
-import { InputError } from '../src/errors.ts';
+import { InputError } from '../src/core/errors.ts';
 
 const image: BundleManifest['image'] = { size: 8, resize: 'pad', mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25], maxFrames: 3 };
 

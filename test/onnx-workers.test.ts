@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { OnnxFlamingoBackend, sessionLayout } from '../src/backends/onnx/backend.ts';
 import { MODELS_DIR } from '../src/backends/onnx/index.ts';
-import { InputError } from '../src/errors.ts';
-import type { GenerateRequest, ImageRef, Prompt, RankRequest } from '../src/types.ts';
+import { InputError } from '../src/core/errors.ts';
+import type { GenerateRequest, ImageRef, Prompt, RankRequest } from '../src/core/types.ts';
 
 const dir = join(MODELS_DIR, 'flamingo-tiny-s');
 const BIN = new URL('../bin/flamingo-eval.js', import.meta.url).pathname;

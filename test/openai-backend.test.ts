@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import { createBackend } from '../src/backends/index.ts';
 import { PromptRenderer } from '../src/backends/openai/content.ts';
 import { DEFAULT_BASE_URL, parametersFromName, resolveSettings } from '../src/backends/openai/settings.ts';
-import type { Prompt } from '../src/types.ts';
+import type { Prompt } from '../src/core/types.ts';
 import { startFakeServer } from './support/fake-openai-server.ts';
 
 const SAMPLE = new URL('../sample-data/', import.meta.url).pathname;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MajorityBaseline, demonstrationTargets, majorityTarget } from '../src/backends/baseline.ts';
 import { createBackend } from '../src/backends/index.ts';
-import type { Prompt } from '../src/types.ts';
+import type { Prompt } from '../src/core/types.ts';
 
 const image = (id: string) => ({ type: 'media' as const, media: { kind: 'image' as const, id, path: `/x/${id}.png` } });
 const eoc = { type: 'end_of_chunk' as const };

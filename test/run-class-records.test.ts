@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { evaluate } from '../src/run/evaluate.ts';
 import { mergeShards } from '../src/run/merge.ts';
 import { parseRunOptions } from '../src/run/options.ts';
-import { rescoreClassRecord } from '../tasks/task-score.ts';
+import { rescoreClassRecord } from '../src/tasks/kit/task-score.ts';
 
 const TEST_BACKEND = new URL('./support/test-backend.ts', import.meta.url).pathname;
 

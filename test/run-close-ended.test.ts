@@ -9,7 +9,7 @@ import { evaluate } from '../src/run/evaluate.ts';
 import { parseRunOptions } from '../src/run/options.ts';
 import { drawSupportPoolPerClass, querySubsetPerClass } from '../src/run/sampler.ts';
 import { fakeTask } from './support/fake-task.ts';
-import type { Example } from '../src/types.ts';
+import type { Example } from '../src/core/types.ts';
 
 const FAKE_RANK_TASK = new URL('./support/fake-rank-task.ts', import.meta.url).pathname;
 const TEST_BACKEND = new URL('./support/test-backend.ts', import.meta.url).pathname;

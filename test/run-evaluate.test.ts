@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evaluate } from '../src/run/evaluate.ts';
 import { parseRunOptions } from '../src/run/options.ts';
-import type { RunRecord } from '../src/types.ts';
+import type { RunRecord } from '../src/core/types.ts';
 
 const FAKE_TASK = new URL('./support/fake-task.ts', import.meta.url).pathname;
 const FAKE_RANK_TASK = new URL('./support/fake-rank-task.ts', import.meta.url).pathname;

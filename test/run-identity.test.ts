@@ -7,11 +7,11 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clearFileIndex } from '../src/data-files.ts';
+import { clearFileIndex } from '../src/core/data-files.ts';
 import { evaluate, type EvaluateIO } from '../src/run/evaluate.ts';
 import { parseRunOptions } from '../src/run/options.ts';
-import type { RunRecord } from '../src/types.ts';
-import { SAMPLE_MARKER, sampleDataDir } from '../tasks/sample-data.ts';
+import type { RunRecord } from '../src/core/types.ts';
+import { SAMPLE_MARKER, sampleDataDir } from '../src/core/sample-data.ts';
 
 function tempDir(name = 'flamingo-identity-'): string {
   return mkdtempSync(join(tmpdir(), name));

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Journal, entryKey } from '../src/run/journal.ts';
 import { createProgress, formatDuration } from '../src/run/progress.ts';
-import type { ExampleRecord } from '../src/types.ts';
+import type { ExampleRecord } from '../src/core/types.ts';
 
 const example = (id: string): ExampleRecord => ({ id, demonstrations: [], prompt: [], raw: 'x', answer: 'x', backendMs: 1 });
 

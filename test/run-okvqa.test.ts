@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunRecord } from '../src/types.ts';
+import type { RunRecord } from '../src/core/types.ts';
 
 const BIN = new URL('../bin/flamingo-eval.js', import.meta.url).pathname;
 

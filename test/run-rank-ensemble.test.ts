@@ -5,11 +5,11 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { UsageError } from '../src/errors.ts';
+import { UsageError } from '../src/core/errors.ts';
 import { extraOrderings, meanLogLikelihoods, orderingCount } from '../src/run/ensemble.ts';
 import { evaluate } from '../src/run/evaluate.ts';
 import { parseRunOptions } from '../src/run/options.ts';
-import type { Example, Shot } from '../src/types.ts';
+import type { Example, Shot } from '../src/core/types.ts';
 
 const FAKE_RANK_TASK = new URL('./support/fake-rank-task.ts', import.meta.url).pathname;
 const FAKE_TASK = new URL('./support/fake-task.ts', import.meta.url).pathname;

@@ -2,9 +2,9 @@
 // and order exactly as a full stable sort by similarity would, earlier pool items first on ties.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rngFor } from '../src/random.ts';
+import { rngFor } from '../src/core/random.ts';
 import { cosine, ricesDemonstrations } from '../src/run/rices.ts';
-import type { Example } from '../src/types.ts';
+import type { Example } from '../src/core/types.ts';
 
 const example = (id: string): Example => ({ id, media: [], fields: {}, target: '', reference: null });
 

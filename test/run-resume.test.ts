@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunRecord } from '../src/types.ts';
+import type { RunRecord } from '../src/core/types.ts';
 
 const BIN = new URL('../bin/flamingo-eval.js', import.meta.url).pathname;
 const FAKE_TASK = new URL('./support/fake-task.ts', import.meta.url).pathname;

@@ -6,13 +6,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError } from '../src/errors.ts';
+import { InputError } from '../src/core/errors.ts';
 import { evaluate } from '../src/run/evaluate.ts';
 import { parseRunOptions } from '../src/run/options.ts';
 import { checkSubmissionTask, submissionPath } from '../src/run/submission.ts';
 import { renderSummary, summaryRows } from '../src/run/summary.ts';
-import type { Task, TaskData } from '../src/types.ts';
-import { vqav2 } from '../tasks/vqav2.ts';
+import type { Task, TaskData } from '../src/core/types.ts';
+import { vqav2 } from '../src/tasks/vqav2.ts';
 
 const BIN = new URL('../bin/flamingo-eval.js', import.meta.url).pathname;
 

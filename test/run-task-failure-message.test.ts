@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TaskFailures } from '../src/run/evaluate.ts';
-import { InputError } from '../src/errors.ts';
+import { InputError } from '../src/core/errors.ts';
 
 test('failed tasks are named with their errors as clauses of one sentence', () => {
   const failures = new TaskFailures([], [

@@ -5,9 +5,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UsageError } from '../src/errors.ts';
+import { UsageError } from '../src/core/errors.ts';
 import { resolveRunTasks } from '../src/run/tasks.ts';
-import { builtinTasks } from '../tasks/index.ts';
+import { builtinTasks } from '../src/tasks/index.ts';
 
 const BIN = new URL('../bin/flamingo-eval.js', import.meta.url).pathname;
 const imageIds = Object.values(builtinTasks)

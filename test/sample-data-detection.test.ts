@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isSampleData, SAMPLE_MARKER, sampleDataDir } from '../tasks/sample-data.ts';
+import { isSampleData, SAMPLE_MARKER, sampleDataDir } from '../src/core/sample-data.ts';
 
 test('a task reporting no used files is sample data when its --data folder holds the marker', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'sample-detect-'));

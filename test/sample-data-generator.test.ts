@@ -4,7 +4,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { rngFor } from '../src/random.ts';
+import { rngFor } from '../src/core/random.ts';
 import { randomScene, sceneAt, SHAPES } from '../sample-data/generator/scene.ts';
 import { rasterize, renderScene } from '../sample-data/generator/render.ts';
 import { caption, captions, knowledgeQuestion, question, shapeNames } from '../sample-data/generator/language.ts';

@@ -10,7 +10,7 @@ import {
 } from '../src/run/sampler.ts';
 import { planTrials } from '../src/run/plan.ts';
 import { ricesDemonstrations } from '../src/run/rices.ts';
-import type { Example } from '../src/types.ts';
+import type { Example } from '../src/core/types.ts';
 
 const task = fakeTask({}, { support: 60, query: 30 });
 const data = await task.load({});

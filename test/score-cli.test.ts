@@ -7,9 +7,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderReport, score as scoreFiles, type ScoreOptions } from '../src/commands/score.ts';
-import { exitCodeOf } from '../src/errors.ts';
-import { scoreCaptions } from '../metrics/caption.ts';
-import { wups } from '../metrics/wups.ts';
+import { exitCodeOf } from '../src/core/errors.ts';
+import { scoreCaptions } from '../src/metrics/caption.ts';
+import { wups } from '../src/metrics/wups.ts';
 
 const bin = new URL('../bin/flamingo-eval.js', import.meta.url).pathname;
 const fx = (name: string) => new URL(`./fixtures/score/${name}`, import.meta.url).pathname;

@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jsonErrorOffset, lineColumn, readJson, readJsonLines } from '../src/score/json-file.ts';
-import { readCsv } from '../src/score/csv.ts';
-import { readNpyMatrix } from '../src/score/npy.ts';
+import { jsonErrorOffset, lineColumn, readJson, readJsonLines } from '../src/readers/json-file.ts';
+import { readCsv } from '../src/readers/csv-file.ts';
+import { readNpyMatrix } from '../src/readers/npy.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'score-files-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));

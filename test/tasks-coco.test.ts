@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError, UsageError } from '../src/errors.ts';
-import { coco } from '../tasks/coco.ts';
+import { InputError, UsageError } from '../src/core/errors.ts';
+import { coco } from '../src/tasks/coco.ts';
 import { copyOfSample, type DataCopy } from './support/task-data.ts';
 
 async function withCopy(check: (data: DataCopy) => Promise<void>): Promise<void> {

@@ -4,12 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError, UsageError } from '../src/errors.ts';
+import { InputError, UsageError } from '../src/core/errors.ts';
 import { evaluate } from '../src/run/evaluate.ts';
 import { parseRunOptions } from '../src/run/options.ts';
-import type { Example, TextPart } from '../src/types.ts';
-import { hatefulmemes, probabilityOfYes } from '../tasks/hatefulmemes.ts';
-import { rocAuc } from '../metrics/roc-auc.ts';
+import type { Example, TextPart } from '../src/core/types.ts';
+import { hatefulmemes, probabilityOfYes } from '../src/tasks/hatefulmemes.ts';
+import { rocAuc } from '../src/metrics/roc-auc.ts';
 import { copyOfSample, type DataCopy } from './support/task-data.ts';
 
 async function withCopy(check: (data: DataCopy) => Promise<void>): Promise<void> {

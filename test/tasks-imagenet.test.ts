@@ -4,12 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clearFileIndex } from '../src/data-files.ts';
-import { InputError, UsageError } from '../src/errors.ts';
+import { clearFileIndex } from '../src/core/data-files.ts';
+import { InputError, UsageError } from '../src/core/errors.ts';
 import { evaluate } from '../src/run/evaluate.ts';
 import { parseRunOptions } from '../src/run/options.ts';
-import type { Example, TextPart } from '../src/types.ts';
-import { imagenet, imagenetClassNames, type ImagenetReference } from '../tasks/imagenet.ts';
+import type { Example, TextPart } from '../src/core/types.ts';
+import { imagenet, imagenetClassNames, type ImagenetReference } from '../src/tasks/imagenet.ts';
 import { copyOfSample, type DataCopy } from './support/task-data.ts';
 
 async function withCopy(check: (data: DataCopy) => Promise<void>): Promise<void> {

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cp, rename, rm } from 'node:fs/promises';
-import { InputError, UsageError } from '../src/errors.ts';
-import { clearFileIndex } from '../src/data-files.ts';
-import type { Example, VideoRef } from '../src/types.ts';
-import { ivqa } from '../tasks/ivqa.ts';
+import { InputError, UsageError } from '../src/core/errors.ts';
+import { clearFileIndex } from '../src/core/data-files.ts';
+import type { Example, VideoRef } from '../src/core/types.ts';
+import { ivqa } from '../src/tasks/ivqa.ts';
 import { baselineRecord, decodeFirstQuery, editLines, loadRejects, withCopy } from './support/video-task-checks.ts';
 
 test('the built-in sample: five answers per question, cut clips read whole', async () => {

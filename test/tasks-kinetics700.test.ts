@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rename, rm } from 'node:fs/promises';
-import { InputError, UsageError } from '../src/errors.ts';
-import { clearFileIndex } from '../src/data-files.ts';
-import type { Example, VideoRef } from '../src/types.ts';
-import { kinetics700, kineticsClipName, type KineticsReference } from '../tasks/kinetics700.ts';
+import { InputError, UsageError } from '../src/core/errors.ts';
+import { clearFileIndex } from '../src/core/data-files.ts';
+import type { Example, VideoRef } from '../src/core/types.ts';
+import { kinetics700, kineticsClipName, type KineticsReference } from '../src/tasks/kinetics700.ts';
 import { baselineRecord, decodeFirstQuery, editLines, loadRejects, textOf, withCopy } from './support/video-task-checks.ts';
 
 const CLASSES = ['blue square', 'green triangle', 'red circle', 'yellow diamond'];

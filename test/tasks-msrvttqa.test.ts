@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
-import { InputError, UsageError } from '../src/errors.ts';
-import type { VideoRef } from '../src/types.ts';
-import { msrvttqa } from '../tasks/msrvttqa.ts';
+import { InputError, UsageError } from '../src/core/errors.ts';
+import type { VideoRef } from '../src/core/types.ts';
+import { msrvttqa } from '../src/tasks/msrvttqa.ts';
 import { baselineRecord, decodeFirstQuery, loadRejects, textOf, withCopy } from './support/video-task-checks.ts';
 
 test('the built-in sample: MSR-VTT videos by number, test questions are the queries', async () => {

@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { InputError, UsageError } from '../src/errors.ts';
-import type { Example, VideoRef } from '../src/types.ts';
-import { msvdqa } from '../tasks/msvdqa.ts';
-import { msrvttqa } from '../tasks/msrvttqa.ts';
+import { InputError, UsageError } from '../src/core/errors.ts';
+import type { Example, VideoRef } from '../src/core/types.ts';
+import { msvdqa } from '../src/tasks/msvdqa.ts';
+import { msrvttqa } from '../src/tasks/msrvttqa.ts';
 import { baselineRecord, decodeFirstQuery, editLines, loadRejects, textOf, withCopy } from './support/video-task-checks.ts';
 
 test('the built-in sample: train questions demonstrate, test questions are the queries, one answer each', async () => {

@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
-import { InputError, UsageError } from '../src/errors.ts';
-import type { Example, VideoRef } from '../src/types.ts';
-import { nextqa } from '../tasks/nextqa.ts';
-import { wups } from '../metrics/wups.ts';
+import { InputError, UsageError } from '../src/core/errors.ts';
+import type { Example, VideoRef } from '../src/core/types.ts';
+import { nextqa } from '../src/tasks/nextqa.ts';
+import { wups } from '../src/metrics/wups.ts';
 import { baselineRecord, decodeFirstQuery, editLines, loadRejects, textOf, withCopy } from './support/video-task-checks.ts';
 
 test('the built-in sample: NExT-OE questions (video + qid), additional reference answers on test', async () => {

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cp, mkdir, rm, writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError, UsageError } from '../src/errors.ts';
-import { okvqa, okvqaTask } from '../tasks/okvqa.ts';
+import { InputError, UsageError } from '../src/core/errors.ts';
+import { okvqa, okvqaTask } from '../src/tasks/okvqa.ts';
 import { copyOfSample, type DataCopy } from './support/task-data.ts';
 
 async function withCopy(check: (data: DataCopy) => Promise<void>): Promise<void> {

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
-import { InputError, UsageError } from '../src/errors.ts';
+import { InputError, UsageError } from '../src/core/errors.ts';
 import { resolveRunTasks } from '../src/run/tasks.ts';
-import type { Example, VideoRef } from '../src/types.ts';
-import { classCaption, rareact, thirdPerson, type RareActJudgement } from '../tasks/rareact.ts';
-import { mwap } from '../metrics/mwap.ts';
+import type { Example, VideoRef } from '../src/core/types.ts';
+import { classCaption, rareact, thirdPerson, type RareActJudgement } from '../src/tasks/rareact.ts';
+import { mwap } from '../src/metrics/mwap.ts';
 import { baselineRecord, decodeFirstQuery, editLines, loadRejects, textOf, withCopy } from './support/video-task-checks.ts';
 
 test('the paper caption: third-person verb, article before the noun', () => {

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
-import { InputError, UsageError } from '../src/errors.ts';
-import type { Example, VideoRef } from '../src/types.ts';
-import { star } from '../tasks/star.ts';
+import { InputError, UsageError } from '../src/core/errors.ts';
+import type { Example, VideoRef } from '../src/core/types.ts';
+import { star } from '../src/tasks/star.ts';
 import { baselineRecord, decodeFirstQuery, loadRejects, textOf, withCopy } from './support/video-task-checks.ts';
 
 test('the built-in sample: four options ranked, the right one is the target, segments of Charades videos', async () => {

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Example } from '../src/types.ts';
-import { captionTemplates, qaTemplates } from '../tasks/templates.ts';
-import { postprocessCaption, postprocessVqaAnswer } from '../tasks/postprocess.ts';
+import type { Example } from '../src/core/types.ts';
+import { captionTemplates, qaTemplates } from '../src/tasks/kit/templates.ts';
+import { postprocessCaption, postprocessVqaAnswer } from '../src/tasks/kit/postprocess.ts';
 
 const image = { kind: 'image' as const, id: 'val2014/x.jpg', path: '/data/val2014/x.jpg' };
 const captioned: Example = { id: '1', media: [image], fields: {}, target: 'A cat on a mat.', reference: [] };

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError, UsageError } from '../src/errors.ts';
-import { textvqa, textvqaTask } from '../tasks/textvqa.ts';
+import { InputError, UsageError } from '../src/core/errors.ts';
+import { textvqa, textvqaTask } from '../src/tasks/textvqa.ts';
 import { copyOfSample, type DataCopy } from './support/task-data.ts';
 import { loadRejects } from './support/task-errors.ts';
 
@@ -156,7 +156,7 @@ test('the OCR variant loads as a user task module, as the README shows (--task .
   const dir = await mkdtemp(join(tmpdir(), 'textvqa-ocr-'));
   try {
     const module = join(dir, 'textvqa-ocr.ts');
-    const source = new URL('../tasks/textvqa.ts', import.meta.url).pathname;
+    const source = new URL('../src/tasks/textvqa.ts', import.meta.url).pathname;
     await writeFile(module, `import { textvqaTask } from '${source}';\nexport default textvqaTask({ ocrTokens: true });\n`);
     const { task, source: from } = await resolveTask(module);
     assert.equal(task.id, 'textvqa-ocr');

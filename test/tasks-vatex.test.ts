@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rename, rm } from 'node:fs/promises';
-import { InputError, UsageError } from '../src/errors.ts';
-import type { Example, VideoRef } from '../src/types.ts';
-import { parseVatexId, vatex } from '../tasks/vatex.ts';
-import { scoreCaptions } from '../metrics/caption.ts';
+import { InputError, UsageError } from '../src/core/errors.ts';
+import type { Example, VideoRef } from '../src/core/types.ts';
+import { parseVatexId, vatex } from '../src/tasks/vatex.ts';
+import { scoreCaptions } from '../src/metrics/caption.ts';
 import { baselineRecord, decodeFirstQuery, loadRejects, textOf, withCopy } from './support/video-task-checks.ts';
 
 test('the built-in sample: ten English captions per clip, the public test set is the query', async () => {

@@ -4,12 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError, UsageError } from '../src/errors.ts';
+import { InputError, UsageError } from '../src/core/errors.ts';
 import { evaluate } from '../src/run/evaluate.ts';
 import { parseRunOptions } from '../src/run/options.ts';
-import type { Example, Prompt, TextPart } from '../src/types.ts';
-import { sampleDataDir } from '../tasks/sample-data.ts';
-import { visdial } from '../tasks/visdial.ts';
+import type { Example, Prompt, TextPart } from '../src/core/types.ts';
+import { sampleDataDir } from '../src/core/sample-data.ts';
+import { visdial } from '../src/tasks/visdial.ts';
 import { copyOfSample, type DataCopy } from './support/task-data.ts';
 
 async function withCopy(check: (data: DataCopy) => Promise<void>): Promise<void> {

@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError, UsageError } from '../src/errors.ts';
-import { vqav2 } from '../tasks/vqav2.ts';
+import { InputError, UsageError } from '../src/core/errors.ts';
+import { vqav2 } from '../src/tasks/vqav2.ts';
 import { copyOfSample, type DataCopy } from './support/task-data.ts';
 import { loadRejects } from './support/task-errors.ts';
 

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, rm } from 'node:fs/promises';
-import { InputError, UsageError } from '../src/errors.ts';
-import type { VideoRef } from '../src/types.ts';
-import { youcook2 } from '../tasks/youcook2.ts';
+import { InputError, UsageError } from '../src/core/errors.ts';
+import type { VideoRef } from '../src/core/types.ts';
+import { youcook2 } from '../src/tasks/youcook2.ts';
 import { baselineRecord, decodeFirstQuery, loadRejects, withCopy } from './support/video-task-checks.ts';
 
 const FILE = 'youcookii_annotations_trainval.json';

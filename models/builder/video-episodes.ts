@@ -2,9 +2,9 @@
 // (the world of sample-data/generator/video.ts), each chunk a clip with a question or a caption about it. The frames a
 // clip contributes are the ones the harness would feed the vision graph: the run's frame sampling over the decoded
 // clip (src/media/sampling.ts), then an even subset of at most `maxFrames` (src/backends/onnx/media.ts).
-import { randomInt, rngFor, type Rng } from '../../src/random.ts';
+import { randomInt, rngFor, type Rng } from '../../src/core/random.ts';
 import { FLAMINGO_SAMPLING, decodeRate, sampleFrameIndices } from '../../src/media/sampling.ts';
-import type { FrameSampling } from '../../src/types.ts';
+import type { FrameSampling } from '../../src/core/types.ts';
 import { captionText, qaText, type TextStyle } from '../../sample-data/generator/corpus.ts';
 import { CAPTION_STYLES, question, styledCaption, type CaptionStyle } from '../../sample-data/generator/language.ts';
 import { SIZES, mainObject, pick, randomScene, type Scene } from '../../sample-data/generator/scene.ts';

@@ -11,7 +11,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { rngFor } from '../../src/random.ts';
+import { rngFor } from '../../src/core/random.ts';
 import { makeEpisodes } from '../../sample-data/generator/corpus.ts';
 import { encode, rasterize } from '../../sample-data/generator/render.ts';
 import { randomScene, sceneAt, type Scene } from '../../sample-data/generator/scene.ts';

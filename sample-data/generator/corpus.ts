@@ -4,7 +4,7 @@
 // style per episode for the same reason. See sample-data/README.md for the API and the file format.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { randomInt, rngFor, sample, type Rng } from '../../src/random.ts';
+import { randomInt, rngFor, sample, type Rng } from '../../src/core/random.ts';
 import { SHAPES, pick, randomScene, singleObjectScene, type Scene } from './scene.ts';
 import {
   CAPTION_STYLES,

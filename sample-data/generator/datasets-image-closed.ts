@@ -1,6 +1,6 @@
 // Sample datasets of the close-ended image benchmarks (VisDial v1.0, Hateful Memes, ImageNet-1k), each in the file
 // names and formats of its official release, so the task loaders read them through the same code as the real data.
-import { rngFor, shuffled, type Rng } from '../../src/random.ts';
+import { rngFor, shuffled, type Rng } from '../../src/core/random.ts';
 import { COLOUR_NAMES, SHAPES, pick, randomScene, singleObjectScene, type Colour, type Scene, type Shape } from './scene.ts';
 import { caption, plural, question } from './language.ts';
 import { renderScene } from './render.ts';

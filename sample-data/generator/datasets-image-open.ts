@@ -1,6 +1,6 @@
 // Sample datasets of the open-ended image benchmarks (Flickr30K, VQAv2, VizWiz, TextVQA), each in the file names and
 // JSON shapes of its official release, so the task loaders read them through the same code as the real data.
-import { rngFor, type Rng } from '../../src/random.ts';
+import { rngFor, type Rng } from '../../src/core/random.ts';
 import { randomScene, pick, type Scene } from './scene.ts';
 import { captions, question, type QuestionFacts } from './language.ts';
 import { asAnnotatorWrote, cocoFileName, imageIds, tokens, Writer, type SampleBuilder } from './sample-writer.ts';

@@ -2,7 +2,7 @@
 // header of each tasks/<id>.ts), with tiny generated clips (moving shapes, 32 x 32, 8 FPS, H.264 .mp4 or MPEG-4 .avi
 // for MSVD) so that every video task runs on a fresh clone. Captions, questions, options and labels come from each
 // clip's scene, so they are true of what the clip shows.
-import { rngFor, shuffled, type Rng } from '../../src/random.ts';
+import { rngFor, shuffled, type Rng } from '../../src/core/random.ts';
 import { COLOUR_NAMES, SHAPES, SIZE_NAMES, mainObject, randomScene, singleObjectScene, type Scene, type Shape } from './scene.ts';
 import { captions, question, type QuestionFacts } from './language.ts';
 import { Writer, type SampleBuilder } from './sample-writer.ts';

@@ -1,6 +1,6 @@
 // The built-in sample datasets, each written in exactly the file names and formats of its official release, so the
 // task loaders read them through the same code as the real data. Small: a few dozen items per split.
-import { rngFor } from '../../src/random.ts';
+import { rngFor } from '../../src/core/random.ts';
 import { randomScene, singleObjectScene } from './scene.ts';
 import { captions, knowledgeQuestion, shapeNames } from './language.ts';
 import { asAnnotatorWrote, cocoFileName, imageIds, tokens, Writer, type SampleBuilder } from './sample-writer.ts';

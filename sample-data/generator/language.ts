@@ -1,6 +1,6 @@
 // Language derived from a scene's facts: captions (several human-like references per image), questions with ten
 // annotator answers (VQA style), class labels, and made-up names for "knowledge" that only demonstrations reveal.
-import { randomInt, shuffled, type Rng } from '../../src/random.ts';
+import { randomInt, shuffled, type Rng } from '../../src/core/random.ts';
 import { SHAPES, mainObject, pick, positionOf, type Scene, type SceneObject, type Shape } from './scene.ts';
 
 const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine'];

@@ -5,7 +5,7 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { SAMPLE_MARKER, sampleMarker } from '../../tasks/sample-data.ts';
+import { SAMPLE_MARKER, sampleMarker } from '../../src/core/sample-data.ts';
 import { SAMPLE_BUILDERS } from './datasets.ts';
 
 export async function makeSamples(out: string, tasks = Object.keys(SAMPLE_BUILDERS)): Promise<Record<string, string[]>> {

@@ -2,7 +2,7 @@
 // way annotators write sentences.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { rngFor } from '../../src/random.ts';
+import { rngFor } from '../../src/core/random.ts';
 import type { Scene } from './scene.ts';
 import { renderScene } from './render.ts';
 

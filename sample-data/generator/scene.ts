@@ -2,7 +2,7 @@
 // simple shapes (shape x colour x size x position, on a background), optionally with a line of text and with motion.
 // A scene is pure data; rendering (render.ts) and language (language.ts) are derived from it, so a caption, a question
 // and its answers, a label and the pixels always agree.
-import { randomInt, shuffled, type Rng } from '../../src/random.ts';
+import { randomInt, shuffled, type Rng } from '../../src/core/random.ts';
 
 export const SHAPES = ['circle', 'square', 'triangle', 'diamond', 'cross'] as const;
 export type Shape = (typeof SHAPES)[number];

@@ -3,7 +3,7 @@
 // "majority answer among the shots" baseline used as a floor in few-shot papers; it has nothing to say at 0 shots),
 // rank() scores each candidate by how often it appears in the prompt, as the log-probability of an add-one smoothed
 // frequency distribution over the candidates.
-import { UsageError } from '../errors.ts';
+import { UsageError } from '../core/errors.ts';
 import type {
   Backend,
   BackendFactory,
@@ -13,7 +13,7 @@ import type {
   Prompt,
   RankRequest,
   RankResult,
-} from '../types.ts';
+} from '../core/types.ts';
 
 /** The prompt split into chunks at each end of chunk: the demonstrations' texts, then the query's text last. */
 function textChunks(prompt: Prompt): string[] {

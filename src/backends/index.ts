@@ -3,15 +3,14 @@
 // (`--model ./my-backend.js` or `--model ./my-backend.js:<rest>`, where <rest> goes to the factory's create()).
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { InputError, UsageError } from '../errors.ts';
-import type { Backend, BackendFactory, BackendOptions, ModelInfo } from '../types.ts';
+import { InputError, UsageError } from '../core/errors.ts';
+import type { Backend, BackendFactory, BackendOptions, ModelInfo } from '../core/types.ts';
 import { baselineFactory } from './baseline.ts';
 import { builtinOnnxModels, onnxFactory } from './onnx/index.ts';
 import { openaiFactory } from './openai/index.ts';
-import { importPluginModule } from '../plugin-module.ts';
+import { importPluginModule } from '../core/plugin-module.ts';
 
-/** The model a run uses when `--model` is not given. */
-export const DEFAULT_MODEL = 'flamingo-tiny-m';
+export { DEFAULT_MODEL } from './defaults.ts';
 
 export interface BuiltinModel {
   /** The name users type: `--model <name>`. */

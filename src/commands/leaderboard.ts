@@ -2,15 +2,8 @@
 // beside the published numbers (`--paper`), for the terminal, CSV or Markdown.
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import { InputError } from '../errors.ts';
-import { useColour } from '../table.ts';
-import { publishedNumbers } from '../paper/published.ts';
-import { builtinTasks } from '../../tasks/index.ts';
-import { buildLeaderboard } from '../leaderboard/board.ts';
-import { findRecordFiles, readRecords } from '../leaderboard/records.ts';
-import { renderCsv } from '../leaderboard/csv.ts';
-import { renderMarkdown } from '../leaderboard/markdown.ts';
-import { renderTerminal } from '../leaderboard/terminal.ts';
+import { InputError } from '../core/errors.ts';
+import { useColour } from '../core/table.ts';
 
 export type LeaderboardFormat = 'table' | 'csv' | 'md';
 
@@ -31,6 +24,18 @@ export async function leaderboard(
   options: LeaderboardOptions,
   warn: (line: string) => void = () => {},
 ): Promise<string> {
+  // Loaded here, not at the top: the CLI registers every command at start-up and loads a command's modules only
+  // when it runs.
+  const [{ publishedNumbers }, { builtinTasks }, { buildLeaderboard }, { findRecordFiles, readRecords }, { renderCsv }, { renderMarkdown }, { renderTerminal }] =
+    await Promise.all([
+      import('../paper/published.ts'),
+      import('../tasks/index.ts'),
+      import('../leaderboard/board.ts'),
+      import('../leaderboard/records.ts'),
+      import('../leaderboard/csv.ts'),
+      import('../leaderboard/markdown.ts'),
+      import('../leaderboard/terminal.ts'),
+    ]);
   const { entries, unscored } = await readRecords(await findRecordFiles(dirs));
   for (const record of unscored) {
     warn(`${record.file}: no score to show (its query split has no public annotations; ${record.server} scores it)`);

@@ -3,11 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { Option, type Command } from 'commander';
-import { InputError, UsageError } from '../errors.ts';
-import { loadBoard } from '../plot/board.ts';
-import { renderSvg, svgToPng } from '../plot/render.ts';
-import { plotColumns, shotsPlot, sizePlot } from '../plot/series.ts';
-import { plotSpec } from '../plot/spec.ts';
+import { InputError, UsageError } from '../core/errors.ts';
 
 export interface PlotOptions {
   task: string;
@@ -18,6 +14,12 @@ export interface PlotOptions {
 
 /** The plot of the records under `dirs`, as SVG text. */
 export async function plotSvg(dirs: string[], options: PlotOptions, warn: (line: string) => void = () => {}): Promise<string> {
+  const [{ loadBoard }, { renderSvg }, { plotColumns, shotsPlot, sizePlot }, { plotSpec }] = await Promise.all([
+    import('../plot/board.ts'),
+    import('../plot/render.ts'),
+    import('../plot/series.ts'),
+    import('../plot/spec.ts'),
+  ]);
   const { board } = await loadBoard(dirs, options.paper, warn, options.task);
   const columns = plotColumns(board, options.task, options.split);
   const data = options.by === 'size' ? sizePlot(board, columns) : shotsPlot(board, columns);
@@ -49,7 +51,8 @@ export function registerPlot(program: Command): void {
         return;
       }
       try {
-        await writeFile(opts.output, format === '.png' ? await svgToPng(svg) : `${svg}\n`);
+        const png = format === '.png' ? await (await import('../plot/render.ts')).svgToPng(svg) : undefined;
+        await writeFile(opts.output, png ?? `${svg}\n`);
       } catch (error) {
         throw new InputError(`--output ${opts.output}: cannot write (${(error as Error).message})`, opts.output);
       }

@@ -2,8 +2,7 @@
 // in one self-contained HTML file.
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { InputError, UsageError } from '../errors.ts';
-import { buildReport } from '../report/build.ts';
+import { InputError, UsageError } from '../core/errors.ts';
 
 function positive(flag: string) {
   return (text: string): number => {
@@ -24,6 +23,7 @@ export function registerReport(program: Command): void {
     .option('--video-frames <n>', 'frames in the strip shown for a video', positive('--video-frames'), 6)
     .action(async (dirs: string[], opts: { output: string; paper: boolean; thumbnailSize: number; videoFrames: number }) => {
       const warn = (line: string) => process.stderr.write(`flamingo-eval report: ${line}\n`);
+      const { buildReport } = await import('../report/build.ts');
       const report = await buildReport(dirs, { paper: opts.paper, size: opts.thumbnailSize, videoFrames: opts.videoFrames }, warn);
       try {
         await writeFile(opts.output, report.html);

@@ -1,11 +1,10 @@
 // `flamingo-eval [run] --task okvqa --shots 4`: the default command. Flags are checked in src/run/options.ts; the
 // evaluation itself is src/run/evaluate.ts.
 import type { Command } from 'commander';
-import { DEFAULT_MODEL } from '../backends/index.ts';
-import { useColour } from '../table.ts';
-import { evaluate, TaskFailures, type RecordOutcome } from '../run/evaluate.ts';
-import { DEFAULT_SUPPORT_SIZE, parseRunOptions } from '../run/options.ts';
-import { jsonSummary, renderSummary } from '../run/summary.ts';
+import { DEFAULT_MODEL } from '../backends/defaults.ts';
+import { useColour } from '../core/table.ts';
+import type { RecordOutcome, TaskFailures } from '../run/evaluate.ts';
+import { DEFAULT_SUPPORT_SIZE } from '../run/defaults.ts';
 
 export function registerRun(program: Command): void {
   program
@@ -47,6 +46,11 @@ export function registerRun(program: Command): void {
     .option('--json', "print the finished records' summary as JSON on stdout")
     .option('--quiet', 'no progress and no table (errors still go to stderr)')
     .action(async (flags: Record<string, unknown>) => {
+      const [{ parseRunOptions }, { evaluate, TaskFailures }, { jsonSummary, renderSummary }] = await Promise.all([
+        import('../run/options.ts'),
+        import('../run/evaluate.ts'),
+        import('../run/summary.ts'),
+      ]);
       const options = parseRunOptions(flags);
       // Every finished example is already in the journal (written synchronously), so Ctrl-C can stop at once.
       const interrupted = () => {

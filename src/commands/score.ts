@@ -2,10 +2,10 @@
 // files in the official formats (src/score/*.ts reads them; metrics/*.ts scores them). Other tools call this
 // interface; `--json` prints exactly {"metric", "n", "scores"} (plus "ci" with --ci).
 import { Command, Option } from 'commander';
-import type { MetricResult } from '../../metrics/types.ts';
-import { bootstrapIntervals, type BootstrapInterval } from '../../metrics/bootstrap.ts';
-import { InputError, UsageError } from '../errors.ts';
-import { renderTable } from '../table.ts';
+import type { MetricResult } from '../metrics/types.ts';
+import { bootstrapIntervals, type BootstrapInterval } from '../metrics/bootstrap.ts';
+import { InputError, UsageError } from '../core/errors.ts';
+import { renderTable } from '../core/table.ts';
 import { formatsHelp, METRIC_NAMES, metricSpec, type MetricSpec } from '../score/metrics.ts';
 
 export interface ScoreOptions {

@@ -3,7 +3,7 @@
 // ignored, but a record that does not parse, or that lacks a field the leaderboard needs, is an error naming the file.
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import type { RunVariant } from './board.ts';
 import { readRecordHead, type RecordHead } from './record-file.ts';
 

@@ -1,5 +1,5 @@
-// The leaderboard as a terminal table (cli-table3 via renderTable), footnotes below it.
-import { renderTable } from '../table.ts';
+// The leaderboard as a terminal table (src/core/table.ts), footnotes below it.
+import { renderTable } from '../core/table.ts';
 import type { Leaderboard } from './board.ts';
 import { textBoard } from './text.ts';
 

@@ -1,5 +1,6 @@
 // The leaderboard as rows of text for the terminal and Markdown: numbers to one decimal (the papers' precision),
 // markers, and the footnotes that explain them. CSV does not use this: it keeps numbers at full precision.
+import { formatParameters } from '../core/format.ts';
 import type { Cell, Leaderboard } from './board.ts';
 
 /** Marks a cell measured on the built-in sample data. */
@@ -37,17 +38,6 @@ export function formatCell(cell: Cell): string {
   return text;
 }
 
-/** 1100000 -> 1.1M, 9e9 -> 9B. */
-export function formatParameters(n: number): string {
-  for (const [size, unit] of [
-    [1e9, 'B'],
-    [1e6, 'M'],
-    [1e3, 'K'],
-  ] as const) {
-    if (n >= size) return `${Number((n / size).toFixed(1))}${unit}`;
-  }
-  return String(n);
-}
 
 export function textBoard(board: Leaderboard, options: TextOptions): TextBoard {
   const sourceIndex = new Map<string, number>();
@@ -105,3 +95,5 @@ function footnotes(board: Leaderboard, sourceIndex: Map<string, number>): string
   }
   return notes;
 }
+
+export { formatParameters };

@@ -1,7 +1,7 @@
 // A medium that cannot be read (missing, damaged, not a video, no frames, a segment outside it). It is bad input
 // (exit code 2 when the run stops on it); under `--on-media-error skip` the examples that need it are skipped and
 // counted instead.
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 
 export class MediaError extends InputError {
   constructor(

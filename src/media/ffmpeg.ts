@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { RunError } from '../errors.ts';
+import { RunError } from '../core/errors.ts';
 
 let resolved: string | undefined;
 

@@ -10,8 +10,8 @@
 //   (each time takes the frame showing it).
 // - fps {fps R, maxFrames M}: one frame every 1 / R seconds over the whole clip, at least 1, and when that is more
 //   than M, the centred M of them (as flamingo does).
-import { UsageError } from '../errors.ts';
-import type { FrameSampling } from '../types.ts';
+import { UsageError } from '../core/errors.ts';
+import type { FrameSampling } from '../core/types.ts';
 
 /** The paper's inference setting, the default under `--protocol flamingo`. */
 export const FLAMINGO_SAMPLING = { mode: 'flamingo', frames: 30, fps: 3 } as const satisfies FrameSampling;

@@ -9,8 +9,9 @@
 // order (frame_2 before frame_10); only the sampled images are read.
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import sharp from 'sharp';
-import type { FrameSampling, VideoRef } from '../types.ts';
+import { loadSharp } from './sharp.ts';
+import { FRAME_EXTENSIONS, VIDEO_EXTENSIONS } from './extensions.ts';
+import type { FrameSampling, VideoRef } from '../core/types.ts';
 import { MediaError } from './errors.ts';
 import { runFfmpeg } from './ffmpeg.ts';
 import { decodeRate, sampleFrameIndices } from './sampling.ts';
@@ -46,8 +47,7 @@ export interface VideoFrames {
   indices: number[];
 }
 
-export const VIDEO_EXTENSIONS = new Set(['.mp4', '.webm', '.avi', '.mkv', '.mov', '.m4v', '.mpg', '.mpeg', '.ogv', '.3gp', '.flv', '.wmv']);
-export const FRAME_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.bmp', '.gif', '.tif', '.tiff']);
+export { FRAME_EXTENSIONS, VIDEO_EXTENSIONS };
 export const DEFAULT_FOLDER_FPS = 1;
 
 export const MAX_DECODED_BYTES = 256 * 1024 * 1024;
@@ -241,6 +241,7 @@ async function readFrameFolder(
 
 async function readFrameImage(path: string, maxSide: number | undefined, video: VideoRef): Promise<Frame> {
   try {
+    const sharp = await loadSharp();
     let image = sharp(path).rotate().removeAlpha().toColourspace('srgb');
     if (maxSide) image = image.resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true });
     const { data, info } = await image.raw().toBuffer({ resolveWithObject: true });

@@ -1,10 +1,10 @@
 // The leaderboard the plots and the report draw from: the records under the folders, read as `leaderboard` reads
 // them (one record per cell, chosen by choosePerCell), with the published rows when asked for.
-import { InputError } from '../errors.ts';
+import { InputError } from '../core/errors.ts';
 import { buildLeaderboard, choosePerCell, type Leaderboard } from '../leaderboard/board.ts';
 import { findRecordFiles, readRecords, type RecordEntry } from '../leaderboard/records.ts';
 import { publishedNumbers } from '../paper/published.ts';
-import { builtinTasks } from '../../tasks/index.ts';
+import { builtinTasks } from '../tasks/index.ts';
 
 export interface LoadedBoard {
   board: Leaderboard;

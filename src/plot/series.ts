@@ -1,7 +1,7 @@
 // What a plot shows, taken from the leaderboard: for one task, score against shots (one line per model, by size) or
 // score against parameter count (one line per number of shots). Published rows become their own, dashed, lines.
 import type { Column, Leaderboard } from '../leaderboard/board.ts';
-import { UsageError } from '../errors.ts';
+import { UsageError } from '../core/errors.ts';
 
 export interface PlotPoint {
   /** Shots, or parameters (by size). */

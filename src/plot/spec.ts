@@ -1,7 +1,7 @@
 // The plot as a Vega-Lite specification: one line per series (dashed for published numbers), a point per value,
 // error bars of +- one std over seeds where there are several, on a log-spaced x axis that includes 0 (axis.ts).
 import type { TopLevelSpec } from 'vega-lite';
-import { formatParameters } from '../leaderboard/text.ts';
+import { formatParameters } from '../core/format.ts';
 import { logAxis } from './axis.ts';
 import { metricTitle } from './metric.ts';
 import type { PlotData } from './series.ts';

@@ -1,8 +1,8 @@
 // A run record's examples as the report's browser shows them: each prompt cut into its demonstrations and the query
 // (at the end-of-chunk marks), media replaced by keys of the report's media table, and what judges the answer.
 import { readFile } from 'node:fs/promises';
-import { InputError } from '../errors.ts';
-import type { ExampleRecord, PromptPart, RunRecord } from '../types.ts';
+import { InputError } from '../core/errors.ts';
+import type { ExampleRecord, PromptPart, RunRecord } from '../core/types.ts';
 import type { MediaTable } from './media.ts';
 
 export type ShownPart = { text: string } | { media: string };

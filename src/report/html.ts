@@ -3,9 +3,10 @@
 // from data URIs, so the page fetches nothing and no text from a dataset or a model can become markup or code.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { packagePath } from '../core/paths.ts';
 
-const SCRIPT = readFileSync(new URL('./browser.js', import.meta.url), 'utf8');
-const STYLE = readFileSync(new URL('./report.css', import.meta.url), 'utf8');
+const SCRIPT = readFileSync(packagePath('src/report/browser.js'), 'utf8');
+const STYLE = readFileSync(packagePath('src/report/report.css'), 'utf8');
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 

@@ -5,7 +5,7 @@ import pLimit from 'p-limit';
 import sharp from 'sharp';
 import { MediaError } from '../media/errors.ts';
 import { readVideo } from '../media/video.ts';
-import type { MediaRef } from '../types.ts';
+import type { MediaRef } from '../core/types.ts';
 
 export interface Thumbnail {
   /** The image, or the video's frames in time order, as `data:image/jpeg;base64,...`. */

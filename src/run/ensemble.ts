@@ -4,8 +4,8 @@
 // (it reshuffles, so two of its "permutations" can coincide) and the first is the sampler's own order (so
 // `--prompt-ensemble 1` is a plain run, and RICES keeps its most-similar-last ordering among them). The other
 // orderings are keyed by (seed, task, query id, shots, k) like every other random choice.
-import { rngFor, shuffled } from '../random.ts';
-import type { Shot } from '../types.ts';
+import { rngFor, shuffled } from '../core/random.ts';
+import type { Shot } from '../core/types.ts';
 
 /** The number of orderings to average: min(n, shots!). */
 export function orderingCount(requested: number, shots: number): number {

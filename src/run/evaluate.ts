@@ -2,11 +2,11 @@
 // -> run what the journal does not hold yet (bounded, journaled) -> score each trial -> write one record per shots.
 import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
-import { InputError, RunError, UsageError, exitCodeOf } from '../errors.ts';
+import { InputError, RunError, UsageError, exitCodeOf } from '../core/errors.ts';
 import { createBackend } from '../backends/index.ts';
-import type { Backend, Example, GenerationSettings, RunRecord, Task, TaskData, Trial } from '../types.ts';
-import { okvqaTask } from '../../tasks/okvqa.ts';
-import { isSampleData } from '../../tasks/sample-data.ts';
+import type { Backend, Example, GenerationSettings, RunRecord, Task, TaskData, Trial } from '../core/types.ts';
+import { okvqaTask } from '../tasks/okvqa.ts';
+import { isSampleData } from '../core/sample-data.ts';
 import { dataIdentity, identityDifferences, modelIdentity, runIdentities, taskIdentity, type ModelIdentity } from './identity.ts';
 import { formatFrameSampling } from '../media/sampling.ts';
 import { Journal, entryKey, hasJournal, otherJournals } from './journal.ts';

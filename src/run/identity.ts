@@ -11,8 +11,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expandModelSpec, isModuleSpec } from '../backends/index.ts';
-import { describeUsedFile } from '../data-files.ts';
-import type { ModelInfo, UsedFile } from '../types.ts';
+import { describeUsedFile } from '../core/data-files.ts';
+import type { ModelInfo, UsedFile } from '../core/types.ts';
 
 export interface RunIdentity {
   /** 16 hex digits over every part. */

@@ -17,8 +17,8 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { InputError, UsageError } from '../errors.ts';
-import type { ExampleRecord } from '../types.ts';
+import { InputError, UsageError } from '../core/errors.ts';
+import type { ExampleRecord } from '../core/types.ts';
 
 export interface JournalEntry {
   seed: number;

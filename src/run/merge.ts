@@ -5,16 +5,16 @@
 // shards read (loaded again, and checked by hash).
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { InputError, UsageError } from '../errors.ts';
-import type { Example, ExampleRecord, RunRecord, TaskData } from '../types.ts';
+import { InputError, UsageError } from '../core/errors.ts';
+import type { Example, ExampleRecord, RunRecord, TaskData } from '../core/types.ts';
 import { entryKey, type JournalEntry } from './journal.ts';
 import type { TrialPlan } from './plan.ts';
 import { assembleRecord, buildTrial, slug, writeRecord } from './record.ts';
 import type { ShardRecord } from './shard.ts';
 import { buildSubmissionTrial } from './submission.ts';
 import { resolveTask } from './tasks.ts';
-import { okvqaTask } from '../../tasks/okvqa.ts';
-import { isSampleData } from '../../tasks/sample-data.ts';
+import { okvqaTask } from '../tasks/okvqa.ts';
+import { isSampleData } from '../core/sample-data.ts';
 
 export interface MergeOptions {
   /** A `.json` file (the shards are of one record) or a folder (records go to `<folder>/<model>/<name>.json`). */

@@ -1,10 +1,10 @@
 // The run command's flags, checked and resolved into RunOptions. Every error names the flag it is about.
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { UsageError } from '../errors.ts';
+import { UsageError } from '../core/errors.ts';
 import { DEFAULT_MODEL } from '../backends/index.ts';
 import { FLAMINGO_SAMPLING, formatFrameSampling, parseFrameSampling } from '../media/sampling.ts';
-import type { FrameSampling } from '../types.ts';
+import type { FrameSampling } from '../core/types.ts';
 import { parseShard, type Shard } from './shard.ts';
 
 export type SamplerName = 'random' | 'rices';
@@ -60,8 +60,8 @@ export interface RunOptions {
   quiet: boolean;
 }
 
-export const DEFAULT_SUPPORT_SIZE = 2048;
-export const DEFAULT_SEED = 42;
+export { DEFAULT_SEED, DEFAULT_SUPPORT_SIZE } from './defaults.ts';
+import { DEFAULT_SEED, DEFAULT_SUPPORT_SIZE } from './defaults.ts';
 
 /** Raw commander values (strings, booleans, undefined). */
 export type RawRunFlags = Record<string, unknown>;

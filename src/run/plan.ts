@@ -1,7 +1,7 @@
 // The plan of one task x shots: for each seed, the queries with their demonstrations and prompts, all decided
 // before anything runs (so a bad --shots fails in a second, and a resumed run can check its journal against it).
-import { UsageError } from '../errors.ts';
-import type { Example, Prompt, PromptTemplates, Shot, Task } from '../types.ts';
+import { UsageError } from '../core/errors.ts';
+import type { Example, Prompt, PromptTemplates, Shot, Task } from '../core/types.ts';
 import { extraOrderings } from './ensemble.ts';
 import { buildPrompt } from './prompt.ts';
 import { tooManyShots } from './tasks.ts';

@@ -1,6 +1,6 @@
 // Prompt assembly: each demonstration through the task's demonstration template, then the query template.
-import { UsageError } from '../errors.ts';
-import type { Example, Prompt, PromptTemplates, Shot, Task } from '../types.ts';
+import { UsageError } from '../core/errors.ts';
+import type { Example, Prompt, PromptTemplates, Shot, Task } from '../core/types.ts';
 
 export function promptTemplates(task: Task, style: string): PromptTemplates {
   const templates = task.templates[style];

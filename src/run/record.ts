@@ -1,9 +1,9 @@
 // Run records: one JSON file per model x task x shots with every trial (seed) inside, built from the journal.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { RunError } from '../errors.ts';
-import type { Example, ExampleRecord, MetricSummary, RunRecord, Task, TaskData, Trial } from '../types.ts';
-import { VERSION } from '../version.ts';
+import { RunError } from '../core/errors.ts';
+import type { Example, ExampleRecord, MetricSummary, RunRecord, Task, TaskData, Trial } from '../core/types.ts';
+import { VERSION } from '../core/version.ts';
 import { entryKey, type JournalEntry } from './journal.ts';
 import type { TrialPlan } from './plan.ts';
 import { answerOf } from './runner.ts';

@@ -4,8 +4,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { RunError } from '../errors.ts';
-import type { Backend, Example } from '../types.ts';
+import { RunError } from '../core/errors.ts';
+import type { Backend, Example } from '../core/types.ts';
 
 /** An example's feature: the mean of its media's L2-normalised embeddings, normalised (zero when it has no media). */
 export type Features = Map<string, Float32Array>;

@@ -2,9 +2,9 @@
 // (p-limit), each finished example appended to the journal at once. A failing batch stops new work, lets the
 // batches in flight finish into the journal, and fails the run (exit 1); the same command resumes it.
 import pLimit from 'p-limit';
-import { InputError, RunError } from '../errors.ts';
+import { InputError, RunError } from '../core/errors.ts';
 import { isMediaError } from '../media/errors.ts';
-import type { Backend, ExampleRecord, GenerationSettings, Task } from '../types.ts';
+import type { Backend, ExampleRecord, GenerationSettings, Task } from '../core/types.ts';
 import { meanLogLikelihoods } from './ensemble.ts';
 import type { Journal } from './journal.ts';
 import type { PlannedQuery } from './plan.ts';

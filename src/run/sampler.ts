@@ -1,8 +1,8 @@
 // Few-shot sampling: the support pool, the query subset, and each query's demonstrations.
 // Everything here is a function of keys (seed, task id, query id, shots) through src/random.ts, never of the order
 // or concurrency in which queries are processed, nor of --limit: the Python harnesses' known traps (PROTOCOL.md).
-import { hashKey, rngFor, sample } from '../random.ts';
-import type { Example, Shot } from '../types.ts';
+import { hashKey, rngFor, sample } from '../core/random.ts';
+import type { Example, Shot } from '../core/types.ts';
 
 /**
  * The support pool of one (seed, task): the `size` support examples with the smallest hash of (seed, task, id).

@@ -5,9 +5,9 @@
 // query set's ids in evaluation order, so that `flamingo-eval merge` can check coverage and rebuild the record of a
 // single-machine run. A shard record starts with its "shard" field, not "tool", so leaderboards skip it.
 // `--shard auto` takes the index and count from a Slurm array job or a Kubernetes indexed Job.
-import { UsageError } from '../errors.ts';
-import { hashKey } from '../random.ts';
-import type { RunRecord, Task, Trial } from '../types.ts';
+import { UsageError } from '../core/errors.ts';
+import { hashKey } from '../core/random.ts';
+import type { RunRecord, Task, Trial } from '../core/types.ts';
 import type { JournalEntry } from './journal.ts';
 import type { TrialPlan } from './plan.ts';
 import { journaledExamples, writeRecord } from './record.ts';

@@ -3,8 +3,8 @@
 // `submission`), beside the run record, and the record's trial names the file instead of carrying metrics.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { InputError } from '../errors.ts';
-import type { ScoredItem, Task, TaskData, Trial } from '../types.ts';
+import { InputError } from '../core/errors.ts';
+import type { ScoredItem, Task, TaskData, Trial } from '../core/types.ts';
 import type { JournalEntry } from './journal.ts';
 import type { TrialPlan } from './plan.ts';
 import { journaledExamples } from './record.ts';

@@ -1,6 +1,6 @@
 // What a finished run prints: a table for people (stdout, or stderr under --json) and a JSON summary for scripts.
 import { relative } from 'node:path';
-import { renderTable } from '../table.ts';
+import { renderTable } from '../core/table.ts';
 import type { RecordOutcome } from './evaluate.ts';
 
 export const SAMPLE_WARNING = 'built-in sample data — not a benchmark score';

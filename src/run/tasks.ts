@@ -2,10 +2,10 @@
 // path loads a user's module whose default export is a Task, checked field by field so mistakes name the field.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { InputError, UsageError } from '../errors.ts';
-import type { Task } from '../types.ts';
-import { builtinTasks } from '../../tasks/index.ts';
-import { importPluginModule } from '../plugin-module.ts';
+import { InputError, UsageError } from '../core/errors.ts';
+import type { Task } from '../core/types.ts';
+import { builtinTasks } from '../tasks/index.ts';
+import { importPluginModule } from '../core/plugin-module.ts';
 
 export interface ResolvedTask {
   task: Task;

@@ -1,9 +1,9 @@
 // Answer files for `accuracy`, `ivqa` and `wups`: predictions `[{"id": "v1_q0", "answer": "..."}]`, references
 // `[{"id": "v1_q0", "answers": ["...", ...], "type": "CW"}]` (`type` optional; when present, scores are also given
 // per type). Only ids with a prediction are scored.
-import type { AnswerItem } from '../../metrics/types.ts';
-import { readJson } from './json-file.ts';
-import { at, idField, joinById, record, stringArrayField, stringField, topArray, uniqueById, type Keyed } from './fields.ts';
+import type { AnswerItem } from '../metrics/types.ts';
+import { readJson } from '../readers/json-file.ts';
+import { at, idField, joinById, record, stringArrayField, stringField, topArray, uniqueById, type Keyed } from '../readers/fields.ts';
 
 export function loadAnswers(predictionsFile: string, referencesFile: string): AnswerItem[] {
   const predictions: Keyed<string>[] = topArray(readJson(predictionsFile), predictionsFile, 'answers').map((value, index) => {

@@ -2,10 +2,10 @@
 // COCO captions annotation format `{"annotations": [{"image_id": 42, "id": 1, "caption": "..."}], ...}` (other
 // top-level keys ignored). Only images with a prediction are scored, as coco-caption does when its image ids are
 // taken from the results; image_id may be a number or a string.
-import type { CaptionItem } from '../../metrics/types.ts';
-import { InputError } from '../errors.ts';
-import { readJson } from './json-file.ts';
-import { at, field, idField, joinById, record, stringField, topArray, type Keyed } from './fields.ts';
+import type { CaptionItem } from '../metrics/types.ts';
+import { InputError } from '../core/errors.ts';
+import { readJson } from '../readers/json-file.ts';
+import { at, field, idField, joinById, record, stringField, topArray, type Keyed } from '../readers/fields.ts';
 
 export function loadCaptions(predictionsFile: string, referencesFile: string): CaptionItem[] {
   const predictions: Keyed<string>[] = topArray(readJson(predictionsFile), predictionsFile, 'caption results').map((value, index) => {

@@ -1,9 +1,9 @@
 // HatefulMemes files for ROC-AUC: predictions `[{"id": 42, "proba": 0.73}]` (the probability, or any score that
 // grows with it, that the meme is hateful); references the dataset's JSONL (`{"id": 42, "img": ..., "label": 0|1,
 // "text": ...}` a line, e.g. `test_seen.jsonl`). Only memes with a prediction are scored.
-import type { RocItem } from '../../metrics/roc-auc.ts';
-import { readJson, readJsonLines } from './json-file.ts';
-import { at, fail, idField, joinById, numberField, onLine, record, topArray, uniqueById, type Keyed } from './fields.ts';
+import type { RocItem } from '../metrics/roc-auc.ts';
+import { readJson, readJsonLines } from '../readers/json-file.ts';
+import { at, fail, idField, joinById, numberField, onLine, record, topArray, uniqueById, type Keyed } from '../readers/fields.ts';
 
 export async function loadHatefulMemes(predictionsFile: string, referencesFile: string): Promise<RocItem[]> {
   const predictions: Keyed<number>[] = topArray(readJson(predictionsFile), predictionsFile, 'meme probabilities').map((value, index) => {

@@ -6,12 +6,12 @@
 //     class_id, holding the model's score of that row's clip for that class (all rows are then scored); or
 //   - JSON `[{"id": 14, "scores": [s_0, s_1, ...]}]`: for the CSV row with that `id`, its clip's score for every
 //     class_id. Only rows with a prediction are scored.
-import type { RareActRow } from '../../metrics/mwap.ts';
-import { InputError } from '../errors.ts';
-import { readCsv } from './csv.ts';
-import { readJson } from './json-file.ts';
-import { at, fail, idField, joinById, numberArrayField, onLine, record, topArray, uniqueById, type Keyed } from './fields.ts';
-import { readNpyMatrix } from './npy.ts';
+import type { RareActRow } from '../metrics/mwap.ts';
+import { InputError } from '../core/errors.ts';
+import { readCsv } from '../readers/csv-file.ts';
+import { readJson } from '../readers/json-file.ts';
+import { at, fail, idField, joinById, numberArrayField, onLine, record, topArray, uniqueById, type Keyed } from '../readers/fields.ts';
+import { readNpyMatrix } from '../readers/npy.ts';
 
 const COLUMNS = ['id', 'video_id', 'class_id', 'verb', 'noun', 'annotation'] as const;
 

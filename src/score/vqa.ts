@@ -2,10 +2,10 @@
 // official annotations format `{"annotations": [{"question_id": 1, "answer_type": "other", "answers":
 // [{"answer": "...", "answer_id": 1}, ...]}]}` (VQAv2, OK-VQA). `answer_type` is optional; when present, scores
 // are also given per answer type. Only questions with a prediction are scored.
-import type { AnswerItem } from '../../metrics/types.ts';
-import { InputError } from '../errors.ts';
-import { readJson } from './json-file.ts';
-import { at, fail, field, idField, joinById, record, stringField, topArray, type Keyed } from './fields.ts';
+import type { AnswerItem } from '../metrics/types.ts';
+import { InputError } from '../core/errors.ts';
+import { readJson } from '../readers/json-file.ts';
+import { at, fail, field, idField, joinById, record, stringField, topArray, type Keyed } from '../readers/fields.ts';
 
 interface VqaReference {
   answers: string[];

@@ -1,6 +1,6 @@
 // A close-ended variant of the fake task: rank the three colours; accuracy of the top-ranked one.
 import { fakeTask } from './fake-task.ts';
-import type { Task } from '../../src/types.ts';
+import type { Task } from '../../src/core/types.ts';
 
 const base = fakeTask();
 

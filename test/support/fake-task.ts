@@ -1,7 +1,7 @@
 // A tiny generate task for the core's tests: questions about the colour of synthetic "images" (two questions per
 // image share a group), scored by exact-match accuracy. It reads no files; the media paths do not exist.
-import { hashKey } from '../../src/random.ts';
-import type { Example, Prompt, Shot, Task } from '../../src/types.ts';
+import { hashKey } from '../../src/core/random.ts';
+import type { Example, Prompt, Shot, Task } from '../../src/core/types.ts';
 
 const COLOURS = ['red', 'green', 'blue'];
 

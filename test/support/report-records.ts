@@ -3,7 +3,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { recordPath, summarize, writeRecord } from '../../src/run/record.ts';
-import type { ExampleRecord, PromptPart, RunRecord, Trial } from '../../src/types.ts';
+import type { ExampleRecord, PromptPart, RunRecord, Trial } from '../../src/core/types.ts';
 
 const root = new URL('../../sample-data/', import.meta.url).pathname;
 export const SAMPLE_IMAGES = readdirSync(join(root, 'okvqa/val2014'))

@@ -2,8 +2,8 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clearFileIndex } from '../../src/data-files.ts';
-import { sampleDataDir } from '../../tasks/sample-data.ts';
+import { clearFileIndex } from '../../src/core/data-files.ts';
+import { sampleDataDir } from '../../src/core/sample-data.ts';
 
 export interface DataCopy {
   dir: string;

@@ -1,6 +1,6 @@
 // Checking a task loader's error: the error class and the pieces of its message (file, field, source, ...).
 import assert from 'node:assert/strict';
-import type { LoadContext, Task } from '../../src/types.ts';
+import type { LoadContext, Task } from '../../src/core/types.ts';
 
 export async function loadRejects(
   task: Task,

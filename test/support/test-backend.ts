@@ -5,8 +5,8 @@
 //   FLAMINGO_TEST_FAIL_AFTER  throw on every call after this many requests were answered by this process
 //   FLAMINGO_TEST_CALL_LOG    append one line per answered request (its query text hash) to this file
 import { appendFileSync } from 'node:fs';
-import { hashKey } from '../../src/random.ts';
-import type { Backend, BackendFactory, MediaRef, Prompt } from '../../src/types.ts';
+import { hashKey } from '../../src/core/random.ts';
+import type { Backend, BackendFactory, MediaRef, Prompt } from '../../src/core/types.ts';
 
 const COLOURS = ['red', 'green', 'blue'];
 

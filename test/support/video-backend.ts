@@ -2,7 +2,7 @@
 // and answers how many frames the query's video gave; an unreadable video throws its MediaError.
 import { FLAMINGO_SAMPLING } from '../../src/media/sampling.ts';
 import { readVideo } from '../../src/media/video.ts';
-import type { Backend, BackendFactory, Prompt } from '../../src/types.ts';
+import type { Backend, BackendFactory, Prompt } from '../../src/core/types.ts';
 
 async function frameCounts(prompt: Prompt, options: Parameters<BackendFactory['create']>[1]): Promise<number[]> {
   const counts: number[] = [];

@@ -9,7 +9,7 @@ import { evaluate } from '../../src/run/evaluate.ts';
 import { parseRunOptions } from '../../src/run/options.ts';
 import { FLAMINGO_SAMPLING } from '../../src/media/sampling.ts';
 import { readVideo, type VideoFrames } from '../../src/media/video.ts';
-import type { Prompt, RunRecord, Task, TextPart, VideoRef } from '../../src/types.ts';
+import type { Prompt, RunRecord, Task, TextPart, VideoRef } from '../../src/core/types.ts';
 import { copyOfSample, type DataCopy } from './task-data.ts';
 import { loadRejects } from './task-errors.ts';
 

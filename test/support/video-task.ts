@@ -5,10 +5,10 @@
 // test/media-video-run.test.ts needs; its author may want to check it against the original.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Example, LoadContext, ScoredItem, Task, TaskData } from '../../src/types.ts';
-import { accuracy } from '../../metrics/accuracy.ts';
-import { toTaskScore } from '../../tasks/task-score.ts';
-import { qaTemplates } from '../../tasks/templates.ts';
+import type { Example, LoadContext, ScoredItem, Task, TaskData } from '../../src/core/types.ts';
+import { accuracy } from '../../src/metrics/accuracy.ts';
+import { toTaskScore } from '../../src/tasks/kit/task-score.ts';
+import { qaTemplates } from '../../src/tasks/kit/templates.ts';
 
 interface Clip {
   id: string;

@@ -16,7 +16,7 @@ import type {
   ModelInfo,
   RankRequest,
   RankResult,
-} from '../../types.ts';
+} from '../../core/types.ts';
 import { FlamingoGraphs } from './graphs.ts';
 import { generateTokens, rankCandidates } from './jobs.ts';
 import { readManifest, type BundleManifest } from './manifest.ts';

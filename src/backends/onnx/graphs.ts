@@ -4,7 +4,7 @@
 //            past_key_i / past_value_i [B, H, P, hd] -> logits [B, T, V], present_key_i / present_value_i [B, H, P+T, hd]
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
-import { InputError } from '../../errors.ts';
+import { InputError } from '../../core/errors.ts';
 import type { BundleManifest } from './manifest.ts';
 
 /** Keys and values of every layer for B rows and P positions, [B, H, P, hd] each. */

@@ -1,12 +1,12 @@
 // The `onnx` scheme (`--model onnx:<bundle folder>`) and the built-in tiny Flamingo models shipped in models/.
-import { fileURLToPath } from 'node:url';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../../errors.ts';
-import type { BackendFactory } from '../../types.ts';
+import { UsageError } from '../../core/errors.ts';
+import { packagePath } from '../../core/paths.ts';
+import type { BackendFactory } from '../../core/types.ts';
 
 /** The folder holding the built-in bundles (`models/` at the package root). */
-export const MODELS_DIR = fileURLToPath(new URL('../../../models/', import.meta.url));
+export const MODELS_DIR = packagePath('models/');
 
 export const onnxFactory: BackendFactory = {
   scheme: 'onnx',

@@ -5,7 +5,7 @@ import { scoreCandidates } from './rank.ts';
 import type { FlamingoRuntime, VisualSource } from './runtime.ts';
 import { decode, type DecodeSettings } from './search.ts';
 import type { VisualEntry } from './visual-cache.ts';
-import type { MediaRef } from '../../types.ts';
+import type { MediaRef } from '../../core/types.ts';
 
 /** Generated token ids per prompt (the stop token excluded). */
 export async function generateTokens(runtime: FlamingoRuntime, prompts: RenderedPrompt[], settings: DecodeSettings): Promise<number[][]> {

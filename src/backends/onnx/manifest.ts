@@ -2,7 +2,7 @@
 // documented in the README ("Model bundle format") so that users can export their own models into it.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError } from '../../errors.ts';
+import { InputError } from '../../core/errors.ts';
 
 /** How an image becomes the square input of the vision graph. */
 export type ResizeMode =

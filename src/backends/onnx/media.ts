@@ -9,7 +9,7 @@ import { MediaCache } from '../../media/cache.ts';
 import { MediaError } from '../../media/errors.ts';
 import { FLAMINGO_SAMPLING } from '../../media/sampling.ts';
 import { readVideo, type Frame } from '../../media/video.ts';
-import type { FrameSampling, ImageRef, MediaRef, VideoRef } from '../../types.ts';
+import type { FrameSampling, ImageRef, MediaRef, VideoRef } from '../../core/types.ts';
 import type { BundleManifest } from './manifest.ts';
 
 /** One medium as the vision graph takes it: frames x 3 x size x size, channel-first, normalised. */

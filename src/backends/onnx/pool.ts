@@ -1,9 +1,11 @@
 // Worker threads that each own a session (worker.ts): a backend call (one batch) goes to an idle worker, or waits
 // for one. Batches are never split, so a worker computes exactly what the main thread would for the same batch.
-// Workers are started with tsx registered (the package runs from its TypeScript sources), are held open only
+// Workers run the compiled worker.js (or, in development, worker.ts with tsx registered), are held open only
 // while they have work (an idle pool does not keep the process alive), and are terminated by close().
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { InputError, RunError } from '../../errors.ts';
+import { packagePath } from '../../core/paths.ts';
+import { InputError, RunError } from '../../core/errors.ts';
 import type { RenderedPrompt } from './prompt.ts';
 import type { DecodeSettings } from './search.ts';
 
@@ -41,8 +43,14 @@ interface Queued {
   reject(error: Error): void;
 }
 
-const BOOT_WORKER = (tsxApi: string, entry: string) =>
-  `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+/** The worker's entry: the compiled worker.js beside this module, or worker.ts through tsx when run from source. */
+function bootWorker(): string {
+  // The bundle (scripts/build.mjs) writes the worker as its own entry, dist/onnx-worker.js.
+  if (!import.meta.url.endsWith('.ts')) return `import(${JSON.stringify(pathToFileURL(packagePath('dist/onnx-worker.js')).href)});`;
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./worker.ts', import.meta.url).href;
+  return `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+}
 
 export class SessionPool {
   /** Milliseconds inside ONNX Runtime, summed over the workers. */
@@ -63,7 +71,7 @@ export class SessionPool {
 
   /** Starts `workers` workers on the bundle in `dir` and waits until each has opened its sessions. */
   static async start(dir: string, model: string, workers: number, intraOpThreads: number): Promise<SessionPool> {
-    const boot = BOOT_WORKER(import.meta.resolve('tsx/esm/api'), new URL('./worker.ts', import.meta.url).href);
+    const boot = bootWorker();
     const threads = Array.from({ length: workers }, (_, i) =>
       new Worker(boot, { eval: true, name: `flamingo-eval onnx ${i + 1}`, workerData: { dir, intraOpThreads } satisfies WorkerSetup }),
     );

@@ -1,7 +1,7 @@
 // Rendering an interleaved prompt to the model's tokens: <BOS>, `<image>` before each medium, the end-of-chunk token
 // after each demonstration. Each token attends (in the gated cross-attention) to the last medium at or before it, as
 // OpenFlamingo's `only_attend_immediate_media`; tokens before the first medium attend to none (-1).
-import type { MediaRef, Prompt } from '../../types.ts';
+import type { MediaRef, Prompt } from '../../core/types.ts';
 import type { BundleTokenizer } from './tokenizer.ts';
 
 export interface RenderedPrompt {

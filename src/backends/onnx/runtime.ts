@@ -1,8 +1,8 @@
 // Prompts in, logits out: prompts through the decoder with left padding (a batch's last positions line up), their
 // media's visual tokens from a VisualSource (the visual-token cache on the main thread, the tokens sent with a job in
 // a worker), then more tokens appended to the KV cache.
-import { InputError } from '../../errors.ts';
-import type { MediaRef } from '../../types.ts';
+import { InputError } from '../../core/errors.ts';
+import type { MediaRef } from '../../core/types.ts';
 import { FlamingoGraphs, reorderRows, selectRows, type KVCache } from './graphs.ts';
 import type { RenderedPrompt } from './prompt.ts';
 import type { BundleTokenizer } from './tokenizer.ts';

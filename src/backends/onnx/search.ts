@@ -2,7 +2,7 @@
 // a finished hypothesis scores sum(log p) / (generated length ** lengthPenalty); among each step's 2k best
 // continuations, one ending the chunk (or the text) is kept as finished only when it ranks within the first k; the
 // search for a prompt stops when k hypotheses are finished and no running beam can beat the worst of them.
-import type { GenerationSettings } from '../../types.ts';
+import type { GenerationSettings } from '../../core/types.ts';
 import { argmax, logNormalizer, topIndices, type DecodeState, type FlamingoRuntime } from './runtime.ts';
 
 export type DecodeSettings = Pick<GenerationSettings, 'maxNewTokens' | 'numBeams' | 'lengthPenalty' | 'stopAtEndOfChunk'>;

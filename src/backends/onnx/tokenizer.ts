@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { InputError } from '../../errors.ts';
+import { InputError } from '../../core/errors.ts';
 import type { BundleManifest } from './manifest.ts';
 
 export interface SpecialIds {

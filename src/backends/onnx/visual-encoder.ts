@@ -2,7 +2,7 @@
 // (media.ts) and run through the vision graph, a batch per frame count. Lives on the main thread in front of every
 // session, so that with worker sessions a medium is still encoded once per run, and counted once. A medium that
 // another call is encoding right now is awaited, not encoded twice.
-import type { MediaRef } from '../../types.ts';
+import type { MediaRef } from '../../core/types.ts';
 import type { MediaLoader, MediaPixels } from './media.ts';
 import type { VisualSource } from './runtime.ts';
 import type { VisualCache, VisualEntry } from './visual-cache.ts';

@@ -1,8 +1,8 @@
 // The OpenAI-compatible backend (`--model openai:<name>`): generate() through chat completions, rank() through
 // completions with echo + logprobs (text prompts) or chat with prompt_logprobs (prompts with media); see chat.ts,
 // rank.ts, content.ts. Every request of a batch is sent at once; the client bounds what is in flight.
-import { RunError, UsageError } from '../../errors.ts';
-import type { Backend, GenerateRequest, GenerateResult, ModelInfo, RankRequest, RankResult } from '../../types.ts';
+import { RunError, UsageError } from '../../core/errors.ts';
+import type { Backend, GenerateRequest, GenerateResult, ModelInfo, RankRequest, RankResult } from '../../core/types.ts';
 import { chatGenerateBody, parseChatAnswer } from './chat.ts';
 import { OpenAIClient } from './client.ts';
 import { PromptRenderer } from './content.ts';

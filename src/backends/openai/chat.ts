@@ -1,7 +1,7 @@
 // Chat-completions requests for generate(): the prompt as one user message, greedy decoding (temperature 0), the
 // task's token budget, and the end-of-chunk text as a stop sequence when the task stops at the end of a chunk.
-import { RunError } from '../../errors.ts';
-import type { GenerateRequest } from '../../types.ts';
+import { RunError } from '../../core/errors.ts';
+import type { GenerateRequest } from '../../core/types.ts';
 import type { ContentPart } from './content.ts';
 
 export function chatGenerateBody(model: string, content: ContentPart[], request: GenerateRequest, endOfChunk: string): Record<string, unknown> {

@@ -5,7 +5,7 @@
 // seconds rather than after every queued request has retried on its own; the journal keeps what was done.
 // The API key is sent as a Bearer token and scrubbed from every message this module produces.
 import pLimit from 'p-limit';
-import { RunError } from '../../errors.ts';
+import { RunError } from '../../core/errors.ts';
 import { DEFAULT_RETRY_POLICY, isRetryableStatus, parseRetryAfter, retryDelayMs, type RetryPolicy } from './retry.ts';
 
 export interface ClientOptions {

@@ -11,7 +11,7 @@ import { MediaCache } from '../../media/cache.ts';
 import { MediaError } from '../../media/errors.ts';
 import { FLAMINGO_SAMPLING } from '../../media/sampling.ts';
 import { readVideo } from '../../media/video.ts';
-import type { FrameSampling, ImageRef, MediaRef, Prompt, VideoRef } from '../../types.ts';
+import type { FrameSampling, ImageRef, MediaRef, Prompt, VideoRef } from '../../core/types.ts';
 
 export type ContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
 

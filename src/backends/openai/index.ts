@@ -1,8 +1,6 @@
 // `--model openai:<served model name>`: a model served by vLLM, SGLang, TGI, LMDeploy, llama.cpp's server or Ollama
 // through the OpenAI-compatible API. See the README's "Serving backends".
-import type { Backend, BackendFactory, BackendOptions } from '../../types.ts';
-import { connect } from './backend.ts';
-import { OpenAIClient } from './client.ts';
+import type { Backend, BackendFactory, BackendOptions } from '../../core/types.ts';
 import { resolveSettings } from './settings.ts';
 
 export const openaiFactory: BackendFactory = {
@@ -10,6 +8,8 @@ export const openaiFactory: BackendFactory = {
   description: 'a model served through the OpenAI-compatible API (vLLM, SGLang, TGI, LMDeploy, llama.cpp, Ollama); --base-url, --api-key-env',
   async create(spec: string, options: BackendOptions): Promise<Backend> {
     const settings = resolveSettings(spec, options);
+    // Loaded on use, as the ONNX backend is: other commands and backends need not pay for the client's modules.
+    const [{ connect }, { OpenAIClient }] = await Promise.all([import('./backend.ts'), import('./client.ts')]);
     const client = new OpenAIClient({
       baseUrl: settings.baseUrl,
       apiKey: settings.apiKey,
@@ -20,6 +20,3 @@ export const openaiFactory: BackendFactory = {
     return connect(settings, client);
   },
 };
-
-export { OpenAIBackend } from './backend.ts';
-export { OpenAIClient } from './client.ts';

@@ -5,7 +5,7 @@
 // Prompts with media: chat completions with vLLM's `prompt_logprobs`, the candidate as the start of the assistant's
 // answer (`continue_final_message`); its log-likelihood is the sum over the last prompt tokens that spell it.
 // A server without these options is told apart by what its answer lacks, and the error says so.
-import { RunError } from '../../errors.ts';
+import { RunError } from '../../core/errors.ts';
 import type { ContentPart } from './content.ts';
 
 export class RankUnsupportedError extends RunError {

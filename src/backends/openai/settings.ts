@@ -1,8 +1,8 @@
 // `--model openai:<served model name>` plus the run's flags and environment -> the backend's settings.
 // The base URL: --base-url, else OPENAI_BASE_URL, else vLLM's default. The API key: the variable --api-key-env names,
 // else OPENAI_API_KEY; unset means no Authorization header (a local vLLM needs none), unless --api-key-env named it.
-import { UsageError } from '../../errors.ts';
-import type { BackendOptions, FrameSampling } from '../../types.ts';
+import { UsageError } from '../../core/errors.ts';
+import type { BackendOptions, FrameSampling } from '../../core/types.ts';
 
 export const DEFAULT_BASE_URL = 'http://localhost:8000/v1';
 export const DEFAULT_API_KEY_ENV = 'OPENAI_API_KEY';

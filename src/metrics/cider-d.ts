@@ -1,0 +1,107 @@
+// CIDEr-D as coco-caption computes it (pycocoevalcap/cider/cider_scorer.py; Vedantam et al. 2015, the "-D" variant
+// with clipping and a length penalty). For n = 1..4 each sentence is a vector of n-gram weights
+// count x (log(#images) - log(max(1, df))), where df is the number of scored images whose references contain the
+// n-gram: document frequencies come only from the references of the images being scored, so a value depends on the
+// set it was computed on. An n-gram no reference has gets weight count x log(#images). Per reference and order:
+// sum over the candidate's n-grams of min(w_cand, w_ref) x w_ref, divided by the product of the two vectors' norms
+// (left undivided when a norm is 0), times exp(-delta^2 / (2 x 6^2)). cider_scorer.py's `length` counts only the
+// bigrams of a sentence, so delta is the difference of the bigram counts (max(0, tokens - 1)); that equals the
+// token-count difference except beside an empty sentence, whose similarity is 0 anyway. Per image: the mean over n of
+// the summed-over-references values, divided by the number of references, x10. Corpus value: the mean over images,
+// in NumPy's summation order.
+// Scale: the official value (about 0..10, x10 included); `ciderD()` reports it x100 as the papers print it.
+import type { CaptionItem, MetricResult } from './types.ts';
+import { CaptionNgrams, MAX_ORDER, type TokenizedCaptions } from './caption-ngrams.ts';
+import { tokenizeCaptionItems } from './text/ptb-tokenize.ts';
+import { numpySum } from './numeric/numpy-sum.ts';
+
+const SIGMA = 6;
+
+export interface CiderDValues {
+  corpus: number;
+  perImage: Float64Array;
+}
+
+/** CIDEr-D of tokenized captions (pycocoevalcap's `Cider().compute_score` on the same strings). */
+export function ciderDOfTokenized(items: readonly TokenizedCaptions[]): CiderDValues {
+  return ciderDOfNgrams(new CaptionNgrams(items));
+}
+
+export function ciderDOfNgrams(ngrams: CaptionNgrams): CiderDValues {
+  const { images, firstSentence, length, orderStart, ids, counts } = ngrams;
+
+  // Document frequency: in how many images' reference sets each n-gram occurs.
+  const documentFrequency = new Int32Array(ngrams.ngramCount);
+  const lastImage = new Int32Array(ngrams.ngramCount).fill(-1);
+  for (let image = 0; image < images; image++) {
+    const from = orderStart[MAX_ORDER * (firstSentence[image]! + 1)]!;
+    const to = orderStart[MAX_ORDER * firstSentence[image + 1]!]!;
+    for (let e = from; e < to; e++) {
+      const id = ids[e]!;
+      if (lastImage[id] !== image) {
+        lastImage[id] = image;
+        documentFrequency[id]!++;
+      }
+    }
+  }
+  const logImages = Math.log(images);
+  const idf = new Float64Array(ngrams.ngramCount);
+  for (let id = 0; id < idf.length; id++) idf[id] = logImages - Math.log(Math.max(1, documentFrequency[id]!));
+
+  // Candidate and reference weights of the current image, and a scratch vector of one reference's weights by id.
+  const weights = new Float64Array(ids.length === 0 ? 0 : orderStart[orderStart.length - 1]!);
+  for (let e = 0; e < weights.length; e++) weights[e] = counts[e]! * idf[ids[e]!]!;
+  const referenceWeight = new Float64Array(ngrams.ngramCount);
+  const penaltyByDelta = new Map<number, number>();
+  const score = new Float64Array(MAX_ORDER);
+  const candidateNorm = new Float64Array(MAX_ORDER);
+  const referenceNorm = new Float64Array(MAX_ORDER);
+  const perImage = new Float64Array(images);
+
+  for (let image = 0; image < images; image++) {
+    const candidate = firstSentence[image]!;
+    const end = firstSentence[image + 1]!;
+    norms(candidate, orderStart, weights, candidateNorm);
+    const candidateBigrams = Math.max(0, length[candidate]! - 1);
+    score.fill(0);
+    for (let r = candidate + 1; r < end; r++) {
+      norms(r, orderStart, weights, referenceNorm);
+      for (let e = orderStart[MAX_ORDER * r]!; e < orderStart[MAX_ORDER * (r + 1)]!; e++) referenceWeight[ids[e]!] = weights[e]!;
+      const delta = candidateBigrams - Math.max(0, length[r]! - 1);
+      let penalty = penaltyByDelta.get(delta);
+      if (penalty === undefined) {
+        penalty = Math.pow(Math.E, -(delta * delta) / (2 * SIGMA ** 2));
+        penaltyByDelta.set(delta, penalty);
+      }
+      for (let k = 0; k < MAX_ORDER; k++) {
+        let value = 0;
+        for (let e = orderStart[MAX_ORDER * candidate + k]!; e < orderStart[MAX_ORDER * candidate + k + 1]!; e++) {
+          const w = referenceWeight[ids[e]!]!;
+          value += Math.min(weights[e]!, w) * w;
+        }
+        if (candidateNorm[k] !== 0 && referenceNorm[k] !== 0) value /= candidateNorm[k]! * referenceNorm[k]!;
+        score[k]! += value * penalty;
+      }
+      for (let e = orderStart[MAX_ORDER * r]!; e < orderStart[MAX_ORDER * (r + 1)]!; e++) referenceWeight[ids[e]!] = 0;
+    }
+    perImage[image] = ((numpySum(score) / MAX_ORDER / (end - candidate - 1)) * 10);
+  }
+  return { corpus: numpySum(perImage) / images, perImage };
+}
+
+/** The Euclidean norm of a sentence's weight vector for each order, its squares added in dict order. */
+function norms(sentence: number, orderStart: Int32Array, weights: Float64Array, out: Float64Array): void {
+  for (let k = 0; k < MAX_ORDER; k++) {
+    let sum = 0;
+    for (let e = orderStart[MAX_ORDER * sentence + k]!; e < orderStart[MAX_ORDER * sentence + k + 1]!; e++) {
+      sum += weights[e]! * weights[e]!;
+    }
+    out[k] = Math.sqrt(sum);
+  }
+}
+
+/** Corpus CIDEr-D (key `cider`, x100) after PTB tokenization; per item: that image's CIDEr-D x100. */
+export function ciderD(items: CaptionItem[]): MetricResult {
+  const values = ciderDOfTokenized(tokenizeCaptionItems(items));
+  return { n: items.length, scores: { cider: values.corpus * 100 }, perItem: Array.from(values.perImage, (v) => v * 100) };
+}

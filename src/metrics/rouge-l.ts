@@ -1,0 +1,73 @@
+// ROUGE-L as coco-caption computes it (pycocoevalcap/rouge/rouge.py; Lin 2004, with beta = 1.2 as set there). Per
+// image: the longest common subsequence of the candidate with each reference gives precision LCS/|candidate| and
+// recall LCS/|reference|; the best precision and the best recall over the references (each maximised on its own,
+// possibly from different references) combine as F = (1 + b^2) P R / (R + b^2 P), or 0 when either is 0. Corpus value:
+// the mean over images (NumPy's summation order). Tokens are the tokenized string split on ' ' exactly as rouge.py
+// does, so an empty caption is one empty token. Scale: [0, 1] officially; `rougeL()` reports it x100.
+import type { CaptionItem, MetricResult } from './types.ts';
+import type { TokenizedCaptions } from './caption-ngrams.ts';
+import { tokenizeCaptionItems } from './text/ptb-tokenize.ts';
+import { numpySum } from './numeric/numpy-sum.ts';
+
+const BETA = 1.2;
+const BETA_SQUARED = BETA ** 2;
+
+export interface RougeLValues {
+  corpus: number;
+  perImage: Float64Array;
+}
+
+/** ROUGE-L of tokenized captions (pycocoevalcap's `Rouge().compute_score` on the same strings). */
+export function rougeLOfTokenized(items: readonly TokenizedCaptions[]): RougeLValues {
+  const vocabulary = new Map<string, number>();
+  const toIds = (text: string): Int32Array => {
+    const words = text.split(' ');
+    const ids = new Int32Array(words.length);
+    for (let w = 0; w < words.length; w++) {
+      let id = vocabulary.get(words[w]!);
+      if (id === undefined) vocabulary.set(words[w]!, (id = vocabulary.size));
+      ids[w] = id;
+    }
+    return ids;
+  };
+  const perImage = new Float64Array(items.length);
+  let row = new Int32Array(64);
+  for (let i = 0; i < items.length; i++) {
+    const candidate = toIds(items[i]!.prediction);
+    let bestPrecision = -Infinity;
+    let bestRecall = -Infinity;
+    for (const reference of items[i]!.references) {
+      const tokens = toIds(reference);
+      if (row.length <= candidate.length) row = new Int32Array(candidate.length * 2 + 1);
+      const lcs = lcsLength(tokens, candidate, row);
+      bestPrecision = Math.max(bestPrecision, lcs / candidate.length);
+      bestRecall = Math.max(bestRecall, lcs / tokens.length);
+    }
+    perImage[i] =
+      bestPrecision !== 0 && bestRecall !== 0
+        ? ((1 + BETA_SQUARED) * bestPrecision * bestRecall) / (bestRecall + BETA_SQUARED * bestPrecision)
+        : 0;
+  }
+  return { corpus: numpySum(perImage) / items.length, perImage };
+}
+
+/** Length of the longest common subsequence, one DP row of `b.length + 1` cells (reused scratch `row`). */
+function lcsLength(a: Int32Array, b: Int32Array, row: Int32Array): number {
+  row.fill(0, 0, b.length + 1);
+  for (let i = 0; i < a.length; i++) {
+    let diagonal = 0; // the previous row's value at j - 1
+    const token = a[i]!;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      row[j] = token === b[j - 1] ? diagonal + 1 : Math.max(above, row[j - 1]!);
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
+}
+
+/** Corpus ROUGE-L (key `rouge_l`, x100) after PTB tokenization; per item: that image's ROUGE-L x100. */
+export function rougeL(items: CaptionItem[]): MetricResult {
+  const values = rougeLOfTokenized(tokenizeCaptionItems(items));
+  return { n: items.length, scores: { rouge_l: values.corpus * 100 }, perItem: Array.from(values.perImage, (v) => v * 100) };
+}

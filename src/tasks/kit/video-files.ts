@@ -1,0 +1,231 @@
+// Finding the files of the video benchmarks under --data. Video releases reuse generic names (iVQA, NExT-QA and the
+// Kinetics mirror all publish `train.csv`; MSVD-QA and MSRVTT-QA both publish `train_qa.json`), so a file is found by
+// its official name and then told apart by content (its CSV header) or by its neighbours (MSVD-QA's
+// `youtube_mapping.txt`); two files that both fit are an error, never a guess. Videos are found by file name at any
+// depth (class folders, `TrainValVideo/`, `raw_videos/validation/<recipe>/` ...), and a --data folder holding none of the videos
+// fails at once with the names of the first ones looked for.
+import { readdirSync, readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
+import { InputError } from '../../core/errors.ts';
+import { findAllOfficialFiles } from '../../core/data-files.ts';
+import type { OfficialFile, VideoRef } from '../../core/types.ts';
+import { VIDEO_EXTENSIONS } from '../../media/extensions.ts';
+
+/**
+ * The one file called `file.name` under `dataDir` that `accept` takes (`accept` returns why it refuses a file).
+ * Errors: none by that name; some by that name but none accepted (each named, with why); more than one accepted.
+ */
+export async function findFileWhere(
+  dataDir: string,
+  file: OfficialFile,
+  accept: (path: string) => string | undefined,
+): Promise<string> {
+  const found = await findAllOfficialFiles(dataDir, file.name);
+  const root = resolve(dataDir);
+  if (found.length === 0) {
+    throw new InputError(
+      `file ${file.name} (${file.description}) not found anywhere under --data ${root}; it is published at ${file.source}`,
+      file.name,
+    );
+  }
+  const rejected: string[] = [];
+  const accepted: string[] = [];
+  for (const path of found) {
+    const why = accept(path);
+    if (why === undefined) accepted.push(path);
+    else rejected.push(`${relative(root, path)} (${why})`);
+  }
+  if (accepted.length === 0) {
+    throw new InputError(
+      `file ${file.name} (${file.description}) not found under --data ${root}: ${found.length} file(s) by that name ` +
+        `belong to another dataset: ${rejected.join('; ')}; it is published at ${file.source}`,
+      file.name,
+    );
+  }
+  if (accepted.length > 1) {
+    throw new InputError(
+      `${file.name} (${file.description}) is ambiguous: ${accepted.length} matches under --data ${root}: ` +
+        `${accepted.map((p) => relative(root, p)).join(', ')}. Keep one, or point --data at a folder holding only one.`,
+      file.name,
+    );
+  }
+  return accepted[0]!;
+}
+
+/** The column names of a CSV file's first line (unquoted; enough to tell the releases apart). */
+export function csvHeader(path: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new InputError(`${path}: cannot read (${(error as Error).message})`, path);
+  }
+  const first = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
+  return first.split(',').map((name) => name.trim().replace(/^"(.*)"$/, '$1'));
+}
+
+/** An `accept` for findFileWhere: the CSV header holds all of `columns`. */
+export function hasColumns(columns: readonly string[]): (path: string) => string | undefined {
+  return (path) => {
+    const header = csvHeader(path);
+    const missing = columns.filter((c) => !header.includes(c));
+    return missing.length === 0 ? undefined : `its header lacks ${missing.join(', ')}`;
+  };
+}
+
+/** An `accept`: the file's folder also holds `neighbour` (or, with `present` false, does not). */
+export function besideFile(neighbour: string, present = true): (path: string) => string | undefined {
+  return (path) => {
+    let names: string[];
+    try {
+      names = readdirNames(dirname(path));
+    } catch {
+      names = [];
+    }
+    const has = names.includes(neighbour);
+    if (has === present) return undefined;
+    return present ? `no ${neighbour} beside it` : `${neighbour} beside it`;
+  };
+}
+
+// Synchronous on purpose: findFileWhere's callbacks run on a handful of candidates.
+function readdirNames(dir: string): string[] {
+  return readdirSync(dir);
+}
+
+/** Video files under a folder, indexed by file name and by stem; folders of extracted frames by folder name. */
+export class VideoLibrary {
+  /** The stems in code-unit order, for prefix look-ups (built on first use). */
+  private sortedStems: string[] | undefined;
+
+  private constructor(
+    readonly root: string,
+    private readonly byStem: Map<string, string[]>,
+    private readonly folders: Map<string, string[]>,
+  ) {}
+
+  /** Lists every video file (and every folder, as a possible frame folder) under `root`, once. */
+  static async open(root: string): Promise<VideoLibrary> {
+    const byStem = new Map<string, string[]>();
+    const folders = new Map<string, string[]>();
+    const add = (map: Map<string, string[]>, key: string, path: string) => {
+      const list = map.get(key);
+      if (list) list.push(path);
+      else map.set(key, [path]);
+    };
+    const pending = [resolve(root)];
+    while (pending.length > 0) {
+      const dir = pending.pop()!;
+      const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+      for (const entry of entries) {
+        if (entry.name.startsWith('.') || entry.name === '__MACOSX') continue;
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) {
+          pending.push(path);
+          add(folders, entry.name, path);
+        } else if (VIDEO_EXTENSIONS.has(extname(entry.name).toLowerCase())) {
+          add(byStem, basename(entry.name, extname(entry.name)), path);
+        }
+      }
+    }
+    for (const list of byStem.values()) list.sort();
+    return new VideoLibrary(resolve(root), byStem, folders);
+  }
+
+  /**
+   * The video whose file name (without extension) is `stem`, else a folder of frames called `stem`; undefined when
+   * there is none. Two videos with that stem are an error naming both.
+   */
+  find(stem: string): string | undefined {
+    const files = this.byStem.get(stem);
+    if (files && files.length > 1) {
+      throw new InputError(
+        `video ${stem} is ambiguous: ${files.length} files under ${this.root}: ` +
+          `${files.map((p) => relative(this.root, p)).join(', ')}. Keep one.`,
+        files[0],
+      );
+    }
+    if (files) return files[0];
+    const folders = this.folders.get(stem);
+    return folders && folders.length === 1 ? folders[0] : undefined;
+  }
+
+  /** Stems that start with `prefix` (clips cut from one YouTube video, named `<id>_<start>_<end>`). */
+  stemsStartingWith(prefix: string): string[] {
+    // A binary search over the sorted stems: iVQA looks up 10k prefixes among 10k clips.
+    const stems = (this.sortedStems ??= [...this.byStem.keys()].sort());
+    let low = 0;
+    let high = stems.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (stems[middle]! < prefix) low = middle + 1;
+      else high = middle;
+    }
+    const out: string[] = [];
+    for (let i = low; i < stems.length && stems[i]!.startsWith(prefix); i++) out.push(stems[i]!);
+    return out;
+  }
+}
+
+/**
+ * Videos the annotation files name that are not on disk. A partial download is usual for YouTube datasets (videos go
+ * private), so a missing video is a per-item error when the run reaches it (the media layer names the file, and
+ * `--on-media-error skip` counts it), not a reason to refuse the whole run; `add` returns the path where it was
+ * expected. When not one video of the task is found, --data is wrong: `check` throws an error naming the first few.
+ */
+export class MissingVideos {
+  private readonly found: { name: string; where: string }[] = [];
+
+  constructor(private readonly library: VideoLibrary) {}
+
+  /** Records a missing video; returns the path it would have under the searched folder. */
+  add(name: string, where: string): string {
+    this.found.push({ name, where });
+    return join(this.library.root, name);
+  }
+
+  get count(): number {
+    return this.found.length;
+  }
+
+  /** Throws when the videos of all `total` items (questions, clips, segments; YouCook2: videos) are missing. */
+  check(total: number): void {
+    if (this.found.length === 0 || this.found.length < total) return;
+    const first = this.found
+      .slice(0, 5)
+      .map((m) => `${m.name} (named by ${m.where})`)
+      .join('; ');
+    const more = this.found.length > 5 ? `; and ${this.found.length - 5} more` : '';
+    throw new InputError(`no video of the task's ${total} items is under ${this.library.root}: ${first}${more}`);
+  }
+}
+
+/** A video reference; `segment` in seconds (a part of a longer video). */
+export function videoRef(id: string, path: string, segment?: { start: number; end: number }): VideoRef {
+  const ref: VideoRef = { kind: 'video', id, path };
+  if (segment) {
+    ref.start = segment.start;
+    ref.end = segment.end;
+  }
+  return ref;
+}
+
+/**
+ * A clip of a longer video: the cut clip `<clipName>.<ext>` when the library has it, else the whole video
+ * `<videoName>.<ext>` read over `segment`; when neither is there, missing as `<clipName>.mp4` (named by `where`).
+ */
+export function clipOrSegment(
+  library: VideoLibrary,
+  missing: MissingVideos,
+  id: string,
+  names: { clip: string; video: string },
+  segment: { start: number; end: number },
+  where: () => string,
+): VideoRef {
+  const clip = library.find(names.clip);
+  if (clip !== undefined) return videoRef(id, clip);
+  const whole = library.find(names.video);
+  if (whole !== undefined) return videoRef(id, whole, segment);
+  return videoRef(id, missing.add(`${names.clip}.mp4`, where()));
+}
