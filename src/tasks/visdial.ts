@@ -9,12 +9,12 @@ import { describeUsedFile, findOfficialFile } from '../core/data-files.ts';
 import { hashKey } from '../core/random.ts';
 import type { Example, LoadContext, OfficialFile, PromptTemplates, ScoredItem, Task, TaskData } from '../core/types.ts';
 import { visdialNdcg } from '../metrics/ndcg.ts';
-import { Field, readJsonFile, type JsonDocument } from '../readers/json-input.ts';
+import { Field, readJsonFile, type JsonDocument } from '../readers/json.ts';
 import { ImageFolder, MissingImages } from './kit/images.ts';
 import { sampleDataDir } from '../core/sample-data.ts';
 import { toTaskScore } from './kit/task-score.ts';
 import { textTemplates } from './kit/templates.ts';
-import { cocoImageFile } from '../readers/vqa-files.ts';
+import { cocoImageFile } from './kit/coco-images.ts';
 
 const VISDIAL_SOURCE = 'https://visualdialog.org/data';
 

@@ -4,13 +4,14 @@
 // `youtube_mapping.txt`); two files that both fit are an error, never a guess. Videos are found by file name at any
 // depth (class folders, `TrainValVideo/`, `raw_videos/validation/<recipe>/` ...), and a --data folder holding none of the videos
 // fails at once with the names of the first ones looked for.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { InputError } from '../../core/errors.ts';
 import { findAllOfficialFiles } from '../../core/data-files.ts';
 import type { OfficialFile, VideoRef } from '../../core/types.ts';
 import { VIDEO_EXTENSIONS } from '../../media/extensions.ts';
+import { readCsvHeader } from '../../readers/csv.ts';
 
 /**
  * The one file called `file.name` under `dataDir` that `accept` takes (`accept` returns why it refuses a file).
@@ -53,22 +54,10 @@ export async function findFileWhere(
   return accepted[0]!;
 }
 
-/** The column names of a CSV file's first line (unquoted; enough to tell the releases apart). */
-export function csvHeader(path: string): string[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new InputError(`${path}: cannot read (${(error as Error).message})`, path);
-  }
-  const first = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
-  return first.split(',').map((name) => name.trim().replace(/^"(.*)"$/, '$1'));
-}
-
 /** An `accept` for findFileWhere: the CSV header holds all of `columns`. */
 export function hasColumns(columns: readonly string[]): (path: string) => string | undefined {
   return (path) => {
-    const header = csvHeader(path);
+    const header = readCsvHeader(path);
     const missing = columns.filter((c) => !header.includes(c));
     return missing.length === 0 ? undefined : `its header lacks ${missing.join(', ')}`;
   };
