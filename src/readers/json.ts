@@ -4,7 +4,6 @@
 // because V8's messages do not always carry a position. Every error names the file, and the line (and column, or the
 // field) where the input goes wrong, so a user with a truncated download or the wrong file sees exactly what is wrong.
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { InputError } from '../core/errors.ts';
 
 /** A parsed JSON file. */
@@ -25,10 +24,19 @@ function cannotRead(file: string, error: unknown): never {
   throw new InputError(`${file}: cannot read the file (${reason})`, file);
 }
 
-/** The text of a file without its byte-order mark; an unreadable or blank file is an error naming it. */
+/** The text of a file without its byte-order mark; a blank file is an error naming it. */
 export function textOf(file: string, text: string): string {
-  if (text.trim() === '') throw new InputError(`${file}: the file is empty`, file);
+  if (isBlank(text)) throw new InputError(`${file}: the file is empty`, file);
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** Whether the text is only whitespace (or a byte-order mark), looking no further than its first other character. */
+function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0xfeff && !(c === 32 || (c >= 9 && c <= 13) || (c > 127 && /\s/.test(text[i]!)))) return false;
+  }
+  return true;
 }
 
 export function readText(file: string): string {
@@ -40,14 +48,12 @@ export function readText(file: string): string {
   }
 }
 
+/**
+ * readText for async callers. It reads synchronously all the same: fs/promises reads a file in 512 KiB chunks through
+ * a string decoder, which took a tenth of the time of a VQAv2-sized annotation file (155 MB) on top of one read.
+ */
 export async function readTextAsync(file: string): Promise<string> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    return cannotRead(file, error);
-  }
-  return textOf(file, text);
+  return readText(file);
 }
 
 /** Parses the text of a JSON file; a syntax error names its line and column. */

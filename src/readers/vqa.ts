@@ -35,28 +35,43 @@ export async function readVqaAnnotations(file: string): Promise<Map<string, VqaA
   const list = Field.root(await readJsonFile(file)).get('annotations');
   const items = list.value;
   if (!Array.isArray(items)) list.items(); // throws "expected a list"
-  const byId = new Map<string, VqaAnnotation & { index: number }>();
+  const byId = new Map<string, Annotation>();
   const raw = items as unknown[];
   for (let index = 0; index < raw.length; index++) {
     // The official val2014 file has 214,354 annotations of ten answers: the plain values are checked directly, and
     // the located (and slower) accessors of Field run only on an annotation that fails a check, to word the error.
-    const annotation = plainAnnotation(raw[index]) ?? checkedAnnotation(list.at(index));
-    const field = () => list.at(index);
+    const annotation = plainAnnotation(raw[index], list, index) ?? checkedAnnotation(list, index);
     const first = byId.get(annotation.questionId);
     if (first) {
-      field()
+      annotation
+        .field()
         .get('question_id')
         .fail(`question_id ${annotation.questionId} is annotated twice (first at annotations[${first.index}])`);
     }
-    byId.set(annotation.questionId, { ...annotation, field, index });
+    byId.set(annotation.questionId, annotation);
   }
   return byId;
 }
 
-type Plain = Omit<VqaAnnotation, 'field'>;
+/** One annotation; its place in the file is kept as the list and an index, and made a Field only for an error. */
+class Annotation implements VqaAnnotation {
+  answerType?: string;
+  questionType?: string;
+  imageId?: number;
+  constructor(
+    readonly questionId: string,
+    readonly answers: string[],
+    private readonly list: Field,
+    readonly index: number,
+  ) {}
+
+  field(): Field {
+    return this.list.at(this.index);
+  }
+}
 
 /** The annotation when every value has the expected type, else undefined. */
-function plainAnnotation(value: unknown): Plain | undefined {
+function plainAnnotation(value: unknown, list: Field, index: number): Annotation | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const a = value as Record<string, unknown>;
   const id = a.question_id;
@@ -64,15 +79,15 @@ function plainAnnotation(value: unknown): Plain | undefined {
   if (typeof id === 'number' && Number.isInteger(id)) questionId = String(id);
   else if (typeof id === 'string' && id !== '') questionId = id;
   else return undefined;
-  const list = a.answers;
-  if (!Array.isArray(list) || list.length === 0) return undefined;
-  const answers = new Array<string>(list.length);
-  for (let k = 0; k < list.length; k++) {
-    const entry = list[k] as { answer?: unknown } | null;
+  const given = a.answers;
+  if (!Array.isArray(given) || given.length === 0) return undefined;
+  const answers = new Array<string>(given.length);
+  for (let k = 0; k < given.length; k++) {
+    const entry = given[k] as { answer?: unknown } | null;
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry) || typeof entry.answer !== 'string') return undefined;
     answers[k] = entry.answer;
   }
-  const out: Plain = { questionId, answers };
+  const out = new Annotation(questionId, answers, list, index);
   if ('answer_type' in a) {
     if (typeof a.answer_type !== 'string') return undefined;
     out.answerType = a.answer_type;
@@ -89,11 +104,12 @@ function plainAnnotation(value: unknown): Plain | undefined {
 }
 
 /** The same checks through Field, whose errors name the file and the field at fault. */
-function checkedAnnotation(a: Field): Plain {
+function checkedAnnotation(list: Field, index: number): Annotation {
+  const a = list.at(index);
   const questionId = a.get('question_id').id();
   const answers = a.get('answers').items().map((x) => x.get('answer').string());
   if (answers.length === 0) a.get('answers').fail('no answers');
-  const out: Plain = { questionId, answers };
+  const out = new Annotation(questionId, answers, list, index);
   if (a.has('answer_type')) out.answerType = a.get('answer_type').string();
   if (a.has('question_type')) out.questionType = a.get('question_type').string();
   if (a.has('image_id')) out.imageId = a.get('image_id').number();
