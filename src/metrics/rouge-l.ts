@@ -5,7 +5,7 @@
 // the mean over images (NumPy's summation order). Tokens are the tokenized string split on ' ' exactly as rouge.py
 // does, so an empty caption is one empty token. Scale: [0, 1] officially; `rougeL()` reports it x100.
 import type { CaptionItem, MetricResult } from './types.ts';
-import type { TokenizedCaptions } from './caption-ngrams.ts';
+import type { CaptionNgrams, TokenizedCaptions } from './caption-ngrams.ts';
 import { tokenizeCaptionItems } from './text/ptb-tokenize.ts';
 import { numpySum } from './numeric/numpy-sum.ts';
 
@@ -43,12 +43,40 @@ export function rougeLOfTokenized(items: readonly TokenizedCaptions[]): RougeLVa
       bestPrecision = Math.max(bestPrecision, lcs / candidate.length);
       bestRecall = Math.max(bestRecall, lcs / tokens.length);
     }
-    perImage[i] =
-      bestPrecision !== 0 && bestRecall !== 0
-        ? ((1 + BETA_SQUARED) * bestPrecision * bestRecall) / (bestRecall + BETA_SQUARED * bestPrecision)
-        : 0;
+    perImage[i] = fMeasure(bestPrecision, bestRecall);
   }
   return { corpus: numpySum(perImage) / items.length, perImage };
+}
+
+/**
+ * ROUGE-L from the token ids of CaptionNgrams, when its sentences split on ' ' as they split on whitespace
+ * (`ngrams.spaceSplit`, true of every ptbTokenize output but an empty caption): the same tokens, compared by id, so
+ * the same values as rougeLOfTokenized without splitting and looking up every sentence's words again.
+ */
+export function rougeLOfNgrams(ngrams: CaptionNgrams): RougeLValues {
+  if (!ngrams.spaceSplit) throw new Error('rougeLOfNgrams: the sentences do not split on single spaces');
+  const { images, firstSentence, tokens, tokenStart } = ngrams;
+  const perImage = new Float64Array(images);
+  let row = new Int32Array(64);
+  for (let i = 0; i < images; i++) {
+    const c = firstSentence[i]!;
+    const candidate = tokens.subarray(tokenStart[c]!, tokenStart[c + 1]!);
+    if (row.length <= candidate.length) row = new Int32Array(candidate.length * 2 + 1);
+    let bestPrecision = -Infinity;
+    let bestRecall = -Infinity;
+    for (let r = c + 1; r < firstSentence[i + 1]!; r++) {
+      const reference = tokens.subarray(tokenStart[r]!, tokenStart[r + 1]!);
+      const lcs = lcsLength(reference, candidate, row);
+      bestPrecision = Math.max(bestPrecision, lcs / candidate.length);
+      bestRecall = Math.max(bestRecall, lcs / reference.length);
+    }
+    perImage[i] = fMeasure(bestPrecision, bestRecall);
+  }
+  return { corpus: numpySum(perImage) / images, perImage };
+}
+
+function fMeasure(precision: number, recall: number): number {
+  return precision !== 0 && recall !== 0 ? ((1 + BETA_SQUARED) * precision * recall) / (recall + BETA_SQUARED * precision) : 0;
 }
 
 /** Length of the longest common subsequence, one DP row of `b.length + 1` cells (reused scratch `row`). */
