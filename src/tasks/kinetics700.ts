@@ -99,7 +99,7 @@ async function loadKinetics(ctx: LoadContext): Promise<TaskData> {
     candidates: classes,
   });
   const files = await Promise.all([describeUsedFile('train clips', trainPath), describeUsedFile('validation clips', valPath)]);
-  return { support: train.map(toExample), query: val.map(toExample), files, sample: ctx.dataDir === undefined };
+  return { support: missing.flag(train.map(toExample)), query: missing.flag(val.map(toExample)), files, sample: ctx.dataDir === undefined };
 }
 
 interface ClipRow {

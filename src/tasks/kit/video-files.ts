@@ -9,7 +9,7 @@ import { readdir } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { InputError } from '../../core/errors.ts';
 import { chooseOfficialFile, findAllOfficialFiles, type FindOptions } from '../../core/data-files.ts';
-import type { OfficialFile, VideoRef } from '../../core/types.ts';
+import type { Example, OfficialFile, VideoRef } from '../../core/types.ts';
 import { VIDEO_EXTENSIONS } from '../../media/extensions.ts';
 
 /**
@@ -170,13 +170,33 @@ export class VideoLibrary {
  */
 export class MissingVideos {
   private readonly found: { name: string; where: string }[] = [];
+  /** Where each missing video was looked for -> the annotation that names it. */
+  private readonly byPath = new Map<string, string>();
 
   constructor(private readonly library: VideoLibrary) {}
 
   /** Records a missing video; returns the path it would have under the searched folder. */
   add(name: string, where: string): string {
     this.found.push({ name, where });
-    return join(this.library.root, name);
+    const path = join(this.library.root, name);
+    if (!this.byPath.has(path)) this.byPath.set(path, where);
+    return path;
+  }
+
+  /**
+   * Marks the media of `examples` that are missing with the annotation that names them (`MediaRef.missing`): the run
+   * takes support items so marked out of the pool before drawing demonstrations, and reports a query so marked by
+   * its annotation row. Returns the examples.
+   */
+  flag<T extends Example>(examples: T[]): T[] {
+    if (this.byPath.size === 0) return examples;
+    for (const example of examples) {
+      for (const media of example.media) {
+        const where = this.byPath.get(media.path);
+        if (where !== undefined) media.missing = where;
+      }
+    }
+    return examples;
   }
 
   get count(): number {
