@@ -187,3 +187,34 @@ test('the documented commands that work on built-in data run, in order, in a fre
   }
   assert.ok(ran >= 20, `only ${ran} documented commands ran`);
 });
+
+/** GitHub's anchor of a heading: lower case, punctuation dropped, spaces as hyphens. */
+function anchorOf(heading: string): string {
+  return heading.trim().toLowerCase().replace(/`/g, '').replace(/[^\p{L}\p{N} _-]/gu, '').replace(/ /g, '-');
+}
+
+test('every relative link of the pages points at a file that exists, and at a heading it has', () => {
+  const broken: string[] = [];
+  for (const page of pages) {
+    const text = readFileSync(join(root, page), 'utf8');
+    const base = join(root, page, '..');
+    text.split('\n').forEach((line, index) => {
+      for (const [, target] of line.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^[a-z]+:/.test(target!)) continue;
+        const [path, anchor] = target!.split('#') as [string, string | undefined];
+        const file = path === '' ? join(root, page) : join(base, path);
+        let content: string;
+        try {
+          content = readFileSync(file, 'utf8');
+        } catch {
+          broken.push(`${page}:${index + 1}: ${target} (no such file)`);
+          continue;
+        }
+        if (anchor === undefined) continue;
+        const anchors = content.split('\n').filter((l) => /^#{1,6} /.test(l)).map((l) => anchorOf(l.replace(/^#+ /, '')));
+        if (!anchors.includes(anchor)) broken.push(`${page}:${index + 1}: ${target} (no heading #${anchor})`);
+      }
+    });
+  }
+  assert.deepEqual(broken, []);
+});
