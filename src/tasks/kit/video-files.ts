@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
 import { InputError } from '../../core/errors.ts';
-import { findAllOfficialFiles } from '../../core/data-files.ts';
+import { chooseOfficialFile, findAllOfficialFiles, type FindOptions } from '../../core/data-files.ts';
 import type { OfficialFile, VideoRef } from '../../core/types.ts';
 import { VIDEO_EXTENSIONS } from '../../media/extensions.ts';
 
@@ -20,6 +20,7 @@ export async function findFileWhere(
   dataDir: string,
   file: OfficialFile,
   accept: (path: string) => string | undefined,
+  choose: Pick<FindOptions, 'canonical' | 'notice'> = {},
 ): Promise<string> {
   const found = await findAllOfficialFiles(dataDir, file.name);
   const root = resolve(dataDir);
@@ -43,14 +44,7 @@ export async function findFileWhere(
       file.name,
     );
   }
-  if (accepted.length > 1) {
-    throw new InputError(
-      `${file.name} (${file.description}) is ambiguous: ${accepted.length} matches under --data ${root}: ` +
-        `${accepted.map((p) => relative(root, p)).join(', ')}. Keep one, or point --data at a folder holding only one.`,
-      file.name,
-    );
-  }
-  return accepted[0]!;
+  return chooseOfficialFile(root, file.name, accepted, { description: file.description, ...choose });
 }
 
 /** The column names of a CSV file's first line (unquoted; enough to tell the releases apart). */
