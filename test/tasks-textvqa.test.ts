@@ -149,7 +149,7 @@ test('score and settings: VQA accuracy; beam 3, 10 new tokens (open_flamingo), p
   );
 });
 
-test('the OCR variant loads as a user task module, as the README shows (--task ./textvqa-ocr.ts)', async () => {
+test('the OCR variant loads as a user task module, as docs/datasets.md shows (--task ./textvqa-ocr.ts)', async () => {
   const { mkdtemp } = await import('node:fs/promises');
   const { tmpdir } = await import('node:os');
   const { resolveTask } = await import('../src/run/tasks.ts');

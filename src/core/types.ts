@@ -1,5 +1,5 @@
 // The domain types every part of flamingo-eval speaks: prompts, examples, tasks, backends, records.
-// Plugin authors (tasks and backends) write against this file; see the README's "Writing plugins" section.
+// Plugin authors (tasks and backends) write against this file; see docs/plugins.md.
 
 // ---------------------------------------------------------------------------------------------------------------
 // Media and interleaved prompts
