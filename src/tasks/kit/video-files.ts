@@ -4,9 +4,10 @@
 // `youtube_mapping.txt`); two files that both fit are an error, never a guess. Videos are found by file name at any
 // depth (class folders, `TrainValVideo/`, `raw_videos/validation/<recipe>/` ...), and a --data folder holding none of the videos
 // fails at once with the names of the first ones looked for.
-import { readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { basename, dirname, extname, join, relative, resolve } from 'node:path';
+import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { InputError } from '../../core/errors.ts';
 import { chooseOfficialFile, findAllOfficialFiles, type FindOptions } from '../../core/data-files.ts';
 import type { Example, OfficialFile, VideoRef } from '../../core/types.ts';
@@ -45,6 +46,19 @@ export async function findFileWhere(
     );
   }
   return chooseOfficialFile(root, file.name, accepted, { description: file.description, ...choose });
+}
+
+/** True when the files have the same size and the same bytes (read synchronously: duplicates are few). */
+function sameFileBytes(paths: string[]): boolean {
+  const sizes = paths.map((p) => statSync(p).size);
+  if (sizes.some((size) => size !== sizes[0])) return false;
+  const hashes = paths.map((p) => createHash('sha256').update(readFileSync(p)).digest('hex'));
+  return hashes.every((h) => h === hashes[0]);
+}
+
+function nearestToRoot(root: string, paths: string[]): string {
+  const depth = (p: string) => relative(root, p).split(sep).length;
+  return [...paths].sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : 1))[0]!;
 }
 
 /** The column names of a CSV file's first line (unquoted; enough to tell the releases apart). */
@@ -129,14 +143,16 @@ export class VideoLibrary {
 
   /**
    * The video whose file name (without extension) is `stem`, else a folder of frames called `stem`; undefined when
-   * there is none. Two videos with that stem are an error naming both.
+   * there is none. Copies with the same bytes are one video (the one nearest the root is read); two different videos
+   * with that stem are an error naming both.
    */
   find(stem: string): string | undefined {
     const files = this.byStem.get(stem);
     if (files && files.length > 1) {
+      if (sameFileBytes(files)) return nearestToRoot(this.root, files);
       throw new InputError(
-        `video ${stem} is ambiguous: ${files.length} files under ${this.root}: ` +
-          `${files.map((p) => relative(this.root, p)).join(', ')}. Keep one.`,
+        `video ${stem} is ambiguous: ${files.length} different files under ${this.root}: ` +
+          `${files.map((p) => relative(this.root, p)).join(', ')}. Keep one, or point --data at the folder holding the one to read.`,
         files[0],
       );
     }
