@@ -30,6 +30,23 @@ export interface VqaAnnotation {
   field(): Field;
 }
 
+class Question implements VqaQuestion {
+  answers?: string[];
+  answerType?: string;
+  questionType?: string;
+  constructor(
+    readonly questionId: string,
+    readonly imageId: number,
+    readonly question: string,
+    private readonly list: Field,
+    private readonly index: number,
+  ) {}
+
+  where(): string {
+    return this.list.at(this.index).where();
+  }
+}
+
 /** The annotations of an annotations file by question_id; a repeated question_id is an error naming both places. */
 export async function readVqaAnnotations(file: string): Promise<Map<string, VqaAnnotation>> {
   const list = Field.root(await readJsonFile(file)).get('annotations');
@@ -121,15 +138,29 @@ function checkedAnnotation(list: Field, index: number): Annotation {
  * question must be annotated, about the same image).
  */
 export async function readVqaQuestions(questionsFile: string, annotationsFile?: string): Promise<VqaQuestion[]> {
-  const questions = Field.root(await readJsonFile(questionsFile))
-    .get('questions')
-    .items()
-    .map((q): VqaQuestion => ({
-      questionId: q.get('question_id').id(),
-      imageId: q.get('image_id').number(),
-      question: q.get('question').string(),
-      where: () => q.where(),
-    }));
+  const list = Field.root(await readJsonFile(questionsFile)).get('questions');
+  if (!Array.isArray(list.value)) list.items(); // throws "expected a list"
+  const raw = list.value as unknown[];
+  const questions: VqaQuestion[] = new Array(raw.length);
+  for (let index = 0; index < raw.length; index++) {
+    // As for annotations: plain values checked directly, Field only to word an error.
+    const q = raw[index] as { question_id?: unknown; image_id?: unknown; question?: unknown } | null;
+    const id = typeof q === 'object' && q !== null ? q.question_id : undefined;
+    if (
+      typeof q === 'object' &&
+      q !== null &&
+      ((typeof id === 'number' && Number.isInteger(id)) || (typeof id === 'string' && id !== '')) &&
+      typeof q.image_id === 'number' &&
+      Number.isFinite(q.image_id) &&
+      typeof q.question === 'string'
+    ) {
+      questions[index] = new Question(String(id), q.image_id, q.question, list, index);
+    } else {
+      const field = list.at(index);
+      const questionId = field.get('question_id').id();
+      questions[index] = new Question(questionId, field.get('image_id').number(), field.get('question').string(), list, index);
+    }
+  }
   if (annotationsFile === undefined) return questions;
 
   const annotations = await readVqaAnnotations(annotationsFile);
