@@ -81,6 +81,55 @@ export async function readJsonFile(file: string): Promise<JsonDocument> {
   return { file, data: parseJson(file, await readTextAsync(file)) };
 }
 
+/**
+ * Reads a JSON file with every `"key": [...]` list of numbers emptied first. VisDial's train dialogues file is about
+ * 1 GB of JSON, nine tenths of it the 100 answer options of each of its 1.2M rounds, which demonstrations never use and
+ * which make it too long for one string (V8 holds at most 512 MB): the lists are emptied in the bytes (in place)
+ * before one JSON.parse of the rest (bench/visdial-load.ts). Inside a JSON string the key's quotes would be escaped,
+ * so the byte pattern only matches the key itself. A syntax error cannot name a line of the file (the text parsed is
+ * not the file's), only the file.
+ */
+export async function readJsonFileWithoutNumberLists(file: string, key: string): Promise<JsonDocument> {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    return cannotRead(file, error);
+  }
+  const pattern = Buffer.from(JSON.stringify(key));
+  let kept = 0;
+  let from = 0;
+  for (let at = bytes.indexOf(pattern); at >= 0; at = bytes.indexOf(pattern, from)) {
+    let p = skipSpace(bytes, at + pattern.length);
+    if (bytes[p] === 0x3a) p = skipSpace(bytes, p + 1);
+    const close = bytes[p] === 0x5b ? bytes.indexOf(0x5d, p) : -1;
+    if (close < 0) {
+      // Not `"key": [`: leave it for JSON.parse to judge.
+      bytes.copyWithin(kept, from, p);
+      kept += p - from;
+      from = p;
+      continue;
+    }
+    bytes.copyWithin(kept, from, p + 1);
+    kept += p + 1 - from;
+    from = close;
+  }
+  bytes.copyWithin(kept, from);
+  kept += bytes.length - from;
+  const text = textOf(file, bytes.toString('utf8', 0, kept));
+  try {
+    return { file, data: JSON.parse(text) };
+  } catch (error) {
+    throw new InputError(`${file}: not valid JSON (${(error as Error).message.split('\n')[0]}, read without its ${key} lists)`, file);
+  }
+}
+
+function skipSpace(bytes: Buffer, at: number): number {
+  let p = at;
+  while (bytes[p] === 0x20 || bytes[p] === 0x0a || bytes[p] === 0x0d || bytes[p] === 0x09) p++;
+  return p;
+}
+
 /** Reads a JSON Lines file: one value per non-blank line (LF or CRLF); a bad line is named by its number. */
 export async function readJsonLines(file: string): Promise<{ file: string; lines: JsonLine[] }> {
   const text = await readTextAsync(file);
