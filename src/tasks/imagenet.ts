@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { packagePath } from '../core/paths.ts';
+import { resolveInside } from '../core/dataset-paths.ts';
 import { InputError, UsageError } from '../core/errors.ts';
 import { describeUsedFile, filesIn, findAllOfficialFiles, findOptionalFile } from '../core/data-files.ts';
 import type { Example, ImageRef, LoadContext, OfficialFile, Task, TaskData } from '../core/types.ts';
@@ -241,8 +242,9 @@ async function flatValImages(
     if (seen.has(id)) throw new InputError(`${where}: ${id} is listed twice`, solutionPath);
     seen.add(id);
     const name = byStem.get(id) ?? `${id}.JPEG`;
-    if (!byStem.has(id)) missing.add(join(folder, name), where);
-    images.push({ id, wnid, media: { kind: 'image', id: `val/${name}`, path: join(folder, name) } });
+    const path = resolveInside(folder, name, `${where} column "ImageId"`);
+    if (!byStem.has(id)) missing.add(path, where);
+    images.push({ id, wnid, media: { kind: 'image', id: `val/${name}`, path } });
   });
   const unlabelled = [...byStem.keys()].filter((id) => !seen.has(id));
   if (unlabelled.length > 0)
