@@ -35,6 +35,7 @@ export function registerRun(program: Command): void {
     .option('--api-key-env <name>', 'served models: the environment variable holding the API key (default: OPENAI_API_KEY)')
     .option('--request-timeout <seconds>', 'served models: timeout of one request (default: 120)')
     .option('--retries <n>', 'served models: retries of a failed request, with exponential backoff (default: 5)')
+    .option('--call-timeout <seconds>', 'how long one backend call (a batch) may take before the run fails, naming the backend; 0: no limit (default: 1800)')
     .option('--image-size <pixels>', 'served models: scale images and frames down to fit this size before sending (default: as they are)')
     .option('--shard <i/n|auto>', 'run only the i-th of n disjoint slices of the queries and write a shard record (auto: from a Slurm array or a Kubernetes indexed Job); join them with `flamingo-eval merge`')
     .option('--shard-count <n>', '--shard auto in a Kubernetes indexed Job: the number of shards (the Job\'s completions)')

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
 import { InputError, RunError, UsageError, exitCodeOf } from '../core/errors.ts';
 import { createBackend } from '../backends/index.ts';
+import { checkedBackend } from './checked.ts';
 import type { Backend, Example, GenerationSettings, RunRecord, Task, TaskData, Trial } from '../core/types.ts';
 import { okvqaTask } from '../tasks/okvqa.ts';
 import { isSampleData } from '../core/sample-data.ts';
@@ -67,7 +68,8 @@ export async function evaluate(options: RunOptions, io: EvaluateIO = {}): Promis
   );
   for (const { task } of resolved) promptTemplates(task, options.promptStyle);
 
-  const backend = await createBackend(options.model, {
+  // Every call checked and timed out at the boundary, errors naming the module (src/run/checked.ts).
+  const backend = checkedBackend(await createBackend(options.model, {
     threads: options.threads,
     workers: options.workers,
     baseUrl: options.baseUrl,
@@ -77,7 +79,7 @@ export async function evaluate(options: RunOptions, io: EvaluateIO = {}): Promis
     requestTimeoutMs: options.requestTimeoutMs,
     retries: options.retries,
     imageSize: options.imageSize,
-  });
+  }), options.model, { callTimeoutMs: options.callTimeoutMs });
   try {
     if (options.sampler === 'rices' && !backend.embed) {
       throw new UsageError(`--sampler rices: model ${options.model} has no embed() for visual features; use --sampler random`);
