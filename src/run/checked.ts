@@ -9,7 +9,7 @@
 //   the process (a promise that can never settle) fails at once.
 // - While a backend is open, a plugin that ends the process (process.exit(0) inside generate()) cannot leave the run
 //   looking successful: the exit code becomes 1 and stderr says why.
-import { InputError, RunError } from '../core/errors.ts';
+import { InputError, RequestError, RunError } from '../core/errors.ts';
 import { isMediaError } from '../media/errors.ts';
 import type {
   Backend,
@@ -38,7 +38,7 @@ function pluginError(module: string, call: string, problem: string): RunError {
 
 /** The plugin's own exception, named by its module and call; media and input errors keep their class. */
 function fromPlugin(module: string, call: string, error: unknown): unknown {
-  if (isMediaError(error)) return error;
+  if (isMediaError(error) || error instanceof RequestError) return error;
   const message = error instanceof Error ? error.message : String(error);
   if (message.startsWith(module)) return error;
   const text = `${module}: ${call} failed: ${message}`;
