@@ -53,6 +53,8 @@ export function registerRun(program: Command): void {
         import('../run/summary.ts'),
       ]);
       const options = parseRunOptions(flags);
+      const [{ resolveRunTasks }, { checkFlagsApply }] = await Promise.all([import('../run/tasks.ts'), import('../run/applicable.ts')]);
+      checkFlagsApply(flags, (await resolveRunTasks(options.tasks, options, () => {})).map((entry) => entry.task));
       // Every finished example is already in the journal (written synchronously), so Ctrl-C can stop at once.
       const interrupted = () => {
         process.stderr.write('\nflamingo-eval: interrupted; the journal keeps every finished example: run the same command again to resume\n');

@@ -134,7 +134,7 @@ async function evaluateTask(
 ): Promise<RecordOutcome[]> {
   const loaded = checkData(task, await task.load({ dataDir: options.dataDir, split: options.split }));
   // Sample data is sample data wherever it lives: a copy passed with --data carries the generator's marker.
-  const data: TaskData = { ...loaded, sample: loaded.sample || isSampleData(loaded.files, options.dataDir) };
+  const data: TaskData = { ...loaded, sample: loaded.sample || isSampleData(loaded.files, options.dataDir, source === 'builtin') };
   checkSubmissionTask(task, data);
   // --protocol flamingo: the paper's query-set size, or for classification a number of queries and pool items per class.
   const perClass = options.protocol === 'flamingo' ? task.protocolPerClass : undefined;

@@ -17,7 +17,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { InputError, UsageError } from '../core/errors.ts';
+import { InputError, RunError, UsageError } from '../core/errors.ts';
 import type { ExampleRecord } from '../core/types.ts';
 
 export interface JournalEntry {
@@ -145,7 +145,14 @@ export class Journal {
   }
 
   private write(value: unknown): void {
-    writeSync(this.fd, `${JSON.stringify(value)}\n`);
+    try {
+      writeSync(this.fd, `${JSON.stringify(value)}\n`);
+    } catch (error) {
+      // A full disk: a line cut short is dropped when the journal is reopened; the lines before it are kept.
+      const code = (error as NodeJS.ErrnoException).code;
+      const hint = code === 'ENOSPC' || code === 'EDQUOT' ? ': the disk is full (or over quota); free some space and run the same command again to resume' : '';
+      throw new RunError(`cannot write the journal ${this.path} (${code ?? (error as Error).message})${hint}`, { cause: error });
+    }
     this.unsynced = true;
     if (Date.now() - this.lastSync >= SYNC_INTERVAL_MS) this.sync();
   }
