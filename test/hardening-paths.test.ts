@@ -165,3 +165,23 @@ test('a dataset folder reached through a symlink under --data is found (~/datase
     await rm(root, { recursive: true, force: true });
   }
 });
+
+test('ImageNet class folders and image files that are symlinks are read as the folders and files they point to', async () => {
+  const copy = await copyOfSample('imagenet');
+  try {
+    const before = await builtinTasks.imagenet!.load({ dataDir: copy.dir });
+    const train = copy.path('train');
+    const wnid = (await readdir(train)).sort()[0]!;
+    const elsewhere = join(copy.dir, 'elsewhere');
+    await mkdir(elsewhere);
+    await cp(join(train, wnid), join(elsewhere, wnid), { recursive: true });
+    await rm(join(train, wnid), { recursive: true });
+    await symlink(join(elsewhere, wnid), join(train, wnid));
+    clearFileIndex();
+    const after = await builtinTasks.imagenet!.load({ dataDir: copy.dir });
+    assert.deepEqual(after.support.map((e) => e.id), before.support.map((e) => e.id));
+    assert.deepEqual(after.query.map((e) => e.id), before.query.map((e) => e.id));
+  } finally {
+    await copy.remove();
+  }
+});

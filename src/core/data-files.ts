@@ -217,10 +217,13 @@ async function describeFolder(root: string): Promise<{ bytes: number; sha256: st
     for (const entry of await readdir(dir, { withFileTypes: true })) {
       const name = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
       if (entry.isDirectory()) pending.push(name);
-      else if (entry.isFile()) {
+      else if (entry.isFile() || entry.isSymbolicLink()) {
         // Synchronous stat: ~10 us per file against ~60 us through the thread pool (measured on 20k files), which is
-        // the difference between 1 s and 5 s on COCO's 83k training images.
-        const size = statSync(join(root, name)).size;
+        // the difference between 1 s and 5 s on COCO's 83k training images. A symlinked file counts as the file it
+        // points to (a linked folder is not entered: a link loop could not end).
+        const info = entry.isFile() ? statSync(join(root, name)) : statSync(join(root, name), { throwIfNoEntry: false });
+        if (!info?.isFile()) continue;
+        const size = info.size;
         bytes += size;
         lines.push(`${name}\t${size}`);
       }

@@ -10,7 +10,7 @@
 // scored by wnid, never by name. Classes outside that list (the sample data's, or a custom subset) take the first
 // name of their line in `LOC_synset_mapping.txt` when the file is under --data.
 import { readFileSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { packagePath } from '../core/paths.ts';
 import { resolveInside } from '../core/dataset-paths.ts';
@@ -193,10 +193,12 @@ async function holdsImages(dataDir: string, folder: string, flatAllowed: boolean
 
 async function classFolders(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isDirectory() && WNID.test(entry.name))
-    .map((entry) => entry.name)
-    .sort();
+  // A class folder may be a symlink (a copy assembled from links): followed, as every folder under --data is.
+  const isFolder = async (entry: (typeof entries)[number]) =>
+    entry.isDirectory() || (entry.isSymbolicLink() && ((await stat(join(folder, entry.name)).catch(() => undefined))?.isDirectory() ?? false));
+  const names: string[] = [];
+  for (const entry of entries) if (WNID.test(entry.name) && (await isFolder(entry))) names.push(entry.name);
+  return names.sort();
 }
 
 /** The images of `folder/<wnid>/`, class by class in wnid order, file names sorted; the id is the file's stem. */
