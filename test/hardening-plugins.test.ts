@@ -196,3 +196,20 @@ test('process.exit(0) inside generate() cannot end the run looking successful', 
   const records = existsSync(results) ? readdirSync(results, { recursive: true }).map(String).filter((f) => f.endsWith('.json')) : [];
   assert.deepEqual(records, []);
 });
+
+test("a built-in backend's own errors pass unchanged; a user module's are named; shape checks name either", async () => {
+  const boom = new Error('connection refused');
+  const failing: Backend = {
+    info: () => ({ name: 'x', family: 'test', parameters: 1, contextLength: 8 }),
+    generate: async () => { throw boom; },
+    rank: async () => [{ logLikelihoods: [NaN] }],
+    close: async () => {},
+  };
+  const builtin = checkedBackend(failing, 'openai:x');
+  await assert.rejects(builtin.generate([]), (error: unknown) => error === boom);
+  await assert.rejects(builtin.rank([{ prompt: [], candidates: ['a'], lengthNormalize: false }]), /backend openai:x: rank\(\) returned log-likelihood NaN/);
+  await builtin.close();
+  const user = checkedBackend(failing, './my-backend.js');
+  await assert.rejects(user.generate([]), /^RunError: backend \.\/my-backend\.js: generate\(\) failed: connection refused$/);
+  await user.close();
+});

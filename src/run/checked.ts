@@ -257,6 +257,9 @@ export function checkedBackend(backend: Backend, module: string, options: Checke
   let closed = false;
   const timeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_S * 1000;
   const name = `backend ${module}`;
+  // A user's module (a path) gets its exceptions named; a built-in backend's errors already say what failed.
+  const userModule = /[\\/]|\.(?:m?js|cjs|m?ts)(?::|$)/.test(module);
+  const thrown = (what: string, error: unknown) => (userModule ? fromPlugin(name, what, error) : error);
 
   function timed<T>(what: string, run: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -286,7 +289,7 @@ export function checkedBackend(backend: Backend, module: string, options: Checke
         promise = Promise.resolve(run());
       } catch (error) {
         settle();
-        reject(fromPlugin(name, what, error));
+        reject(thrown(what, error));
         return;
       }
       promise.then(
@@ -298,7 +301,7 @@ export function checkedBackend(backend: Backend, module: string, options: Checke
         (error: unknown) => {
           if (settled) return;
           settle();
-          reject(fromPlugin(name, what, error));
+          reject(thrown(what, error));
         },
       );
     });
