@@ -442,7 +442,10 @@ function checkData(task: Task, data: TaskData): TaskData {
     const seen = new Set<string>();
     for (const example of examples) {
       if (typeof example?.id !== 'string') throw new InputError(`${where}: a ${split} example has no string "id"`);
-      if (seen.has(example.id)) throw new InputError(`${where}: two ${split} examples share the id "${example.id}"`);
+      if (seen.has(example.id)) {
+        const files = (data.files ?? []).map((file) => file.path).join(', ');
+        throw new InputError(`${where}: two ${split} examples share the id "${example.id}"${files ? ` (read from ${files})` : ''}`, data.files?.[0]?.path);
+      }
       seen.add(example.id);
     }
   }
