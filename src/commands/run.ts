@@ -35,6 +35,7 @@ export function registerRun(program: Command): void {
     .option('--api-key-env <name>', 'served models: the environment variable holding the API key (default: OPENAI_API_KEY)')
     .option('--request-timeout <seconds>', 'served models: timeout of one request (default: 120)')
     .option('--retries <n>', 'served models: retries of a failed request, with exponential backoff (default: 5)')
+    .option('--call-timeout <seconds>', 'how long one backend call (a batch) may take before the run fails, naming the backend; 0: no limit (default: 1800)')
     .option('--image-size <pixels>', 'served models: scale images and frames down to fit this size before sending (default: as they are)')
     .option('--shard <i/n|auto>', 'run only the i-th of n disjoint slices of the queries and write a shard record (auto: from a Slurm array or a Kubernetes indexed Job); join them with `flamingo-eval merge`')
     .option('--shard-count <n>', '--shard auto in a Kubernetes indexed Job: the number of shards (the Job\'s completions)')
@@ -52,6 +53,8 @@ export function registerRun(program: Command): void {
         import('../run/summary.ts'),
       ]);
       const options = parseRunOptions(flags);
+      const [{ resolveRunTasks }, { checkFlagsApply }] = await Promise.all([import('../run/tasks.ts'), import('../run/applicable.ts')]);
+      checkFlagsApply(flags, (await resolveRunTasks(options.tasks, options, () => {})).map((entry) => entry.task));
       // Every finished example is already in the journal (written synchronously), so Ctrl-C can stop at once.
       const interrupted = () => {
         process.stderr.write('\nflamingo-eval: interrupted; the journal keeps every finished example: run the same command again to resume\n');

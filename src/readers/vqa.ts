@@ -93,7 +93,7 @@ function plainAnnotation(value: unknown, list: Field, index: number): Annotation
   const a = value as Record<string, unknown>;
   const id = a.question_id;
   let questionId: string;
-  if (typeof id === 'number' && Number.isInteger(id)) questionId = String(id);
+  if (typeof id === 'number' && Number.isSafeInteger(id)) questionId = String(id);
   else if (typeof id === 'string' && id !== '') questionId = id;
   else return undefined;
   const given = a.answers;
@@ -149,7 +149,7 @@ export async function readVqaQuestions(questionsFile: string, annotationsFile?: 
     if (
       typeof q === 'object' &&
       q !== null &&
-      ((typeof id === 'number' && Number.isInteger(id)) || (typeof id === 'string' && id !== '')) &&
+      ((typeof id === 'number' && Number.isSafeInteger(id)) || (typeof id === 'string' && id !== '')) &&
       typeof q.image_id === 'number' &&
       Number.isFinite(q.image_id) &&
       typeof q.question === 'string'
@@ -160,6 +160,12 @@ export async function readVqaQuestions(questionsFile: string, annotationsFile?: 
       const questionId = field.get('question_id').id();
       questions[index] = new Question(questionId, field.get('image_id').number(), field.get('question').string(), list, index);
     }
+  }
+  const asked = new Map<string, VqaQuestion>();
+  for (const q of questions) {
+    const first = asked.get(q.questionId);
+    if (first) throw new InputError(`${q.where()}: question_id ${q.questionId} is listed twice (first at ${first.where()})`, questionsFile);
+    asked.set(q.questionId, q);
   }
   if (annotationsFile === undefined) return questions;
 

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
 import { InputError, RunError, UsageError, exitCodeOf } from '../core/errors.ts';
 import { createBackend } from '../backends/index.ts';
+import { checkedBackend } from './checked.ts';
 import { excludedSupportNotice, excludeMissingSupport } from './missing-media.ts';
 import type { Backend, Example, GenerationSettings, RunRecord, Task, TaskData, Trial } from '../core/types.ts';
 import { okvqaTask } from '../tasks/okvqa.ts';
@@ -68,7 +69,8 @@ export async function evaluate(options: RunOptions, io: EvaluateIO = {}): Promis
   );
   for (const { task } of resolved) promptTemplates(task, options.promptStyle);
 
-  const backend = await createBackend(options.model, {
+  // Every call checked and timed out at the boundary, errors naming the module (src/run/checked.ts).
+  const backend = checkedBackend(await createBackend(options.model, {
     threads: options.threads,
     workers: options.workers,
     baseUrl: options.baseUrl,
@@ -78,7 +80,7 @@ export async function evaluate(options: RunOptions, io: EvaluateIO = {}): Promis
     requestTimeoutMs: options.requestTimeoutMs,
     retries: options.retries,
     imageSize: options.imageSize,
-  });
+  }), options.model, { callTimeoutMs: options.callTimeoutMs });
   try {
     if (options.sampler === 'rices' && !backend.embed) {
       throw new UsageError(`--sampler rices: model ${options.model} has no embed() for visual features; use --sampler random`);
@@ -134,7 +136,7 @@ async function evaluateTask(
   const loaded = checkData(task, await task.load({ dataDir: options.dataDir, split: options.split }));
   // Sample data is sample data wherever it lives: a copy passed with --data carries the generator's marker.
   // Support items whose media are not on disk leave the pool before any demonstration is drawn (missing-media.ts).
-  const data: TaskData = excludeMissingSupport({ ...loaded, sample: loaded.sample || isSampleData(loaded.files, options.dataDir) });
+  const data: TaskData = excludeMissingSupport({ ...loaded, sample: loaded.sample || isSampleData(loaded.files, options.dataDir, source === 'builtin') });
   const excludedNotice = excludedSupportNotice(task.id, data);
   if (excludedNotice) io.stderr?.write(`flamingo-eval: ${excludedNotice}\n`);
   checkSubmissionTask(task, data);
@@ -440,7 +442,10 @@ function checkData(task: Task, data: TaskData): TaskData {
     const seen = new Set<string>();
     for (const example of examples) {
       if (typeof example?.id !== 'string') throw new InputError(`${where}: a ${split} example has no string "id"`);
-      if (seen.has(example.id)) throw new InputError(`${where}: two ${split} examples share the id "${example.id}"`);
+      if (seen.has(example.id)) {
+        const files = (data.files ?? []).map((file) => file.path).join(', ');
+        throw new InputError(`${where}: two ${split} examples share the id "${example.id}"${files ? ` (read from ${files})` : ''}`, data.files?.[0]?.path);
+      }
       seen.add(example.id);
     }
   }

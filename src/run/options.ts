@@ -45,6 +45,8 @@ export interface RunOptions {
   requestTimeoutMs?: number;
   retries?: number;
   imageSize?: number;
+  /** `--call-timeout` (given in seconds): how long one backend call may take; 0 for no limit (src/run/checked.ts). */
+  callTimeoutMs?: number;
   /** `--shard i/n` (or `auto`): run only the i-th of n disjoint slices of the queries (1-based); src/run/shard.ts. */
   shard?: Shard;
   /** How videos become frames (`--frames`, default the paper's 30 frames at 3 FPS). */
@@ -114,6 +116,7 @@ export function parseRunOptions(raw: RawRunFlags): RunOptions {
     requestTimeoutMs: raw.requestTimeout === undefined ? undefined : positive('--request-timeout', raw.requestTimeout) * 1000,
     retries: raw.retries === undefined ? undefined : integer('--retries', raw.retries, 0),
     imageSize: raw.imageSize === undefined ? undefined : integer('--image-size', raw.imageSize, 1),
+    callTimeoutMs: raw.callTimeout === undefined ? undefined : nonNegative('--call-timeout', raw.callTimeout) * 1000,
     shard: raw.shard === undefined ? shardCountAlone(raw.shardCount) : parseShard(String(raw.shard), optionalString(raw.shardCount)),
     frames,
     onMediaError: choice('--on-media-error', raw.onMediaError ?? 'fail', ['fail', 'skip'] as const),
@@ -171,6 +174,12 @@ function finite(flag: string, value: unknown): number {
 function positive(flag: string, value: unknown): number {
   const number = finite(flag, value);
   if (number <= 0) throw new UsageError(`${flag} ${String(value).trim()}: expected a number > 0`);
+  return number;
+}
+
+function nonNegative(flag: string, value: unknown): number {
+  const number = finite(flag, value);
+  if (number < 0) throw new UsageError(`${flag} ${String(value).trim()}: expected a number >= 0 (0: no limit)`);
   return number;
 }
 
