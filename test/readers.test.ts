@@ -91,6 +91,8 @@ test('one VQA annotations reader: score and the task read the same answers and w
   await assert.rejects(readVqaQuestions(questionsFile, twice), { name: 'InputError', message });
 
   annotations.annotations.pop();
+  const big = file('big.json', JSON.stringify(annotations).replace(`"question_id":${annotations.annotations[4].question_id},`, '"question_id":12345678901234567890,'));
+  await assert.rejects(readVqaAnnotations(big), { message: /big\.json: annotations\[4\]\.question_id: the id .* too large to be read exactly/ });
   annotations.annotations[2].answers[3] = { answer: 7 };
   const typed = file('typed.json', JSON.stringify(annotations));
   await assert.rejects(loadVqa(predictions, typed), { message: `${typed}: annotations[2].answers[3].answer: expected a string, found the number 7` });
