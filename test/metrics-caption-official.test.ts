@@ -103,6 +103,18 @@ test('ROUGE-L from the shared n-gram token ids is bit for bit ROUGE-L from the s
   const alone = rougeLOfTokenized(tokenized);
   assert.equal(shared.corpus, alone.corpus);
   assert.deepEqual(shared.perImage, alone.perImage);
+  // Candidates of 1 to 40 tokens over a small vocabulary (many repeats): the bit-parallel LCS (up to 32 tokens) and the
+  // table (longer ones) give the same values as the strings' table.
+  let seed = 11;
+  const next = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+  const sentence = (length: number) => Array.from({ length }, () => ['a', 'dog', 'on', 'the', 'grass', 'red', 'ball'][next(7)]).join(' ');
+  const random = Array.from({ length: 400 }, (_, i) => ({
+    prediction: sentence(1 + (i % 40)),
+    references: Array.from({ length: 1 + next(5) }, () => sentence(1 + next(40))),
+  }));
+  const randomNgrams = new CaptionNgrams(random);
+  assert.equal(randomNgrams.spaceSplit, true);
+  assert.deepEqual(rougeLOfNgrams(randomNgrams).perImage, rougeLOfTokenized(random).perImage);
   // An empty caption is one empty token for ROUGE-L but none for split(): the shared ids do not apply.
   const withEmpty = [{ prediction: '', references: ['a dog'] }, ...tokenized.slice(0, 10)];
   assert.equal(new CaptionNgrams(withEmpty).spaceSplit, false);
