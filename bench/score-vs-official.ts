@@ -23,17 +23,21 @@
 // missing from the baseline and the ratio printed is a lower bound.
 //
 // Measured 2026-12-06 on the 2-core machine of this kind (AMD EPYC, Node 20.20, Python 3.11.7 + NumPy 2.4.6, Python
-// 2.7.18; other sessions kept the load average at 11-20 throughout, so wall times include waiting for a core), all
-// scores equal (caption: all six values to the last digit; vqa: overall and per type to the script's two decimals):
-//   caption, no CoreNLP jar here: ours best of 5 1.06 s wall, 0.41 s CPU (112 MB); pycocoevalcap's scorers alone
-//     5.25 s wall, 3.50 s CPU (166 MB): 5.0x (wall), 8.5x (CPU), a lower bound (no tokenizer in the baseline).
-//   vqa: ours best of 3 13.9 s wall, 2.52 s CPU (533 MB); vqaEval.py (VQA() + loadRes() + evaluate(), one run)
-//     392 s wall, 98.3 s CPU (2.57 GB): 28.2x (wall), 39.0x (CPU).
-// What bounds caption: `node --cpu-prof` of the CLI on this set (least loaded of three profiles, 940 ms sampled):
-// PTB tokenization 171 ms, garbage collection 192 ms, n-gram counting 78, ROUGE-L 70, CIDEr-D 53, BLEU 28, reading and
-// joining the two files 49; the rest is the process itself: the same command on a 3-image file takes 0.10 s CPU,
-// a bare `node -e 0` 0.05 s. 20x the scorers' 3.5 s CPU would be 0.18 s for the whole process, start-up included.
-// What bounds vqa: reading and parsing the 155 MB annotations file; a bare `node -e` doing only readFileSync +
+// 2.7.18); other sessions kept the load average at 11-20 throughout, so wall times include waiting for a core and the
+// CPU ratios are the steadier figure. Every score equal (caption: all six values to the last digit; vqa: overall and
+// per answer type to the script's two decimals).
+//   caption (no CoreNLP jar on that machine: the baseline is pycocoevalcap's scorers alone, a lower bound):
+//     ours 1.18 s wall, 0.43 s CPU, 113 MB; pycocoevalcap 15.8 s wall, 4.22 s CPU, 166 MB: 13.4x wall, 9.8x CPU.
+//     An earlier run the same evening: 1.06 / 0.41 s against 5.25 / 3.50 s: 5.0x wall, 8.5x CPU.
+//   vqa: ours 13.9 s wall, 2.52 s CPU, 533 MB; vqaEval.py (VQA() + loadRes() + evaluate(), one run) 392 s wall,
+//     98.3 s CPU, 2.57 GB: 28.2x wall, 39.0x CPU.
+// What bounds caption: 20x the scorers' 3.5-4.2 s CPU is 0.18-0.21 s for our whole process, and the same command on a
+// 3-image file takes 0.10 s CPU (a bare `node -e 0`: 0.05 s). CPU time per stage in a cold process (process.cpuUsage
+// around each, three runs): module loading 35-45 ms, reading and joining the two files 40, PTB tokenization 100-125,
+// n-gram counting 115-135 (about half splitting the tokenized captions and interning their words, half the 1M n-grams),
+// CIDEr-D 50-70, BLEU 25-50, ROUGE-L 11-40. `node --cpu-prof` of the CLI ranks them the same way; garbage collection is
+// 5-20% of its samples.
+// What bounds vqa: reading and parsing the 155 MB annotations file. A bare `node -e` doing only readFileSync +
 // JSON.parse of it took 1.3-1.7 s CPU of our 2.3-2.5 s (its profile: JSON.parse 43%, garbage collection 23%, reading
 // and decoding the file 21%); in the CLI's profile the normalisation and scoring (vqaAccuracy) are 13%.
 import { spawnSync } from 'node:child_process';
