@@ -1,6 +1,6 @@
 // The leaderboard as data: rows are models (sorted by parameter count), columns are task x shots, cells are the
 // mean (and std over seeds) of the task's primary metric. The formats (terminal, CSV, Markdown) only render it.
-import type { DemonstrationSelection, PublishedRow } from '../paper/types.ts';
+import type { PublishedRow } from '../paper/types.ts';
 import { identityDifferences } from '../run/identity.ts';
 import type { RecordEntry, RunVariant } from './entry.ts';
 
