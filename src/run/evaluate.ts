@@ -7,6 +7,7 @@ import { InputError, RunError, UsageError, exitCodeOf } from '../core/errors.ts'
 import { backendScope, openBackend, type OpenedBackend } from '../backends/index.ts';
 import type { Backend, Example, RunRecord, Task, TaskData, Trial } from '../core/types.ts';
 import { isSampleData } from '../core/sample-data.ts';
+import { excludedSupportNotice, excludeMissingSupport } from './missing-media.ts';
 import { safeName } from '../core/safe-name.ts';
 import {
   configIdentity,
@@ -108,7 +109,10 @@ export async function evaluate(options: RunOptions, io: EvaluateIO = {}): Promis
 async function loadQueries(task: Task, options: RunOptions, io: EvaluateIO) {
   const loaded = checkData(task, await task.load({ dataDir: options.dataDir, split: options.split }));
   // Sample data is sample data wherever it lives: a copy passed with --data carries the generator's marker.
-  const data: TaskData = { ...loaded, sample: loaded.sample || isSampleData(loaded.files, options.dataDir) };
+  // Support items whose media are not on disk leave the pool before any demonstration is drawn (missing-media.ts).
+  const data: TaskData = excludeMissingSupport({ ...loaded, sample: loaded.sample || isSampleData(loaded.files, options.dataDir) });
+  const excludedNotice = excludedSupportNotice(task.id, data);
+  if (excludedNotice) io.stderr?.write(`flamingo-eval: ${excludedNotice}\n`);
   checkSubmissionTask(task, data);
   // --protocol flamingo: the paper's query-set size, or for classification a number of queries and pool items per class.
   const perClass = options.protocol === 'flamingo' ? task.protocolPerClass : undefined;
@@ -144,6 +148,7 @@ async function evaluateTask(
     task: await taskIdentity(task.id, source),
     data: dataIdentity(data.files, data.sample, options.split, options.dataDir),
     sample: data.sample,
+    excludedSupport: (data.excludedSupport ?? []).map((example) => example.id),
     kind: task.kind,
     candidatePrefix: templates.candidatePrefix ?? '',
   };
