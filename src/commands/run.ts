@@ -50,7 +50,6 @@ export function registerRun(program: Command): void {
         '<name>=<value> or <scheme>.<name>=<value>, `=true` for a boolean (e.g. threads=2)',
       collect,
     )
-    .option('--tag <text>', 'a label kept in the record (config.tag)')
     .option('--fresh', 'ignore the journal and recompute every example')
     .option('--json', "print the finished records' summary as JSON on stdout")
     .option('--quiet', 'no progress and no table (errors still go to stderr)')

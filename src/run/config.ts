@@ -56,7 +56,6 @@ export interface RunConfig {
   /** `i/n` under --shard. */
   shard: string | null;
   fresh: boolean;
-  tag: string | null;
 }
 
 /** What the run measured rather than chose: the identity parts of the model, task and data, and what names need. */
@@ -121,7 +120,6 @@ export function resolveRunConfig({ options, task, source, taskArgs, model, shots
     onMediaError: options.onMediaError,
     shard: options.shard ? formatShard(options.shard) : null,
     fresh: options.fresh,
-    tag: options.tag ?? null,
   };
 }
 

@@ -48,7 +48,6 @@ export interface RunOptions {
   /** `--on-media-error`: stop the run on an unreadable image or video (default), or skip the examples that need it. */
   onMediaError: MediaErrorPolicy;
   fresh: boolean;
-  tag?: string;
   json: boolean;
   quiet: boolean;
 }
@@ -106,7 +105,6 @@ export function parseRunOptions(raw: RawRunFlags): RunOptions {
     frames,
     onMediaError: choice('--on-media-error', raw.onMediaError ?? 'fail', ['fail', 'skip'] as const),
     fresh: raw.fresh === true,
-    tag: raw.tag === undefined ? undefined : nonEmpty('--tag', raw.tag),
     json: raw.json === true,
     quiet: raw.quiet === true,
   };

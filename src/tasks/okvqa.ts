@@ -47,17 +47,12 @@ export const OKVQA_ARGS: ArgSpec[] = [
     identity: true,
     replaces: '--okvqa-stem',
   },
-  { name: 'max-answer-words', type: 'integer', min: 1, identity: true, description: 'keep the first n words of each answer' },
 ];
 
 export function okvqaTask(options: OkvqaOptions = {}): Task {
   return {
     args: OKVQA_ARGS,
-    configure: (args) => {
-      const task = okvqaTask({ stem: args.stem === true });
-      const n = args['max-answer-words'];
-      return typeof n === 'number' ? { ...task, postprocess: (raw) => task.postprocess(raw).split(' ').slice(0, n).join(' ') } : task;
-    },
+    configure: (args) => okvqaTask({ stem: args.stem === true }),
     id: 'okvqa',
     title: 'OK-VQA',
     modality: 'image',

@@ -28,7 +28,6 @@ export const onnxFactory: BackendFactory = {
       description:
         'run sessions in n worker threads, each taking one batch in flight at a time (0: one session on the main thread, measured faster on 2 cores)',
     },
-    { name: 'visual-cache-mb', type: 'integer', min: 1, default: 256, description: 'megabytes of visual tokens kept in memory' },
   ],
   async create(spec, options) {
     if (spec === '') throw new UsageError('--model onnx:<folder>: give the folder of the model bundle (manifest.json, tokenizer.json, vision.onnx, decoder.onnx)');
@@ -38,7 +37,6 @@ export const onnxFactory: BackendFactory = {
     const args = options.args ?? {};
     return OnnxFlamingoBackend.open(spec, {
       frames: options.frames,
-      visualCacheBytes: Number(args['visual-cache-mb']) * 1024 * 1024,
       ...(typeof args.threads === 'number' ? { threads: args.threads } : {}),
       ...(typeof args.workers === 'number' ? { workers: args.workers } : {}),
     });
