@@ -48,16 +48,13 @@ export function bootstrapIntervals(
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`bootstrap needs at least one item, got n = ${n}`);
   if (!Number.isInteger(samples) || samples < 1) throw new RangeError(`bootstrap samples must be a positive integer, got ${samples}`);
   if (!(level > 0 && level < 1)) throw new RangeError(`bootstrap level must be in (0, 1), got ${level}`);
-  const rng = rngFor('bootstrap', seed);
   const values = new Map<string, number[]>();
-  for (let s = 0; s < samples; s++) {
-    const indices = new Uint32Array(n);
-    for (let i = 0; i < n; i++) indices[i] = randomInt(rng, n);
+  forEachResample(n, samples, seed, (indices) => {
     for (const [key, value] of Object.entries(statistic(indices))) {
       if (!values.has(key)) values.set(key, []);
       if (!Number.isNaN(value)) values.get(key)!.push(value);
     }
-  }
+  });
   const alpha = (1 - level) / 2;
   const out: Record<string, BootstrapInterval> = {};
   for (const [key, list] of values) {
@@ -66,6 +63,20 @@ export function bootstrapIntervals(
     out[key] = { low: quantile(list, alpha), high: quantile(list, 1 - alpha), samples: list.length, level };
   }
   return out;
+}
+
+/**
+ * Calls `visit` with the indices of each of `samples` resamples of n items (drawn with replacement), seeded: the same
+ * (n, samples, seed) gives the same resamples, so statistics of two systems on the same items can be paired.
+ * The array is reused between calls.
+ */
+export function forEachResample(n: number, samples: number, seed: number, visit: (indices: Uint32Array, sample: number) => void): void {
+  const rng = rngFor('bootstrap', seed);
+  const indices = new Uint32Array(n);
+  for (let s = 0; s < samples; s++) {
+    for (let i = 0; i < n; i++) indices[i] = randomInt(rng, n);
+    visit(indices, s);
+  }
 }
 
 /** Quantile `q` of ascending `sorted`, interpolating linearly between neighbours (NumPy's `linear` method). */

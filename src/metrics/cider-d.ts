@@ -28,7 +28,7 @@ export function ciderDOfTokenized(items: readonly TokenizedCaptions[]): CiderDVa
 }
 
 export function ciderDOfNgrams(ngrams: CaptionNgrams): CiderDValues {
-  const { images, firstSentence, length, orderStart, ids, counts } = ngrams;
+  const { images, firstSentence, orderStart, ids, counts } = ngrams;
 
   // Document frequency: in how many images' reference sets each n-gram occurs.
   const documentFrequency = new Int32Array(ngrams.ngramCount);
@@ -48,30 +48,47 @@ export function ciderDOfNgrams(ngrams: CaptionNgrams): CiderDValues {
   const idf = new Float64Array(ngrams.ngramCount);
   for (let id = 0; id < idf.length; id++) idf[id] = logImages - Math.log(Math.max(1, documentFrequency[id]!));
 
-  // Candidate and reference weights of the current image, and a scratch vector of one reference's weights by id.
   const weights = new Float64Array(ids.length === 0 ? 0 : orderStart[orderStart.length - 1]!);
   for (let e = 0; e < weights.length; e++) weights[e] = counts[e]! * idf[ids[e]!]!;
-  const referenceWeight = new Float64Array(ngrams.ngramCount);
-  const penaltyByDelta = new Map<number, number>();
-  const score = new Float64Array(MAX_ORDER);
-  const candidateNorm = new Float64Array(MAX_ORDER);
-  const referenceNorm = new Float64Array(MAX_ORDER);
+  const scorer = new ImageScorer(ngrams);
   const perImage = new Float64Array(images);
+  for (let image = 0; image < images; image++) perImage[image] = scorer.score(image, weights);
+  return { corpus: numpySum(perImage) / images, perImage };
+}
 
-  for (let image = 0; image < images; image++) {
+/**
+ * One image's CIDEr-D (x10) from the n-gram weights (count x idf) of its sentences, as cider_scorer.py's `simi`
+ * and `compute_cider` compute it. Shared by the full computation and the bootstrap resampler, so both add the same
+ * numbers in the same order and agree bit for bit.
+ */
+class ImageScorer {
+  private readonly referenceWeight: Float64Array;
+  private readonly penaltyByDelta = new Map<number, number>();
+  private readonly sums = new Float64Array(MAX_ORDER);
+  private readonly candidateNorm = new Float64Array(MAX_ORDER);
+  private readonly referenceNorm = new Float64Array(MAX_ORDER);
+
+  constructor(private readonly ngrams: CaptionNgrams) {
+    // A scratch vector of one reference's weights by n-gram id.
+    this.referenceWeight = new Float64Array(ngrams.ngramCount);
+  }
+
+  score(image: number, weights: Float64Array): number {
+    const { firstSentence, length, orderStart, ids } = this.ngrams;
+    const { referenceWeight, sums, candidateNorm, referenceNorm } = this;
     const candidate = firstSentence[image]!;
     const end = firstSentence[image + 1]!;
     norms(candidate, orderStart, weights, candidateNorm);
     const candidateBigrams = Math.max(0, length[candidate]! - 1);
-    score.fill(0);
+    sums.fill(0);
     for (let r = candidate + 1; r < end; r++) {
       norms(r, orderStart, weights, referenceNorm);
       for (let e = orderStart[MAX_ORDER * r]!; e < orderStart[MAX_ORDER * (r + 1)]!; e++) referenceWeight[ids[e]!] = weights[e]!;
       const delta = candidateBigrams - Math.max(0, length[r]! - 1);
-      let penalty = penaltyByDelta.get(delta);
+      let penalty = this.penaltyByDelta.get(delta);
       if (penalty === undefined) {
         penalty = Math.pow(Math.E, -(delta * delta) / (2 * SIGMA ** 2));
-        penaltyByDelta.set(delta, penalty);
+        this.penaltyByDelta.set(delta, penalty);
       }
       for (let k = 0; k < MAX_ORDER; k++) {
         let value = 0;
@@ -80,13 +97,99 @@ export function ciderDOfNgrams(ngrams: CaptionNgrams): CiderDValues {
           value += Math.min(weights[e]!, w) * w;
         }
         if (candidateNorm[k] !== 0 && referenceNorm[k] !== 0) value /= candidateNorm[k]! * referenceNorm[k]!;
-        score[k]! += value * penalty;
+        sums[k]! += value * penalty;
       }
       for (let e = orderStart[MAX_ORDER * r]!; e < orderStart[MAX_ORDER * (r + 1)]!; e++) referenceWeight[ids[e]!] = 0;
     }
-    perImage[image] = ((numpySum(score) / MAX_ORDER / (end - candidate - 1)) * 10);
+    return (numpySum(sums) / MAX_ORDER / (end - candidate - 1)) * 10;
   }
-  return { corpus: numpySum(perImage) / images, perImage };
+}
+
+/**
+ * Corpus CIDEr-D (official scale, x10 included) of bootstrap resamples of the images, each recomputed as
+ * cider_scorer.py computes it on the resampled set: an image drawn m times is m images, so it adds m to the document
+ * frequency of every n-gram of its references, the corpus size is the resample's size, and the corpus value is the
+ * mean over the resample in its order. Nothing is tokenized or counted again: each image's distinct reference n-grams
+ * are listed once, and a resample only recomputes the document frequencies (weighted by multiplicity) and the
+ * per-image values of the images it holds. Equal bit for bit to `ciderDOfTokenized` of the resampled captions.
+ */
+export class CiderDResampler {
+  private readonly scorer: ImageScorer;
+  /** Image i's distinct reference n-grams: referenceNgrams[referenceStart[i] .. referenceStart[i + 1]). */
+  private readonly referenceStart: Int32Array;
+  private readonly referenceNgrams: Int32Array;
+  private readonly documentFrequency: Int32Array;
+  private readonly weights: Float64Array;
+  private readonly times: Int32Array;
+  private readonly perImage: Float64Array;
+  private logs = new Float64Array(0);
+
+  constructor(private readonly ngrams: CaptionNgrams) {
+    const { images, firstSentence, orderStart, ids } = ngrams;
+    this.scorer = new ImageScorer(ngrams);
+    this.referenceStart = new Int32Array(images + 1);
+    const list: number[] = [];
+    const lastImage = new Int32Array(ngrams.ngramCount).fill(-1);
+    for (let image = 0; image < images; image++) {
+      this.referenceStart[image] = list.length;
+      const from = orderStart[MAX_ORDER * (firstSentence[image]! + 1)]!;
+      const to = orderStart[MAX_ORDER * firstSentence[image + 1]!]!;
+      for (let e = from; e < to; e++) {
+        const id = ids[e]!;
+        if (lastImage[id] !== image) {
+          lastImage[id] = image;
+          list.push(id);
+        }
+      }
+    }
+    this.referenceStart[images] = list.length;
+    this.referenceNgrams = Int32Array.from(list);
+    this.documentFrequency = new Int32Array(ngrams.ngramCount);
+    this.weights = new Float64Array(ids.length === 0 ? 0 : orderStart[orderStart.length - 1]!);
+    this.times = new Int32Array(images);
+    this.perImage = new Float64Array(images);
+  }
+
+  get images(): number {
+    return this.ngrams.images;
+  }
+
+  /** Corpus CIDEr-D of the resample `indices` (image indices, repeats allowed). */
+  corpus(indices: ArrayLike<number>): number {
+    const { firstSentence, orderStart, ids, counts } = this.ngrams;
+    const { referenceStart, referenceNgrams, documentFrequency, weights, times, perImage } = this;
+    const n = indices.length;
+    if (n === 0) return Number.NaN;
+    if (this.logs.length < n + 1) {
+      // log(max(1, df)) by df: the same Math.log values the full computation takes, looked up.
+      this.logs = new Float64Array(n + 1);
+      for (let d = 0; d <= n; d++) this.logs[d] = Math.log(Math.max(1, d));
+    }
+    const logs = this.logs;
+    times.fill(0);
+    for (let k = 0; k < n; k++) times[indices[k]!]!++;
+    const distinct: number[] = [];
+    for (let image = 0; image < times.length; image++) {
+      const m = times[image]!;
+      if (m === 0) continue;
+      distinct.push(image);
+      for (let e = referenceStart[image]!; e < referenceStart[image + 1]!; e++) documentFrequency[referenceNgrams[e]!]! += m;
+    }
+    const logImages = Math.log(n);
+    for (const image of distinct) {
+      const from = orderStart[MAX_ORDER * firstSentence[image]!]!;
+      const to = orderStart[MAX_ORDER * firstSentence[image + 1]!]!;
+      for (let e = from; e < to; e++) weights[e] = counts[e]! * (logImages - logs[documentFrequency[ids[e]!]!]!);
+    }
+    for (const image of distinct) perImage[image] = this.scorer.score(image, weights);
+    for (const image of distinct) {
+      for (let e = referenceStart[image]!; e < referenceStart[image + 1]!; e++) documentFrequency[referenceNgrams[e]!] = 0;
+    }
+    // The mean in the resample's order, with NumPy's summation (np.mean over the scored list).
+    const values = new Float64Array(n);
+    for (let k = 0; k < n; k++) values[k] = perImage[indices[k]!]!;
+    return numpySum(values) / n;
+  }
 }
 
 /** The Euclidean norm of a sentence's weight vector for each order, its squares added in dict order. */
