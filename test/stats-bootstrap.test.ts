@@ -134,3 +134,14 @@ test('positions skipped in a trial are left out of its resamples', () => {
   assert.equal(inner(Uint32Array.from([0, 4])), 30);
   assert.ok(Number.isNaN(inner(Uint32Array.from([2]))));
 });
+
+test('bulk resampling draws the same indices as the seeded generator, one at a time', async () => {
+  const { randomInt, randomIntsFor, rngFor } = await import('../src/core/random.ts');
+  const rng = rngFor('bootstrap', 12);
+  const fill = randomIntsFor('bootstrap', 12);
+  for (const n of [1, 7, 1000, 214_354]) {
+    const bulk = new Uint32Array(50);
+    fill(bulk, n);
+    assert.deepEqual(Array.from(bulk), Array.from({ length: 50 }, () => randomInt(rng, n)));
+  }
+});

@@ -2,7 +2,7 @@
 // replacement, recompute the statistic on each resample, and take the (1 - level)/2 and (1 + level)/2 quantiles of
 // the resampled values (linear interpolation between order statistics, NumPy's default `percentile` method).
 // Seeded through `rngFor`, so the same seed gives the same interval on any machine.
-import { randomInt, rngFor } from '../core/random.ts';
+import { randomIntsFor } from '../core/random.ts';
 
 export interface BootstrapOptions {
   /** Number of resamples (default 1000). */
@@ -71,10 +71,11 @@ export function bootstrapIntervals(
  * The array is reused between calls.
  */
 export function forEachResample(n: number, samples: number, seed: number, visit: (indices: Uint32Array, sample: number) => void): void {
-  const rng = rngFor('bootstrap', seed);
+  // The same draws as randomInt(rngFor('bootstrap', seed), n), n per resample, generated in bulk.
+  const fill = randomIntsFor('bootstrap', seed);
   const indices = new Uint32Array(n);
   for (let s = 0; s < samples; s++) {
-    for (let i = 0; i < n; i++) indices[i] = randomInt(rng, n);
+    fill(indices, n);
     visit(indices, s);
   }
 }
