@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compareCommand } from '../src/commands/compare.ts';
+import { compareCommand, type CompareFormat } from '../src/commands/compare.ts';
 import type { CompareOptions } from '../src/compare/pairs.ts';
 import type { RunRecord } from '../src/core/types.ts';
 import { evaluate } from '../src/run/evaluate.ts';
@@ -33,7 +33,7 @@ before(async () => {
   await run('baseline:majority', dirs.reseeded, { seeds: '1,3' });
 });
 
-const options = (extra: Partial<CompareOptions> = {}) => ({ samples: 500, seed: 0, level: 0.95, format: 'table' as const, colour: false, ...extra });
+const options = (extra: Partial<CompareOptions & { format: CompareFormat }> = {}) => ({ samples: 500, seed: 0, level: 0.95, format: 'table' as CompareFormat, colour: false, ...extra });
 const modelDir = (dir: string, model: string) => join(dir, model);
 
 test('two models: a paired difference per task x shots, its interval, p-value, Holm and verdict', async () => {
