@@ -25,6 +25,10 @@ export interface RecordEntry extends RunVariant {
   sample: boolean;
   /** Queries evaluated per trial. */
   queries: number;
+  /** The 95% bootstrap interval of `mean` over the queries (summary.ci), in records that have one. */
+  ci?: { low: number; high: number; level: number };
+  /** The trials' seeds (config.seeds), when the record names them. */
+  seeds?: number[];
   /** Evaluated on a `--limit` subset of the query split rather than the whole split or the paper's protocol. */
   subset: boolean;
   /**
@@ -190,6 +194,8 @@ function recordEntry(file: string, record: Record<string, unknown>, trials: numb
     promptStyle,
     ensemble,
     queries: number('summary.n'),
+    ...intervalField(field('summary.ci'), bad),
+    ...seedsField(field('config.seeds'), trials),
     // Under --protocol flamingo the limit is the paper's query-set size, not a subset.
     subset: limit !== null && field('config.protocol') !== 'flamingo',
     ...variantField(record.config as Record<string, unknown> | undefined, string('task.id'), bad),
@@ -230,4 +236,32 @@ function variantField(
     }
   }
   return Object.keys(args).length > 0 ? { args } : {};
+}
+
+/** summary.ci as the leaderboard shows it; a malformed one is an error naming the field. */
+function intervalField(value: unknown, bad: (path: string, what: string) => Error): { ci?: { low: number; high: number; level: number } } {
+  if (value === undefined) return {};
+  const ci = value as { low?: unknown; high?: unknown; level?: unknown };
+  const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+  if (typeof value !== 'object' || value === null || !finite(ci.low) || !finite(ci.high) || !finite(ci.level) || ci.low > ci.high) {
+    throw bad('summary.ci', 'is not an interval {low, high, level}');
+  }
+  return { ci: { low: ci.low, high: ci.high, level: ci.level } };
+}
+
+/** The seeds, when config.seeds lists one per trial. */
+function seedsField(value: unknown, trials: number): { seeds?: number[] } {
+  return Array.isArray(value) && value.length === trials && value.every((seed) => Number.isInteger(seed)) ? { seeds: value as number[] } : {};
+}
+
+/** Each trial's seed and primary metric value, read from the whole record (for `leaderboard --per-seed`). */
+export async function readTrialValues(file: string, metric: string): Promise<{ seed: number; value: number; n: number }[]> {
+  const record = JSON.parse(await readFile(file, 'utf8')) as { trials?: { seed?: unknown; n?: unknown; metrics?: Record<string, unknown> }[] };
+  return (record.trials ?? []).map((trial, i) => {
+    const value = trial.metrics?.[metric];
+    if (typeof value !== 'number' || typeof trial.seed !== 'number') {
+      throw new InputError(`${file}: field trials[${i}].metrics.${metric} or trials[${i}].seed is missing`, file);
+    }
+    return { seed: trial.seed, value, n: typeof trial.n === 'number' ? trial.n : Number.NaN };
+  });
 }
