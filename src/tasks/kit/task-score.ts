@@ -88,17 +88,18 @@ export function scoreClassRankings(
   referenceOf: (item: ScoredItem) => ClassReference,
   primary: string,
 ): TaskScore {
-  const result = classificationAccuracy(
-    items.map((item) => {
-      const { classes, label } = referenceOf(item);
-      const scores = item.scores;
-      if (!scores || scores.length !== classes.length)
-        throw new InputError(`${taskId}: item ${item.example.id} has no log-likelihood for each of the ${classes.length} classes`);
-      const order = Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]! || a - b);
-      return { id: item.example.id, ranking: order.map((i) => classes[i]!), label };
-    }),
+  const ranked = items.map((item) => {
+    const { classes, label } = referenceOf(item);
+    const scores = item.scores;
+    if (!scores || scores.length !== classes.length)
+      throw new InputError(`${taskId}: item ${item.example.id} has no log-likelihood for each of the ${classes.length} classes`);
+    const order = Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]! || a - b);
+    return { id: item.example.id, ranking: order.map((i) => classes[i]!), label };
+  });
+  // Top-1, top-5 and their mean are all means over items of an item's own value: resamples average those.
+  return toTaskScore(classificationAccuracy(ranked), primary, () =>
+    perItemMean(ranked.map((item) => classificationAccuracy([item]).scores[primary] as number)),
   );
-  return toTaskScore(result, primary, 'mean');
 }
 
 /**
