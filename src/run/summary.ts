@@ -35,9 +35,6 @@ export function summaryRows(outcomes: RecordOutcome[]): SummaryRow[] {
       metric: primary,
       mean: value.mean,
       std: value.std,
-      ...(record.summary.ci
-        ? { ci: { low: record.summary.ci.low, high: record.summary.ci.high, level: record.summary.ci.level, samples: record.summary.ci.samples } }
-        : {}),
       n: record.summary.n,
       seeds: record.trials.map((trial) => trial.seed),
       model: record.model.name,
@@ -46,6 +43,9 @@ export function summaryRows(outcomes: RecordOutcome[]): SummaryRow[] {
       skipped: record.trials.reduce((sum, trial) => sum + (trial.skipped ?? 0), 0),
       ...(record.data.unannotated
         ? { submissions: record.trials.map((trial) => trial.submission ?? ''), server: record.data.unannotated.server }
+        : {}),
+      ...(record.summary.ci
+        ? { ci: { low: record.summary.ci.low, high: record.summary.ci.high, level: record.summary.ci.level, samples: record.summary.ci.samples } }
         : {}),
     };
   });
