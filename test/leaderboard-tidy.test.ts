@@ -66,3 +66,15 @@ test('--per-seed: one CSV row per seed with its value', async () => {
   assert.deepEqual(rows.map((r) => [r.shots, r.seed, r.value]), [['0', '42', '12.5'], ['4', '42', '30'], ['4', '43', '31.25'], ['4', '44', '33.75']]);
   await assert.rejects(leaderboard([basic], options({ perSeed: true })), /--per-seed is a CSV layout/);
 });
+
+test('tidy CSV cells a spreadsheet would run are neutralised; numbers stay numbers', async () => {
+  const dir = join(scratch, 'formula');
+  cpSync(basic, dir, { recursive: true });
+  const file = join(dir, 'tiny-l', 'okvqa-4shot.json');
+  const record = JSON.parse(readFileSync(file, 'utf8'));
+  record.model.name = '=HYPERLINK("http://x")';
+  record.summary.metrics.vqa_accuracy.mean = -3.5;
+  writeFileSync(file, JSON.stringify(record, null, 1));
+  const csv = await leaderboard([dir], options({ format: 'csv', tasks: ['okvqa'], shots: [4] }));
+  assert.match(csv, /^"'=HYPERLINK\(""http:\/\/x""\)",4610000,okvqa,4,,vqa_accuracy,-3\.5,/m);
+});

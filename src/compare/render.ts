@@ -1,5 +1,5 @@
 // The comparison for people (terminal table, Markdown) and for analysis (tidy CSV, one row per cell compared).
-import { stringify } from 'csv-stringify/sync';
+import { safeCsv } from '../leaderboard/csv.ts';
 import { renderTable } from '../core/table.ts';
 import type { Comparison, ComparedCell } from './pairs.ts';
 
@@ -72,7 +72,7 @@ export function renderComparisonMarkdown(comparison: Comparison): string {
   return [line(h), rule, ...body, '', ...footer].join('\n') + '\n';
 }
 
-/** Tidy CSV: one row per cell compared, numbers at full precision. */
+/** Tidy CSV: one row per cell compared, numbers at full precision, text cells spreadsheet-safe (leaderboard/csv.ts). */
 export function renderComparisonCsv(comparison: Comparison): string {
   const header = [
     'task', 'split', 'variant', 'metric', 'shots_a', 'shots_b', 'model_a', 'model_b', 'n', 'seeds_a', 'seeds_b',
@@ -82,5 +82,5 @@ export function renderComparisonCsv(comparison: Comparison): string {
     c.task, c.split ?? '', c.variant, c.metric, c.shotsA, c.shotsB, c.modelA, c.modelB, c.n, c.seedsA, c.seedsB,
     c.a, c.b, c.difference, c.low, c.high, c.level, c.p, c.pHolm, c.verdict, c.sample ? 'sample' : 'official', c.fileA, c.fileB,
   ]);
-  return stringify([header, ...body]);
+  return safeCsv([header, ...body]);
 }

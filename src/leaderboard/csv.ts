@@ -5,8 +5,26 @@
 // sample std over seeds (empty for one seed); `ci_low`/`ci_high`: the 95% bootstrap interval over the queries; `n`:
 // queries per seed; `seeds`: how many; `data`: `official`, `sample` (the built-in sample data) or `subset` (a --limit
 // subset of the official query split); `source`: `run` (and the record file) or `paper: <reference>`.
+//
+// Cells a spreadsheet would execute are neutralised as OWASP recommends for CSV export ("CSV Injection"): a text cell
+// (a model or task name from a record, a source) that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets
+// a leading `'` and is quoted, so `=HYPERLINK(...)` shows as text. Numbers (mean, std, n, parameters) are written as
+// numbers and never prefixed: a mean of -3.5 stays the number -3.5.
 import { stringify } from 'csv-stringify/sync';
 import { rowName, type Cell, type Leaderboard, type Row } from './board.ts';
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** A text cell as a spreadsheet will show it, never run it. */
+export function neutraliseCell(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+/** CSV text of the rows, text cells neutralised (numbers untouched). */
+export function safeCsv(rows: readonly (readonly (string | number)[])[]): string {
+  const safe = rows.map((cells) => cells.map((cell) => (typeof cell === 'string' ? neutraliseCell(cell) : cell)));
+  return stringify(safe, { quoted_match: /^'[=+\-@\t\r]/ });
+}
 
 export const CSV_COLUMNS = [
   'model', 'params', 'task', 'shots', 'variant', 'metric', 'mean', 'std', 'ci_low', 'ci_high', 'n', 'seeds', 'data', 'source', 'split',
@@ -55,7 +73,7 @@ export function renderCsv(board: Leaderboard): string {
       ]);
     }
   }
-  return stringify([[...CSV_COLUMNS], ...records]);
+  return safeCsv([[...CSV_COLUMNS], ...records]);
 }
 
 /** Long form: one row per model x task x shots x variant x seed (measured cells; published ones have no seeds). */
@@ -73,5 +91,5 @@ export function renderPerSeedCsv(board: Leaderboard, values: SeedValues): string
       }
     }
   }
-  return stringify([[...PER_SEED_COLUMNS], ...records]);
+  return safeCsv([[...PER_SEED_COLUMNS], ...records]);
 }
