@@ -14,7 +14,7 @@ import type { Example, ExampleRecord, RunRecord, ScoredItem, Task, TaskData } fr
 import { choosePerCell, rowName } from '../leaderboard/board.ts';
 import { findRecordFiles, readRecords, type RecordEntry } from '../leaderboard/records.ts';
 import { identityDifferences } from '../run/identity.ts';
-import { recordedTaskArgs } from '../run/record-schema.ts';
+import { parseRecord, recordedTaskArgs } from '../run/record-schema.ts';
 import { configureTask, resolveTask } from '../run/tasks.ts';
 import { holmAdjust, pairedDifference, verdictOf, type Resampler, type Verdict } from '../stats/query-bootstrap.ts';
 import { overPositions, perItemMean, taskResampler } from '../stats/resamplers.ts';
@@ -230,12 +230,17 @@ function taskOrder(tasks: string[] | undefined): (a: string, b: string) => numbe
   return (a, b) => tasks.indexOf(a) - tasks.indexOf(b);
 }
 
+/** The whole record, checked by the one record schema (src/run/record-schema.ts). */
 async function readWhole(file: string): Promise<RunRecord> {
+  let json: unknown;
   try {
-    return JSON.parse(await readFile(file, 'utf8')) as RunRecord;
+    json = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
     throw new InputError(`${file}: not a readable run record (${(error as Error).message})`, file);
   }
+  // The schema checks the fields every reader uses; the rest of a record (examples' answers and candidate scores) is
+  // what compare rescores, and a mismatch is caught there when the rescored value is not the record's own.
+  return parseRecord(file, json) as unknown as RunRecord;
 }
 
 /** Undefined when both records list the same queries in every trial; else why not. */
