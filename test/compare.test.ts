@@ -2,7 +2,7 @@
 // refusals when queries, seeds or demonstrations differ, and the output formats.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compareCommand, type CompareFormat } from '../src/commands/compare.ts';
@@ -18,7 +18,14 @@ const TEST_BACKEND = new URL('./support/test-backend.ts', import.meta.url).pathn
 const root = mkdtempSync(join(tmpdir(), 'compare-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
-const dirs = { a: join(root, 'a'), b: join(root, 'b'), limited: join(root, 'limited'), reseeded: join(root, 'reseeded') };
+const dirs = {
+  a: join(root, 'a'),
+  b: join(root, 'b'),
+  limited: join(root, 'limited'),
+  reseeded: join(root, 'reseeded'),
+  pool: join(root, 'pool'),
+  prompts: join(root, 'prompts'),
+};
 
 async function run(model: string, resultsDir: string, flags: Record<string, unknown> = {}) {
   for (const task of [FAKE_TASK, 'coco']) {
@@ -31,6 +38,8 @@ before(async () => {
   await run('baseline:majority', dirs.b);
   await run('baseline:majority', dirs.limited, { limit: '10' });
   await run('baseline:majority', dirs.reseeded, { seeds: '1,3' });
+  await run('baseline:majority', dirs.pool, { supportSize: '8' });
+  await evaluate(parseRunOptions({ task: 'coco', model: 'baseline:majority', resultsDir: dirs.prompts, quiet: true, shots: '0', seeds: '1,2', promptStyle: 'openflamingo' }));
 });
 
 const options = (extra: Partial<CompareOptions & { format: CompareFormat }> = {}) => ({ samples: 500, seed: 0, level: 0.95, format: 'table' as CompareFormat, colour: false, ...extra });
@@ -86,6 +95,20 @@ test('refuses records on other queries or other seeds, naming the part that diff
   assert.match(limited.message, /fake-colours 0-shot: they differ in queries \(a paired comparison needs the same task, data files, query set, seeds, scoring, demonstrations\)/);
   const reseeded = await compareCommand(a, modelDir(dirs.reseeded, 'baseline-majority'), options()).catch((error: Error) => error);
   assert.match(String(reseeded), /they differ in seeds/);
+});
+
+test('refuses other demonstrations at the same shots; two record files named against each other say what differs', async () => {
+  const a = modelDir(dirs.a, 'test-backend');
+  const pool = await compareCommand(a, modelDir(dirs.pool, 'baseline-majority'), options({ shots: [2] })).catch((error: Error) => error);
+  assert.match(String(pool), /fake-colours 2-shot: they differ in demonstrations/);
+  // Another shot count is other demonstrations by design: --shots-a 0 --shots-b 2 pairs them.
+  const { comparison } = await compareCommand(a, modelDir(dirs.pool, 'baseline-majority'), options({ shotsA: 0, shotsB: 2 }));
+  assert.equal(comparison.cells.length, 2);
+  const file = (dir: string) => readdirSync(dir).filter((name) => /^coco-0shot.*\.json$/.test(name)).map((name) => join(dir, name))[0]!;
+  const prompts = await compareCommand(file(modelDir(dirs.b, 'baseline-majority')), file(modelDir(dirs.prompts, 'baseline-majority')), options()).catch(
+    (error: Error) => error,
+  );
+  assert.match(String(prompts), /coco 0-shot: they differ in prompt/);
 });
 
 test('CSV: one row per cell with tidy columns; JSON: cells, refused and unmatched', async () => {

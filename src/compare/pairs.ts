@@ -86,6 +86,9 @@ export interface Comparison {
 /** Identity parts that decide the queries and the scoring: they must agree for any pair. */
 const SAME_QUERIES_AND_SCORING = ['task', 'data', 'queries', 'seeds', 'scoring'] as const;
 
+/** Parts that make two runs of one model different variants (rows of the leaderboard): said when they differ. */
+const VARIANT_PARTS = ['prompt', 'output', 'frames'] as const;
+
 export async function compare(a: string[], b: string[], options: CompareOptions): Promise<Comparison> {
   if ((options.shotsA === undefined) !== (options.shotsB === undefined)) {
     throw new UsageError('--shots-a and --shots-b go together: the shot count of A and the one of B to compare with it');
@@ -102,10 +105,16 @@ export async function compare(a: string[], b: string[], options: CompareOptions)
     ...sideB.filter((e) => !keysA.has(keyOf(e))).map((e) => `${cellName(e)}: only in B (${e.file})`),
   ];
   const order = taskOrder(options.tasks);
-  const pairs = sideA
+  let pairs = sideA
     .filter((e) => byKeyB.has(keyOf(e)))
     .map((e) => [e, byKeyB.get(keyOf(e))!] as const)
     .sort(([x], [y]) => order(x.task, y.task) || x.shots - y.shots || variantOf(x).localeCompare(variantOf(y)));
+  if (pairs.length === 0 && sideA.length === 1 && sideB.length === 1 && sideA[0]!.task === sideB[0]!.task) {
+    // Two records named one against the other: paired as asked, so that what keeps them apart (another sampler,
+    // prompt style, split) is said by the identity check below rather than as two unmatched cells.
+    pairs = [[sideA[0]!, sideB[0]!] as const];
+    unmatched.length = 0;
+  }
 
   const loader = new TaskDataLoader(options.dataDir);
   const computed: Omit<ComparedCell, 'pHolm' | 'verdict'>[] = [];
@@ -118,7 +127,9 @@ export async function compare(a: string[], b: string[], options: CompareOptions)
       refuse(`${!ea.identityParts ? ea.file : eb.file} was written before records held their configuration identity; run it again`);
       continue;
     }
-    const differing = identityDifferences(ea.identityParts, eb.identityParts).filter((part) => (parts as readonly string[]).includes(part));
+    const differences = identityDifferences(ea.identityParts, eb.identityParts);
+    const variantParts = variantOf(ea) === variantOf(eb) ? [] : VARIANT_PARTS.filter((part) => differences.includes(part));
+    const differing = [...differences.filter((part) => (parts as readonly string[]).includes(part)), ...variantParts];
     if (differing.length > 0) {
       refuse(`they differ in ${differing.join(', ')} (a paired comparison needs the same ${describeParts(parts)})`);
       continue;
