@@ -47,7 +47,7 @@ export const star: Task = {
   load: loadStar,
   score(items: ScoredItem[]) {
     // The reference is the one right option.
-    return toTaskScore(accuracy(items.map((item) => answerItem(item, [item.example.reference as string]))), 'accuracy');
+    return toTaskScore(accuracy(items.map((item) => answerItem(item, [item.example.reference as string]))), 'accuracy', 'mean');
   },
 };
 

@@ -84,7 +84,7 @@ export const visdial: Task = {
         return { id: item.example.id, scores: item.scores, relevance: item.example.reference as number[] };
       }),
     );
-    return toTaskScore(result, 'ndcg');
+    return toTaskScore(result, 'ndcg', 'mean');
   },
 };
 
