@@ -80,6 +80,8 @@ export interface GenerateResult {
   text: string;
   /** Milliseconds this request spent loading and preprocessing its media, when the backend measures it. */
   mediaMs?: number;
+  /** Set when the backend altered the answer it got (a served answer cut to its token budget): why. Recorded. */
+  warning?: string;
 }
 
 export interface RankRequest {
@@ -312,6 +314,8 @@ export interface ExampleRecord {
   mediaMs?: number;
   /** Set when the example was skipped (`--on-media-error skip`): the error message. */
   skipped?: string;
+  /** Set when the backend altered the output (GenerateResult.warning): why. */
+  warning?: string;
   /** For reading the record (the report's example browser): the example's target (Example.target), */
   target?: string;
   /** its references when they are a list of texts (the VQA answers, the captions), */

@@ -9,14 +9,7 @@ export const openaiFactory: BackendFactory = {
   async create(spec: string, options: BackendOptions): Promise<Backend> {
     const settings = resolveSettings(spec, options);
     // Loaded on use, as the ONNX backend is: other commands and backends need not pay for the client's modules.
-    const [{ connect }, { OpenAIClient }] = await Promise.all([import('./backend.ts'), import('./client.ts')]);
-    const client = new OpenAIClient({
-      baseUrl: settings.baseUrl,
-      apiKey: settings.apiKey,
-      concurrency: settings.concurrency,
-      timeoutMs: settings.timeoutMs,
-      retry: { retries: settings.retries },
-    });
-    return connect(settings, client);
+    const { openBackend } = await import('./backend.ts');
+    return openBackend(settings);
   },
 };
