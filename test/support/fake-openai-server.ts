@@ -53,7 +53,7 @@ export interface FakeServerOptions {
   payloadLimit?: number;
   /** A secret the server echoes everywhere it can: error bodies, headers, model names, answers. */
   echoKey?: string;
-  /** Answer every request with a 307 to this URL (path kept). */
+  /** Answer every request with a 307 to this URL + the request's path (`<origin>/moved/` is served here as `/`). */
   redirectTo?: string;
   /** Generation ignores max_tokens (a misbehaving server). */
   ignoreMaxTokens?: boolean;
@@ -141,7 +141,10 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
-    const path = (req.url ?? '').replace(/\?.*$/, '');
+    let path = (req.url ?? '').replace(/\?.*$/, '');
+    // Where `redirectTo` sends requests on its own origin: served as if at the root.
+    const moved = path.startsWith('/moved/');
+    if (moved) path = path.slice('/moved'.length);
     if (options.record !== false) {
       let body: unknown;
       try {
@@ -159,8 +162,8 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     const fault = queue.shift() ?? always;
     if (options.latencyMs) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
     if (fault) return applyFault(fault, req, res);
-    if (options.redirectTo) {
-      res.writeHead(307, { location: new URL(req.url ?? '/', options.redirectTo).href });
+    if (options.redirectTo && !moved) {
+      res.writeHead(307, { location: new URL(`.${req.url ?? '/'}`, options.redirectTo).href });
       return void res.end();
     }
     const payloadLimit = options.payloadLimit ?? (kind === 'tgi' ? 2_000_000 : undefined);

@@ -155,7 +155,7 @@ export class OpenAIBackend implements Backend {
       if (error.status === 413) {
         const bytes = Buffer.byteLength(JSON.stringify(body));
         throw new RunError(
-          `${error.message}. The request body was ${formatBytes(bytes)}${this.describeMedia(prompt)}, over the server's payload ` +
+          `${sentence(error.message)} The request body was ${formatBytes(bytes)}${this.describeMedia(prompt)}, over the server's payload ` +
             `limit${this.profile.payloadLimit ? ` (${serverName(this.profile)}: ${formatBytes(this.profile.payloadLimit)} unless raised)` : ''}. ` +
             `Raise it with ${LIMIT_FLAGS[this.profile.kind].payload}, or send less: smaller images with --image-size (e.g. 448), ` +
             'fewer video frames with --frames (e.g. uniform:8), or fewer shots',
@@ -165,7 +165,8 @@ export class OpenAIBackend implements Backend {
       const limit = /at most (\d+) (?:image|video)/i.exec(error.serverText);
       if (limit || /limit[-_ ]mm[-_ ]per[-_ ]prompt|too many images/i.test(error.serverText)) {
         if (limit) this.imageLimit = Number(limit[1]);
-        throw new RunError(`${error.message}. ${this.imagesMessage(countImages(body), prompt)}`, { cause: error });
+        const advice = this.imagesMessage(countImages(body), prompt);
+        throw new RunError(`${sentence(error.message)} ${advice[0]!.toUpperCase()}${advice.slice(1)}`, { cause: error });
       }
       throw error;
     }
@@ -182,15 +183,17 @@ export class OpenAIBackend implements Backend {
   private imagesMessage(images: number, prompt: Prompt): string {
     const known = this.imageLimit !== undefined ? `at most ${this.imageLimit}` : 'fewer';
     return (
-      `this prompt carries ${images} images${this.describeMedia(prompt)}, and ${serverName(this.profile)} takes ${known} per prompt ` +
+      `this prompt carries ${images} images${this.describeMedia(prompt, true)}, and ${serverName(this.profile)} takes ${known} per prompt ` +
       `(${SERVED_ARGUMENT_NAMES.maxImages} tells flamingo-eval the limit). Raise it with ${LIMIT_FLAGS[this.profile.kind].images}, ` +
       'or send fewer: fewer video frames with --frames (e.g. uniform:8), or fewer shots; --image-size makes each image smaller, not fewer'
     );
   }
 
-  private describeMedia(prompt: Prompt): string {
+  /** ` (2 images and 1 video sampled as --frames ...)`; with `videosOnly`, only when there are videos. */
+  private describeMedia(prompt: Prompt, videosOnly = false): string {
     const videos = prompt.filter((part) => part.type === 'media' && part.media.kind === 'video').length;
     const images = prompt.filter((part) => part.type === 'media' && part.media.kind === 'image').length;
+    if (videosOnly && videos === 0) return '';
     const parts = [
       ...(images > 0 ? [`${images} image${images === 1 ? '' : 's'}`] : []),
       ...(videos > 0 ? [`${videos} video${videos === 1 ? '' : 's'} sampled as --frames ${formatFrameSampling(this.settings.frames ?? { mode: 'flamingo', frames: 30, fps: 3 })}, every frame an image`] : []),
@@ -201,6 +204,11 @@ export class OpenAIBackend implements Backend {
   async close(): Promise<void> {
     this.client.close();
   }
+}
+
+/** The message as a sentence: ending with one full stop. */
+function sentence(message: string): string {
+  return /[.!?]$/.test(message) ? message : `${message}.`;
 }
 
 function countImages(body: Record<string, unknown>): number {
