@@ -43,7 +43,7 @@ function flags(url: string, resultsDir: string, extra: Record<string, unknown> =
 }
 
 test('a served-model run: every request carries the key, no file the run writes does', async () => {
-  const server = await startFakeServer({ reply: (prompt) => (prompt.length % 2 ? ' yes' : ' no') });
+  const server = await startFakeServer({ kind: 'vllm', reply: (prompt) => (prompt.length % 2 ? ' yes' : ' no') });
   try {
     const resultsDir = tempDir();
     const [outcome] = await evaluate(flags(server.url, resultsDir));
@@ -51,9 +51,14 @@ test('a served-model run: every request carries the key, no file the run writes 
     assert.equal(record.trials[0]!.examples.length, 12);
     assert.equal(record.model.name, 'fake-vlm-7b');
     assert.equal(record.model.spec, 'openai:fake-vlm-7b');
-    assert.match(String((record.model as unknown as Record<string, unknown>).decoding), /no beam search/);
+    // The record says which server it was and which decoding ran: OK-VQA's 3 beams through vLLM's beam search.
+    const model = record.model as unknown as Record<string, unknown>;
+    assert.deepEqual(model.server, { kind: 'vllm', version: '0.11.0' });
+    assert.equal(model.decodingMethod, 'beam-search');
+    assert.equal(model.greedyInsteadOfBeams, false);
     const posts = server.requests.filter((r) => r.method === 'POST');
     assert.equal(posts.length, 12);
+    assert.ok(posts.every((r) => r.body.use_beam_search === true && r.body.n === 3 && r.body.length_penalty === 0));
     assert.ok(server.requests.every((r) => r.authorization === `Bearer ${KEY}`));
     assert.ok(!allText(resultsDir).includes(KEY));
     assert.ok(!allText(resultsDir).includes('SECRET'));
@@ -64,7 +69,7 @@ test('a served-model run: every request carries the key, no file the run writes 
 
 test('a server that fails mid-run stops the run (exit 1, journal intact); the same command resumes to the same numbers', async () => {
   const reply = (prompt: string) => ` ${['red', 'blue', 'green'][prompt.length % 3]}`;
-  const server = await startFakeServer({ reply });
+  const server = await startFakeServer({ kind: 'vllm', reply });
   try {
     const whole = await evaluate(flags(server.url, tempDir()));
     const resultsDir = tempDir();
@@ -108,6 +113,53 @@ test('from the command line: a refused key exits 1 with the server message, the 
     assert.match(stderr, /HTTP 401 \(the server refused the API key: check the variable --api-key-env names.*\): invalid key \[API key\]/);
     assert.ok(!stderr.includes(KEY));
     assert.ok(server.requests.length >= 1 && server.requests.every((r) => r.authorization === `Bearer ${KEY}`));
+  } finally {
+    await server.close();
+  }
+});
+
+function cli(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return import('node:child_process').then(
+    ({ execFile }) =>
+      new Promise((resolve) => {
+        const bin = new URL('../bin/flamingo-eval.js', import.meta.url).pathname;
+        const child = execFile(process.execPath, [bin, ...argv], { env: { ...process.env, NO_COLOR: '1', ...env } }, (_error, stdout, stderr) =>
+          resolve({ code: child.exitCode, stdout, stderr }),
+        );
+      }),
+  );
+}
+
+test('a server that echoes the key everywhere (answers, model names, headers, errors): no output holds any of it', async () => {
+  const key = 'sk-echo-SECRET-5555aaaa9999';
+  const server = await startFakeServer({ kind: 'vllm', echoKey: key, reply: (prompt) => (prompt.length % 2 ? ' yes' : ' no') });
+  try {
+    const resultsDir = tempDir();
+    const env = { FLAMINGO_TEST_ECHO_KEY: key };
+    const common = ['--model', 'openai:fake-vlm-7b', '--base-url', server.url, '--api-key-env', 'FLAMINGO_TEST_ECHO_KEY', '--results-dir', resultsDir, '--image-size', '32'];
+    const outputs: string[] = [];
+    // Open-ended (answers echo the key) and close-ended (rank), then a failing run quoting a long error with the key.
+    for (const task of ['okvqa', 'hatefulmemes']) {
+      const run = await cli(['--task', task, '--limit', '4', '--shots', '2', ...common, '--json'], env);
+      assert.equal(run.code, 0, run.stderr);
+      outputs.push(run.stdout, run.stderr);
+    }
+    server.failAlways({ kind: 'status', status: 400, body: JSON.stringify({ error: { message: `${'x'.repeat(195)}${key}${'y'.repeat(300)}` } }) });
+    const failed = await cli(['--task', 'okvqa', '--limit', '4', '--shots', '4', ...common], env);
+    assert.equal(failed.code, 1);
+    assert.match(failed.stderr, /HTTP 400/);
+    outputs.push(failed.stdout, failed.stderr);
+    server.failAlways(undefined);
+    const report = join(tempDir(), 'report.html');
+    const built = await cli(['report', resultsDir, '-o', report]);
+    assert.equal(built.code, 0, built.stderr);
+    outputs.push(built.stdout, built.stderr, readFileSync(report, 'utf8'));
+    outputs.push(allText(resultsDir));
+    const all = outputs.join('\n');
+    assert.ok(all.includes('[API key]'), 'the echoed key shows as [API key]');
+    // Not the key, nor any 6-character piece of it (a key cut before masking leaves a prefix).
+    for (let i = 0; i + 6 <= key.length; i++) assert.ok(!all.includes(key.slice(i, i + 6)), key.slice(i, i + 6));
+    assert.ok(!all.includes('SECRET'));
   } finally {
     await server.close();
   }
