@@ -25,6 +25,8 @@ export interface Cell {
   /** Measured: queries per trial, and whether they were a `--limit` subset of the query split. */
   queries?: number;
   subset?: boolean;
+  /** Measured with greedy decoding in place of the task's beam search (a served model whose server has none). */
+  greedy?: boolean;
   /** Published cells: where the number is printed. */
   source?: string;
 }
@@ -93,6 +95,7 @@ export function buildLeaderboard(
       sample: entry.sample,
       queries: entry.queries,
       subset: entry.subset,
+      ...(entry.greedy ? { greedy: true } : {}),
     };
     if (entry.trials > 1) cell.std = entry.std;
     rowFor(entry.model, entry.parameters, entry, false).cells.set(columnKey(entry), cell);

@@ -27,6 +27,8 @@ export interface RecordEntry extends RunVariant {
   queries: number;
   /** Evaluated on a `--limit` subset of the query split rather than the whole split or the paper's protocol. */
   subset: boolean;
+  /** A served model decoded greedily in place of the task's beam search (model.greedyInsteadOfBeams, open-ended tasks). */
+  greedy?: boolean;
   /**
    * The run's configuration identity (src/run/identity.ts) and its parts' hashes; records written before identities
    * existed get one from what they hold (configuration hash, limit, seeds, sample flag) and no parts.
@@ -195,6 +197,7 @@ function recordEntry(file: string, record: Record<string, unknown>, trials: numb
     // Under --protocol flamingo the limit is the paper's query-set size, not a subset.
     subset: limit !== null && field('config.protocol') !== 'flamingo',
     ...(okvqaStem === true ? { okvqaStem: true } : {}),
+    ...(field('model.greedyInsteadOfBeams') === true && field('task.kind') === 'generate' ? { greedy: true } : {}),
     identity:
       typeof identity === 'string'
         ? identity

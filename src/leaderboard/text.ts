@@ -7,6 +7,8 @@ import type { Cell, Leaderboard } from './board.ts';
 export const SAMPLE_MARK = '†';
 /** Marks a cell measured on a `--limit` subset of the query split. */
 export const SUBSET_MARK = '‡';
+/** Marks a cell decoded greedily in place of the task's beam search (a served model whose server has none). */
+export const GREEDY_MARK = '§';
 
 export interface TextBoard {
   head: string[];
@@ -35,6 +37,7 @@ export function formatCell(cell: Cell): string {
   if (cell.std !== undefined) text += ` ± ${formatStd(cell.std)}`;
   if (cell.sample) text += ` ${SAMPLE_MARK}`;
   if (cell.subset) text += ` ${SUBSET_MARK}`;
+  if (cell.greedy) text += ` ${GREEDY_MARK}`;
   return text;
 }
 
@@ -82,6 +85,12 @@ function footnotes(board: Leaderboard, sourceIndex: Map<string, number>): string
     notes.push(
       `${SUBSET_MARK} A --limit subset of the query split, not the whole evaluation set the papers use ` +
         '(--protocol flamingo runs their query-set sizes).',
+    );
+  }
+  if (cells.some((c) => c.greedy)) {
+    notes.push(
+      `${GREEDY_MARK} Greedy decoding in place of the task's beam search: the model's server has none, and the run ` +
+        "allowed the substitute (the openai backend's allow-greedy); not the papers' decoding.",
     );
   }
   if (cells.some((c) => c.std !== undefined)) {
