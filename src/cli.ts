@@ -11,6 +11,7 @@ import { registerModels } from './commands/models.ts';
 import { registerMerge } from './commands/merge.ts';
 import { registerPlot } from './commands/plot.ts';
 import { registerReport } from './commands/report.ts';
+import { registerCheckServer } from './commands/check-server.ts';
 
 export function buildProgram(): Command {
   const program = new Command('flamingo-eval')
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerMerge(program);
   registerPlot(program);
   registerReport(program);
+  registerCheckServer(program);
   return program;
 }
 

@@ -59,6 +59,9 @@ export interface FakeServerOptions {
   ignoreMaxTokens?: boolean;
   /** Add this many bytes of padding to every answer body. */
   padBytes?: number;
+  /** Where images go in the prompt the model reads: where they are (default), all first (vLLM with a string-format
+   * chat template), or nowhere (SGLang with one). */
+  interleave?: 'keep' | 'first' | 'drop';
   /** The model id /v1/models lists. */
   model?: string;
   /** Milliseconds before each answer. */
@@ -91,7 +94,8 @@ export interface FakeServer {
   close(): Promise<void>;
 }
 
-const WORD = /\s*\S+|\s+/g;
+// An image is its own token, "<image>".
+const WORD = /<image>|\s*(?:(?!<image>)\S)+|\s+/g;
 
 export function tokens(text: string): string[] {
   return text.match(WORD) ?? [];
@@ -243,13 +247,16 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
 
   function promptText(body: any): string {
     const messages: any[] = body.messages ?? [];
-    return messages
+    const text = messages
       .map((message) =>
         typeof message.content === 'string'
           ? message.content
           : (message.content as any[]).map((part) => (part.type === 'text' ? part.text : '<image>')).join(''),
       )
       .join('');
+    if (options.interleave === 'drop') return text.split('<image>').join('');
+    if (options.interleave === 'first') return '<image>'.repeat(text.split('<image>').length - 1) + text.split('<image>').join('');
+    return text;
   }
 
   function generated(prompt: string, body: any): string {
@@ -277,7 +284,7 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       object: 'chat.completion',
       model: options.echoKey ? `${model} ${options.echoKey}` : model,
       choices: texts.map((content, index) => ({ index, message: { role: 'assistant', content }, finish_reason: 'stop' })),
-      usage: { prompt_tokens: tokens(prompt).length + 64 * images(body), completion_tokens: 1 },
+      usage: { prompt_tokens: tokens(prompt).length + 63 * (prompt.split('<image>').length - 1), completion_tokens: 1 },
       ...(options.padBytes ? { padding: 'x'.repeat(options.padBytes) } : {}),
     };
     if (body.prompt_logprobs !== undefined && !options.noLogprobs && kind !== 'sglang' && kind !== 'tgi') {
@@ -288,10 +295,6 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
       );
     }
     return answer;
-  }
-
-  function images(body: any): number {
-    return (body.messages as any[]).flatMap((m) => (Array.isArray(m.content) ? m.content : [])).filter((p: any) => p.type === 'image_url').length;
   }
 
   function completions(body: any): unknown {

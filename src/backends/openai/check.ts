@@ -1,0 +1,221 @@
+// `flamingo-eval check-server`: what a served model can do, found out with a handful of small requests before a long
+// run. Each check reports ok / no / unknown with the evidence:
+// - server: which server (servers.ts), its version, the model and its context length;
+// - decoding: beam search where the server has it (a 2-beam, 2-token request must come back with 2 beams), else
+//   whether greedy decoding would stand in (allow-greedy);
+// - ranking: a text-only ranking request (completions with echo + logprobs) and one after an image (chat with
+//   prompt_logprobs), their candidates located by spelling them back;
+// - images per prompt: the most images of 1, 2, 4, ... up to `maxImages` that one prompt may carry (tiny images);
+// - interleaving: whether images stay where the prompt puts them. With prompt_logprobs (vLLM) the prompt's tokens
+//   show where the image tokens went: more tokens between two words that have an image between them than the words
+//   alone take means the image is there. Without them, only a server that drops images shows (its prompt token
+//   count does not grow with images);
+// - payload limit: the known one (TGI's --payload-limit) and the largest body sent.
+import sharp from 'sharp';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Prompt } from '../../core/types.ts';
+import type { OpenAIBackend } from './backend.ts';
+import { PromptRenderer, type ContentPart } from './content.ts';
+import { LIMIT_FLAGS, serverName } from './servers.ts';
+import { SERVED_ARGUMENT_NAMES } from './settings.ts';
+
+export type Verdict = 'ok' | 'no' | 'unknown';
+
+export interface Check {
+  name: string;
+  verdict: Verdict;
+  detail: string;
+}
+
+export interface CheckReport {
+  url: string;
+  model: string;
+  server: { kind: string; version: string | null; detectedBy: string; contextLength: number };
+  checks: Check[];
+}
+
+export interface CheckOptions {
+  /** The largest image count tried per prompt (default 64). */
+  maxImages?: number;
+}
+
+export async function checkServer(backend: OpenAIBackend, options: CheckOptions = {}): Promise<CheckReport> {
+  const { profile, client } = backend;
+  const model = backend.info().name;
+  const dir = mkdtempSync(join(tmpdir(), 'flamingo-check-'));
+  const checks: Check[] = [];
+  const post = (path: string, body: unknown) => client.post(path, body);
+  try {
+    const imagePath = join(dir, 'probe.png');
+    writeFileSync(imagePath, await sharp({ create: { width: 32, height: 32, channels: 3, background: '#3070b0' } }).png().toBuffer());
+    const image = (i: number) => ({ type: 'media' as const, media: { kind: 'image' as const, id: `probe${i}`, path: imagePath } });
+    const renderer = new PromptRenderer();
+
+    checks.push({
+      name: 'server',
+      verdict: profile.kind === 'generic' ? 'unknown' : 'ok',
+      detail:
+        `${serverName(profile)} (${profile.detectedBy}); model ${model}; context ${profile.contextLength || 'unknown'} tokens` +
+        (profile.kind === 'generic' ? '; not vLLM, SGLang or TGI: only OpenAI\'s own request fields are sent' : ''),
+    });
+
+    // Decoding.
+    if (profile.beamSearch) {
+      try {
+        const answer = (await post('/chat/completions', {
+          model,
+          messages: [{ role: 'user', content: 'Say one word.' }],
+          max_tokens: 2,
+          temperature: 0,
+          n: 2,
+          use_beam_search: true,
+          ...(profile.lengthPenalty ? { length_penalty: 1 } : {}),
+        })) as { choices?: unknown[] };
+        const beams = Array.isArray(answer?.choices) ? answer.choices.length : 0;
+        checks.push(
+          beams === 2
+            ? { name: 'decoding', verdict: 'ok', detail: `beam search: a 2-beam request came back with 2 beams (${backend.plan.note})` }
+            : { name: 'decoding', verdict: 'no', detail: `beam search asked with 2 beams came back with ${beams} choices: the server did not run it` },
+        );
+      } catch (error) {
+        checks.push({ name: 'decoding', verdict: 'no', detail: `beam search refused: ${(error as Error).message}` });
+      }
+    } else {
+      checks.push({
+        name: 'decoding',
+        verdict: backend.plan.greedyInsteadOfBeams ? 'unknown' : 'no',
+        detail:
+          `${backend.plan.note}. Open-ended tasks decode with 3 beams in the paper: serve with vLLM for that` +
+          (backend.plan.greedyInsteadOfBeams ? '' : `, or set ${SERVED_ARGUMENT_NAMES.allowGreedy} to accept greedy decoding (marked in records)`),
+      });
+    }
+
+    // Ranking.
+    const text = (value: string) => ({ type: 'text' as const, text: value });
+    for (const [name, prompt] of [
+      ['ranking (text)', [text('Question: Is the sky blue? Answer:')]],
+      ['ranking (image)', [image(0), text('Question: Is this image blue? Answer:')]],
+    ] as [string, Prompt][]) {
+      try {
+        const [result] = await backend.rank([{ prompt, candidates: [' yes', ' no'], lengthNormalize: false }]);
+        const [yes, no] = result!.logLikelihoods;
+        checks.push({ name, verdict: 'ok', detail: `candidates scored: " yes" ${yes!.toFixed(3)}, " no" ${no!.toFixed(3)}` });
+      } catch (error) {
+        checks.push({ name, verdict: 'no', detail: (error as Error).message });
+      }
+    }
+
+    // Images per prompt.
+    const limit = options.maxImages ?? 64;
+    let accepted = 0;
+    let refusal = '';
+    for (let count = 1; count <= limit; count *= 2) {
+      const content: ContentPart[] = (await renderer.chatContent(Array.from({ length: count }, (_, i) => image(i)))).content;
+      content.push({ type: 'text', text: 'How many images?' });
+      try {
+        await post('/chat/completions', { model, messages: [{ role: 'user', content }], max_tokens: 1, temperature: 0 });
+        accepted = count;
+      } catch (error) {
+        refusal = (error as Error).message;
+        break;
+      }
+    }
+    checks.push({
+      name: 'images per prompt',
+      verdict: accepted === 0 ? 'no' : 'ok',
+      detail:
+        accepted === 0
+          ? `no image accepted: ${refusal}`
+          : refusal
+            ? `${accepted} accepted, ${accepted * 2} refused (${refusal}); every video frame counts as one image: raise with ${LIMIT_FLAGS[profile.kind].images}, ` +
+              `and tell flamingo-eval with ${SERVED_ARGUMENT_NAMES.maxImages}`
+            : `${accepted} accepted (tried up to ${limit}); a 32-shot prompt needs 33, a 32-shot video prompt 33 x the frames per clip`,
+    });
+
+    checks.push(await interleaving(backend, renderer, image, text));
+
+    const payload = profile.payloadLimit ? `${profile.payloadLimit} bytes unless raised (${LIMIT_FLAGS[profile.kind].payload})` : 'none known';
+    checks.push({
+      name: 'payload limit',
+      verdict: profile.payloadLimit ? 'unknown' : 'ok',
+      detail: `${payload}; the largest request sent here was small. 32-shot prompts with images inlined can be several MB: --image-size keeps them small`,
+    });
+    return {
+      url: client.baseUrl,
+      model,
+      server: { kind: profile.kind, version: profile.version, detectedBy: profile.detectedBy, contextLength: profile.contextLength },
+      checks,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function interleaving(
+  backend: OpenAIBackend,
+  renderer: PromptRenderer,
+  image: (i: number) => Prompt[number],
+  text: (value: string) => Prompt[number],
+): Promise<Check> {
+  const { client } = backend;
+  const model = backend.info().name;
+  const words: Prompt = [text('First word: alpha.'), text(' Second word: omega.')];
+  const withImages: Prompt = [text('First word: alpha.'), image(0), text(' Second word: omega.'), image(1)];
+  const hint = LIMIT_FLAGS[backend.profile.kind].interleave;
+  const ask = async (prompt: Prompt, logprobs: boolean) => {
+    const { content } = await renderer.chatContent(prompt);
+    return (await client.post('/chat/completions', {
+      model,
+      messages: [{ role: 'user', content }],
+      max_tokens: 1,
+      temperature: 0,
+      ...(logprobs ? { prompt_logprobs: 0 } : {}),
+    })) as { usage?: { prompt_tokens?: unknown }; prompt_logprobs?: unknown };
+  };
+  try {
+    const logprobs = backend.profile.promptLogprobs;
+    const [plain, mixed] = [await ask(words, logprobs), await ask(withImages, logprobs)];
+    const between = (answer: { prompt_logprobs?: unknown }) => {
+      if (!Array.isArray(answer.prompt_logprobs)) return undefined;
+      const tokens = answer.prompt_logprobs.map((entry) => String(Object.values((entry as Record<string, { decoded_token?: string }>) ?? {})[0]?.decoded_token ?? ''));
+      const at = (word: string) => {
+        let spelled = '';
+        for (let i = 0; i < tokens.length; i++) {
+          spelled += tokens[i];
+          if (spelled.includes(word)) return i;
+        }
+        return -1;
+      };
+      const [a, b] = [at('alpha'), at('omega')];
+      return a >= 0 && b > a ? b - a : undefined;
+    };
+    const [gapPlain, gapMixed] = [between(plain), between(mixed)];
+    if (gapPlain !== undefined && gapMixed !== undefined) {
+      return gapMixed > gapPlain
+        ? { name: 'interleaving', verdict: 'ok', detail: `the image between two words stays there (${gapMixed - gapPlain} image tokens between them)` }
+        : {
+            name: 'interleaving',
+            verdict: 'no',
+            detail: `images are not where the prompt puts them (no image tokens between the words they separate): few-shot prompts would pair answers with the wrong images; fix with ${hint}`,
+          };
+    }
+    const [tokensPlain, tokensMixed] = [Number(plain.usage?.prompt_tokens), Number(mixed.usage?.prompt_tokens)];
+    if (Number.isFinite(tokensPlain) && Number.isFinite(tokensMixed)) {
+      return tokensMixed > tokensPlain
+        ? { name: 'interleaving', verdict: 'unknown', detail: `images reach the model (${tokensMixed - tokensPlain} more prompt tokens), but their place cannot be seen without prompt_logprobs; make sure of ${hint}` }
+        : { name: 'interleaving', verdict: 'no', detail: `the server drops the images (the prompt has as many tokens with them as without); fix with ${hint}` };
+    }
+    return { name: 'interleaving', verdict: 'unknown', detail: `not observable on this server; make sure of ${hint}` };
+  } catch (error) {
+    return { name: 'interleaving', verdict: 'unknown', detail: `the probe failed: ${(error as Error).message}` };
+  }
+}
+
+export function renderCheckReport(report: CheckReport): string {
+  const mark = { ok: 'ok     ', no: 'NO     ', unknown: 'unknown' } as const;
+  const lines = [`${report.url} (model ${report.model})`];
+  for (const check of report.checks) lines.push(`${mark[check.verdict]}  ${check.name}: ${check.detail}`);
+  return `${lines.join('\n')}\n`;
+}
