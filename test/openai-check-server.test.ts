@@ -3,15 +3,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { openBackend } from '../src/backends/openai/backend.ts';
+import { createBackend } from '../src/backends/index.ts';
+import type { OpenAIBackend } from '../src/backends/openai/backend.ts';
 import { checkServer, type CheckReport } from '../src/backends/openai/check.ts';
-import { resolveSettings } from '../src/backends/openai/settings.ts';
 import { startFakeServer, type FakeServerOptions } from './support/fake-openai-server.ts';
 
 async function check(options: FakeServerOptions, maxImages = 8): Promise<{ report: CheckReport; posts: number }> {
   const server = await startFakeServer(options);
   try {
-    const backend = await openBackend(resolveSettings('fake-vlm-7b', { baseUrl: server.url, retries: 0 }, {}));
+    const backend = (await createBackend('openai:fake-vlm-7b', { args: { 'base-url': server.url, retries: 0 } })) as OpenAIBackend;
     const report = await checkServer(backend, { maxImages });
     await backend.close();
     return { report, posts: server.requests.filter((r) => r.method === 'POST').length };
@@ -55,7 +55,7 @@ test('SGLang dropping images, no beam search; TGI: no ranking, no beam search, i
   assert.equal(verdicts(sglang)['ranking (text)'], 'ok');
   assert.equal(verdicts(sglang)['ranking (image)'], 'no');
   assert.equal(verdicts(sglang).decoding, 'no');
-  assert.match(detail(sglang, 'decoding'), /SGLang 0\.5\.4 has no beam search: .* set allow-greedy/);
+  assert.match(detail(sglang, 'decoding'), /SGLang 0\.5\.4 has no beam search: .* set --model-arg allow-greedy=true/);
   const tgi = (await check({ kind: 'tgi' })).report;
   assert.deepEqual([verdicts(tgi)['ranking (text)'], verdicts(tgi)['ranking (image)'], verdicts(tgi)['payload limit']], ['no', 'no', 'unknown']);
   assert.match(detail(tgi, 'ranking (text)'), /TGI 3\.3\.6 at .* cannot rank candidates/);
@@ -68,7 +68,7 @@ test('from the command line: a report, exit 1 when a check fails, exit 2 for a m
   const bin = new URL('../bin/flamingo-eval.js', import.meta.url).pathname;
   const run = (args: string[]) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = execFile(process.execPath, [bin, 'check-server', '--base-url', server.url, ...args], (_e, stdout, stderr) =>
+      const child = execFile(process.execPath, [bin, 'check-server', '--model-arg', `base-url=${server.url}`, ...args], (_e, stdout, stderr) =>
         resolve({ code: child.exitCode, stdout, stderr }),
       );
     });

@@ -6,9 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { openBackend, type OpenAIBackend } from '../src/backends/openai/backend.ts';
-import { parseServedArguments, resolveSettings, SERVED_ARGUMENT_NAMES, type ServedArguments } from '../src/backends/openai/settings.ts';
-import type { BackendOptions, GenerateRequest } from '../src/core/types.ts';
+import { createBackend } from '../src/backends/index.ts';
+import type { OpenAIBackend } from '../src/backends/openai/backend.ts';
+import type { ArgValues, FrameSampling, GenerateRequest } from '../src/core/types.ts';
 import { startFakeServer, type FakeServer, type FakeServerOptions } from './support/fake-openai-server.ts';
 
 const SAMPLE = new URL('../sample-data/', import.meta.url).pathname;
@@ -18,9 +18,9 @@ const image = (i: number) => ({ type: 'media' as const, media: { kind: 'image' a
 const text = (value: string) => ({ type: 'text' as const, text: value });
 const EOC = { type: 'end_of_chunk' as const };
 
-async function backendFor(server: FakeServer, args: ServedArguments = {}, options: BackendOptions = {}, env: NodeJS.ProcessEnv = {}): Promise<OpenAIBackend> {
-  const settings = resolveSettings('fake-vlm-7b', { baseUrl: server.url, retries: 0, ...options }, env, parseServedArguments(args, SERVED_ARGUMENT_NAMES));
-  return openBackend(settings);
+/** The backend as `--model openai:fake-vlm-7b --model-arg ...` makes it (its arguments checked as declared). */
+async function backendFor(server: FakeServer, args: ArgValues = {}, frames?: FrameSampling): Promise<OpenAIBackend> {
+  return (await createBackend('openai:fake-vlm-7b', { args: { 'base-url': server.url, retries: 0, ...args }, frames })) as OpenAIBackend;
 }
 
 async function withServer<T>(options: FakeServerOptions, run: (server: FakeServer) => Promise<T>): Promise<T> {
@@ -63,7 +63,7 @@ test('the server is detected from /v1/models and its version endpoint, and recor
     assert.equal(told.profile.kind, 'vllm');
     assert.equal(told.profile.detectedBy, 'the server setting');
   });
-  assert.throws(() => parseServedArguments({ server: 'ollama' }, SERVED_ARGUMENT_NAMES), /server ollama: expected one of vllm, sglang, tgi, generic/);
+  await assert.rejects(createBackend('openai:m', { args: { server: 'ollama' } }), /server=ollama: server takes one of vllm, sglang, tgi, generic/);
 });
 
 test('vLLM: the paper\'s beam search (use_beam_search, n = beams, length_penalty), every sampling field fixed, the best beam cut at the end of chunk', async () => {
@@ -131,13 +131,13 @@ test('TGI: no beam search: refused unless greedy is allowed, then greedy and mar
     assert.equal(strict.info().greedyInsteadOfBeams, false);
     await assert.rejects(
       strict.generate([{ prompt: [text('Q:')], ...VQA }]),
-      /TGI 3\.3\.6 at .* has no beam search, and the task decodes with 3 beams \(length penalty -2\) as the paper does\. Serve the model with vLLM .* or set allow-greedy to decode greedily instead \(the record and the leaderboard then mark the results\), or pass --num-beams 1/,
+      /TGI 3\.3\.6 at .* has no beam search, and the task decodes with 3 beams \(length penalty -2\) as the paper does\. Serve the model with vLLM .* or set --model-arg allow-greedy=true to decode greedily instead \(the record and the leaderboard then mark the results\), or pass --num-beams 1/,
     );
-    const lenient = await backendFor(server, { allowGreedy: 'true' });
+    const lenient = await backendFor(server, { 'allow-greedy': true });
     const info = lenient.info();
     assert.equal(info.greedyInsteadOfBeams, true);
     assert.equal(info.decodingMethod, 'greedy');
-    assert.match(info.decoding, /TGI 3\.3\.6 has no beam search: greedy decoding .* in place of the task's beams, as allow-greedy allowed/);
+    assert.match(info.decoding, /TGI 3\.3\.6 has no beam search: greedy decoding .* in place of the task's beams, as --model-arg allow-greedy=true allowed/);
     await lenient.generate([{ prompt: [text('Q:')], ...VQA }]);
     const [body] = posts(server, '/v1/chat/completions');
     assert.equal(body.n, 1);
@@ -169,12 +169,12 @@ test('ranking on vLLM (BOS echoed, offsets shifted by it) and SGLang (offsets -1
 
 test('ranking with images on vLLM: prompt_logprobs with the BOS first; on SGLang refused before any request', async () => {
   await withServer({ kind: 'vllm' }, async (server) => {
-    const backend = await backendFor(server, {}, { imageSize: 16 });
+    const backend = await backendFor(server, { 'image-size': 16 });
     const [result] = await backend.rank([{ prompt: [image(0), text('Is it hateful? Answer:')], candidates: [' yes', ' no'], lengthNormalize: false }]);
     assert.deepEqual(round(result!.logLikelihoods), [-0.4, -0.3]);
   });
   await withServer({ kind: 'sglang' }, async (server) => {
-    const backend = await backendFor(server, {}, { imageSize: 16 });
+    const backend = await backendFor(server, { 'image-size': 16 });
     await assert.rejects(
       backend.rank([{ prompt: [image(0), text('Answer:')], candidates: [' yes'], lengthNormalize: false }]),
       /^RankUnsupportedError: SGLang 0\.5\.4 at http:\/\/127\.0\.0\.1:\d+\/v1 cannot rank candidates, which close-ended tasks \(ImageNet, Kinetics-700, Hateful Memes, \.\.\.\) need: its chat completions take no prompt_logprobs, which ranking candidates after images or videos needs\. Serve the model with vLLM for close-ended tasks/,
@@ -209,7 +209,7 @@ test('a server refusing more than 4 prompts per request (HTTP 422): the request 
   });
   // The prompts-per-request setting applies from the start.
   await withServer({}, async (server) => {
-    const backend = await backendFor(server, { promptsPerRequest: '3' });
+    const backend = await backendFor(server, { 'prompts-per-request': 3 });
     await backend.rank([RANK, { ...RANK, candidates: [' a', ' b', ' c', ' d'] }]);
     assert.deepEqual(posts(server, '/v1/completions').map((body) => body.prompt.length).sort(), [1, 3, 3]);
   });
@@ -238,11 +238,11 @@ test('candidates whose tokens do not spell them are refused, not scored', async 
   });
 });
 
-test('limits told: a 413 names the body size, TGI\'s --payload-limit, --image-size and --frames', async () => {
+test('limits told: a 413 names the body size, TGI\'s --payload-limit, image-size and --frames', async () => {
   await withServer({ kind: 'tgi', payloadLimit: 1200 }, async (server) => {
-    const backend = await backendFor(server, { allowGreedy: 'true' });
+    const backend = await backendFor(server, { 'allow-greedy': true });
     await assert.rejects(backend.generate([{ prompt: [image(0), image(1), text('Caption:')], ...VQA }]), (error: Error) => {
-      assert.match(error.message, /HTTP 413: Failed to buffer the request body: length limit exceeded\. The request body was \d+ bytes \(2 images\), over the server's payload limit \(TGI 3\.3\.6: 2\.0 MB \(2000000 bytes\) unless raised\)\. Raise it with text-generation-launcher --payload-limit <bytes> \(default 2000000\), or send less: smaller images with --image-size \(e\.g\. 448\), fewer video frames with --frames/);
+      assert.match(error.message, /HTTP 413: Failed to buffer the request body: length limit exceeded\. The request body was \d+ bytes \(2 images\), over the server's payload limit \(TGI 3\.3\.6: 2\.0 MB \(2000000 bytes\) unless raised\)\. Raise it with text-generation-launcher --payload-limit <bytes> \(default 2000000\), or send less: smaller images with --model-arg image-size=448, fewer video frames with --frames/);
       return true;
     });
   });
@@ -250,7 +250,7 @@ test('limits told: a 413 names the body size, TGI\'s --payload-limit, --image-si
 
 test('limits told: too many images names the limit, vLLM\'s --limit-mm-per-prompt, --frames; once known, checked before sending', async () => {
   await withServer({ kind: 'vllm', maxImages: 2 }, async (server) => {
-    const backend = await backendFor(server, {}, { imageSize: 16 });
+    const backend = await backendFor(server, { 'image-size': 16 });
     const prompt = [image(0), text('a'), EOC, image(1), text('b'), EOC, image(2), text('Caption:')];
     await assert.rejects(backend.generate([{ prompt, ...VQA }]), (error: Error) => {
       assert.match(error.message, /HTTP 400: At most 2 image\(s\) may be provided in one prompt\. This prompt carries 3 images, and vLLM 0\.11\.0 takes at most 2 per prompt/);
@@ -263,11 +263,11 @@ test('limits told: too many images names the limit, vLLM\'s --limit-mm-per-promp
   });
   // The limit given as a setting: a video's frames are counted against it before anything is sent.
   await withServer({ kind: 'vllm' }, async (server) => {
-    const backend = await backendFor(server, { maxImages: '8' }, { imageSize: 16, frames: { mode: 'uniform', frames: 5 } });
+    const backend = await backendFor(server, { 'max-images': 8, 'image-size': 16 }, { mode: 'uniform', frames: 5 });
     const video = { type: 'media' as const, media: { kind: 'video' as const, id: 'v', path: join(SAMPLE, 'youcook2', 'raw_videos', 'training', '204', 't2pDftqcLYy.mp4') } };
     await assert.rejects(
       backend.generate([{ prompt: [video, text('a'), EOC, video, text('b')], ...VQA }]),
-      /this prompt carries 10 images \(2 videos sampled as --frames uniform:5, every frame an image\), and vLLM 0\.11\.0 takes at most 8 per prompt \(max-images tells flamingo-eval the limit\)/,
+      /this prompt carries 10 images \(2 videos sampled as --frames uniform:5, every frame an image\), and vLLM 0\.11\.0 takes at most 8 per prompt \(--model-arg max-images=<n> tells flamingo-eval the limit\)/,
     );
     assert.equal(posts(server, '/v1/chat/completions').length, 0);
   });
@@ -295,7 +295,7 @@ test('a redirect to another origin is refused with a clear error; within the ori
       proxy.options.redirectTo = target.url.replace('127.0.0.1', 'localhost');
       await assert.rejects(
         backendFor(proxy),
-        /GET http:\/\/127\.0\.0\.1:\d+\/v1\/models: the server redirected the request to another origin \(http:\/\/localhost:\d+\), which was refused: prompts and images go only to the server named by --base-url \(or OPENAI_BASE_URL\)/,
+        /GET http:\/\/127\.0\.0\.1:\d+\/v1\/models: the server redirected the request to another origin \(http:\/\/localhost:\d+\), which was refused: prompts and images go only to the server named by --model-arg base-url=<url> \(or OPENAI_BASE_URL\)/,
       );
       assert.equal(target.requests.length, 0);
     });
@@ -314,7 +314,8 @@ test('a redirect to another origin is refused with a clear error; within the ori
 test('a key the server echoes everywhere (answers, model names, errors) reaches no message and no answer', async () => {
   const KEY = 'sk-echo-"SECRET\\-0123456789abcdef';
   await withServer({ kind: 'vllm', echoKey: KEY }, async (server) => {
-    const backend = await backendFor(server, {}, {}, { OPENAI_API_KEY: KEY });
+    process.env.FLAMINGO_TEST_ECHO_KEY = KEY;
+    const backend = await backendFor(server, { 'api-key-env': 'FLAMINGO_TEST_ECHO_KEY' });
     const [result] = await backend.generate([{ prompt: [text('Q:')], ...VQA, maxNewTokens: 50 }]);
     assert.ok(!result!.text.includes(KEY) && result!.text.includes('[API key]'), result!.text);
     // A 400 whose message is far longer than what is quoted: masked before it is cut.

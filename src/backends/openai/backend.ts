@@ -11,7 +11,7 @@ import { HttpStatusError, OpenAIClient } from './client.ts';
 import { PromptRenderer, type ContentPart } from './content.ts';
 import { chatRankBody, completionsRankBody, parseChatRank, parseCompletionsRank, RankUnsupportedError, type CandidateScore } from './rank.ts';
 import { detectServer, LIMIT_FLAGS, serverName, type ServerProfile } from './servers.ts';
-import { parametersFromName, SERVED_ARGUMENT_NAMES, type OpenAISettings } from './settings.ts';
+import { ARG, parametersFromName, type OpenAISettings } from './settings.ts';
 
 /** What the run record keeps of a served model (`model` in the record): the server, and the decoding that ran. */
 export interface ServedModelInfo extends ModelInfo {
@@ -39,7 +39,7 @@ export class OpenAIBackend implements Backend {
     readonly profile: ServerProfile,
   ) {
     this.renderer = new PromptRenderer({ imageSize: settings.imageSize, frames: settings.frames });
-    this.plan = decodingPlan(profile, settings.allowGreedy, SERVED_ARGUMENT_NAMES.allowGreedy);
+    this.plan = decodingPlan(profile, settings.allowGreedy, ARG.allowGreedy);
     this.promptLimit = Math.min(settings.promptsPerRequest, profile.maxPromptsPerRequest ?? Number.POSITIVE_INFINITY);
     this.imageLimit = settings.maxImages;
   }
@@ -59,11 +59,23 @@ export class OpenAIBackend implements Backend {
     };
   }
 
+  /**
+   * The model's part of the configuration identity: the served model's name, where it is served and the image size it
+   * is sent (both change its answers). The key never enters it.
+   */
+  identity(): { baseUrl: string; imageSize?: number; spec: string } {
+    return {
+      baseUrl: this.settings.baseUrl,
+      ...(this.settings.imageSize !== undefined ? { imageSize: this.settings.imageSize } : {}),
+      spec: `openai:${this.settings.model}`,
+    };
+  }
+
   generate(requests: GenerateRequest[]): Promise<GenerateResult[]> {
     return Promise.all(
       requests.map(async (request) => {
         if (request.numBeams > 1 && this.plan.refusesBeams) {
-          throw beamsRefused(this.profile, request, this.client.baseUrl, SERVED_ARGUMENT_NAMES.allowGreedy);
+          throw beamsRefused(this.profile, request, this.client.baseUrl, ARG.allowGreedy);
         }
         const { content, mediaMs } = await this.renderer.chatContent(request.prompt);
         this.checkImages(content, request.prompt);
@@ -157,7 +169,7 @@ export class OpenAIBackend implements Backend {
         throw new RunError(
           `${sentence(error.message)} The request body was ${formatBytes(bytes)}${this.describeMedia(prompt)}, over the server's payload ` +
             `limit${this.profile.payloadLimit ? ` (${serverName(this.profile)}: ${formatBytes(this.profile.payloadLimit)} unless raised)` : ''}. ` +
-            `Raise it with ${LIMIT_FLAGS[this.profile.kind].payload}, or send less: smaller images with --image-size (e.g. 448), ` +
+            `Raise it with ${LIMIT_FLAGS[this.profile.kind].payload}, or send less: smaller images with --model-arg image-size=448, ` +
             'fewer video frames with --frames (e.g. uniform:8), or fewer shots',
           { cause: error },
         );
@@ -184,8 +196,8 @@ export class OpenAIBackend implements Backend {
     const known = this.imageLimit !== undefined ? `at most ${this.imageLimit}` : 'fewer';
     return (
       `this prompt carries ${images} images${this.describeMedia(prompt, true)}, and ${serverName(this.profile)} takes ${known} per prompt ` +
-      `(${SERVED_ARGUMENT_NAMES.maxImages} tells flamingo-eval the limit). Raise it with ${LIMIT_FLAGS[this.profile.kind].images}, ` +
-      'or send fewer: fewer video frames with --frames (e.g. uniform:8), or fewer shots; --image-size makes each image smaller, not fewer'
+      `(${ARG.maxImages} tells flamingo-eval the limit). Raise it with ${LIMIT_FLAGS[this.profile.kind].images}, ` +
+      'or send fewer: fewer video frames with --frames (e.g. uniform:8), or fewer shots; --model-arg image-size=<px> makes each image smaller, not fewer'
     );
   }
 
@@ -258,6 +270,7 @@ export function openBackend(settings: OpenAISettings, overrides: Partial<Constru
     timeoutMs: settings.timeoutMs,
     retry: { retries: settings.retries },
     baseUrlHint: settings.baseUrlHint,
+    maxResponseBytes: settings.maxResponseBytes,
     ...overrides,
   });
   return connect(settings, client);

@@ -19,7 +19,7 @@ import type { Prompt } from '../../core/types.ts';
 import type { OpenAIBackend } from './backend.ts';
 import { PromptRenderer, type ContentPart } from './content.ts';
 import { LIMIT_FLAGS, serverName } from './servers.ts';
-import { SERVED_ARGUMENT_NAMES } from './settings.ts';
+import { ARG } from './settings.ts';
 
 export type Verdict = 'ok' | 'no' | 'unknown';
 
@@ -88,7 +88,7 @@ export async function checkServer(backend: OpenAIBackend, options: CheckOptions 
         verdict: backend.plan.greedyInsteadOfBeams ? 'unknown' : 'no',
         detail:
           `${backend.plan.note}. Open-ended tasks decode with 3 beams in the paper: serve with vLLM for that` +
-          (backend.plan.greedyInsteadOfBeams ? '' : `, or set ${SERVED_ARGUMENT_NAMES.allowGreedy} to accept greedy decoding (marked in records)`),
+          (backend.plan.greedyInsteadOfBeams ? '' : `, or set ${ARG.allowGreedy} to accept greedy decoding (marked in records)`),
       });
     }
 
@@ -130,7 +130,7 @@ export async function checkServer(backend: OpenAIBackend, options: CheckOptions 
           ? `no image accepted: ${refusal}`
           : refusal
             ? `${accepted} accepted, ${accepted * 2} refused (${refusal}); every video frame counts as one image: raise with ${LIMIT_FLAGS[profile.kind].images}, ` +
-              `and tell flamingo-eval with ${SERVED_ARGUMENT_NAMES.maxImages}`
+              `and tell flamingo-eval with ${ARG.maxImages}`
             : `${accepted} accepted (tried up to ${limit}); a 32-shot prompt needs 33, a 32-shot video prompt 33 x the frames per clip`,
     });
 
@@ -140,7 +140,7 @@ export async function checkServer(backend: OpenAIBackend, options: CheckOptions 
     checks.push({
       name: 'payload limit',
       verdict: profile.payloadLimit ? 'unknown' : 'ok',
-      detail: `${payload}; the largest request sent here was small. 32-shot prompts with images inlined can be several MB: --image-size keeps them small`,
+      detail: `${payload}; the largest request sent here was small. 32-shot prompts with images inlined can be several MB: --model-arg image-size=<px> keeps them small`,
     });
     return {
       url: client.baseUrl,

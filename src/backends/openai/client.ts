@@ -28,7 +28,7 @@ export interface ClientOptions {
   random?: () => number;
   /** Largest answer body accepted, in bytes (default 16 MiB). */
   maxResponseBytes?: number;
-  /** How the user set the base URL, for the message when nothing answers there (e.g. "--base-url or OPENAI_BASE_URL"). */
+  /** How the user set the base URL, for the message when nothing answers there (e.g. "--model-arg base-url=<url> (or OPENAI_BASE_URL)"). */
   baseUrlHint?: string;
 }
 
@@ -98,7 +98,7 @@ export class OpenAIClient {
     this.maxConsecutiveFailures = options.maxConsecutiveFailures ?? 20;
     this.random = options.random ?? Math.random;
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    this.baseUrlHint = options.baseUrlHint ?? '--base-url or OPENAI_BASE_URL';
+    this.baseUrlHint = options.baseUrlHint ?? '--model-arg base-url=<url> (or OPENAI_BASE_URL)';
     this.origin = new URL(this.baseUrl).origin;
   }
 
@@ -329,8 +329,8 @@ function networkMessage(error: unknown, timeoutMs: number): string {
 }
 
 function statusHint(status: number): string {
-  if (status === 401 || status === 403) return ' (the server refused the API key: check the variable --api-key-env names, OPENAI_API_KEY by default)';
-  if (status === 404) return ' (no such endpoint or model: check --base-url and the model name)';
+  if (status === 401 || status === 403) return ' (the server refused the API key: check the variable --model-arg api-key-env= names, OPENAI_API_KEY by default)';
+  if (status === 404) return ' (no such endpoint or model: check --model-arg base-url= and the model name)';
   return '';
 }
 
