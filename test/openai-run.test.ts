@@ -161,3 +161,28 @@ test('a server that echoes the key everywhere (answers, model names, headers, er
     await server.close();
   }
 });
+
+test('TGI (no beam search): refused without allow-greedy (exit 2); with it, greedy, recorded, and marked § on the leaderboard', async () => {
+  const server = await startFakeServer({ kind: 'tgi', reply: () => ' red' });
+  try {
+    const resultsDir = tempDir();
+    await assert.rejects(evaluate(flags(server.url, resultsDir, { limit: '2' })), (error: Error & { exitCode?: number }) => {
+      assert.match(error.message, /TGI 3\.3\.6 at http:\/\/127\.0\.0\.1:\d+\/v1 has no beam search, and the task decodes with 3 beams .* set --model-arg allow-greedy=true/);
+      assert.equal(error.exitCode, 2);
+      return true;
+    });
+    assert.equal(server.requests.filter((r) => r.method === 'POST').length, 0);
+    const modelArg = [`base-url=${server.url}`, 'api-key-env=FLAMINGO_TEST_OPENAI_KEY', 'allow-greedy=true'];
+    const [outcome] = await evaluate(flags(server.url, resultsDir, { limit: '2', modelArg }));
+    const model = outcome!.record.model as unknown as Record<string, unknown>;
+    assert.deepEqual(model.server, { kind: 'tgi', version: '3.3.6' });
+    assert.equal(model.greedyInsteadOfBeams, true);
+    assert.ok(server.requests.filter((r) => r.method === 'POST').every((r) => r.body.n === 1 && r.body.use_beam_search === undefined));
+    const board = await cli(['leaderboard', resultsDir]);
+    assert.equal(board.code, 0, board.stderr);
+    assert.match(board.stdout, /\d+\.\d † ‡ §|\d+\.\d ‡ §|\d+\.\d † §/);
+    assert.match(board.stdout, /§ Greedy decoding in place of the task's beam search: the model's server has none/);
+  } finally {
+    await server.close();
+  }
+});

@@ -53,7 +53,7 @@ export async function runPending(input: RunnerInput): Promise<void> {
     ),
   );
   if (failure !== undefined) {
-    if (failure instanceof InputError || failure instanceof RunError) throw failure;
+    if (failure instanceof InputError || failure instanceof UsageError || failure instanceof RunError) throw failure;
     throw new RunError(`the run failed: ${(failure as Error)?.message ?? String(failure)}`, { cause: failure });
   }
 }
