@@ -24,6 +24,12 @@ function allText(dir: string): string {
     .join('\n');
 }
 
+/** The backend's one request before a run that checks the server takes its prompts' image count (preflight). */
+const isProbe = (r: { body: any }) => r.body?.max_tokens === 1 && JSON.stringify(r.body?.messages ?? '').includes('How many images?');
+/** The run's own POSTs (the preflight probe left out). */
+const runPosts = (server: { requests: { method: string; body: any }[] }, from = 0) =>
+  server.requests.slice(from).filter((r) => r.method === 'POST' && !isProbe(r));
+
 function flags(url: string, resultsDir: string, extra: Record<string, unknown> = {}) {
   return parseRunOptions({
     task: 'okvqa',
@@ -53,8 +59,9 @@ test('a served-model run: every request carries the key, no file the run writes 
     assert.deepEqual(model.server, { kind: 'vllm', version: '0.11.0' });
     assert.equal(model.decodingMethod, 'beam-search');
     assert.equal(model.greedyInsteadOfBeams, false);
-    const posts = server.requests.filter((r) => r.method === 'POST');
+    const posts = runPosts(server);
     assert.equal(posts.length, 12);
+    assert.equal(server.requests.filter(isProbe).length, 1); // 2-shot prompts carry 3 images: asked once before the run
     assert.ok(posts.every((r) => r.body.use_beam_search === true && r.body.n === 3 && r.body.length_penalty === 0));
     assert.ok(server.requests.every((r) => r.authorization === `Bearer ${KEY}`));
     assert.ok(!allText(resultsDir).includes(KEY));
@@ -84,7 +91,7 @@ test('a server that fails mid-run stops the run (exit 1, journal intact); the sa
     const done = resumed!.record.timings.resumedExamples!;
     // 4 requests were answered (after GET /models), but a batch of 2 is journaled only when both of its requests are.
     assert.ok(done >= 2 && done <= 4, `resumed ${done}`);
-    assert.equal(server.requests.filter((r, i) => i >= before && r.method === 'POST').length, 12 - done);
+    assert.equal(runPosts(server, before).length, 12 - done);
     const answers = (record: typeof resumed.record) => record.trials.map((t) => t.examples.map((e) => [e.id, e.raw, e.demonstrations]));
     assert.deepEqual(answers(resumed!.record), answers(whole[0]!.record));
     assert.deepEqual(resumed!.record.summary, whole[0]!.record.summary);
@@ -171,17 +178,41 @@ test('TGI (no beam search): refused without allow-greedy (exit 2); with it, gree
       assert.equal(error.exitCode, 2);
       return true;
     });
-    assert.equal(server.requests.filter((r) => r.method === 'POST').length, 0);
+    assert.equal(runPosts(server).length, 0);
     const modelArg = [`base-url=${server.url}`, 'api-key-env=FLAMINGO_TEST_OPENAI_KEY', 'allow-greedy=true'];
     const [outcome] = await evaluate(flags(server.url, resultsDir, { limit: '2', modelArg }));
     const model = outcome!.record.model as unknown as Record<string, unknown>;
     assert.deepEqual(model.server, { kind: 'tgi', version: '3.3.6' });
     assert.equal(model.greedyInsteadOfBeams, true);
-    assert.ok(server.requests.filter((r) => r.method === 'POST').every((r) => r.body.n === 1 && r.body.use_beam_search === undefined));
+    assert.ok(runPosts(server).every((r) => r.body.n === 1 && r.body.use_beam_search === undefined));
     const board = await cli(['leaderboard', resultsDir]);
     assert.equal(board.code, 0, board.stderr);
     assert.match(board.stdout, /\d+\.\d † ‡ §|\d+\.\d ‡ §|\d+\.\d † §/);
     assert.match(board.stdout, /§ Greedy decoding in place of the task's beam search: the model's server has none/);
+  } finally {
+    await server.close();
+  }
+});
+
+test('video frames per prompt are counted against the server\'s image limit before the run starts', async () => {
+  const server = await startFakeServer({ kind: 'vllm', maxImages: 6, reply: () => ' cooking' });
+  try {
+    const resultsDir = tempDir();
+    const video = { task: 'msvdqa', shots: '0,2', limit: '2', frames: 'uniform:4' };
+    await assert.rejects(evaluate(flags(server.url, resultsDir, video)), (error: Error) => {
+      assert.match(error.message, /At most 6 image\(s\) may be provided in one prompt\. This prompt carries 12 images \(3 videos sampled as --frames uniform:4, every frame an image\), and vLLM 0\.11\.0 takes at most 6 per prompt/);
+      assert.match(error.message, /Raise it with vllm serve --limit-mm-per-prompt/);
+      return true;
+    });
+    // One probe request, and nothing of the 0-shot run (which would fit) before the 2-shot prompts were checked.
+    const posts = server.requests.filter((r) => r.method === 'POST');
+    assert.equal(posts.length, 1);
+    assert.equal(posts[0]!.body.max_tokens, 1);
+    // Told the limit, the backend refuses without asking.
+    const before = server.requests.length;
+    const modelArg = [`base-url=${server.url}`, 'api-key-env=FLAMINGO_TEST_OPENAI_KEY', 'max-images=6'];
+    await assert.rejects(evaluate(flags(server.url, resultsDir, { ...video, modelArg })), /This prompt carries 12 images|this prompt carries 12 images/);
+    assert.equal(server.requests.slice(before).filter((r) => r.method === 'POST').length, 0);
   } finally {
     await server.close();
   }

@@ -106,6 +106,12 @@ export interface Backend {
   /** Visual features of each medium (for similarity-based demonstration selection, RICES). */
   embed?(media: MediaRef[]): Promise<Float32Array[]>;
   /**
+   * Called with a task's prompts before they run (those of its largest shot count first, before any shot count runs):
+   * the backend may refuse what it cannot take (a served model's image limit, video frames counted) before anything is
+   * sent. Optional.
+   */
+  preflight?(prompts: Prompt[]): Promise<void>;
+  /**
    * What identifies this model beyond info(), as a JSON value: the sha256 of its files, where it is served, settings
    * that change its answers. It is the backend's part of the configuration identity (records and journals of another
    * identity never share a file). Absent: a module backend is identified by its file's sha256, a scheme by its spec.

@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { identityArgs, routeArgs } from '../core/args.ts';
 import { InputError, RunError, UsageError, exitCodeOf } from '../core/errors.ts';
 import { backendScope, openBackend, type OpenedBackend } from '../backends/index.ts';
-import type { Backend, Example, RunRecord, Task, TaskData, Trial } from '../core/types.ts';
+import type { Backend, Example, Prompt, RunRecord, Task, TaskData, Trial } from '../core/types.ts';
 import { isSampleData } from '../core/sample-data.ts';
 import { safeName } from '../core/safe-name.ts';
 import {
@@ -104,6 +104,11 @@ export async function evaluate(options: RunOptions, io: EvaluateIO = {}): Promis
   }
 }
 
+/** Every prompt of the plans, ensemble orderings included. */
+function promptsOf(plans: TrialPlan[]): Prompt[] {
+  return plans.flatMap((plan) => plan.queries.flatMap((query) => [query.prompt, ...(query.orderings ?? []).map((ordering) => ordering.prompt)]));
+}
+
 /** The task's data, checked, and the query set the run evaluates (a --limit or protocol subset, or the whole split). */
 async function loadQueries(task: Task, options: RunOptions, io: EvaluateIO) {
   const loaded = checkData(task, await task.load({ dataDir: options.dataDir, split: options.split }));
@@ -149,6 +154,26 @@ async function evaluateTask(
   };
   const outcomes: RecordOutcome[] = [];
   let rices: RicesFeatures | undefined;
+  if (backend.preflight && options.sampler !== 'rices' && shotsList.length > 1) {
+    // The largest shot count's prompts carry the most media: a backend that cannot take them says so before the
+    // smaller shot counts run (RICES plans need the model's features, so those are checked shot count by shot count).
+    const shots = Math.max(...shotsList);
+    const config = resolveRunConfig({ options, task, source, taskArgs, model: opened, shots, perClass, limit });
+    const plans = await planTrials({
+      task,
+      support: data.support,
+      queries,
+      shots,
+      seeds: config.seeds,
+      supportSize: options.supportSize,
+      perClass,
+      zeroShotTextDemos: config.zeroShotTextDemos ?? 0,
+      templates,
+      rices: undefined,
+      promptEnsemble: ensembleSize(config),
+    });
+    await backend.preflight(promptsOf(plans));
+  }
   for (const shots of shotsList) {
     const started = performance.now();
     const config = resolveRunConfig({ options, task, source, taskArgs, model: opened, shots, perClass, limit });
@@ -166,6 +191,7 @@ async function evaluateTask(
       rices,
       promptEnsemble: ensembleSize(config),
     });
+    await backend.preflight?.(promptsOf(plans));
     const identities = configIdentity(config, facts);
     const path = recordFile(config, facts, identities.record);
     const journal = openJournal(config, facts, identities.journal, options, io);

@@ -5,7 +5,8 @@
 // bounds what is in flight.
 import { RunError, UsageError } from '../../core/errors.ts';
 import type { Backend, GenerateRequest, GenerateResult, ModelInfo, Prompt, RankRequest, RankResult } from '../../core/types.ts';
-import { formatFrameSampling } from '../../media/sampling.ts';
+import sharp from 'sharp';
+import { FLAMINGO_SAMPLING, formatFrameSampling } from '../../media/sampling.ts';
 import { beamsRefused, chatGenerateBody, decodingPlan, parseChatAnswer, type DecodingPlan } from './chat.ts';
 import { HttpStatusError, OpenAIClient } from './client.ts';
 import { PromptRenderer, type ContentPart } from './content.ts';
@@ -32,6 +33,9 @@ export class OpenAIBackend implements Backend {
   private promptLimit: number;
   /** Images per prompt the server takes, when known (the setting, or learnt from its refusal). */
   private imageLimit?: number;
+  /** The most images per prompt the server has accepted in preflight(). */
+  private imagesAccepted = 0;
+  private probeImage?: string;
 
   constructor(
     private readonly settings: OpenAISettings,
@@ -116,6 +120,45 @@ export class OpenAIBackend implements Backend {
         };
       }),
     );
+  }
+
+  /**
+   * Before a task runs: the most images one of its prompts carries (every video frame counted) against the server's
+   * limit. With max-images given, a prompt over it is refused here; else the server is asked once, with a request
+   * carrying that many tiny images (max_tokens 1), and a refusal for too many images ends the run before it starts.
+   */
+  async preflight(prompts: Prompt[]): Promise<void> {
+    let worst = 0;
+    let worstPrompt: Prompt = [];
+    for (const prompt of prompts) {
+      const images = this.imagesIn(prompt);
+      if (images > worst) [worst, worstPrompt] = [images, prompt];
+    }
+    if (worst <= 1) return;
+    if (this.imageLimit !== undefined) {
+      if (worst > this.imageLimit) throw new RunError(`${this.client.baseUrl}: ${this.imagesMessage(worst, worstPrompt)}`);
+      return;
+    }
+    if (this.imagesAccepted >= worst) return;
+    this.probeImage ??= `data:image/png;base64,${(await sharp({ create: { width: 32, height: 32, channels: 3, background: '#808080' } }).png().toBuffer()).toString('base64')}`;
+    const content: ContentPart[] = [
+      ...Array.from({ length: worst }, () => ({ type: 'image_url' as const, image_url: { url: this.probeImage! } })),
+      { type: 'text', text: 'How many images?' },
+    ];
+    try {
+      await this.post('/chat/completions', { model: this.settings.model, messages: [{ role: 'user', content }], max_tokens: 1, temperature: 0 }, worstPrompt);
+      this.imagesAccepted = worst;
+    } catch (error) {
+      // Only a refusal for the number of images ends the run here; anything else the run's own requests will tell.
+      if (this.imageLimit !== undefined) throw error;
+    }
+  }
+
+  /** Images a prompt becomes: one per image, the sampled frames of each video (at most that many for --frames). */
+  private imagesIn(prompt: Prompt): number {
+    const frames = this.settings.frames ?? FLAMINGO_SAMPLING;
+    const perVideo = frames.mode === 'fps' ? frames.maxFrames : frames.frames;
+    return prompt.reduce((n, part) => n + (part.type !== 'media' ? 0 : part.media.kind === 'image' ? 1 : perVideo), 0);
   }
 
   private cannotRank(missing: string): RankUnsupportedError {
@@ -208,7 +251,7 @@ export class OpenAIBackend implements Backend {
     if (videosOnly && videos === 0) return '';
     const parts = [
       ...(images > 0 ? [`${images} image${images === 1 ? '' : 's'}`] : []),
-      ...(videos > 0 ? [`${videos} video${videos === 1 ? '' : 's'} sampled as --frames ${formatFrameSampling(this.settings.frames ?? { mode: 'flamingo', frames: 30, fps: 3 })}, every frame an image`] : []),
+      ...(videos > 0 ? [`${videos} video${videos === 1 ? '' : 's'} sampled as --frames ${formatFrameSampling(this.settings.frames ?? FLAMINGO_SAMPLING)}, every frame an image`] : []),
     ];
     return parts.length > 0 ? ` (${parts.join(' and ')})` : '';
   }
