@@ -144,6 +144,7 @@ test('TGI: no beam search: refused unless greedy is allowed, then greedy and mar
     assert.equal(body.temperature, 0);
     assert.equal(body.use_beam_search, undefined);
     assert.equal(body.repetition_penalty, undefined); // not a field TGI's chat takes
+    assert.equal(body.top_p, undefined); // TGI refuses 1.0 (its range is open) and applies none unset
   });
 });
 

@@ -13,7 +13,7 @@
 //   chat ignores prompt_logprobs.
 // - `tgi`: /v1/models lists the model id as owned_by; GET /info (router "text-generation-router",
 //   max_client_batch_size 4); completions never carry logprobs, and more than 4 prompts are refused with HTTP 422;
-//   bodies over `payloadLimit` (2,000,000 bytes) are refused with HTTP 413.
+//   bodies over `payloadLimit` (2,000,000 bytes) are refused with HTTP 413; a top_p outside (0, 1) with HTTP 422.
 // - `generic` (default): the OpenAI shape, offsets from the tokens, no BOS.
 //
 // Its "model": text is split into tokens by WORD below (a word with its leading spaces, or a run of trailing
@@ -200,6 +200,9 @@ export async function startFakeServer(options: FakeServerOptions = {}): Promise<
     }
     if (req.method === 'POST' && body.model !== model) {
       return send(res, 404, { error: { message: `The model \`${body.model}\` does not exist.${key ? ` (key ${key})` : ''}` } });
+    }
+    if (req.method === 'POST' && kind === 'tgi' && typeof body.top_p === 'number' && (body.top_p <= 0 || body.top_p >= 1)) {
+      return send(res, 422, { error: 'Input validation error: `top_p` must be > 0.0 and < 1.0', error_type: 'validation' });
     }
     if (req.method === 'POST' && path === '/v1/chat/completions') {
       const images = (body.messages as any[]).flatMap((m) => (Array.isArray(m.content) ? m.content : [])).filter((p: any) => p.type === 'image_url').length;

@@ -7,8 +7,9 @@
 //   chunk here, as the paper's decoding stops there;
 // - greedy otherwise (temperature 0), on a server without beam search only when the user allowed it.
 // Every sampling field the protocol fixes is sent explicitly, because vLLM and SGLang fill fields left unset from the
-// model's generation config (a repetition_penalty of 1.05, a top_p of 0.8): temperature 0, top_p 1, no frequency or
-// presence penalty, and on vLLM and SGLang repetition_penalty 1. A generic server gets OpenAI's own fields only.
+// model's generation config (a repetition_penalty of 1.05, a top_p of 0.8): temperature 0, top_p 1 (not to TGI, which
+// refuses 1 and applies none unset), no frequency or presence penalty, and on vLLM and SGLang repetition_penalty 1.
+// A generic server gets OpenAI's own fields only.
 import { RunError, UsageError } from '../../core/errors.ts';
 import type { GenerateRequest } from '../../core/types.ts';
 import type { ContentPart } from './content.ts';
@@ -80,7 +81,8 @@ export function chatGenerateBody(
     messages: [{ role: 'user', content: userContent(content) }],
     max_tokens: request.maxNewTokens,
     temperature: 0,
-    top_p: 1,
+    // TGI refuses a top_p of 1 (it takes values strictly between 0 and 1) and applies none when it is left out.
+    ...(profile.kind === 'tgi' ? {} : { top_p: 1 }),
     frequency_penalty: 0,
     presence_penalty: 0,
     n: beams,
