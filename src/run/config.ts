@@ -166,13 +166,17 @@ function argWords(args: ArgValues): string {
  * RICES run does not share a name with a random-sampler one, nor a test-dev run with a val one.
  */
 export function journalStem(config: RunConfig): string {
-  return safeName(
+  return safeName(journalWords(config));
+}
+
+function journalWords(config: RunConfig): string {
+  return (
     `${config.task}-${config.shots}shot` +
-      (config.split !== null ? `-${config.split}` : '') +
-      (config.sampler !== 'random' ? `-${config.sampler}` : '') +
-      (config.promptStyle !== 'paper' ? `-${config.promptStyle}` : '') +
-      (ensembleSize(config) > 1 ? `-ensemble${ensembleSize(config)}` : '') +
-      argWords(config.variant.model),
+    (config.split !== null ? `-${config.split}` : '') +
+    (config.sampler !== 'random' ? `-${config.sampler}` : '') +
+    (config.promptStyle !== 'paper' ? `-${config.promptStyle}` : '') +
+    (ensembleSize(config) > 1 ? `-ensemble${ensembleSize(config)}` : '') +
+    argWords(config.variant.model)
   );
 }
 
@@ -195,8 +199,7 @@ export function recordFile(config: RunConfig, facts: RunFacts, identity: RunIden
     argWords(config.variant.task) +
     (facts.sample ? '-sample' : '') +
     (config.limit !== null && config.protocol !== 'flamingo' ? `-limit${config.limit}` : '');
-  const stem = words === '' ? journalStem(config) : safeName(`${journalStem(config)}${words}`);
-  return join(modelDir(config, facts), `${stem}-${identity.hash.slice(0, 8)}.json`);
+  return join(modelDir(config, facts), `${safeName(journalWords(config) + words)}-${identity.hash.slice(0, 8)}.json`);
 }
 
 /** The record's `config` field: the configuration, its identity, and the journal its examples came from. */
