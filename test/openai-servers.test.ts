@@ -331,3 +331,16 @@ test('a key the server echoes everywhere (answers, model names, errors) reaches 
     await assert.rejects(backend.generate([{ prompt: [text('Q:')], ...VQA }]), (error: Error) => !error.message.includes(KEY) && /bad \[API key\]/.test(error.message));
   });
 });
+
+test('spelling back: byte-fallback tokens (U+FFFD, vLLM\'s bytes:) match the bytes of a non-ASCII candidate; word markers and spaces are ignored', async () => {
+  const { spellBack } = await import('../src/backends/openai/rank.ts');
+  // "café" as Llama's byte-fallback pieces: "▁caf", then é's two UTF-8 bytes as two U+FFFD tokens.
+  const cafe = [{ text: 'Answer:', logprob: -1 }, { text: '▁caf', logprob: -0.5 }, { text: '\ufffd', logprob: -0.25 }, { text: '\ufffd', logprob: -0.125 }];
+  assert.deepEqual(spellBack(cafe, ' café', 'here'), { logLikelihood: -0.875, tokens: 3 });
+  const bytes = [{ text: 'Answer:', logprob: -1 }, { text: 'Ġcaf', logprob: -0.5 }, { text: 'bytes:\\xc3\\xa9', logprob: -0.25 }];
+  assert.deepEqual(spellBack(bytes, ' café', 'here'), { logLikelihood: -0.75, tokens: 2 });
+  // A byte that does not match is refused.
+  assert.throws(() => spellBack([{ text: 'x', logprob: -1 }, { text: 'bytes:\\xc3\\xa8', logprob: -1 }], 'xé', 'here'), /here: the prompt's last tokens spell "xbytes:\\\\xc3\\\\xa8", not the candidate "xé"/);
+  // The candidate reaching the prompt's first token (no log-probability) is refused, not scored.
+  assert.throws(() => spellBack([{ text: '<s>', logprob: null }, { text: 'yes', logprob: -1 }], '<s>yes', 'here'), /has no log-probability \(null\); the candidate reaches the start of the prompt/);
+});
