@@ -82,7 +82,7 @@ test('createBackend: info from the server (model listed, context length), a mode
     assert.equal(info.name, 'org/fake-vlm-7b');
     assert.equal(info.parameters, 7e9);
     assert.equal(info.contextLength, 4096);
-    assert.equal(info.decoding, 'the server has no beam search: tasks with one beam decode greedily (temperature 0, top_p 1); tasks with more are refused');
+    assert.equal(info.decoding, 'greedy: the server has no beam search, tasks with beams are refused');
     assert.deepEqual(info.server, { kind: 'generic', version: null });
     assert.equal(info.greedyInsteadOfBeams, false);
     await backend.close();

@@ -77,7 +77,7 @@ test('a server that fails mid-run stops the run (exit 1, journal intact); the sa
   try {
     const whole = await evaluate(flags(server.url, tempDir()));
     const resultsDir = tempDir();
-    server.failAfter(5, { kind: 'status', status: 500 });
+    server.failAfter(7, { kind: 'status', status: 500 });
     await assert.rejects(evaluate(flags(server.url, resultsDir)), (error: Error) => {
       assert.equal(error.name, 'RunError');
       assert.match(error.message, /HTTP 500: simulated HTTP 500; gave up after 2 attempts/);
@@ -89,7 +89,8 @@ test('a server that fails mid-run stops the run (exit 1, journal intact); the sa
     const before = server.requests.length;
     const [resumed] = await evaluate(flags(server.url, resultsDir));
     const done = resumed!.record.timings.resumedExamples!;
-    // 4 requests were answered (after GET /models), but a batch of 2 is journaled only when both of its requests are.
+    // 4 run requests were answered (after GET /models, GET /version and the image-count probe), but a batch of 2 is
+    // journaled only when both of its requests are.
     assert.ok(done >= 2 && done <= 4, `resumed ${done}`);
     assert.equal(runPosts(server, before).length, 12 - done);
     const answers = (record: typeof resumed.record) => record.trials.map((t) => t.examples.map((e) => [e.id, e.raw, e.demonstrations]));

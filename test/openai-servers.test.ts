@@ -72,7 +72,8 @@ test('vLLM: the paper\'s beam search (use_beam_search, n = beams, length_penalty
     const info = backend.info();
     assert.equal(info.decodingMethod, 'beam-search');
     assert.equal(info.greedyInsteadOfBeams, false);
-    assert.match(info.decoding, /^vLLM 0\.11\.0: beam search with the task's beams and length penalty/);
+    assert.equal(info.decoding, "beam search: the task's beams and length penalty (use_beam_search, n, length_penalty)");
+    assert.match(backend.plan.note, /^vLLM 0\.11\.0: beam search with the task's beams and length penalty/);
     const [result] = await backend.generate([{ prompt: [image(0), text('Question: what? Answer:')], ...VQA, maxNewTokens: 10 }]);
     // vLLM's beam search does not stop at `stop`; the answer is cut at the end of chunk here, from the best beam.
     assert.equal(result!.text, ' a red bus');
@@ -106,7 +107,8 @@ test('vLLM: the paper\'s beam search (use_beam_search, n = beams, length_penalty
 test('SGLang: beam search only when launched with --enable-beam-search (no length-penalty field); else refused like TGI', async () => {
   await withServer({ kind: 'sglang', beamSearch: true }, async (server) => {
     const backend = await backendFor(server);
-    assert.match(backend.info().decoding, /SGLang 0\.5\.4: beam search with the task's beams \(use_beam_search, n\); the server has no length-penalty field/);
+    assert.equal(backend.info().decoding, "beam search: the task's beams, the server's own length scoring (use_beam_search, n)");
+    assert.match(backend.plan.note, /SGLang 0\.5\.4: beam search with the task's beams \(use_beam_search, n\); the server has no length-penalty field/);
     await backend.generate([{ prompt: [text('Q:')], ...VQA }]);
     const [body] = posts(server, '/v1/chat/completions');
     assert.equal(body.use_beam_search, true);
@@ -137,7 +139,8 @@ test('TGI: no beam search: refused unless greedy is allowed, then greedy and mar
     const info = lenient.info();
     assert.equal(info.greedyInsteadOfBeams, true);
     assert.equal(info.decodingMethod, 'greedy');
-    assert.match(info.decoding, /TGI 3\.3\.6 has no beam search: greedy decoding .* in place of the task's beams, as --model-arg allow-greedy=true allowed/);
+    assert.equal(info.decoding, "greedy in place of the task's beam search (the server has none; allow-greedy)");
+    assert.match(lenient.plan.note, /TGI 3\.3\.6 has no beam search: greedy decoding .* in place of the task's beams, as --model-arg allow-greedy=true allowed/);
     await lenient.generate([{ prompt: [text('Q:')], ...VQA }]);
     const [body] = posts(server, '/v1/chat/completions');
     assert.equal(body.n, 1);

@@ -18,7 +18,7 @@ import { ARG, parametersFromName, type OpenAISettings } from './settings.ts';
 export interface ServedModelInfo extends ModelInfo {
   api: 'openai-compatible';
   server: { kind: string; version: string | null };
-  /** The decoding, in words. */
+  /** The decoding, as a fixed phrase (DecodingPlan.recorded). */
   decoding: string;
   decodingMethod: 'beam-search' | 'greedy';
   /** Greedy decoding stood in for the task's beam search (allowed by the user): results are marked. */
@@ -56,7 +56,7 @@ export class OpenAIBackend implements Backend {
       contextLength: this.profile.contextLength,
       api: 'openai-compatible',
       server: { kind: this.profile.kind, version: this.profile.version },
-      decoding: this.plan.note,
+      decoding: this.plan.recorded,
       decodingMethod: this.plan.method,
       greedyInsteadOfBeams: this.plan.greedyInsteadOfBeams,
       imageSize: this.settings.imageSize ?? null,

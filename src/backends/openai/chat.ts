@@ -23,8 +23,10 @@ export interface DecodingPlan {
   greedyInsteadOfBeams: boolean;
   /** Tasks asking for beams are refused (a server without beam search, greedy not allowed). */
   refusesBeams: boolean;
-  /** What runs, in words. */
+  /** What runs, in words (with the server's name and version), for messages and check-server. */
   note: string;
+  /** What runs, as the record keeps it (`model.decoding`): a fixed phrase per case, part of the configuration identity. */
+  recorded: string;
 }
 
 export function decodingPlan(profile: ServerProfile, allowGreedy: boolean, allowGreedyName: string): DecodingPlan {
@@ -34,6 +36,9 @@ export function decodingPlan(profile: ServerProfile, allowGreedy: boolean, allow
       method: 'beam-search',
       greedyInsteadOfBeams: false,
       refusesBeams: false,
+      recorded: profile.lengthPenalty
+        ? "beam search: the task's beams and length penalty (use_beam_search, n, length_penalty)"
+        : "beam search: the task's beams, the server's own length scoring (use_beam_search, n)",
       note: profile.lengthPenalty
         ? `${name}: beam search with the task's beams and length penalty (use_beam_search, n, length_penalty); ` +
           'temperature 0, top_p 1, repetition_penalty 1; tasks with one beam decode greedily'
@@ -46,6 +51,7 @@ export function decodingPlan(profile: ServerProfile, allowGreedy: boolean, allow
       method: 'greedy',
       greedyInsteadOfBeams: true,
       refusesBeams: false,
+      recorded: "greedy in place of the task's beam search (the server has none; allow-greedy)",
       note: `${name} has no beam search: greedy decoding (temperature 0, top_p 1) in place of the task's beams, as ${allowGreedyName} allowed`,
     };
   }
@@ -53,6 +59,7 @@ export function decodingPlan(profile: ServerProfile, allowGreedy: boolean, allow
     method: 'greedy',
     greedyInsteadOfBeams: false,
     refusesBeams: true,
+    recorded: 'greedy: the server has no beam search, tasks with beams are refused',
     note: `${name} has no beam search: tasks with one beam decode greedily (temperature 0, top_p 1); tasks with more are refused`,
   };
 }
