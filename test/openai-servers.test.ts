@@ -57,6 +57,10 @@ test('the server is detected from /v1/models and its version endpoint, and recor
     assert.equal(backend.profile.maxPromptsPerRequest, 4);
     await backend.close();
   });
+  // An older TGI without /v1/models: still TGI, by its /info.
+  await withServer({ kind: 'tgi', noModels: true }, async (server) => {
+    assert.deepEqual((await backendFor(server)).info().server, { kind: 'tgi', version: '3.3.6' });
+  });
   await withServer({}, async (server) => {
     assert.deepEqual((await backendFor(server)).info().server, { kind: 'generic', version: null });
     const told = await backendFor(server, { server: 'vllm' });
