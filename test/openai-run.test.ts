@@ -25,7 +25,8 @@ function allText(dir: string): string {
 }
 
 /** The backend's one request before a run that checks the server takes its prompts' image count (preflight). */
-const isProbe = (r: { body: any }) => r.body?.max_tokens === 1 && JSON.stringify(r.body?.messages ?? '').includes('How many images?');
+const isProbe = (r: { body: any }) =>
+  r.body?.max_tokens === 1 && /How many images\?|First word: alpha/.test(JSON.stringify(r.body?.messages ?? ''));
 /** The run's own POSTs (the preflight probe left out). */
 const runPosts = (server: { requests: { method: string; body: any }[] }, from = 0) =>
   server.requests.slice(from).filter((r) => r.method === 'POST' && !isProbe(r));
@@ -61,7 +62,8 @@ test('a served-model run: every request carries the key, no file the run writes 
     assert.equal(model.greedyInsteadOfBeams, false);
     const posts = runPosts(server);
     assert.equal(posts.length, 12);
-    assert.equal(server.requests.filter(isProbe).length, 1); // 2-shot prompts carry 3 images: asked once before the run
+    // Before the run: 2-shot prompts carry 3 images (asked once), with text between them (interleaving checked: 2).
+    assert.equal(server.requests.filter(isProbe).length, 3);
     assert.ok(posts.every((r) => r.body.use_beam_search === true && r.body.n === 3 && r.body.length_penalty === 0));
     assert.ok(server.requests.every((r) => r.authorization === `Bearer ${KEY}`));
     assert.ok(!allText(resultsDir).includes(KEY));
@@ -77,7 +79,7 @@ test('a server that fails mid-run stops the run (exit 1, journal intact); the sa
   try {
     const whole = await evaluate(flags(server.url, tempDir()));
     const resultsDir = tempDir();
-    server.failAfter(7, { kind: 'status', status: 500 });
+    server.failAfter(9, { kind: 'status', status: 500 });
     await assert.rejects(evaluate(flags(server.url, resultsDir)), (error: Error) => {
       assert.equal(error.name, 'RunError');
       assert.match(error.message, /HTTP 500: simulated HTTP 500; gave up after 2 attempts/);
@@ -89,7 +91,7 @@ test('a server that fails mid-run stops the run (exit 1, journal intact); the sa
     const before = server.requests.length;
     const [resumed] = await evaluate(flags(server.url, resultsDir));
     const done = resumed!.record.timings.resumedExamples!;
-    // 4 run requests were answered (after GET /models, GET /version and the image-count probe), but a batch of 2 is
+    // 4 run requests were answered (after GET /models, GET /version, the image-count and interleaving probes), but a batch of 2 is
     // journaled only when both of its requests are.
     assert.ok(done >= 2 && done <= 4, `resumed ${done}`);
     assert.equal(runPosts(server, before).length, 12 - done);
@@ -214,6 +216,31 @@ test('video frames per prompt are counted against the server\'s image limit befo
     const modelArg = [`base-url=${server.url}`, 'api-key-env=FLAMINGO_TEST_OPENAI_KEY', 'max-images=6'];
     await assert.rejects(evaluate(flags(server.url, resultsDir, { ...video, modelArg })), /This prompt carries 12 images|this prompt carries 12 images/);
     assert.equal(server.requests.slice(before).filter((r) => r.method === 'POST').length, 0);
+  } finally {
+    await server.close();
+  }
+});
+
+test('a server that moves images out of place (a string-format chat template) stops the run before it starts', async () => {
+  const server = await startFakeServer({ kind: 'vllm', interleave: 'first', reply: () => ' red' });
+  try {
+    const resultsDir = tempDir();
+    await assert.rejects(evaluate(flags(server.url, resultsDir, { limit: '2' })), (error: Error) => {
+      assert.match(error.message, /vLLM 0\.11\.0 at http:\/\/127\.0\.0\.1:\d+\/v1: images are not where the prompt puts them .* fix with vllm serve --chat-template-content-format openai \(or --interleave-mm-strings\)\. `flamingo-eval check-server` shows what the server does; --model-arg interleave-check=false runs anyway/);
+      return true;
+    });
+    assert.equal(runPosts(server).length, 0);
+    const modelArg = [`base-url=${server.url}`, 'api-key-env=FLAMINGO_TEST_OPENAI_KEY', 'interleave-check=false'];
+    const [outcome] = await evaluate(flags(server.url, resultsDir, { limit: '2', modelArg }));
+    assert.equal(outcome!.record.trials[0]!.examples.length, 2);
+    // 0-shot prompts (one image, text only after it) need no check.
+    const zero = await startFakeServer({ kind: 'vllm', interleave: 'first', reply: () => ' red' });
+    try {
+      const [zeroShot] = await evaluate(flags(zero.url, tempDir(), { limit: '2', shots: '0' }));
+      assert.equal(zeroShot!.record.trials[0]!.examples.length, 2);
+    } finally {
+      await zero.close();
+    }
   } finally {
     await server.close();
   }

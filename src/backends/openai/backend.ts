@@ -5,11 +5,11 @@
 // bounds what is in flight.
 import { RunError, UsageError } from '../../core/errors.ts';
 import type { Backend, GenerateRequest, GenerateResult, ModelInfo, Prompt, RankRequest, RankResult } from '../../core/types.ts';
-import sharp from 'sharp';
 import { FLAMINGO_SAMPLING, formatFrameSampling } from '../../media/sampling.ts';
 import { beamsRefused, chatGenerateBody, decodingPlan, parseChatAnswer, type DecodingPlan } from './chat.ts';
 import { HttpStatusError, OpenAIClient } from './client.ts';
 import { PromptRenderer, type ContentPart } from './content.ts';
+import { checkInterleaving, probeImageUrl, type Check } from './interleave.ts';
 import { chatRankBody, completionsRankBody, parseChatRank, parseCompletionsRank, RankUnsupportedError, type CandidateScore } from './rank.ts';
 import { detectServer, LIMIT_FLAGS, serverName, type ServerProfile } from './servers.ts';
 import { ARG, parametersFromName, type OpenAISettings } from './settings.ts';
@@ -35,7 +35,8 @@ export class OpenAIBackend implements Backend {
   private imageLimit?: number;
   /** The most images per prompt the server has accepted in preflight(). */
   private imagesAccepted = 0;
-  private probeImage?: string;
+  /** The interleaving check's result, once made. */
+  private interleaving?: Check;
 
   constructor(
     private readonly settings: OpenAISettings,
@@ -126,6 +127,8 @@ export class OpenAIBackend implements Backend {
    * Before a task runs: the most images one of its prompts carries (every video frame counted) against the server's
    * limit. With max-images given, a prompt over it is refused here; else the server is asked once, with a request
    * carrying that many tiny images (max_tokens 1), and a refusal for too many images ends the run before it starts.
+   * Prompts with text between images: the server is checked once to keep images in place (interleave.ts); one that
+   * moves or drops them ends the run before it starts (interleave-check=false runs anyway).
    */
   async preflight(prompts: Prompt[]): Promise<void> {
     let worst = 0;
@@ -134,15 +137,28 @@ export class OpenAIBackend implements Backend {
       const images = this.imagesIn(prompt);
       if (images > worst) [worst, worstPrompt] = [images, prompt];
     }
-    if (worst <= 1) return;
+    if (worst > 1) await this.checkImageCount(worst, worstPrompt);
+    if (this.settings.interleaveCheck && this.interleaving === undefined && prompts.some(interleaved)) {
+      // Images between texts: make sure the server keeps them there (two small requests, once per run).
+      this.interleaving = await checkInterleaving(this.client, this.settings.model, this.profile);
+      if (this.interleaving.verdict === 'no') {
+        throw new RunError(
+          `${serverName(this.profile)} at ${this.client.baseUrl}: ${this.interleaving.detail}. \`flamingo-eval check-server\` ` +
+            `shows what the server does; ${ARG.interleaveCheck} runs anyway`,
+        );
+      }
+    }
+  }
+
+  private async checkImageCount(worst: number, worstPrompt: Prompt): Promise<void> {
     if (this.imageLimit !== undefined) {
       if (worst > this.imageLimit) throw new RunError(`${this.client.baseUrl}: ${this.imagesMessage(worst, worstPrompt)}`);
       return;
     }
     if (this.imagesAccepted >= worst) return;
-    this.probeImage ??= `data:image/png;base64,${(await sharp({ create: { width: 32, height: 32, channels: 3, background: '#808080' } }).png().toBuffer()).toString('base64')}`;
+    const url = await probeImageUrl();
     const content: ContentPart[] = [
-      ...Array.from({ length: worst }, () => ({ type: 'image_url' as const, image_url: { url: this.probeImage! } })),
+      ...Array.from({ length: worst }, () => ({ type: 'image_url' as const, image_url: { url } })),
       { type: 'text', text: 'How many images?' },
     ];
     try {
@@ -259,6 +275,22 @@ export class OpenAIBackend implements Backend {
   async close(): Promise<void> {
     this.client.close();
   }
+}
+
+/** Whether a prompt has text between two of its media: where a server that moves images would change its meaning. */
+function interleaved(prompt: Prompt): boolean {
+  let media = 0;
+  let textAfterMedia = false;
+  for (const part of prompt) {
+    if (part.type === 'media') {
+      if (media > 0 && textAfterMedia) return true;
+      media++;
+      textAfterMedia = false;
+    } else if (media > 0 && (part.type === 'end_of_chunk' || part.text.trim() !== '')) {
+      textAfterMedia = true;
+    }
+  }
+  return false;
 }
 
 /** The message as a sentence: ending with one full stop. */

@@ -6,10 +6,7 @@
 // - ranking: a text-only ranking request (completions with echo + logprobs) and one after an image (chat with
 //   prompt_logprobs), their candidates located by spelling them back;
 // - images per prompt: the most images of 1, 2, 4, ... up to `maxImages` that one prompt may carry (tiny images);
-// - interleaving: whether images stay where the prompt puts them. With prompt_logprobs (vLLM) the prompt's tokens
-//   show where the image tokens went: more tokens between two words that have an image between them than the words
-//   alone take means the image is there. Without them, only a server that drops images shows (its prompt token
-//   count does not grow with images);
+// - interleaving: whether images stay where the prompt puts them (interleave.ts);
 // - payload limit: the known one (TGI's --payload-limit) and the largest body sent.
 import sharp from 'sharp';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,16 +15,11 @@ import { join } from 'node:path';
 import type { Prompt } from '../../core/types.ts';
 import type { OpenAIBackend } from './backend.ts';
 import { PromptRenderer, type ContentPart } from './content.ts';
+import { checkInterleaving, type Check } from './interleave.ts';
 import { LIMIT_FLAGS, serverName } from './servers.ts';
 import { ARG } from './settings.ts';
 
-export type Verdict = 'ok' | 'no' | 'unknown';
-
-export interface Check {
-  name: string;
-  verdict: Verdict;
-  detail: string;
-}
+export type { Check, Verdict } from './interleave.ts';
 
 export interface CheckReport {
   url: string;
@@ -134,7 +126,7 @@ export async function checkServer(backend: OpenAIBackend, options: CheckOptions 
             : `${accepted} accepted (tried up to ${limit}); a 32-shot prompt needs 33, a 32-shot video prompt 33 x the frames per clip`,
     });
 
-    checks.push(await interleaving(backend, renderer, image, text));
+    checks.push(await checkInterleaving(client, model, profile));
 
     const payload = profile.payloadLimit ? `${profile.payloadLimit} bytes unless raised (${LIMIT_FLAGS[profile.kind].payload})` : 'none known';
     checks.push({
@@ -150,66 +142,6 @@ export async function checkServer(backend: OpenAIBackend, options: CheckOptions 
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-async function interleaving(
-  backend: OpenAIBackend,
-  renderer: PromptRenderer,
-  image: (i: number) => Prompt[number],
-  text: (value: string) => Prompt[number],
-): Promise<Check> {
-  const { client } = backend;
-  const model = backend.info().name;
-  const words: Prompt = [text('First word: alpha.'), text(' Second word: omega.')];
-  const withImages: Prompt = [text('First word: alpha.'), image(0), text(' Second word: omega.'), image(1)];
-  const hint = LIMIT_FLAGS[backend.profile.kind].interleave;
-  const ask = async (prompt: Prompt, logprobs: boolean) => {
-    const { content } = await renderer.chatContent(prompt);
-    return (await client.post('/chat/completions', {
-      model,
-      messages: [{ role: 'user', content }],
-      max_tokens: 1,
-      temperature: 0,
-      ...(logprobs ? { prompt_logprobs: 0 } : {}),
-    })) as { usage?: { prompt_tokens?: unknown }; prompt_logprobs?: unknown };
-  };
-  try {
-    const logprobs = backend.profile.promptLogprobs;
-    const [plain, mixed] = [await ask(words, logprobs), await ask(withImages, logprobs)];
-    const between = (answer: { prompt_logprobs?: unknown }) => {
-      if (!Array.isArray(answer.prompt_logprobs)) return undefined;
-      const tokens = answer.prompt_logprobs.map((entry) => String(Object.values((entry as Record<string, { decoded_token?: string }>) ?? {})[0]?.decoded_token ?? ''));
-      const at = (word: string) => {
-        let spelled = '';
-        for (let i = 0; i < tokens.length; i++) {
-          spelled += tokens[i];
-          if (spelled.includes(word)) return i;
-        }
-        return -1;
-      };
-      const [a, b] = [at('alpha'), at('omega')];
-      return a >= 0 && b > a ? b - a : undefined;
-    };
-    const [gapPlain, gapMixed] = [between(plain), between(mixed)];
-    if (gapPlain !== undefined && gapMixed !== undefined) {
-      return gapMixed > gapPlain
-        ? { name: 'interleaving', verdict: 'ok', detail: `the image between two words stays there (${gapMixed - gapPlain} image tokens between them)` }
-        : {
-            name: 'interleaving',
-            verdict: 'no',
-            detail: `images are not where the prompt puts them (no image tokens between the words they separate): few-shot prompts would pair answers with the wrong images; fix with ${hint}`,
-          };
-    }
-    const [tokensPlain, tokensMixed] = [Number(plain.usage?.prompt_tokens), Number(mixed.usage?.prompt_tokens)];
-    if (Number.isFinite(tokensPlain) && Number.isFinite(tokensMixed)) {
-      return tokensMixed > tokensPlain
-        ? { name: 'interleaving', verdict: 'unknown', detail: `images reach the model (${tokensMixed - tokensPlain} more prompt tokens), but their place cannot be seen without prompt_logprobs; make sure of ${hint}` }
-        : { name: 'interleaving', verdict: 'no', detail: `the server drops the images (the prompt has as many tokens with them as without); fix with ${hint}` };
-    }
-    return { name: 'interleaving', verdict: 'unknown', detail: `not observable on this server; make sure of ${hint}` };
-  } catch (error) {
-    return { name: 'interleaving', verdict: 'unknown', detail: `the probe failed: ${(error as Error).message}` };
   }
 }
 

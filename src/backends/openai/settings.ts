@@ -28,6 +28,8 @@ export interface OpenAISettings {
   maxImages?: number;
   /** The largest answer body accepted, in bytes. */
   maxResponseBytes: number;
+  /** Before a run with interleaved prompts, check that the server keeps images where the prompt puts them. */
+  interleaveCheck: boolean;
   /** How the user sets the base URL, for messages. */
   baseUrlHint: string;
 }
@@ -45,6 +47,7 @@ export const ARG = {
   allowGreedy: '--model-arg allow-greedy=true',
   maxImages: '--model-arg max-images=<n>',
   server: '--model-arg server=',
+  interleaveCheck: '--model-arg interleave-check=false',
 } as const;
 
 /** The arguments of `--model openai:<name>` (`--model-arg base-url=http://gpu1:8000/v1`, `--model-arg openai.retries=2`). */
@@ -87,6 +90,13 @@ export const OPENAI_ARGS: ArgSpec[] = [
     description: "images per prompt the server takes (vLLM: --limit-mm-per-prompt; every video frame counts): prompts over it are refused before they are sent (default: the server's refusal tells)",
   },
   {
+    name: 'interleave-check',
+    type: 'boolean',
+    default: true,
+    description:
+      'before a run whose prompts put images between texts, check with two small requests that the server keeps them there (a "string" chat template moves or drops them) and stop if not',
+  },
+  {
     name: 'max-response-mb',
     type: 'integer',
     min: 1,
@@ -109,6 +119,7 @@ export interface ServedOptions {
   promptsPerRequest?: number;
   maxImages?: number;
   maxResponseMb?: number;
+  interleaveCheck?: boolean;
 }
 
 /** The checked `--model-arg` values -> ServedOptions. */
@@ -130,6 +141,7 @@ export function servedOptions(options: BackendOptions): ServedOptions {
     promptsPerRequest: number('prompts-per-request'),
     maxImages: number('max-images'),
     maxResponseMb: number('max-response-mb'),
+    interleaveCheck: args['interleave-check'] !== false,
   };
 }
 
@@ -168,6 +180,7 @@ export function resolveSettings(rest: string, options: ServedOptions, env: NodeJ
     promptsPerRequest: options.promptsPerRequest ?? DEFAULT_PROMPTS_PER_REQUEST,
     ...(options.maxImages !== undefined ? { maxImages: options.maxImages } : {}),
     maxResponseBytes: (options.maxResponseMb ?? DEFAULT_MAX_RESPONSE_MB) * 1024 * 1024,
+    interleaveCheck: options.interleaveCheck ?? true,
     baseUrlHint: BASE_URL_HINT,
   };
 }
