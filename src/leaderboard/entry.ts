@@ -21,6 +21,8 @@ export interface RecordEntry extends RunVariant {
   file: string;
   createdAt: string;
   model: string;
+  /** The model family (`model.family` of the record; sizes of one family are joined by a line in size plots). */
+  family?: string;
   parameters: number;
   task: string;
   metric: string;

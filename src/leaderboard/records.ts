@@ -98,6 +98,7 @@ function recordEntry(file: string, head: RecordFields, trials: number): RecordEn
     file,
     createdAt: head.createdAt,
     model: head.model.name,
+    ...(head.model.family ? { family: head.model.family } : {}),
     parameters: head.model.parameters,
     task: head.task.id,
     metric: summary.primary,

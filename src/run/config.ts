@@ -66,6 +66,8 @@ export interface RunFacts {
   task: unknown;
   data: unknown;
   sample: boolean;
+  /** Support items left out because their media are missing (missing-media.ts): they change the draws. */
+  excludedSupport: string[];
   kind: Task['kind'];
   /** The prompt templates' text before each candidate (close-ended tasks). */
   candidatePrefix: string;
@@ -144,6 +146,9 @@ export function configIdentity(config: RunConfig, facts: RunFacts): { journal: R
       sampler: config.sampler,
       zeroShotTextDemos: config.zeroShotTextDemos,
       promptEnsemble: ensembleSize(config),
+      // Support items whose media are missing change the pool, so the draws: a run after the clips come back is
+      // another configuration (absent, and the hash unchanged, when nothing is missing).
+      ...(facts.excludedSupport.length > 0 ? { excluded: facts.excludedSupport } : {}),
     },
     prompt: { style: config.promptStyle, candidatePrefix: facts.candidatePrefix },
     output: facts.kind === 'generate' ? { generation: config.generation } : { lengthNormalize: config.lengthNormalize },

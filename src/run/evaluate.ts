@@ -5,8 +5,9 @@ import { join, relative } from 'node:path';
 import { identityArgs, routeArgs } from '../core/args.ts';
 import { InputError, RunError, UsageError, exitCodeOf } from '../core/errors.ts';
 import { backendScope, openBackend, type OpenedBackend } from '../backends/index.ts';
-import type { Backend, Example, Prompt, RunRecord, Task, TaskData, Trial } from '../core/types.ts';
+import type { ArgValues, Backend, Example, Prompt, PromptTemplates, RunRecord, Task, TaskData, Trial } from '../core/types.ts';
 import { isSampleData } from '../core/sample-data.ts';
+import { excludedSupportNotice, excludeMissingSupport } from './missing-media.ts';
 import { safeName } from '../core/safe-name.ts';
 import {
   configIdentity,
@@ -104,16 +105,14 @@ export async function evaluate(options: RunOptions, io: EvaluateIO = {}): Promis
   }
 }
 
-/** Every prompt of the plans, ensemble orderings included. */
-function promptsOf(plans: TrialPlan[]): Prompt[] {
-  return plans.flatMap((plan) => plan.queries.flatMap((query) => [query.prompt, ...(query.orderings ?? []).map((ordering) => ordering.prompt)]));
-}
-
 /** The task's data, checked, and the query set the run evaluates (a --limit or protocol subset, or the whole split). */
 async function loadQueries(task: Task, options: RunOptions, io: EvaluateIO) {
   const loaded = checkData(task, await task.load({ dataDir: options.dataDir, split: options.split }));
   // Sample data is sample data wherever it lives: a copy passed with --data carries the generator's marker.
-  const data: TaskData = { ...loaded, sample: loaded.sample || isSampleData(loaded.files, options.dataDir) };
+  // Support items whose media are not on disk leave the pool before any demonstration is drawn (missing-media.ts).
+  const data: TaskData = excludeMissingSupport({ ...loaded, sample: loaded.sample || isSampleData(loaded.files, options.dataDir) });
+  const excludedNotice = excludedSupportNotice(task.id, data);
+  if (excludedNotice) io.stderr?.write(`flamingo-eval: ${excludedNotice}\n`);
   checkSubmissionTask(task, data);
   // --protocol flamingo: the paper's query-set size, or for classification a number of queries and pool items per class.
   const perClass = options.protocol === 'flamingo' ? task.protocolPerClass : undefined;
@@ -139,96 +138,118 @@ async function evaluateTask(
   options: RunOptions,
   io: EvaluateIO,
 ): Promise<RecordOutcome[]> {
-  const { backend } = opened;
   const { data, queries, perClass, limit } = await loadQueries(task, options, io);
-  const info = backend.info();
   const templates = promptTemplates(task, options.promptStyle);
   const facts: RunFacts = {
-    modelName: info.name,
+    modelName: opened.backend.info().name,
     model,
     task: await taskIdentity(task.id, source),
     data: dataIdentity(data.files, data.sample, options.split, options.dataDir),
     sample: data.sample,
+    excludedSupport: (data.excludedSupport ?? []).map((example) => example.id),
     kind: task.kind,
     candidatePrefix: templates.candidatePrefix ?? '',
   };
+  const run: TaskRun = { task, source, taskArgs, opened, options, io, data, queries, perClass, limit, templates, facts };
   const outcomes: RecordOutcome[] = [];
-  let rices: RicesFeatures | undefined;
-  if (backend.preflight && options.sampler !== 'rices' && shotsList.length > 1) {
+  if (opened.backend.preflight && options.sampler !== 'rices' && shotsList.length > 1) {
     // The largest shot count's prompts carry the most media: a backend that cannot take them says so before the
     // smaller shot counts run (RICES plans need the model's features, so those are checked shot count by shot count).
     const shots = Math.max(...shotsList);
     const config = resolveRunConfig({ options, task, source, taskArgs, model: opened, shots, perClass, limit });
-    const plans = await planTrials({
-      task,
-      support: data.support,
-      queries,
-      shots,
-      seeds: config.seeds,
-      supportSize: options.supportSize,
-      perClass,
-      zeroShotTextDemos: config.zeroShotTextDemos ?? 0,
-      templates,
-      rices: undefined,
-      promptEnsemble: ensembleSize(config),
-    });
-    await backend.preflight(promptsOf(plans));
+    await opened.backend.preflight(promptsOf(await planShots(run, shots, config)));
   }
   for (const shots of shotsList) {
-    const started = performance.now();
-    const config = resolveRunConfig({ options, task, source, taskArgs, model: opened, shots, perClass, limit });
-    rices ??= config.sampler === 'rices' ? ricesFeatures(backend, config, options, task, modelDir(config, facts), io) : undefined;
-    const plans = await planTrials({
-      task,
-      support: data.support,
-      queries,
-      shots,
-      seeds: config.seeds,
-      supportSize: options.supportSize,
-      perClass,
-      zeroShotTextDemos: config.zeroShotTextDemos ?? 0,
-      templates,
-      rices,
-      promptEnsemble: ensembleSize(config),
-    });
-    await backend.preflight?.(promptsOf(plans));
-    const identities = configIdentity(config, facts);
-    const path = recordFile(config, facts, identities.record);
-    const journal = openJournal(config, facts, identities.journal, options, io);
-    try {
-      const outcome = await runShots({ task, backend, options, io, plans, journal, shots, config, data, path });
-      const assemble = (trials: Trial[]) =>
-        assembleRecord({
-          task,
-          shots,
-          model: { ...info, spec: options.model },
-          data,
-          querySize: queries.length,
-          plans,
-          trials,
-          resumed: outcome.resumed,
-          startedAt: started,
-          config: recordConfig(config, identities, journal.path),
-        });
-      if (options.shard) {
-        const shard = options.shard;
-        const shardPath = shardRecordPath(path, shard);
-        writeShardRecord(shardPath, assemble(plans.map((plan) => shardTrial(task, plan, journal.entries, shard))), shard, plans);
-        io.stderr?.write(
-          `${task.id} ${shots}-shot: shard ${formatShard(shard)} done: ${shardPath}` +
-            (outcome.trials ? '\n' : '; join the shards with `flamingo-eval merge` (with a shared results folder, the shard that finishes last writes the record)\n'),
-        );
-      }
-      if (outcome.trials) {
-        const record = assemble(outcome.trials);
-        writeRecord(path, record);
-        outcomes.push({ path, record });
-      }
-    } finally {
-      journal.close();
-    }
+    const outcome = await evaluateShots(run, shots);
+    if (outcome) outcomes.push(outcome);
   }
   return outcomes;
+}
+
+/** What the shot counts of one task share: the task, its data and query set, the facts of its identity. */
+interface TaskRun {
+  task: Task;
+  source: string;
+  taskArgs: ArgValues;
+  opened: OpenedBackend;
+  options: RunOptions;
+  io: EvaluateIO;
+  data: TaskData;
+  queries: Example[];
+  perClass: Task['protocolPerClass'];
+  limit: number | undefined;
+  templates: PromptTemplates;
+  facts: RunFacts;
+  /** RICES features, computed on first use and shared by the shot counts. */
+  rices?: RicesFeatures;
+}
+
+/** The trials' plans of one task x shots (demonstrations drawn, prompts built). */
+function planShots(run: TaskRun, shots: number, config: ReturnType<typeof resolveRunConfig>): Promise<TrialPlan[]> {
+  return planTrials({
+    task: run.task,
+    support: run.data.support,
+    queries: run.queries,
+    shots,
+    seeds: config.seeds,
+    supportSize: run.options.supportSize,
+    perClass: run.perClass,
+    zeroShotTextDemos: config.zeroShotTextDemos ?? 0,
+    templates: run.templates,
+    rices: run.rices,
+    promptEnsemble: ensembleSize(config),
+  });
+}
+
+/** Every prompt of the plans, ensemble orderings included. */
+function promptsOf(plans: TrialPlan[]): Prompt[] {
+  return plans.flatMap((plan) => plan.queries.flatMap((query) => [query.prompt, ...(query.orderings ?? []).map((ordering) => ordering.prompt)]));
+}
+
+/** One task x shots: its configuration, plans and journal; runs what is left; writes the record (or shard record). */
+async function evaluateShots(run: TaskRun, shots: number): Promise<RecordOutcome | undefined> {
+  const { task, options, io, data, queries, perClass, facts } = run;
+  const backend = run.opened.backend;
+  const started = performance.now();
+  const config = resolveRunConfig({ options, task, source: run.source, taskArgs: run.taskArgs, model: run.opened, shots, perClass, limit: run.limit });
+  if (config.sampler === 'rices') run.rices ??= ricesFeatures(backend, config, options, task, modelDir(config, facts), io);
+  const plans = await planShots(run, shots, config);
+  // The backend may refuse prompts it cannot take (a served model's image limit) before any is sent.
+  await backend.preflight?.(promptsOf(plans));
+  const identities = configIdentity(config, facts);
+  const path = recordFile(config, facts, identities.record);
+  const journal = openJournal(config, facts, identities.journal, options, io);
+  try {
+    const outcome = await runShots({ task, backend, options, io, plans, journal, shots, config, data, path });
+    const assemble = (trials: Trial[]) =>
+      assembleRecord({
+        task,
+        shots,
+        model: { ...backend.info(), spec: options.model },
+        data,
+        querySize: queries.length,
+        plans,
+        trials,
+        resumed: outcome.resumed,
+        startedAt: started,
+        config: recordConfig(config, identities, journal.path),
+      });
+    if (options.shard) {
+      const shard = options.shard;
+      const shardPath = shardRecordPath(path, shard);
+      writeShardRecord(shardPath, assemble(plans.map((plan) => shardTrial(task, plan, journal.entries, shard))), shard, plans);
+      io.stderr?.write(
+        `${task.id} ${shots}-shot: shard ${formatShard(shard)} done: ${shardPath}` +
+          (outcome.trials ? '\n' : '; join the shards with `flamingo-eval merge` (with a shared results folder, the shard that finishes last writes the record)\n'),
+      );
+    }
+    if (!outcome.trials) return undefined;
+    const record = assemble(outcome.trials);
+    writeRecord(path, record);
+    return { path, record };
+  } finally {
+    journal.close();
+  }
 }
 
 /**
