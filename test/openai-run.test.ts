@@ -245,3 +245,17 @@ test('a server that moves images out of place (a string-format chat template) st
     await server.close();
   }
 });
+
+test('the leaderboard prefers a beam-search record to a greedy one of the same cell, and says why', async () => {
+  const { choosePerCell } = await import('../src/leaderboard/board.ts');
+  const base = {
+    model: 'm', parameters: 7e9, task: 'okvqa', metric: 'vqa_accuracy', split: null, shots: 4, mean: 1, std: 0, trials: 1,
+    sample: false, queries: 10, subset: false, demonstrations: 'random' as const, promptStyle: 'paper', ensemble: 1,
+  };
+  const { kept, warnings } = choosePerCell([
+    { ...base, file: 'greedy.json', createdAt: '2026-12-06T20:00:00Z', greedy: true, mean: 2 },
+    { ...base, file: 'beam.json', createdAt: '2026-12-05T20:00:00Z', mean: 3 },
+  ]);
+  assert.deepEqual(kept.map((e) => e.file), ['beam.json']);
+  assert.match(warnings[0]!, /using beam\.json \(the papers' beam search, preferred to greedy decoding, .*\); ignoring greedy\.json \(greedy in place of beam search/);
+});
