@@ -57,9 +57,9 @@ test('SGLang dropping images, no beam search; TGI: no ranking, no beam search, i
   assert.equal(verdicts(sglang).decoding, 'no');
   assert.match(detail(sglang, 'decoding'), /SGLang 0\.5\.4 has no beam search: .* set --model-arg allow-greedy=true/);
   const tgi = (await check({ kind: 'tgi' })).report;
-  assert.deepEqual([verdicts(tgi)['ranking (text)'], verdicts(tgi)['ranking (image)'], verdicts(tgi)['payload limit']], ['no', 'no', 'unknown']);
+  assert.deepEqual([verdicts(tgi)['ranking (text)'], verdicts(tgi)['ranking (image)'], verdicts(tgi)['payload limit']], ['no', 'no', 'no']);
   assert.match(detail(tgi, 'ranking (text)'), /TGI 3\.3\.6 at .* cannot rank candidates/);
-  assert.match(detail(tgi, 'payload limit'), /^2000000 bytes unless raised \(text-generation-launcher --payload-limit/);
+  assert.match(detail(tgi, 'payload limit'), /^a 4\.2 MB request was refused \(HTTP 413\): .* raise the limit with text-generation-launcher --payload-limit <bytes> \(default 2000000\), or send smaller images .*; TGI 3\.3\.6 allows 2000000 bytes unless raised/);
   assert.equal(verdicts(tgi).interleaving, 'unknown');
 });
 
@@ -77,7 +77,7 @@ test('from the command line: a report, exit 1 when a check fails, exit 2 for a m
     assert.equal(result.code, 1);
     assert.match(result.stdout, /^http:\/\/127\.0\.0\.1:\d+\/v1 \(model fake-vlm-7b\)\nok {6} server: TGI 3\.3\.6/);
     assert.match(result.stdout, /\nNO {6} ranking \(text\): TGI 3\.3\.6/);
-    assert.match(result.stderr, /check-server: decoding, ranking \(text\), ranking \(image\): not as a Flamingo evaluation needs/);
+    assert.match(result.stderr, /check-server: decoding, ranking \(text\), ranking \(image\), payload limit: not as a Flamingo evaluation needs/);
     const json = await run(['--model', 'openai:fake-vlm-7b', '--max-images', '1', '--json']);
     assert.equal(JSON.parse(json.stdout).server.kind, 'tgi');
     const wrong = await run(['--model', 'openai:other']);

@@ -7,7 +7,8 @@
 //   prompt_logprobs), their candidates located by spelling them back;
 // - images per prompt: the most images of 1, 2, 4, ... up to `maxImages` that one prompt may carry (tiny images);
 // - interleaving: whether images stay where the prompt puts them (interleave.ts);
-// - payload limit: the known one (TGI's --payload-limit) and the largest body sent.
+// - payload limit: a request of about 4 MB (one large image, about what a 32-shot prompt of 448-pixel images carries)
+//   must be accepted; the known limit (TGI's --payload-limit) is named beside it.
 import sharp from 'sharp';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -128,12 +129,7 @@ export async function checkServer(backend: OpenAIBackend, options: CheckOptions 
 
     checks.push(await checkInterleaving(client, model, profile));
 
-    const payload = profile.payloadLimit ? `${profile.payloadLimit} bytes unless raised (${LIMIT_FLAGS[profile.kind].payload})` : 'none known';
-    checks.push({
-      name: 'payload limit',
-      verdict: profile.payloadLimit ? 'unknown' : 'ok',
-      detail: `${payload}; the largest request sent here was small. 32-shot prompts with images inlined can be several MB: --model-arg image-size=<px> keeps them small`,
-    });
+    checks.push(await payloadCheck(backend));
     return {
       url: client.baseUrl,
       model,
@@ -142,6 +138,39 @@ export async function checkServer(backend: OpenAIBackend, options: CheckOptions 
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Side of the payload probe's noise image: a PNG of about 3 MB, 4.2 MB as base64 (a 32-shot prompt of 448-pixel JPEGs inlined). */
+const PAYLOAD_PROBE_PIXELS = 1024;
+
+async function payloadCheck(backend: OpenAIBackend): Promise<Check> {
+  const { profile, client } = backend;
+  const known = profile.payloadLimit ? `; ${serverName(profile)} allows ${profile.payloadLimit} bytes unless raised (${LIMIT_FLAGS[profile.kind].payload})` : '';
+  // Noise does not compress: a PNG of it is as large as its pixels.
+  const noise = Buffer.alloc(PAYLOAD_PROBE_PIXELS * PAYLOAD_PROBE_PIXELS * 3);
+  for (let i = 0; i < noise.length; i++) noise[i] = (Math.imul(i + 1, 2654435761) >>> 24) & 0xff;
+  const png = await sharp(noise, { raw: { width: PAYLOAD_PROBE_PIXELS, height: PAYLOAD_PROBE_PIXELS, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer();
+  const body = {
+    model: backend.info().name,
+    messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: `data:image/png;base64,${png.toString('base64')}` } }, { type: 'text', text: 'Describe.' }] }],
+    max_tokens: 1,
+    temperature: 0,
+  };
+  const bytes = Buffer.byteLength(JSON.stringify(body));
+  const size = `${(bytes / 1e6).toFixed(1)} MB`;
+  try {
+    await client.post('/chat/completions', body);
+    return { name: 'payload limit', verdict: 'ok', detail: `a ${size} request was accepted${known}` };
+  } catch (error) {
+    const refused = /HTTP 413/.test((error as Error).message);
+    return {
+      name: 'payload limit',
+      verdict: refused ? 'no' : 'unknown',
+      detail: refused
+        ? `a ${size} request was refused (HTTP 413): 32-shot prompts with images inlined can be that large; raise the limit with ${LIMIT_FLAGS[profile.kind].payload}, or send smaller images (--model-arg image-size=<px>)${known}`
+        : `a ${size} request failed otherwise (${(error as Error).message})${known}`,
+    };
   }
 }
 
