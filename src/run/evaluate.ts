@@ -6,6 +6,7 @@ import { identityArgs, routeArgs } from '../core/args.ts';
 import { InputError, RunError, UsageError, exitCodeOf } from '../core/errors.ts';
 import { backendScope, openBackend, type OpenedBackend } from '../backends/index.ts';
 import type { ArgValues, Backend, Example, Prompt, PromptTemplates, RunRecord, Task, TaskData, Trial } from '../core/types.ts';
+import { checkedBackend } from './checked.ts';
 import { isSampleData } from '../core/sample-data.ts';
 import { excludedSupportNotice, excludeMissingSupport } from './missing-media.ts';
 import { safeName } from '../core/safe-name.ts';
@@ -78,8 +79,10 @@ export async function evaluate(options: RunOptions, io: EvaluateIO = {}): Promis
   for (const { task } of resolved) promptTemplates(task, options.promptStyle);
   const { scope } = await backendScope(options.model);
   const modelArgs = routeArgs(options.modelArgs, [scope], 'backend').get(scope) ?? [];
-  const opened = await openBackend(options.model, { args: modelArgs, frames: options.frames, concurrency: options.concurrency });
-  const backend = opened.backend;
+  const raw = await openBackend(options.model, { args: modelArgs, frames: options.frames, concurrency: options.concurrency });
+  // Every call checked and timed out at the boundary, errors naming the module (src/run/checked.ts).
+  const backend = checkedBackend(raw.backend, options.model, { callTimeoutMs: options.callTimeoutMs });
+  const opened: OpenedBackend = { ...raw, backend };
   try {
     if (options.sampler === 'rices' && !backend.embed) {
       throw new UsageError(`--sampler rices: model ${options.model} has no embed() for visual features; use --sampler random`);
@@ -106,11 +109,11 @@ export async function evaluate(options: RunOptions, io: EvaluateIO = {}): Promis
 }
 
 /** The task's data, checked, and the query set the run evaluates (a --limit or protocol subset, or the whole split). */
-async function loadQueries(task: Task, options: RunOptions, io: EvaluateIO) {
+async function loadQueries(task: Task, source: string, options: RunOptions, io: EvaluateIO) {
   const loaded = checkData(task, await task.load({ dataDir: options.dataDir, split: options.split }));
   // Sample data is sample data wherever it lives: a copy passed with --data carries the generator's marker.
   // Support items whose media are not on disk leave the pool before any demonstration is drawn (missing-media.ts).
-  const data: TaskData = excludeMissingSupport({ ...loaded, sample: loaded.sample || isSampleData(loaded.files, options.dataDir) });
+  const data: TaskData = excludeMissingSupport({ ...loaded, sample: loaded.sample || isSampleData(loaded.files, options.dataDir, source === 'builtin') });
   const excludedNotice = excludedSupportNotice(task.id, data);
   if (excludedNotice) io.stderr?.write(`flamingo-eval: ${excludedNotice}\n`);
   checkSubmissionTask(task, data);
@@ -138,7 +141,7 @@ async function evaluateTask(
   options: RunOptions,
   io: EvaluateIO,
 ): Promise<RecordOutcome[]> {
-  const { data, queries, perClass, limit } = await loadQueries(task, options, io);
+  const { data, queries, perClass, limit } = await loadQueries(task, source, options, io);
   const templates = promptTemplates(task, options.promptStyle);
   const facts: RunFacts = {
     modelName: opened.backend.info().name,
@@ -385,7 +388,10 @@ function checkData(task: Task, data: TaskData): TaskData {
     const seen = new Set<string>();
     for (const example of examples) {
       if (typeof example?.id !== 'string') throw new InputError(`${where}: a ${split} example has no string "id"`);
-      if (seen.has(example.id)) throw new InputError(`${where}: two ${split} examples share the id "${example.id}"`);
+      if (seen.has(example.id)) {
+        const files = (data.files ?? []).map((file) => file.path).join(', ');
+        throw new InputError(`${where}: two ${split} examples share the id "${example.id}"${files ? ` (read from ${files})` : ''}`, data.files?.[0]?.path);
+      }
       seen.add(example.id);
     }
   }
