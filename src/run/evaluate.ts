@@ -8,6 +8,7 @@ import { backendScope, openBackend, type OpenedBackend } from '../backends/index
 import type { ArgValues, Backend, Example, Prompt, PromptTemplates, RunRecord, Task, TaskData, Trial } from '../core/types.ts';
 import { checkedBackend } from './checked.ts';
 import { isSampleData } from '../core/sample-data.ts';
+import { setDataFallback } from '../core/data-files.ts';
 import { excludedSupportNotice, excludeMissingSupport } from './missing-media.ts';
 import { safeName } from '../core/safe-name.ts';
 import {
@@ -24,7 +25,7 @@ import {
 } from './config.ts';
 import { dataIdentity, identityDifferences, modelIdentity, taskIdentity } from './identity.ts';
 import { Journal, entryKey, hasJournal, otherJournals } from './journal.ts';
-import type { RunOptions } from './options.ts';
+import { dataDirFor, type RunOptions } from './options.ts';
 import { planTrials, type PlannedQuery, type RicesFeatures, type TrialPlan } from './plan.ts';
 import { createProgress, type Progress } from './progress.ts';
 import { assembleRecord, buildTrial, writeRecord } from './record.ts';
@@ -77,6 +78,12 @@ export interface EvaluateIO {
 export async function evaluate(options: RunOptions, io: EvaluateIO = {}): Promise<RecordOutcome[]> {
   const resolved = await resolveRunTasks(options.tasks, options, (message) => io.stderr?.write(`${message}\n`));
   for (const { task } of resolved) promptTemplates(task, options.promptStyle);
+  const unknownData = Object.keys(options.dataDirs ?? {}).filter((id) => !resolved.some((entry) => entry.task.id === id));
+  if (unknownData.length > 0) {
+    throw new UsageError(
+      `--data ${unknownData[0]}=...: ${unknownData[0]} is not a task of this run (tasks: ${resolved.map((e) => e.task.id).join(', ')})`,
+    );
+  }
   const { scope } = await backendScope(options.model);
   const modelArgs = routeArgs(options.modelArgs, [scope], 'backend').get(scope) ?? [];
   const raw = await openBackend(options.model, { args: modelArgs, frames: options.frames, concurrency: options.concurrency });
@@ -138,9 +145,14 @@ async function evaluateTask(
   { task, source, shots: shotsList, args: taskArgs }: RunTask,
   opened: OpenedBackend,
   model: unknown,
-  options: RunOptions,
+  runOptions: RunOptions,
   io: EvaluateIO,
 ): Promise<RecordOutcome[]> {
+  // The task's own data folder (--data <task>=<dir>, or <root>/<task id>/ when it exists, else the root).
+  const taskDir = dataDirFor(runOptions, task.id);
+  const dataRoot = taskDir !== undefined && runOptions.dataDir !== undefined && taskDir !== runOptions.dataDir ? runOptions.dataDir : undefined;
+  const options: RunOptions = { ...runOptions, dataDir: taskDir, dataRoot };
+  if (taskDir !== undefined) setDataFallback(taskDir, dataRoot);
   const { data, queries, perClass, limit } = await loadQueries(task, source, options, io);
   const templates = promptTemplates(task, options.promptStyle);
   const facts: RunFacts = {

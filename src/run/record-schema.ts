@@ -46,6 +46,7 @@ const configSchema = object({
   promptEnsemble: withDefault(integer(1), 1),
   split: nullable(string),
   dataDir: nullable(string),
+  dataRoot: optional(nullable(string)),
   configHash: optional(string),
   identity: optional(string),
   identityParts: optional(record(string)),

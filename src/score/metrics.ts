@@ -74,13 +74,13 @@ const answerMetric = (
   key: string,
   scorer: () => Promise<(items: AnswerItem[]) => MetricResult>,
   formats = ANSWER_FORMATS,
-  loader: (p: string, r: string) => AnswerItem[] = loadAnswers,
+  loader: (p: string, r: string) => AnswerItem[] | Promise<AnswerItem[]> = loadAnswers,
 ): MetricSpec<unknown> =>
   defineMetric<AnswerItem>({
     name,
     title,
     formats,
-    load: async (p, r) => ({ items: loader(p, r) }),
+    load: async (p, r) => ({ items: await loader(p, r) }),
     score: async (items) => (await scorer())(items),
     resample: async (_items, result) => perItemMean(key, result),
   });

@@ -13,7 +13,7 @@ import { InputError, UsageError } from '../core/errors.ts';
 import { describeUsedFile } from '../core/data-files.ts';
 import type { Example, LoadContext, OfficialFile, ScoredItem, Task, TaskData } from '../core/types.ts';
 import { mwap, type RareActRow } from '../metrics/mwap.ts';
-import { readCsvRecords, segmentOf } from '../readers/csv-input.ts';
+import { readCsv, segmentOf } from '../readers/csv.ts';
 import { RANKING_GENERATION } from './kit/generation.ts';
 import { findFile, officialFile } from './kit/official-files.ts';
 import { sampleDataDir } from '../core/sample-data.ts';
@@ -93,7 +93,7 @@ async function loadRareact(ctx: LoadContext): Promise<TaskData> {
   if (ctx.split !== undefined && ctx.split !== 'test') throw new UsageError(`--split ${ctx.split}: RareAct has one split, "test"`);
   const dataDir = ctx.dataDir ?? sampleDataDir('rareact');
   const path = await findFile(dataDir, RAREACT_FILES.annotations);
-  const records = readCsvRecords(path, RAREACT_COLUMNS);
+  const records = readCsv(path, RAREACT_COLUMNS);
   const classes = new Map<number, { verb: string; noun: string; line: string }>();
   const clips = new Map<string, { videoId: string; segment: { start: number; end: number }; where: string; judged: RareActJudgement[] }>();
   const ids = new Set<string>();
