@@ -73,7 +73,7 @@ test('journals written by 0.1.0 resume: the same examples, the same numbers, the
   assert.equal(plain.record.timings.resumedExamples, 24);
   // The same numbers; records now also carry the bootstrap interval of the headline number (src/run/record-ci.ts).
   const { ci, ...summary } = plain.record.summary;
-  assert.ok(ci && ci.low <= summary.metrics.vqa_accuracy!.mean && summary.metrics.vqa_accuracy!.mean <= ci.high);
+  assert.ok(ci && ci.low <= summary.metrics.vqa_accuracy!.mean! && summary.metrics.vqa_accuracy!.mean! <= ci.high);
   assert.deepEqual(summary, old('okvqa-4shot-sample-limit12-d6f8615d.json').summary);
 
   const classes = await run({ task: 'imagenet', shots: '2', limit: '6', taskArg: ['keep-all-scores=true'] });

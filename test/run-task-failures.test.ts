@@ -7,13 +7,15 @@ import { join } from 'node:path';
 
 const bin = new URL('../bin/flamingo-eval.js', import.meta.url).pathname;
 
-// With --limit 2 the HatefulMemes sample subset holds one class only, so its ROC-AUC is undefined: the task fails.
-test('a multi-task run goes on past a failing task, reports the others, and exits 1 naming the failure', () => {
+// HatefulMemes is pointed at an empty data folder (--data hatefulmemes=<empty>): its files are missing, the task fails;
+// coco and okvqa read their built-in sample data.
+test('a multi-task run goes on past a failing task, reports the others, and exits non-zero (2: bad input) naming the failure', () => {
   const results = mkdtempSync(join(tmpdir(), 'fe-failures-'));
-  const args = [bin, '--task', 'coco,hatefulmemes,okvqa', '--shots', '0', '--limit', '2', '--model', 'baseline:majority', '--results-dir', results, '--json'];
+  const empty = mkdtempSync(join(tmpdir(), 'fe-failures-empty-'));
+  const args = [bin, '--task', 'coco,hatefulmemes,okvqa', '--shots', '0', '--limit', '2', '--model', 'baseline:majority', '--data', `hatefulmemes=${empty}`, '--results-dir', results, '--json'];
   const run = spawnSync(process.execPath, args, { encoding: 'utf8' });
-  assert.equal(run.status, 1, run.stderr);
-  assert.match(run.stderr, /task hatefulmemes failed: ROC-AUC is undefined/);
+  assert.equal(run.status, 2, run.stderr);
+  assert.match(run.stderr, /task hatefulmemes failed: file .* not found anywhere under --data/);
   assert.match(run.stderr, /1 task\(s\) failed: hatefulmemes/);
   const summary = JSON.parse(run.stdout) as { task: string }[];
   assert.deepEqual(summary.map((row) => row.task), ['coco', 'okvqa']);
@@ -22,8 +24,9 @@ test('a multi-task run goes on past a failing task, reports the others, and exit
 
 test('a single failing task still fails at once with its own error', () => {
   const results = mkdtempSync(join(tmpdir(), 'fe-failures-'));
-  const args = [bin, '--task', 'hatefulmemes', '--shots', '0', '--limit', '2', '--model', 'baseline:majority', '--results-dir', results, '--quiet'];
+  const empty = mkdtempSync(join(tmpdir(), 'fe-failures-empty-'));
+  const args = [bin, '--task', 'hatefulmemes', '--shots', '0', '--limit', '2', '--model', 'baseline:majority', '--data', `hatefulmemes=${empty}`, '--results-dir', results, '--quiet'];
   const run = spawnSync(process.execPath, args, { encoding: 'utf8' });
-  assert.equal(run.status, 1);
-  assert.match(run.stderr, /^flamingo-eval: ROC-AUC is undefined/m);
+  assert.equal(run.status, 2, run.stderr);
+  assert.match(run.stderr, /^flamingo-eval: file .* not found anywhere under --data/m);
 });

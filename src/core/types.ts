@@ -384,8 +384,10 @@ export interface ExampleRecord {
 
 export interface Trial {
   seed: number;
-  /** Corpus-level metric values on the papers' scale. */
-  metrics: Record<string, number>;
+  /** Corpus-level metric values on the papers' scale; null for a metric undefined on this trial's queries. */
+  metrics: Record<string, number | null>;
+  /** Why the task's metric is undefined on this trial's queries (its value is then null). */
+  undefinedMetric?: string;
   n: number;
   skipped: number;
   examples: ExampleRecord[];
@@ -396,9 +398,12 @@ export interface Trial {
 }
 
 export interface MetricSummary {
-  mean: number;
-  /** Sample standard deviation over trials (0 for a single trial). */
-  std: number;
+  /** null when the metric is undefined on the evaluated set (`undefined` says why). */
+  mean: number | null;
+  /** Sample standard deviation over trials (0 for a single trial); null with `mean`. */
+  std: number | null;
+  /** Why the metric has no value: it is undefined on the queries evaluated (ROC-AUC with one class present, ...). */
+  undefined?: string;
 }
 
 /** A bootstrap confidence interval as a record keeps it. */

@@ -18,7 +18,9 @@ export interface Column {
 }
 
 export interface Cell {
+  /** NaN when the metric is undefined on the queries evaluated (`undefined` says why). */
   mean: number;
+  undefined?: string;
   /** Std over seeds; present only when there were several (measured) or the source prints one (published). */
   std?: number;
   trials: number;
@@ -103,8 +105,9 @@ export function buildLeaderboard(
       file: entry.file,
       ...(entry.ci ? { ci: entry.ci } : {}),
       ...(entry.greedy ? { greedy: true } : {}),
+      ...(entry.undefined !== undefined ? { undefined: entry.undefined } : {}),
     };
-    if (entry.trials > 1) cell.std = entry.std;
+    if (entry.trials > 1 && entry.undefined === undefined) cell.std = entry.std;
     rowFor(entry.model, entry.family ?? entry.model, entry.parameters, entry, false).cells.set(columnKey(entry), cell);
   }
 

@@ -29,9 +29,11 @@ export interface RecordEntry extends RunVariant {
   /** `--split` of the run; null for the task's default query split. */
   split: string | null;
   shots: number;
-  /** Mean and sample std of the primary metric over the record's trials (seeds). */
+  /** Mean and sample std of the primary metric over the record's trials (seeds); NaN when `undefined` is set. */
   mean: number;
   std: number;
+  /** Why the primary metric has no value: undefined on the queries evaluated (ROC-AUC with one class, ...). */
+  undefined?: string;
   trials: number;
   sample: boolean;
   /** Queries evaluated per trial. */

@@ -60,7 +60,8 @@ export function shotsPlot(board: Leaderboard, columns: Column[]): PlotData {
   for (const row of board.rows) {
     const points = columns.flatMap((c) => {
       const cell = row.cells.get(c.key);
-      return cell ? [point(c.shots, cell)] : [];
+      // A cell whose metric is undefined on its queries (n/a) has no point to draw.
+      return cell && cell.undefined === undefined ? [point(c.shots, cell)] : [];
     });
     if (points.length > 0) series.push({ name: seriesName(row.name, row.published), published: row.published, points });
   }
@@ -80,7 +81,7 @@ export function sizePlot(board: Leaderboard, columns: Column[]): PlotData {
       for (const c of columns) {
         const points = rows.flatMap((row) => {
           const cell = row.cells.get(c.key);
-          return cell ? [point(row.parameters, cell)] : [];
+          return cell && cell.undefined === undefined ? [point(row.parameters, cell)] : [];
         });
         if (points.length > 0) {
           points.sort((a, b) => a.x - b.x);

@@ -26,6 +26,7 @@ import {
 import { dataIdentity, identityDifferences, modelIdentity, taskIdentity } from './identity.ts';
 import { Journal, entryKey, hasJournal, otherJournals } from './journal.ts';
 import { dataDirFor, type RunOptions } from './options.ts';
+import { undefinedAdvice } from './undefined-metric.ts';
 import { planTrials, type PlannedQuery, type RicesFeatures, type TrialPlan } from './plan.ts';
 import { createProgress, type Progress } from './progress.ts';
 import { assembleRecord, buildTrial, writeRecord } from './record.ts';
@@ -107,6 +108,14 @@ export async function evaluate(options: RunOptions, io: EvaluateIO = {}): Promis
         failures.push({ task: entry.task.id, error });
         io.stderr?.write(`flamingo-eval: task ${entry.task.id} failed: ${clauseOf(error)}; going on with the other tasks\n`);
       }
+    }
+    for (const { record } of outcomes) {
+      const primary = record.summary.metrics[record.summary.primary];
+      if (primary?.undefined === undefined) continue;
+      io.stderr?.write(
+        `flamingo-eval: warning: ${record.task.id} ${record.shots}-shot: ${record.summary.primary} is n/a: ` +
+          `${undefinedAdvice({ n: record.summary.n, undefined: primary.undefined })}\n`,
+      );
     }
     if (failures.length > 0) throw new TaskFailures(outcomes, failures);
     return outcomes;

@@ -98,8 +98,14 @@ export function parseRecordHead(file: string, value: unknown, { scored = true }:
       const summary = head.summary.metrics[head.summary.primary];
       const where = `summary.metrics.${head.summary.primary}`;
       if (!summary) throw new FieldError(where, `is missing (summary.primary names "${head.summary.primary}")`);
-      number(summary.mean, `${where}.mean`);
-      number(summary.std, `${where}.std`);
+      // A metric undefined on the queries evaluated is null, with the reason in `undefined`.
+      const reason = (summary as { undefined?: unknown }).undefined;
+      if (summary.mean === null && typeof reason === 'string' && reason !== '') {
+        if (summary.std !== null) throw new FieldError(`${where}.std`, 'is not null beside a null mean');
+      } else {
+        number(summary.mean, `${where}.mean`);
+        number(summary.std, `${where}.std`);
+      }
     }
     const ci = head.summary.ci;
     if (ci && !(ci.low <= ci.high && ci.level > 0 && ci.level < 1)) throw new FieldError('summary.ci', 'is not an interval (low <= high, 0 < level < 1)');

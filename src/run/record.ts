@@ -2,7 +2,7 @@
 import { writeFileAtomic } from '../core/atomic-file.ts';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { RunError } from '../core/errors.ts';
+import { RunError, isUndefinedMetric } from '../core/errors.ts';
 import type { Example, ExampleRecord, MetricSummary, RunRecord, Task, TaskData, Trial } from '../core/types.ts';
 import { VERSION } from '../core/version.ts';
 import { entryKey, type JournalEntry } from './journal.ts';
@@ -29,7 +29,22 @@ export function buildTrial(task: Task, plan: TrialPlan, entries: Map<string, Jou
     answer: examples[i]!.answer,
     ...(examples[i]!.candidateScores ? { scores: examples[i]!.candidateScores } : {}),
   }));
-  const score = task.score(items);
+  let score: ReturnType<Task['score']>;
+  try {
+    score = task.score(items);
+  } catch (error) {
+    if (!isUndefinedMetric(error)) throw error;
+    // The metric has no value on these queries (one class only, no positive, ...): recorded as null with the reason.
+    const kept = task.goldCandidate ? examples.map((example, i) => rankSummary(task, plan.queries[i]!.example, example)) : examples;
+    return {
+      seed: plan.seed,
+      metrics: { [task.metric]: null },
+      undefinedMetric: error.message,
+      n: scored.length,
+      skipped: examples.length - scored.length,
+      examples: kept,
+    };
+  }
   if (!(score.primary in score.metrics)) {
     throw new RunError(`task ${task.id}: score() names primary metric "${score.primary}" but does not return it`);
   }
@@ -157,7 +172,12 @@ export function meanStd(values: number[]): MetricSummary {
 export function summarize(trials: Trial[], primary: string): RunRecord['summary'] {
   const names = [...new Set(trials.flatMap((trial) => Object.keys(trial.metrics)))];
   const metrics: Record<string, MetricSummary> = {};
+  const undefinedIn = trials.find((trial) => trial.undefinedMetric !== undefined);
   for (const name of names) {
+    if (undefinedIn && trials.some((trial) => trial.metrics[name] === null)) {
+      metrics[name] = { mean: null, std: null, undefined: `${undefinedIn.undefinedMetric} (seed ${undefinedIn.seed})` };
+      continue;
+    }
     const values = trials.map((trial) => trial.metrics[name]).filter((value): value is number => typeof value === 'number');
     if (values.length === trials.length) metrics[name] = meanStd(values);
   }

@@ -2,6 +2,7 @@
 import { relative } from 'node:path';
 import { renderTable } from '../core/table.ts';
 import type { RecordOutcome } from './evaluate.ts';
+import { undefinedAdvice } from './undefined-metric.ts';
 
 export const SAMPLE_WARNING = 'built-in sample data — not a benchmark score';
 
@@ -9,8 +10,10 @@ export interface SummaryRow {
   task: string;
   shots: number;
   metric: string;
-  mean: number;
-  std: number;
+  /** null when the metric is undefined on the queries evaluated (`undefined` says why). */
+  mean: number | null;
+  std: number | null;
+  undefined?: string;
   /** 95% bootstrap interval of `mean` over the queries (record summary.ci); absent when the record has none. */
   ci?: { low: number; high: number; level: number; samples: number };
   n: number;
@@ -35,6 +38,7 @@ export function summaryRows(outcomes: RecordOutcome[]): SummaryRow[] {
       metric: primary,
       mean: value.mean,
       std: value.std,
+      ...(value.undefined !== undefined ? { undefined: value.undefined } : {}),
       n: record.summary.n,
       seeds: record.trials.map((trial) => trial.seed),
       model: record.model.name,
@@ -60,8 +64,8 @@ export function renderSummary(outcomes: RecordOutcome[], colour: boolean): strin
       row.task,
       row.shots,
       row.submissions ? 'no score' : row.metric,
-      row.submissions ? '' : row.mean.toFixed(2),
-      row.seeds.length > 1 && !row.submissions ? row.std.toFixed(2) : '',
+      row.submissions ? '' : row.mean === null ? 'n/a' : row.mean.toFixed(2),
+      row.seeds.length > 1 && !row.submissions && row.std !== null ? row.std.toFixed(2) : '',
       row.ci ? `${row.ci.low.toFixed(2)}–${row.ci.high.toFixed(2)}` : '',
       row.n,
       row.seeds.join(','),
@@ -88,6 +92,10 @@ export function renderSummary(outcomes: RecordOutcome[], colour: boolean): strin
         `${row.submissions.map(shorten).join(', ')}; upload ${row.submissions.length > 1 ? 'each (one per seed)' : 'it'} ` +
         `to ${row.server}${note}`,
     );
+  }
+  for (const row of rows) {
+    if (row.undefined === undefined) continue;
+    lines.push(`${row.task} ${row.shots}-shot: n/a: ${undefinedAdvice(row)}`);
   }
   for (const row of rows) {
     if (row.skipped === 0) continue;
