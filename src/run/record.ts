@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { RunError } from '../core/errors.ts';
 import type { Example, ExampleRecord, MetricSummary, RunRecord, Task, TaskData, Trial } from '../core/types.ts';
 import { VERSION } from '../core/version.ts';
+import { contextItems, contextUse, meanContextUse } from './context-use.ts';
 import { entryKey, type JournalEntry } from './journal.ts';
 import type { TrialPlan } from './plan.ts';
 import { answerOf } from './runner.ts';
@@ -38,11 +39,36 @@ export function buildTrial(
     throw new RunError(`task ${task.id}: score() names primary metric "${score.primary}" but does not return it`);
   }
   if (score.perItem) score.perItem.forEach((value, k) => (examples[scored[k]!]!.score = value));
+  const contextUse = trialContextUse(task, plan, examples, score.primary);
   const skipped = examples.length - scored.length;
   const kept = task.goldCandidate && !options.keepAllScores
     ? examples.map((example, i) => rankSummary(task, plan.queries[i]!.example, example))
     : examples;
-  return { seed: plan.seed, metrics: score.metrics, n: scored.length, skipped, examples: kept };
+  return {
+    seed: plan.seed,
+    metrics: score.metrics,
+    n: scored.length,
+    skipped,
+    ...(contextUse ? { contextUse } : {}),
+    examples: kept,
+  };
+}
+
+/** The trial's context-use figures (src/run/context-use.ts); the score split is the task's own primary metric. */
+function trialContextUse(task: Task, plan: TrialPlan, examples: ExampleRecord[], primary: string) {
+  const compared = contextItems(task, examples);
+  if (!compared) return undefined;
+  return contextUse(compared.items, (indices) => {
+    const subset = indices.map((k) => compared.indices[k]!);
+    const score = task.score(
+      subset.map((i) => ({
+        example: plan.queries[i]!.example,
+        answer: examples[i]!.answer,
+        ...(examples[i]!.candidateScores ? { scores: examples[i]!.candidateScores } : {}),
+      })),
+    );
+    return score.metrics[primary] ?? Number.NaN;
+  });
 }
 
 /** Candidates a classification record keeps per example (top-5 accuracy needs five). */
@@ -132,7 +158,14 @@ export function journaledExamples(task: Task, plan: TrialPlan, entries: Map<stri
   return plan.queries.map((query) => {
     const entry = entries.get(entryKey(plan.seed, query.example.id));
     if (!entry) throw new RunError(`internal: no journaled result for ${query.example.id} (seed ${plan.seed})`);
-    return { ...entry.example, answer: answerOf(task, entry.example.raw), ...readingAids(query.example) };
+    return {
+      ...entry.example,
+      // What the prompt showed, from the plan (which the journaled prompt matches), so journals written before this
+      // field existed still give it.
+      demonstrationAnswers: query.shots.map((shot) => shot.example.target),
+      answer: answerOf(task, entry.example.raw),
+      ...readingAids(query.example),
+    };
   });
 }
 
@@ -156,13 +189,14 @@ export function meanStd(values: number[]): MetricSummary {
 }
 
 export function summarize(trials: Trial[], primary: string): RunRecord['summary'] {
+  const context = meanContextUse(trials.map((trial) => trial.contextUse));
   const names = [...new Set(trials.flatMap((trial) => Object.keys(trial.metrics)))];
   const metrics: Record<string, MetricSummary> = {};
   for (const name of names) {
     const values = trials.map((trial) => trial.metrics[name]).filter((value): value is number => typeof value === 'number');
     if (values.length === trials.length) metrics[name] = meanStd(values);
   }
-  return { primary, n: trials[0]?.n ?? 0, metrics };
+  return { primary, n: trials[0]?.n ?? 0, metrics, ...(context ? { contextUse: context } : {}) };
 }
 
 /** A file-name-safe form of a model or task name. */
