@@ -3,13 +3,16 @@
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { InputError } from '../core/errors.ts';
-import { useColour } from '../core/table.ts';
+import { renderTable, useColour } from '../core/table.ts';
+import { markdownTable } from '../leaderboard/markdown.ts';
 
 export type LeaderboardFormat = 'table' | 'csv' | 'md';
 
 export interface LeaderboardOptions {
   format: LeaderboardFormat;
   paper: boolean;
+  /** Add the context-use table (copy rates, score split, ablation deltas) below the scores. */
+  diagnostics?: boolean;
   /** Terminal colours (table format on a terminal only). */
   colour: boolean;
 }
@@ -26,7 +29,7 @@ export async function leaderboard(
 ): Promise<string> {
   // Loaded here, not at the top: the CLI registers every command at start-up and loads a command's modules only
   // when it runs.
-  const [{ publishedNumbers }, { builtinTasks }, { buildLeaderboard }, { findRecordFiles, readRecords }, { renderCsv }, { renderMarkdown }, { renderTerminal }] =
+  const [{ publishedNumbers }, { builtinTasks }, { buildLeaderboard }, { findRecordFiles, readRecords }, { renderCsv }, { renderMarkdown }, { renderTerminal }, diagnostics] =
     await Promise.all([
       import('../paper/published.ts'),
       import('../tasks/index.ts'),
@@ -35,6 +38,7 @@ export async function leaderboard(
       import('../leaderboard/csv.ts'),
       import('../leaderboard/markdown.ts'),
       import('../leaderboard/terminal.ts'),
+      import('../leaderboard/diagnostics.ts'),
     ]);
   const { entries, unscored } = await readRecords(await findRecordFiles(dirs));
   for (const record of unscored) {
@@ -55,13 +59,21 @@ export async function leaderboard(
   if (options.paper && !board.rows.some((row) => row.published)) {
     warn('--paper: no published numbers for these task x shots columns (published: Flamingo, OpenFlamingo, IDEFICS)');
   }
+  const withDiagnostics = (text: string, render: (head: string[], body: string[][]) => string) => {
+    if (!options.diagnostics) return text;
+    const { head, body, notes } = diagnostics.diagnosticsText(board);
+    return `${text}\n${render(head, body)}${notes.join('\n')}\n`;
+  };
   switch (options.format) {
     case 'csv':
-      return renderCsv(board);
+      // One table per CSV file: under --diagnostics, the context-use lines (with the score delta of ablation rows).
+      return options.diagnostics ? diagnostics.diagnosticsCsv(board) : renderCsv(board);
     case 'md':
-      return renderMarkdown(board, { sources: options.paper });
+      return withDiagnostics(renderMarkdown(board, { sources: options.paper }), (head, body) => markdownTable(head, body, 2));
     case 'table':
-      return renderTerminal(board, { sources: options.paper, colour: options.colour });
+      return withDiagnostics(renderTerminal(board, { sources: options.paper, colour: options.colour }), (head, body) =>
+        `${renderTable(head, body, options.colour)}\n`,
+      );
   }
 }
 
@@ -73,10 +85,11 @@ export function registerLeaderboard(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'md']).default('table'))
     .option('-o, --output <file>', 'write to this file instead of stdout')
     .option('--paper', 'add the published Flamingo, OpenFlamingo and IDEFICS rows for the columns shown', false)
-    .action(async (dirs: string[], opts: { format: LeaderboardFormat; output?: string; paper: boolean }) => {
+    .option('--diagnostics', 'add how each run used its context: copy rates, score split by answer in context, ablation deltas (CSV: that table alone)', false)
+    .action(async (dirs: string[], opts: { format: LeaderboardFormat; output?: string; paper: boolean; diagnostics: boolean }) => {
       const warn = (line: string) => process.stderr.write(`flamingo-eval leaderboard: ${line}\n`);
       const colour = opts.output === undefined && useColour(process.stdout);
-      const text = await leaderboard(dirs, { format: opts.format, paper: opts.paper, colour }, warn);
+      const text = await leaderboard(dirs, { format: opts.format, paper: opts.paper, diagnostics: opts.diagnostics, colour }, warn);
       if (opts.output === undefined) {
         process.stdout.write(text);
         return;

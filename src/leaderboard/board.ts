@@ -1,6 +1,8 @@
 // The leaderboard as data: rows are models (sorted by parameter count), columns are task x shots, cells are the
 // mean (and std over seeds) of the task's primary metric. The formats (terminal, CSV, Markdown) only render it.
+import type { ContextUse } from '../core/types.ts';
 import type { DemonstrationSelection, PublishedRow } from '../paper/types.ts';
+import { ABLATION_DESCRIPTIONS, type Ablation } from '../run/ablation.ts';
 import { identityDifferences } from '../run/identity.ts';
 import type { RecordEntry } from './records.ts';
 
@@ -27,6 +29,10 @@ export interface Cell {
   subset?: boolean;
   /** Published cells: where the number is printed. */
   source?: string;
+  /** Measured cells: the record's context-use figures (leaderboard --diagnostics). */
+  contextUse?: ContextUse;
+  /** The record the cell shows. */
+  file?: string;
 }
 
 /** What makes two runs of one model different rows: the run choices that change its numbers. */
@@ -38,11 +44,15 @@ export interface RunVariant {
   ensemble: number;
   /** `--okvqa-stem`: OK-VQA scored with open_flamingo's answer stemming (absent: the official scorer). */
   okvqaStem?: boolean;
+  /** `--ablation`: the run's prompts had this taken away (src/run/ablation.ts); absent for a plain run. */
+  ablation?: Ablation;
 }
 
 export interface Row extends RunVariant {
   /** The model's name, with its non-default run choices: ` (RICES)`, ` (openflamingo prompts)`. */
   name: string;
+  /** The model's name alone. */
+  model: string;
   parameters: number;
   published: boolean;
   cells: Map<string, Cell>;
@@ -80,7 +90,7 @@ export function buildLeaderboard(
     const key = JSON.stringify([isPublished, model, variantKey(variant)]);
     let row = rows.get(key);
     if (!row) {
-      row = { name: rowName(model, variant), parameters, published: isPublished, ...variant, cells: new Map() };
+      row = { name: rowName(model, variant), model, parameters, published: isPublished, ...variant, cells: new Map() };
       rows.set(key, row);
     }
     return row;
@@ -93,8 +103,10 @@ export function buildLeaderboard(
       sample: entry.sample,
       queries: entry.queries,
       subset: entry.subset,
+      file: entry.file,
     };
     if (entry.trials > 1) cell.std = entry.std;
+    if (entry.contextUse) cell.contextUse = entry.contextUse;
     rowFor(entry.model, entry.parameters, entry, false).cells.set(columnKey(entry), cell);
   }
 
@@ -125,12 +137,32 @@ export function rowName(model: string, variant: RunVariant): string {
     ...(variant.promptStyle !== 'paper' ? [`${variant.promptStyle} prompts`] : []),
     ...(variant.ensemble > 1 ? [`ensemble of ${variant.ensemble}`] : []),
     ...(variant.okvqaStem ? ['OK-VQA stemmed'] : []),
+    ...(variant.ablation ? [`ablation ${variant.ablation}`] : []),
   ];
   return parts.length > 0 ? `${model} (${parts.join(', ')})` : model;
 }
 
 function variantKey(variant: RunVariant): string {
-  return JSON.stringify([variant.demonstrations, variant.promptStyle, variant.ensemble, variant.okvqaStem === true]);
+  return JSON.stringify([
+    variant.demonstrations,
+    variant.promptStyle,
+    variant.ensemble,
+    variant.okvqaStem === true,
+    ...(variant.ablation ? [variant.ablation] : []),
+  ]);
+}
+
+/** The row of the same model and run choices without the ablation: what an ablation row is compared with. */
+export function plainRowOf(board: Leaderboard, row: Row): Row | undefined {
+  if (!row.ablation) return undefined;
+  const { ablation: _ablation, ...plain } = row;
+  const key = variantKey(plain);
+  return board.rows.find((other) => !other.published && other.model === row.model && variantKey(other) === key);
+}
+
+/** What an ablation takes away, for footnotes. */
+export function describeAblation(ablation: Ablation): string {
+  return ABLATION_DESCRIPTIONS[ablation];
 }
 
 function columnKey(cell: { task: string; metric: string; split: string | null; shots: number }): string {

@@ -4,6 +4,8 @@
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.ts';
+import type { ContextUse } from '../core/types.ts';
+import { ABLATIONS } from '../run/ablation.ts';
 import type { RunVariant } from './board.ts';
 import { readRecordHead, type RecordHead } from './record-file.ts';
 
@@ -33,6 +35,8 @@ export interface RecordEntry extends RunVariant {
    */
   identity?: string;
   identityParts?: Record<string, string>;
+  /** The record's context-use figures (means over seeds); absent in records written before they existed. */
+  contextUse?: ContextUse;
 }
 
 /** All `.json` files under the folders, recursively, in a stable order. A missing folder is an error. */
@@ -167,6 +171,11 @@ function recordEntry(file: string, record: Record<string, unknown>, trials: numb
   if (split !== null && (typeof split !== 'string' || split === '')) throw bad('config.split', 'is not a split name');
   const okvqaStem = field('config.okvqaStem') ?? null;
   if (okvqaStem !== null && typeof okvqaStem !== 'boolean') throw bad('config.okvqaStem', 'is not true, false or null');
+  const ablation = field('config.ablation') ?? null;
+  if (ablation !== null && !(ABLATIONS as readonly unknown[]).includes(ablation)) {
+    throw bad('config.ablation', `is ${JSON.stringify(ablation)}, not one of ${ABLATIONS.join(', ')}`);
+  }
+  const contextUse = readContextUse(field('summary.contextUse'));
   const identity = field('config.identity');
   if (identity !== undefined && (typeof identity !== 'string' || identity === '')) throw bad('config.identity', 'is not a hash');
   const parts = field('config.identityParts');
@@ -195,10 +204,29 @@ function recordEntry(file: string, record: Record<string, unknown>, trials: numb
     // Under --protocol flamingo the limit is the paper's query-set size, not a subset.
     subset: limit !== null && field('config.protocol') !== 'flamingo',
     ...(okvqaStem === true ? { okvqaStem: true } : {}),
+    ...(ablation !== null ? { ablation: ablation as RunVariant['ablation'] } : {}),
+    ...(contextUse ? { contextUse } : {}),
     identity:
       typeof identity === 'string'
         ? identity
         : `legacy:${JSON.stringify([field('config.configHash') ?? null, limit, field('config.seeds') ?? null, sample])}`,
     ...(identityParts ? { identityParts } : {}),
   };
+}
+
+/** summary.contextUse when it has the shape flamingo-eval writes; anything else is left out (no figures, not wrong ones). */
+function readContextUse(value: unknown): ContextUse | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const figures = value as Record<string, unknown>;
+  const rate = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+  const chance = (v: unknown) => v === null || rate(v);
+  const side = (v: unknown) =>
+    typeof v === 'object' && v !== null && rate((v as ContextUse['answerInContext']['yes']).n) &&
+    chance((v as ContextUse['answerInContext']['yes']).score);
+  const split = figures.answerInContext as Record<string, unknown> | undefined;
+  const ok =
+    rate(figures.n) && rate(figures.copy) && rate(figures.last) && rate(figures.majority) &&
+    chance(figures.copyChance) && chance(figures.lastChance) && chance(figures.majorityChance) &&
+    typeof split === 'object' && split !== null && side(split.yes) && side(split.no);
+  return ok ? (value as ContextUse) : undefined;
 }

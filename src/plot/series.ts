@@ -17,6 +17,8 @@ export interface PlotPoint {
 export interface PlotSeries {
   name: string;
   published: boolean;
+  /** A run with `--ablation`: drawn dotted, beside its plain run's line. */
+  ablation?: string;
   points: PlotPoint[];
 }
 
@@ -58,7 +60,9 @@ export function shotsPlot(board: Leaderboard, columns: Column[]): PlotData {
       const cell = row.cells.get(c.key);
       return cell ? [point(c.shots, cell)] : [];
     });
-    if (points.length > 0) series.push({ name: seriesName(row.name, row.published), published: row.published, points });
+    if (points.length > 0) {
+      series.push({ name: seriesName(row.name, row.published), published: row.published, ...(row.ablation ? { ablation: row.ablation } : {}), points });
+    }
   }
   return { ...about(columns), by: 'shots', series: publishedLast(series) };
 }
@@ -68,8 +72,9 @@ export function sizePlot(board: Leaderboard, columns: Column[]): PlotData {
   const series: PlotSeries[] = [];
   for (const published of [false, true]) {
     for (const c of columns) {
+      // Ablation rows are not models of another size: they stay on the score-against-shots plot.
       const points = board.rows.flatMap((row) => {
-        const cell = row.published === published ? row.cells.get(c.key) : undefined;
+        const cell = row.published === published && !row.ablation ? row.cells.get(c.key) : undefined;
         return cell ? [point(row.parameters, cell)] : [];
       });
       if (points.length > 0) {

@@ -8,7 +8,7 @@ import type { PlotData } from './series.ts';
 
 interface Datum {
   series: string;
-  kind: 'measured' | 'published';
+  kind: 'measured' | 'published' | 'ablation';
   position: number;
   mean: number;
   low: number | null;
@@ -28,7 +28,7 @@ export function plotSpec(plot: PlotData): TopLevelSpec {
       const spread = p.std !== undefined ? ` ± ${p.std.toFixed(2)} (std over ${p.trials} seeds)` : '';
       return {
         series: s.name,
-        kind: s.published ? 'published' : 'measured',
+        kind: s.published ? 'published' : s.ablation ? 'ablation' : 'measured',
         position: axis.position(p.x),
         mean: p.mean,
         low: p.std !== undefined ? p.mean - p.std : null,
@@ -47,6 +47,8 @@ export function plotSpec(plot: PlotData): TopLevelSpec {
   const sample = plot.series.some((s) => s.points.some((p) => p.sample));
   const task = plot.split !== null ? `${plot.task} (${plot.split})` : plot.task;
   const series = plot.series.map((s) => s.name);
+  // Ablation runs (--ablation) are dotted lines beside the plain run's solid one.
+  const ablations = plot.series.some((s) => s.ablation !== undefined);
   const shared = {
     x: {
       field: 'position',
@@ -88,8 +90,10 @@ export function plotSpec(plot: PlotData): TopLevelSpec {
           strokeDash: {
             field: 'kind',
             type: 'nominal',
-            scale: { domain: ['measured', 'published'], range: [[1, 0], [6, 4]] },
-            legend: plot.series.some((s) => s.published) ? { title: null } : null,
+            scale: ablations
+              ? { domain: ['measured', 'published', 'ablation'], range: [[1, 0], [6, 4], [2, 2]] }
+              : { domain: ['measured', 'published'], range: [[1, 0], [6, 4]] },
+            legend: plot.series.some((s) => s.published) || ablations ? { title: null } : null,
           },
         },
       },
