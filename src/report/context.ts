@@ -24,7 +24,8 @@ export function contextPanels(entries: RecordEntry[]): ContextPanel[] {
   const panels: ContextPanel[] = [];
   for (const group of groups.values()) {
     const plain = group.find((entry) => !entry.ablation);
-    if (!group.some((entry) => entry.contextUse || entry.ablation)) continue;
+    // A record whose prompts show no demonstration (0 shots without text demonstrations) has nothing to show.
+    if (!group.some((entry) => entry.contextUse || entry.ablation || entry.shots > 0)) continue;
     const first = plain ?? group[0]!;
     const { ablation: _ablation, ...variant } = first;
     const task = first.split !== null ? `${first.task} (${first.split})` : first.task;
