@@ -55,9 +55,10 @@ export function majorityOf(values: readonly string[]): Set<string> {
 
 /**
  * The context-use figures of one trial. `items` are already compared forms (see answerKeyOf); `scoreOf` gives the
- * task's primary metric on a subset of the items (by index). Undefined when no scored prompt shows a demonstration.
+ * task's primary metric on a subset of the items (by index; null where the scorer has no value for that subset, as
+ * ROC-AUC of one class). Undefined when no scored prompt shows a demonstration.
  */
-export function contextUse(items: readonly ContextItem[], scoreOf: (indices: number[]) => number): ContextUse | undefined {
+export function contextUse(items: readonly ContextItem[], scoreOf: (indices: number[]) => number | null): ContextUse | undefined {
   const shown = items.flatMap((item, i) => (item.demonstrations.length > 0 ? [i] : []));
   if (shown.length === 0) return undefined;
   const sets = new Map<number, Set<string>>();

@@ -60,14 +60,21 @@ function trialContextUse(task: Task, plan: TrialPlan, examples: ExampleRecord[],
   if (!compared) return undefined;
   return contextUse(compared.items, (indices) => {
     const subset = indices.map((k) => compared.indices[k]!);
-    const score = task.score(
-      subset.map((i) => ({
-        example: plan.queries[i]!.example,
-        answer: examples[i]!.answer,
-        ...(examples[i]!.candidateScores ? { scores: examples[i]!.candidateScores } : {}),
-      })),
-    );
-    return score.metrics[primary] ?? Number.NaN;
+    // A scorer may refuse a subset (ROC-AUC of memes of one class): that side then has no score, and the run goes on.
+    let score;
+    try {
+      score = task.score(
+        subset.map((i) => ({
+          example: plan.queries[i]!.example,
+          answer: examples[i]!.answer,
+          ...(examples[i]!.candidateScores ? { scores: examples[i]!.candidateScores } : {}),
+        })),
+      );
+    } catch {
+      return null;
+    }
+    const value = score.metrics[primary];
+    return typeof value === 'number' && Number.isFinite(value) ? value : null;
   });
 }
 
