@@ -55,3 +55,28 @@ test('close-ended sample tasks get their figures too (a scorer that refuses a si
     }
   }
 });
+
+const SHAPES_TASK = new URL('./support/shapes-task.ts', import.meta.url).pathname;
+const QUERY_IMAGE = new URL('./support/query-image-backend.ts', import.meta.url).pathname;
+
+test('a backend answering from the query image alone copies at chance level; baseline:majority far above it', async (t) => {
+  const resultsDir = scratch(t);
+  const run = (model: string) =>
+    evaluate(parseRunOptions({ task: SHAPES_TASK, model, shots: '4', seeds: '1,2', resultsDir, quiet: true }));
+  const [blind] = await run(QUERY_IMAGE);
+  const [majority] = await run('baseline:majority');
+  const image = blind!.record.summary.contextUse!;
+  assert.equal(blind!.record.summary.metrics.accuracy!.mean, 100, 'it knows every shape');
+  // Eight shapes, four demonstrations: about 1 - (7/8)^4 = 41% of prompts show the query's shape.
+  assert.ok(image.copyChance! > 30 && image.copyChance! < 50, String(image.copyChance));
+  assert.ok(Math.abs(image.copy - image.copyChance!) < 5, `copy ${image.copy} vs chance ${image.copyChance}`);
+  assert.ok(Math.abs(image.last - image.lastChance!) < 5, `last ${image.last} vs chance ${image.lastChance}`);
+  assert.ok(Math.abs(image.majority - image.majorityChance!) < 5, `majority ${image.majority} vs chance ${image.majorityChance}`);
+  // Its score does not depend on whether the answer is in context; the copying baseline's does.
+  assert.equal(image.answerInContext.yes.score, 100);
+  assert.equal(image.answerInContext.no.score, 100);
+  const copying = majority!.record.summary.contextUse!;
+  assert.equal(copying.copy, 100);
+  assert.ok(copying.copy - copying.copyChance! > 40);
+  assert.equal(copying.answerInContext.no.score, 0, 'the majority baseline cannot answer what no demonstration shows');
+});
