@@ -2,7 +2,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { RunError } from '../core/errors.ts';
-import type { Example, ExampleRecord, MetricSummary, RunRecord, Task, TaskData, Trial } from '../core/types.ts';
+import type { Example, ExampleRecord, MetricSummary, RunRecord, Shot, Task, TaskData, Trial } from '../core/types.ts';
 import { VERSION } from '../core/version.ts';
 import { contextItems, contextUse, meanContextUse } from './context-use.ts';
 import { entryKey, type JournalEntry } from './journal.ts';
@@ -165,15 +165,24 @@ export function journaledExamples(task: Task, plan: TrialPlan, entries: Map<stri
   return plan.queries.map((query) => {
     const entry = entries.get(entryKey(plan.seed, query.example.id));
     if (!entry) throw new RunError(`internal: no journaled result for ${query.example.id} (seed ${plan.seed})`);
+    const shown = shownAnswers(query.shots, entry.example);
     return {
       ...entry.example,
-      // What the prompt showed, from the plan (which the journaled prompt matches), so journals written before this
-      // field existed still give it.
-      demonstrationAnswers: query.shots.map((shot) => shot.example.target),
+      ...(shown ? { demonstrationAnswers: shown } : {}),
       answer: answerOf(task, entry.example.raw),
       ...readingAids(query.example),
     };
   });
+}
+
+/**
+ * The answers the example's demonstrations showed: from the plan when it holds this example's demonstrations (so
+ * journals written before the field existed still give it), else as the journaled example says (merge plans no
+ * demonstrations: the shard records hold them).
+ */
+function shownAnswers(shots: readonly Shot[], example: ExampleRecord): string[] | undefined {
+  const same = shots.length === example.demonstrations.length && shots.every((shot, i) => shot.example.id === example.demonstrations[i]);
+  return same && shots.length > 0 ? shots.map((shot) => shot.example.target) : example.demonstrationAnswers ?? (same ? [] : undefined);
 }
 
 /** What a reader of the record needs to judge an answer: the target, the references if they are texts, the type. */
