@@ -123,6 +123,8 @@ test('meaningless ablations are refused with the reason; parsing names the bad n
   assert.equal(ablationRefusal('query-media', 0), undefined);
   assert.equal(ablationRefusal('shuffled-answers', 2), undefined);
   assert.deepEqual(parseAblations('demo-media, query-media'), ['demo-media', 'query-media']);
+  assert.deepEqual(parseAblations('none,shuffled-answers'), [null, 'shuffled-answers']);
+  assert.throws(() => parseAblations('demo-media,'), /--ablation demo-media,: give one or more of none, demo-media/);
   assert.throws(() => parseAblations('demo-images'), /--ablation demo-images: unknown ablation; the ablations are demo-media, query-media/);
   assert.throws(() => parseAblations('demo-media,demo-media'), /named twice/);
 });

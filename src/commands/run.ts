@@ -42,6 +42,7 @@ export function registerRun(program: Command): void {
     .option('--on-media-error <policy>', 'an unreadable image or video: fail (stop the run) or skip (count its examples as skipped) (default: fail)')
     .option('--okvqa-stem', "OK-VQA: stem answers as open_flamingo's evaluation does (ok_vqa_utils.py, to match the stemmed OK-VQA v1.1 answers) before VQA accuracy; the record and the leaderboard say so (default: off, the official VQA scorer)")
     .option('--keep-all-scores', 'ImageNet / Kinetics-700: keep every class\'s score per example in the record (default: the top 5 and the correct class\'s rank and score)')
+    .option('--ablation <list>', 'run with this taken from the prompts, each a variant with its own record: demo-media, query-media, shuffled-answers, foreign-demo-media; none: the plain run (default: none)')
     .option('--fresh', 'ignore the journal and recompute every example')
     .option('--json', "print the finished records' summary as JSON on stdout")
     .option('--quiet', 'no progress and no table (errors still go to stderr)')

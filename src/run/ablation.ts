@@ -24,17 +24,23 @@ export const ABLATION_DESCRIPTIONS: Record<Ablation, string> = {
   'foreign-demo-media': "each demonstration shown with another support item's image / video",
 };
 
-/** Parses `--ablation a,b`: known names, each once. */
-export function parseAblations(value: string): Ablation[] {
-  const names = value.split(',').map((name) => name.trim()).filter((name) => name !== '');
-  if (names.length === 0) throw new UsageError(`--ablation: give one or more of ${ABLATIONS.join(', ')}`);
-  const out: Ablation[] = [];
+/**
+ * Parses `--ablation a,b`: known names, each once, in the order given; `none` is the plain run (null), so that one
+ * command can run a configuration and its ablations.
+ */
+export function parseAblations(value: string): (Ablation | null)[] {
+  const names = value.split(',').map((name) => name.trim());
+  if (names.some((name) => name === '')) {
+    throw new UsageError(`--ablation ${value}: give one or more of none, ${ABLATIONS.join(', ')}, separated by commas`);
+  }
+  const out: (Ablation | null)[] = [];
   for (const name of names) {
-    if (!(ABLATIONS as readonly string[]).includes(name)) {
-      throw new UsageError(`--ablation ${name}: unknown ablation; the ablations are ${ABLATIONS.join(', ')}`);
+    if (name !== 'none' && !(ABLATIONS as readonly string[]).includes(name)) {
+      throw new UsageError(`--ablation ${name}: unknown ablation; the ablations are ${ABLATIONS.join(', ')} (and none: the plain run)`);
     }
-    if (out.includes(name as Ablation)) throw new UsageError(`--ablation: ${name} is named twice`);
-    out.push(name as Ablation);
+    const ablation = name === 'none' ? null : (name as Ablation);
+    if (out.includes(ablation)) throw new UsageError(`--ablation ${value}: ${name} is named twice`);
+    out.push(ablation);
   }
   return out;
 }

@@ -15,6 +15,7 @@ import { planTrials, type PlannedQuery, type RicesFeatures, type TrialPlan } fro
 import { createProgress, type Progress } from './progress.ts';
 import { assembleRecord, buildTrial, recordPath, slug, writeRecord } from './record.ts';
 import { embedExamples, poolFeatures, type Features } from './rices.ts';
+import { ablationRefusal, type Ablation } from './ablation.ts';
 import { promptTemplates } from './prompt.ts';
 import { runPending, type PendingQuery } from './runner.ts';
 import { formatShard, inShard, shardRecordPath, shardTrial, writeShardRecord } from './shard.ts';
@@ -66,6 +67,15 @@ export async function evaluate(options: RunOptions, io: EvaluateIO = {}): Promis
     options,
   );
   for (const { task } of resolved) promptTemplates(task, options.promptStyle);
+  // A meaningless ablation (shuffled answers at 0 shots) is refused before anything runs.
+  for (const { task, shots } of resolved) {
+    for (const ablation of options.ablations) {
+      for (const count of shots) {
+        const refusal = ablation ? ablationRefusal(ablation, count) : undefined;
+        if (refusal) throw new UsageError(`${refusal} (task ${task.id}); drop ${count} from --shots or run it without this ablation`);
+      }
+    }
+  }
 
   const backend = await createBackend(options.model, {
     threads: options.threads,
@@ -163,6 +173,8 @@ async function evaluateTask(
   const promptEnsemble = ensembleOf(task, options);
   const taskPart = await taskIdentity(task.id, source);
   const outcomes: RecordOutcome[] = [];
+  // Each --ablation is a variant of its own (identity, journal, record); the plain run is null.
+  for (const ablation of options.ablations)
   for (const shots of shotsList) {
     const started = performance.now();
     const plans = await planTrials({
@@ -177,6 +189,7 @@ async function evaluateTask(
       templates,
       rices,
       promptEnsemble,
+      ...(ablation ? { ablation } : {}),
     });
     // The configuration identity (src/run/identity.ts): what decides each example's output (the journal's hash; not
     // --limit or --seeds, since examples are journaled by seed and id, so a run can be extended and reuse it), and
@@ -199,6 +212,8 @@ async function evaluateTask(
       queries: { protocol: options.protocol, limit: limit ?? null, perClass: perClass?.query ?? null },
       seeds: options.seeds,
       scoring: stems(task, options) ? { okvqaStem: true } : undefined,
+      // Absent for the plain run, so plain identities are those of runs before ablations existed.
+      ablation: ablation ?? undefined,
     });
     const configHash = identities.journal.hash;
     const path = recordPath(
@@ -206,11 +221,11 @@ async function evaluateTask(
       info.name,
       task.id,
       shots,
-      variantSuffix(options, task) + recordSuffix(options, task, data, limit),
+      variantSuffix(options, task, ablation) + recordSuffix(options, task, data, limit),
       identities.record.hash,
     );
     const journalDir = join(modelDir, 'journals');
-    const journalStem = `${slug(`${task.id}-${shots}shot${variantSuffix(options, task)}`)}`;
+    const journalStem = `${slug(`${task.id}-${shots}shot${variantSuffix(options, task, ablation)}`)}`;
     // Said when this configuration starts its journal, so that a changed model file or data folder is not taken for a
     // lost journal (once this configuration has its own, the run resumes that and the others are not news).
     if (!options.fresh && !hasJournal(journalDir, `${journalStem}-${configHash}`)) {
@@ -269,6 +284,7 @@ async function evaluateTask(
             fresh: options.fresh,
             okvqaStem: stems(task, options) ? true : null,
             keepAllScores: task.goldCandidate ? options.keepAllScores : null,
+            ablation: ablation ?? null,
             journal: journal.path,
             configHash,
             identity: identities.record.hash,
@@ -386,12 +402,13 @@ function countJournaled(plans: TrialPlan[], journal: Journal): number {
  * Record names carry the non-default choices, so that a RICES run does not overwrite a random-sampler one, nor a
  * test-dev run a val one.
  */
-function variantSuffix(options: RunOptions, task: Task): string {
+function variantSuffix(options: RunOptions, task: Task, ablation: Ablation | null): string {
   return (
     (options.split !== undefined ? `-${slug(options.split)}` : '') +
     (options.sampler !== 'random' ? `-${options.sampler}` : '') +
     (options.promptStyle !== 'paper' ? `-${options.promptStyle}` : '') +
-    (ensembleOf(task, options) > 1 ? `-ensemble${options.promptEnsemble}` : '')
+    (ensembleOf(task, options) > 1 ? `-ensemble${options.promptEnsemble}` : '') +
+    (ablation ? `-${ablation}` : '')
   );
 }
 

@@ -5,6 +5,7 @@ import { UsageError } from '../core/errors.ts';
 import { DEFAULT_MODEL } from '../backends/index.ts';
 import { FLAMINGO_SAMPLING, formatFrameSampling, parseFrameSampling } from '../media/sampling.ts';
 import type { FrameSampling } from '../core/types.ts';
+import { parseAblations, type Ablation } from './ablation.ts';
 import { parseShard, type Shard } from './shard.ts';
 
 export type SamplerName = 'random' | 'rices';
@@ -55,6 +56,8 @@ export interface RunOptions {
   okvqaStem: boolean;
   /** `--keep-all-scores`: classification records keep every candidate's score, not only the top 5 and the gold's. */
   keepAllScores: boolean;
+  /** `--ablation`: the variants to run, each its own configuration and record (null: the plain run, the default). */
+  ablations: (Ablation | null)[];
   fresh: boolean;
   json: boolean;
   quiet: boolean;
@@ -119,6 +122,7 @@ export function parseRunOptions(raw: RawRunFlags): RunOptions {
     onMediaError: choice('--on-media-error', raw.onMediaError ?? 'fail', ['fail', 'skip'] as const),
     okvqaStem: raw.okvqaStem === true,
     keepAllScores: raw.keepAllScores === true,
+    ablations: raw.ablation === undefined ? [null] : parseAblations(String(raw.ablation)),
     fresh: raw.fresh === true,
     json: raw.json === true,
     quiet: raw.quiet === true,

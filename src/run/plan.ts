@@ -102,5 +102,19 @@ export async function planTrials(input: PlanInput): Promise<TrialPlan[]> {
     });
     plans.push({ seed, supportPoolSize: pool.length, queries });
   }
+  if (input.ablation) checkAblationApplies(input.ablation, task.id, plans);
   return plans;
+}
+
+/** An ablation that removes media nobody has (a text-only task) would be the plain run under another name. */
+function checkAblationApplies(ablation: Ablation, taskId: string, plans: TrialPlan[]): void {
+  const queries = plans.flatMap((plan) => plan.queries);
+  const media =
+    ablation === 'query-media'
+      ? queries.some((query) => query.example.media.length > 0)
+      : ablation === 'shuffled-answers' || queries.some((query) => query.shots.some((shot) => shot.example.media.length > 0));
+  if (!media) {
+    const what = ablation === 'query-media' ? 'queries' : 'demonstrations';
+    throw new UsageError(`--ablation ${ablation}: the ${what} of task ${taskId} have no images or videos to take away`);
+  }
 }
