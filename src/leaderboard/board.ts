@@ -2,7 +2,7 @@
 // mean (and std over seeds) of the task's primary metric. The formats (terminal, CSV, Markdown) only render it.
 import type { ContextUse } from '../core/types.ts';
 import type { DemonstrationSelection, PublishedRow } from '../paper/types.ts';
-import { ABLATION_DESCRIPTIONS, type Ablation } from '../run/ablation.ts';
+import type { Ablation } from '../run/ablation.ts';
 import { identityDifferences } from '../run/identity.ts';
 import type { RecordEntry } from './records.ts';
 
@@ -42,8 +42,11 @@ export interface RunVariant {
   promptStyle: string;
   /** `--prompt-ensemble`: orderings averaged (1: none). */
   ensemble: number;
-  /** `--okvqa-stem`: OK-VQA scored with open_flamingo's answer stemming (absent: the official scorer). */
-  okvqaStem?: boolean;
+  /**
+   * The task and backend arguments that are part of the identity, when not at their default (`--task-arg
+   * okvqa.stem=true`): `{"okvqa.stem": true}`; task arguments are named with their task, backend ones alone.
+   */
+  args?: Record<string, boolean | number | string>;
   /** `--ablation`: the run's prompts had this taken away (src/run/ablation.ts); absent for a plain run. */
   ablation?: Ablation;
 }
@@ -130,26 +133,21 @@ export function buildLeaderboard(
   return { board: { columns, rows: sorted }, warnings };
 }
 
-/** `tiny-m`, `tiny-m (RICES)`, `tiny-m (RICES, openflamingo prompts, ensemble of 6)`, `tiny-m (OK-VQA stemmed)`. */
+/** `tiny-m`, `tiny-m (RICES)`, `tiny-m (RICES, openflamingo prompts, ensemble of 6)`, `tiny-m (okvqa.stem)`. */
 export function rowName(model: string, variant: RunVariant): string {
   const parts = [
     ...(variant.demonstrations === 'rices' ? ['RICES'] : []),
     ...(variant.promptStyle !== 'paper' ? [`${variant.promptStyle} prompts`] : []),
     ...(variant.ensemble > 1 ? [`ensemble of ${variant.ensemble}`] : []),
-    ...(variant.okvqaStem ? ['OK-VQA stemmed'] : []),
+    ...Object.entries(variant.args ?? {}).map(([name, value]) => (value === true ? name : `${name}=${String(value)}`)),
     ...(variant.ablation ? [`ablation ${variant.ablation}`] : []),
   ];
   return parts.length > 0 ? `${model} (${parts.join(', ')})` : model;
 }
 
 function variantKey(variant: RunVariant): string {
-  return JSON.stringify([
-    variant.demonstrations,
-    variant.promptStyle,
-    variant.ensemble,
-    variant.okvqaStem === true,
-    ...(variant.ablation ? [variant.ablation] : []),
-  ]);
+  const args = Object.entries(variant.args ?? {}).sort(([a], [b]) => compare(a, b));
+  return JSON.stringify([variant.demonstrations, variant.promptStyle, variant.ensemble, args, ...(variant.ablation ? [variant.ablation] : [])]);
 }
 
 /** The row of the same model and run choices without the ablation: what an ablation row is compared with. */
@@ -158,11 +156,6 @@ export function plainRowOf(board: Leaderboard, row: Row): Row | undefined {
   const { ablation: _ablation, ...plain } = row;
   const key = variantKey(plain);
   return board.rows.find((other) => !other.published && other.model === row.model && variantKey(other) === key);
-}
-
-/** What an ablation takes away, for footnotes. */
-export function describeAblation(ablation: Ablation): string {
-  return ABLATION_DESCRIPTIONS[ablation];
 }
 
 function columnKey(cell: { task: string; metric: string; split: string | null; shots: number }): string {
