@@ -98,10 +98,16 @@ test('foreign-demo-media: each demonstration shows another pool item\'s image, n
   assert.notDeepEqual(parts(buildPrompt(templates, otherSeed.shots, otherSeed.query)), prompt);
 });
 
-test('foreign-demo-media with too few other items says so', () => {
+test('foreign-demo-media with too few other pool items: other demonstrations\' images, never a demonstration\'s own', () => {
+  const small = ablatePrompt('foreign-demo-media', shots, query, { ...context, eligible: pool.slice(0, 6) });
+  const shown = small.shots.map((shot) => shot.example.media[0]!.id);
+  shown.forEach((image, i) => assert.notEqual(image, `img${i + 1}`));
+  assert.equal(new Set(shown).size, 4);
+  assert.equal(shown.filter((image) => ['img0', 'img5'].includes(image)).length, 2, 'both items outside the prompt used first');
+  const alone = [{ example: pool[1]!, withMedia: true }];
   assert.throws(
-    () => ablatePrompt('foreign-demo-media', shots, query, { ...context, eligible: pool.slice(0, 6) }),
-    /foreign-demo-media: query ex99 of task okvqa has 2 items with other media than its 4 demonstrations.*--support-size/,
+    () => ablatePrompt('foreign-demo-media', alone, query, { ...context, eligible: [pool[1]!] }),
+    /foreign-demo-media: query ex99 of task okvqa has no support item with other media than its demonstration ex1 .*--support-size/,
   );
 });
 

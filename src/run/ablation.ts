@@ -7,11 +7,12 @@
 //   shuffled-answers    the demonstrations' answers are permuted among them: a random cyclic permutation, so no
 //                       demonstration keeps its own answer (answers equal by value may still coincide);
 //   foreign-demo-media  each demonstration's media are replaced by those of another support-pool item, one that may
-//                       show in the query's prompt and is not a demonstration of it.
+//                       show in the query's prompt and is not a demonstration of it (when the pool has too few such
+//                       items, another demonstration's); never its own.
 // The query, the demonstrations chosen and their order are those of the plain run (RICES still chooses by the query's
 // own image under query-media), so a record and its ablation differ in exactly one thing.
 import { UsageError } from '../core/errors.ts';
-import { randomInt, rngFor, sample } from '../core/random.ts';
+import { randomInt, rngFor, shuffled } from '../core/random.ts';
 import type { Example, Shot } from '../core/types.ts';
 
 export const ABLATIONS = ['demo-media', 'query-media', 'shuffled-answers', 'foreign-demo-media'] as const;
@@ -106,20 +107,28 @@ function shuffledAnswers(shots: readonly Shot[], query: Example, { seed, taskId,
 }
 
 function foreignMedia(shots: readonly Shot[], query: Example, { seed, taskId, shots: count, eligible }: AblationContext): Shot[] {
+  const key = (example: Example) => example.media.map((medium) => medium.id).join('\u0000');
+  const own = shots.map((shot) => key(shot.example));
   const shown = new Set(shots.map((shot) => shot.example.id));
   const shownMedia = new Set(shots.flatMap((shot) => shot.example.media.map((medium) => medium.id)));
-  // Another item's media: not a demonstration of this prompt, and showing none of their media.
-  const candidates = eligible.filter(
-    (example) => !shown.has(example.id) && example.media.length > 0 && !example.media.some((m) => shownMedia.has(m.id)),
-  );
-  const byMedia = new Map<string, Example>();
-  for (const example of candidates) byMedia.set(example.media.map((m) => m.id).join('\u0000'), example);
-  const donors = sample([...byMedia.values()], shots.length, rngFor('foreign-demo-media', seed, taskId, query.id, count));
-  if (donors.length < shots.length) {
-    throw new UsageError(
-      `--ablation foreign-demo-media: query ${query.id} of task ${taskId} has ${donors.length} items with other media ` +
-        `than its ${shots.length} demonstrations in its support pool (seed ${seed}); use a larger --support-size`,
-    );
+  // Donors: pool items outside the prompt first (one per distinct media), then, when the pool is too small for that
+  // (the sample data at 32 shots), the prompt's other demonstrations; never a demonstration's own media.
+  const outside = new Map<string, Example>();
+  for (const example of eligible) {
+    if (shown.has(example.id) || example.media.length === 0 || example.media.some((m) => shownMedia.has(m.id))) continue;
+    if (!outside.has(key(example))) outside.set(key(example), example);
   }
-  return shots.map((shot, i) => ({ ...shot, example: { ...shot.example, media: donors[i]!.media } }));
+  const rng = rngFor('foreign-demo-media', seed, taskId, query.id, count);
+  const queue = [...shuffled([...outside.values()], rng), ...shuffled(shots.map((shot) => shot.example), rng)];
+  return shots.map((shot, i) => {
+    const at = queue.findIndex((donor) => key(donor) !== own[i] && donor.media.length > 0);
+    if (at < 0) {
+      throw new UsageError(
+        `--ablation foreign-demo-media: query ${query.id} of task ${taskId} has no support item with other media than ` +
+          `its demonstration ${shot.example.id} (seed ${seed}); use a larger --support-size`,
+      );
+    }
+    const [donor] = queue.splice(at, 1);
+    return { ...shot, example: { ...shot.example, media: donor!.media } };
+  });
 }
