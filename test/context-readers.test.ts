@@ -76,12 +76,16 @@ test('report: a Context use panel per record, its ablations beside it with their
   assert.match(panels.find((p) => p.includes('<h3>old'))!, /no figures/);
 });
 
-test('plot --task: a record\'s ablations are extra, dotted lines beside the plain line', async (t) => {
+test('plot --task: a record\'s ablations are extra lines in its colour, each ablation with its own dash', async (t) => {
   const dir = scratch(t);
   const svg = await plotSvg([dir], { task: 'okvqa', by: 'shots', paper: false });
   const marks = svg.slice(0, svg.indexOf('role-legend'));
   assert.equal(marks.match(/class="mark-line role-mark/g)?.length, 4, 'm, its two ablations, old');
-  assert.equal(marks.match(/<path [^>]*stroke-dasharray="2,2"/g)?.length, 2, 'two dotted ablation lines');
+  const strokes = [...marks.matchAll(/stroke="(#[0-9a-f]{6})"[^>]*stroke-dasharray="([^"]+)"/g)].map((m) => `${m[1]} ${m[2]}`);
+  const plain = strokes.find((s) => s.endsWith(' 1,0'))!.split(' ')[0];
+  // In m's colour: demo-media dotted, query-media dot-dashed.
+  assert.ok(strokes.includes(`${plain} 2,3`), strokes.join('; '));
+  assert.ok(strokes.includes(`${plain} 10,3,2,3`), strokes.join('; '));
   assert.match(svg, /m \(ablation demo-media\); shots: 4; vqa_accuracy: 35\.00/);
   assert.match(svg, /m \(ablation query-media\)/);
   const bySize = await plotSvg([dir], { task: 'okvqa', by: 'size', paper: false });

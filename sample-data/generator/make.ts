@@ -1,6 +1,6 @@
 // Regenerates the built-in sample datasets: node --import tsx sample-data/generator/make.ts [--out <dir>] [--task id]
 // Each sample-data/<task-id>/ folder is replaced as a whole, so no stale file survives, and gets a marker file
-// (tasks/sample-data.ts) that flags runs on it as sample data wherever it is copied.
+// (src/core/sample-data.ts) that flags runs on it as sample data wherever it is copied.
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,7 @@ export async function makeSamples(out: string, tasks = Object.keys(SAMPLE_BUILDE
     const dir = join(out, task);
     await rm(dir, { recursive: true, force: true });
     const files = await build(dir);
-    // The marker says "sample data" wherever the folder is copied (tasks/sample-data.ts, isSampleData).
+    // The marker says "sample data" wherever the folder is copied (src/core/sample-data.ts, isSampleData).
     const contents = Object.fromEntries(await Promise.all(files.map(async (file) => [file, await readFile(join(dir, file))] as const)));
     await writeFile(join(dir, SAMPLE_MARKER), `${JSON.stringify(sampleMarker(task, contents), null, 1)}\n`);
     written[task] = [...files, SAMPLE_MARKER];

@@ -72,6 +72,8 @@ export interface RunFacts {
   kind: Task['kind'];
   /** The prompt templates' text before each candidate (close-ended tasks). */
   candidatePrefix: string;
+  /** Ids of the support items left out because a medium they need is missing (TaskData.excludedSupport). */
+  excludedSupport?: string[];
 }
 
 export interface ResolveInput {
@@ -150,6 +152,9 @@ export function configIdentity(config: RunConfig, facts: RunFacts): { journal: R
       sampler: config.sampler,
       zeroShotTextDemos: config.zeroShotTextDemos,
       promptEnsemble: ensembleSize(config),
+      // Support items whose media are missing change the pool, so the draws: a run after the clips come back is
+      // another configuration (absent, and the hash unchanged, when nothing is missing).
+      ...(facts.excludedSupport?.length ? { excluded: facts.excludedSupport } : {}),
     },
     prompt: { style: config.promptStyle, candidatePrefix: facts.candidatePrefix },
     output: facts.kind === 'generate' ? { generation: config.generation } : { lengthNormalize: config.lengthNormalize },

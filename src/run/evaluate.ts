@@ -6,6 +6,7 @@ import { identityArgs, routeArgs } from '../core/args.ts';
 import { InputError, RunError, UsageError, exitCodeOf } from '../core/errors.ts';
 import { backendScope, openBackend, type OpenedBackend } from '../backends/index.ts';
 import type { Backend, Example, RunRecord, Task, TaskData, Trial } from '../core/types.ts';
+import { excludedSupportNotice, excludeMissingSupport } from './missing-media.ts';
 import { isSampleData } from '../core/sample-data.ts';
 import { safeName } from '../core/safe-name.ts';
 import {
@@ -118,7 +119,10 @@ export async function evaluate(options: RunOptions, io: EvaluateIO = {}): Promis
 async function loadQueries(task: Task, options: RunOptions, io: EvaluateIO) {
   const loaded = checkData(task, await task.load({ dataDir: options.dataDir, split: options.split }));
   // Sample data is sample data wherever it lives: a copy passed with --data carries the generator's marker.
-  const data: TaskData = { ...loaded, sample: loaded.sample || isSampleData(loaded.files, options.dataDir) };
+  // Support items whose media are not on disk leave the pool before any demonstration is drawn (missing-media.ts).
+  const data: TaskData = excludeMissingSupport({ ...loaded, sample: loaded.sample || isSampleData(loaded.files, options.dataDir) });
+  const excludedNotice = excludedSupportNotice(task.id, data);
+  if (excludedNotice) io.stderr?.write(`flamingo-eval: ${excludedNotice}\n`);
   checkSubmissionTask(task, data);
   // --protocol flamingo: the paper's query-set size, or for classification a number of queries and pool items per class.
   const perClass = options.protocol === 'flamingo' ? task.protocolPerClass : undefined;
@@ -156,6 +160,7 @@ async function evaluateTask(
     sample: data.sample,
     kind: task.kind,
     candidatePrefix: templates.candidatePrefix ?? '',
+    ...(data.excludedSupport?.length ? { excludedSupport: data.excludedSupport.map((e) => e.id) } : {}),
   };
   const outcomes: RecordOutcome[] = [];
   let rices: RicesFeatures | undefined;

@@ -15,6 +15,8 @@ export const SAMPLE_IMAGES = readdirSync(join(root, 'okvqa/val2014'))
 export interface RecordSpec {
   model: string;
   parameters: number;
+  /** The model family (default 'test'). */
+  family?: string;
   task?: string;
   metric?: string;
   shots: number;
@@ -84,7 +86,7 @@ export function makeRecord(spec: RecordSpec): RunRecord {
       split: null,
       ...(spec.ablation ? { ablation: spec.ablation } : {}),
     },
-    model: { name: spec.model, family: 'test', parameters: spec.parameters, contextLength: 2048, spec: spec.model },
+    model: { name: spec.model, family: spec.family ?? 'test', parameters: spec.parameters, contextLength: 2048, spec: spec.model },
     task: { id: task, title: task, modality: 'image', kind: 'generate', metric },
     shots: spec.shots,
     data: { sample: true, files: [], querySize: n, supportSize: 10 },
