@@ -5,9 +5,9 @@ import { join, relative } from 'node:path';
 import { identityArgs, routeArgs } from '../core/args.ts';
 import { InputError, RunError, UsageError, exitCodeOf } from '../core/errors.ts';
 import { backendScope, openBackend, type OpenedBackend } from '../backends/index.ts';
-import type { Backend, Example, RunRecord, Task, TaskData, Trial } from '../core/types.ts';
-import { excludedSupportNotice, excludeMissingSupport } from './missing-media.ts';
+import type { ArgValues, Backend, Example, PromptTemplates, RunRecord, Task, TaskData, Trial } from '../core/types.ts';
 import { isSampleData } from '../core/sample-data.ts';
+import { excludedSupportNotice, excludeMissingSupport } from './missing-media.ts';
 import { safeName } from '../core/safe-name.ts';
 import {
   configIdentity,
@@ -28,7 +28,7 @@ import { planTrials, type PlannedQuery, type RicesFeatures, type TrialPlan } fro
 import { createProgress, type Progress } from './progress.ts';
 import { assembleRecord, buildTrial, writeRecord } from './record.ts';
 import { embedExamples, poolFeatures, type Features } from './rices.ts';
-import { ablationRefusal } from './ablation.ts';
+import { ablationRefusal, type Ablation } from './ablation.ts';
 import { promptTemplates } from './prompt.ts';
 import { runPending, type PendingQuery } from './runner.ts';
 import { formatShard, inShard, shardRecordPath, shardTrial, writeShardRecord } from './shard.ts';
@@ -148,79 +148,111 @@ async function evaluateTask(
   options: RunOptions,
   io: EvaluateIO,
 ): Promise<RecordOutcome[]> {
-  const { backend } = opened;
   const { data, queries, perClass, limit } = await loadQueries(task, options, io);
-  const info = backend.info();
   const templates = promptTemplates(task, options.promptStyle);
   const facts: RunFacts = {
-    modelName: info.name,
+    modelName: opened.backend.info().name,
     model,
     task: await taskIdentity(task.id, source),
     data: dataIdentity(data.files, data.sample, options.split, options.dataDir),
     sample: data.sample,
+    excludedSupport: (data.excludedSupport ?? []).map((example) => example.id),
     kind: task.kind,
     candidatePrefix: templates.candidatePrefix ?? '',
-    ...(data.excludedSupport?.length ? { excludedSupport: data.excludedSupport.map((e) => e.id) } : {}),
   };
+  const run: TaskRun = { task, source, taskArgs, opened, options, io, data, queries, perClass, limit, templates, facts };
   const outcomes: RecordOutcome[] = [];
-  let rices: RicesFeatures | undefined;
   // Each --ablation is a variant with its own configuration (identity, journal, record); null is the plain run.
-  const variants = options.ablations.flatMap((ablation) => shotsList.map((shots) => ({ ablation, shots })));
-  for (const { ablation, shots } of variants) {
-    const started = performance.now();
-    const config = resolveRunConfig({ options, task, source, taskArgs, model: opened, shots, perClass, limit, ablation });
-    rices ??= config.sampler === 'rices' ? ricesFeatures(backend, config, options, task, modelDir(config, facts), io) : undefined;
-    const plans = await planTrials({
-      task,
-      support: data.support,
-      queries,
-      shots,
-      seeds: config.seeds,
-      supportSize: options.supportSize,
-      perClass,
-      zeroShotTextDemos: config.zeroShotTextDemos ?? 0,
-      templates,
-      rices,
-      promptEnsemble: ensembleSize(config),
-      ...(config.ablation ? { ablation: config.ablation } : {}),
-    });
-    const identities = configIdentity(config, facts);
-    const path = recordFile(config, facts, identities.record);
-    const journal = openJournal(config, facts, identities.journal, options, io);
-    try {
-      const outcome = await runShots({ task, backend, options, io, plans, journal, shots, config, data, path });
-      const assemble = (trials: Trial[]) =>
-        assembleRecord({
-          task,
-          shots,
-          model: { ...info, spec: options.model },
-          data,
-          querySize: queries.length,
-          plans,
-          trials,
-          resumed: outcome.resumed,
-          startedAt: started,
-          config: recordConfig(config, identities, journal.path),
-        });
-      if (options.shard) {
-        const shard = options.shard;
-        const shardPath = shardRecordPath(path, shard);
-        writeShardRecord(shardPath, assemble(plans.map((plan) => shardTrial(task, plan, journal.entries, shard))), shard, plans);
-        io.stderr?.write(
-          `${task.id} ${shots}-shot: shard ${formatShard(shard)} done: ${shardPath}` +
-            (outcome.trials ? '\n' : '; join the shards with `flamingo-eval merge` (with a shared results folder, the shard that finishes last writes the record)\n'),
-        );
-      }
-      if (outcome.trials) {
-        const record = assemble(outcome.trials);
-        writeRecord(path, record);
-        outcomes.push({ path, record });
-      }
-    } finally {
-      journal.close();
-    }
+  for (const { ablation, shots } of options.ablations.flatMap((ablation) => shotsList.map((shots) => ({ ablation, shots })))) {
+    const outcome = await evaluateShots(run, shots, ablation);
+    if (outcome) outcomes.push(outcome);
   }
   return outcomes;
+}
+
+/** What the shot counts of one task share: the task, its data and query set, the facts of its identity. */
+interface TaskRun {
+  task: Task;
+  source: string;
+  taskArgs: ArgValues;
+  opened: OpenedBackend;
+  options: RunOptions;
+  io: EvaluateIO;
+  data: TaskData;
+  queries: Example[];
+  perClass: Task['protocolPerClass'];
+  limit: number | undefined;
+  templates: PromptTemplates;
+  facts: RunFacts;
+  /** RICES features, computed on first use and shared by the shot counts. */
+  rices?: RicesFeatures;
+}
+
+/** One task x shots: its configuration, plans and journal; runs what is left; writes the record (or shard record). */
+async function evaluateShots(run: TaskRun, shots: number, ablation: Ablation | null): Promise<RecordOutcome | undefined> {
+  const { task, options, io, data, queries, perClass, facts } = run;
+  const backend = run.opened.backend;
+  const started = performance.now();
+  const config = resolveRunConfig({
+    options,
+    task,
+    source: run.source,
+    taskArgs: run.taskArgs,
+    model: run.opened,
+    shots,
+    perClass,
+    limit: run.limit,
+    ablation,
+  });
+  if (config.sampler === 'rices') run.rices ??= ricesFeatures(backend, config, options, task, modelDir(config, facts), io);
+  const plans = await planTrials({
+    task,
+    support: data.support,
+    queries,
+    shots,
+    seeds: config.seeds,
+    supportSize: options.supportSize,
+    perClass,
+    zeroShotTextDemos: config.zeroShotTextDemos ?? 0,
+    templates: run.templates,
+    rices: run.rices,
+    promptEnsemble: ensembleSize(config),
+    ...(config.ablation ? { ablation: config.ablation } : {}),
+  });
+  const identities = configIdentity(config, facts);
+  const path = recordFile(config, facts, identities.record);
+  const journal = openJournal(config, facts, identities.journal, options, io);
+  try {
+    const outcome = await runShots({ task, backend, options, io, plans, journal, shots, config, data, path });
+    const assemble = (trials: Trial[]) =>
+      assembleRecord({
+        task,
+        shots,
+        model: { ...backend.info(), spec: options.model },
+        data,
+        querySize: queries.length,
+        plans,
+        trials,
+        resumed: outcome.resumed,
+        startedAt: started,
+        config: recordConfig(config, identities, journal.path),
+      });
+    if (options.shard) {
+      const shard = options.shard;
+      const shardPath = shardRecordPath(path, shard);
+      writeShardRecord(shardPath, assemble(plans.map((plan) => shardTrial(task, plan, journal.entries, shard))), shard, plans);
+      io.stderr?.write(
+        `${task.id} ${shots}-shot: shard ${formatShard(shard)} done: ${shardPath}` +
+          (outcome.trials ? '\n' : '; join the shards with `flamingo-eval merge` (with a shared results folder, the shard that finishes last writes the record)\n'),
+      );
+    }
+    if (!outcome.trials) return undefined;
+    const record = assemble(outcome.trials);
+    writeRecord(path, record);
+    return { path, record };
+  } finally {
+    journal.close();
+  }
 }
 
 /**
