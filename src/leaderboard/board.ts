@@ -28,12 +28,14 @@ export interface Cell {
   /** Measured: queries per trial, and whether they were a `--limit` subset of the query split. */
   queries?: number;
   subset?: boolean;
+  /** Measured: the 95% bootstrap interval over the queries (records that carry one). */
+  ci?: { low: number; high: number; level: number };
+  /** Measured: the record that holds the cell. */
+  file?: string;
   /** Published cells: where the number is printed. */
   source?: string;
   /** Measured cells: the record's context-use figures (leaderboard --diagnostics). */
   contextUse?: ContextUse;
-  /** The record the cell shows. */
-  file?: string;
 }
 
 export interface Row extends RunVariant {
@@ -75,9 +77,10 @@ export function buildLeaderboard(
   entries: RecordEntry[],
   published?: PublishedRow[],
   headline: (task: string) => string | undefined = () => undefined,
+  taskOrder: readonly string[] = PAPER_TASK_ORDER,
 ): BuildResult {
   const { kept, warnings } = choosePerCell(entries);
-  const columns = columnsOf(kept);
+  const columns = columnsOf(kept, taskOrder);
   const columnKeys = new Set(columns.map((c) => c.key));
   const rows = new Map<string, Row>();
   const rowFor = (model: string, family: string, parameters: number, variant: RunVariant, isPublished: boolean) => {
@@ -99,6 +102,7 @@ export function buildLeaderboard(
       queries: entry.queries,
       subset: entry.subset,
       file: entry.file,
+      ...(entry.ci ? { ci: entry.ci } : {}),
     };
     if (entry.trials > 1) cell.std = entry.std;
     if (entry.contextUse) cell.contextUse = entry.contextUse;
@@ -162,7 +166,26 @@ function columnKey(cell: { task: string; metric: string; split: string | null; s
   return JSON.stringify([cell.task, cell.metric, cell.split, cell.shots]);
 }
 
-function columnsOf(entries: RecordEntry[]): Column[] {
+/**
+ * The order the Flamingo paper lists the tasks in (its few-shot results table, then ImageNet and Kinetics-700);
+ * tasks it does not name follow by name.
+ */
+export const PAPER_TASK_ORDER: readonly string[] = [
+  'okvqa', 'vqav2', 'coco', 'msvdqa', 'vatex', 'vizwiz', 'flickr30k', 'msrvttqa', 'ivqa', 'youcook2', 'star', 'visdial',
+  'textvqa', 'nextqa', 'hatefulmemes', 'rareact', 'imagenet', 'kinetics700',
+];
+
+/** Tasks in `order`, then the others by name. */
+function byTaskOrder(order: readonly string[]): (a: string, b: string) => number {
+  const rank = (task: string) => {
+    const at = order.indexOf(task);
+    return at < 0 ? order.length : at;
+  };
+  return (a, b) => rank(a) - rank(b) || compare(a, b);
+}
+
+function columnsOf(entries: RecordEntry[], taskOrder: readonly string[]): Column[] {
+  const taskCompare = byTaskOrder(taskOrder);
   const metricsOfTask = new Map<string, Set<string>>();
   const seen = new Map<string, Omit<Column, 'label'>>();
   for (const e of entries) {
@@ -172,7 +195,7 @@ function columnsOf(entries: RecordEntry[]): Column[] {
   return [...seen.values()]
     .sort(
       (a, b) =>
-        compare(a.task, b.task) ||
+        taskCompare(a.task, b.task) ||
         compare(a.split ?? '', b.split ?? '') ||
         compare(a.metric, b.metric) ||
         a.shots - b.shots,

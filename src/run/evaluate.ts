@@ -6,7 +6,9 @@ import { identityArgs, routeArgs } from '../core/args.ts';
 import { InputError, RunError, UsageError, exitCodeOf } from '../core/errors.ts';
 import { backendScope, openBackend, type OpenedBackend } from '../backends/index.ts';
 import type { ArgValues, Backend, Example, PromptTemplates, RunRecord, Task, TaskData, Trial } from '../core/types.ts';
+import { checkedBackend } from './checked.ts';
 import { isSampleData } from '../core/sample-data.ts';
+import { setDataFallback } from '../core/data-files.ts';
 import { excludedSupportNotice, excludeMissingSupport } from './missing-media.ts';
 import { safeName } from '../core/safe-name.ts';
 import {
@@ -23,7 +25,7 @@ import {
 } from './config.ts';
 import { dataIdentity, identityDifferences, modelIdentity, taskIdentity } from './identity.ts';
 import { Journal, entryKey, hasJournal, otherJournals } from './journal.ts';
-import type { RunOptions } from './options.ts';
+import { dataDirFor, type RunOptions } from './options.ts';
 import { planTrials, type PlannedQuery, type RicesFeatures, type TrialPlan } from './plan.ts';
 import { createProgress, type Progress } from './progress.ts';
 import { assembleRecord, buildTrial, writeRecord } from './record.ts';
@@ -86,10 +88,18 @@ export async function evaluate(options: RunOptions, io: EvaluateIO = {}): Promis
       }
     }
   }
+  const unknownData = Object.keys(options.dataDirs ?? {}).filter((id) => !resolved.some((entry) => entry.task.id === id));
+  if (unknownData.length > 0) {
+    throw new UsageError(
+      `--data ${unknownData[0]}=...: ${unknownData[0]} is not a task of this run (tasks: ${resolved.map((e) => e.task.id).join(', ')})`,
+    );
+  }
   const { scope } = await backendScope(options.model);
   const modelArgs = routeArgs(options.modelArgs, [scope], 'backend').get(scope) ?? [];
-  const opened = await openBackend(options.model, { args: modelArgs, frames: options.frames, concurrency: options.concurrency });
-  const backend = opened.backend;
+  const raw = await openBackend(options.model, { args: modelArgs, frames: options.frames, concurrency: options.concurrency });
+  // Every call checked and timed out at the boundary, errors naming the module (src/run/checked.ts).
+  const backend = checkedBackend(raw.backend, options.model, { callTimeoutMs: options.callTimeoutMs });
+  const opened: OpenedBackend = { ...raw, backend };
   try {
     if (options.sampler === 'rices' && !backend.embed) {
       throw new UsageError(`--sampler rices: model ${options.model} has no embed() for visual features; use --sampler random`);
@@ -116,11 +126,11 @@ export async function evaluate(options: RunOptions, io: EvaluateIO = {}): Promis
 }
 
 /** The task's data, checked, and the query set the run evaluates (a --limit or protocol subset, or the whole split). */
-async function loadQueries(task: Task, options: RunOptions, io: EvaluateIO) {
+async function loadQueries(task: Task, source: string, options: RunOptions, io: EvaluateIO) {
   const loaded = checkData(task, await task.load({ dataDir: options.dataDir, split: options.split }));
   // Sample data is sample data wherever it lives: a copy passed with --data carries the generator's marker.
   // Support items whose media are not on disk leave the pool before any demonstration is drawn (missing-media.ts).
-  const data: TaskData = excludeMissingSupport({ ...loaded, sample: loaded.sample || isSampleData(loaded.files, options.dataDir) });
+  const data: TaskData = excludeMissingSupport({ ...loaded, sample: loaded.sample || isSampleData(loaded.files, options.dataDir, source === 'builtin') });
   const excludedNotice = excludedSupportNotice(task.id, data);
   if (excludedNotice) io.stderr?.write(`flamingo-eval: ${excludedNotice}\n`);
   checkSubmissionTask(task, data);
@@ -145,10 +155,15 @@ async function evaluateTask(
   { task, source, shots: shotsList, args: taskArgs }: RunTask,
   opened: OpenedBackend,
   model: unknown,
-  options: RunOptions,
+  runOptions: RunOptions,
   io: EvaluateIO,
 ): Promise<RecordOutcome[]> {
-  const { data, queries, perClass, limit } = await loadQueries(task, options, io);
+  // The task's own data folder (--data <task>=<dir>, or <root>/<task id>/ when it exists, else the root).
+  const taskDir = dataDirFor(runOptions, task.id);
+  const dataRoot = taskDir !== undefined && runOptions.dataDir !== undefined && taskDir !== runOptions.dataDir ? runOptions.dataDir : undefined;
+  const options: RunOptions = { ...runOptions, dataDir: taskDir, dataRoot };
+  if (taskDir !== undefined) setDataFallback(taskDir, dataRoot);
+  const { data, queries, perClass, limit } = await loadQueries(task, source, options, io);
   const templates = promptTemplates(task, options.promptStyle);
   const facts: RunFacts = {
     modelName: opened.backend.info().name,
@@ -388,7 +403,10 @@ function checkData(task: Task, data: TaskData): TaskData {
     const seen = new Set<string>();
     for (const example of examples) {
       if (typeof example?.id !== 'string') throw new InputError(`${where}: a ${split} example has no string "id"`);
-      if (seen.has(example.id)) throw new InputError(`${where}: two ${split} examples share the id "${example.id}"`);
+      if (seen.has(example.id)) {
+        const files = (data.files ?? []).map((file) => file.path).join(', ');
+        throw new InputError(`${where}: two ${split} examples share the id "${example.id}"${files ? ` (read from ${files})` : ''}`, data.files?.[0]?.path);
+      }
       seen.add(example.id);
     }
   }

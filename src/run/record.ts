@@ -1,5 +1,6 @@
 // Run records: one JSON file per model x task x shots with every trial (seed) inside, built from the journal.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../core/atomic-file.ts';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { RunError } from '../core/errors.ts';
 import type { Example, ExampleRecord, MetricSummary, RunRecord, Shot, Task, TaskData, Trial } from '../core/types.ts';
@@ -8,6 +9,7 @@ import { contextItems, contextUse, meanContextUse } from './context-use.ts';
 import { entryKey, type JournalEntry } from './journal.ts';
 import type { TrialPlan } from './plan.ts';
 import { answerOf } from './runner.ts';
+import { attachResampler, recordInterval } from './record-ci.ts';
 
 /**
  * Scores one trial from its journaled examples, in the plan's query order. The answer is post-processed again from
@@ -23,13 +25,12 @@ export function buildTrial(task: Task, plan: TrialPlan, entries: Map<string, Jou
         `(first: ${examples[0]?.skipped ?? 'none'}); nothing to score`,
     );
   }
-  const score = task.score(
-    scored.map((i) => ({
-      example: plan.queries[i]!.example,
-      answer: examples[i]!.answer,
-      ...(examples[i]!.candidateScores ? { scores: examples[i]!.candidateScores } : {}),
-    })),
-  );
+  const items = scored.map((i) => ({
+    example: plan.queries[i]!.example,
+    answer: examples[i]!.answer,
+    ...(examples[i]!.candidateScores ? { scores: examples[i]!.candidateScores } : {}),
+  }));
+  const score = task.score(items);
   if (!(score.primary in score.metrics)) {
     throw new RunError(`task ${task.id}: score() names primary metric "${score.primary}" but does not return it`);
   }
@@ -39,7 +40,7 @@ export function buildTrial(task: Task, plan: TrialPlan, entries: Map<string, Jou
   const kept = task.goldCandidate
     ? examples.map((example, i) => rankSummary(task, plan.queries[i]!.example, example))
     : examples;
-  return {
+  const trial: Trial = {
     seed: plan.seed,
     metrics: score.metrics,
     n: scored.length,
@@ -47,6 +48,8 @@ export function buildTrial(task: Task, plan: TrialPlan, entries: Map<string, Jou
     ...(contextUse ? { contextUse } : {}),
     examples: kept,
   };
+  attachResampler(trial, task, plan.queries.map((query) => query.example.id), scored, items, score);
+  return trial;
 }
 
 /** The trial's context-use figures (src/run/context-use.ts); the score split is the task's own primary metric. */
@@ -146,7 +149,7 @@ export function assembleRecord(input: RecordInput): RunRecord {
       ...(input.data.excludedSupport?.length ? { excludedSupport: input.data.excludedSupport } : {}),
     },
     trials,
-    summary: summarize(trials, primary),
+    summary: withInterval(summarize(trials, primary), trials),
     timings: {
       totalMs: performance.now() - input.startedAt,
       backendMs: examples.reduce((sum, example) => sum + example.backendMs, 0),
@@ -211,6 +214,12 @@ export function summarize(trials: Trial[], primary: string): RunRecord['summary'
   return { primary, n: trials[0]?.n ?? 0, metrics, ...(context ? { contextUse: context } : {}) };
 }
 
+/** The summary with the bootstrap interval of its primary metric (src/run/record-ci.ts), where there is one. */
+function withInterval(summary: RunRecord['summary'], trials: Trial[]): RunRecord['summary'] {
+  const ci = recordInterval(trials);
+  return ci ? { ...summary, ci } : summary;
+}
+
 /**
  * Writes the record atomically (a temporary file renamed over the old one), so a reader never sees half a file.
  * The record is indented except its examples, one per line: readable, and a third smaller than fully indented JSON.
@@ -223,6 +232,5 @@ export function writeRecord(path: string, record: RunRecord): void {
     const examples = record.trials[Number(i)]!.examples;
     return examples.length === 0 ? '[]' : `[\n${examples.map((example) => JSON.stringify(example)).join(',\n')}\n]`;
   });
-  writeFileSync(`${path}.tmp`, `${text}\n`);
-  renameSync(`${path}.tmp`, path);
+  writeFileAtomic(path, `${text}\n`);
 }

@@ -9,12 +9,13 @@
 // NExT-QA's `NExTVideo/`). NExT-QA's multiple-choice release has CSVs of the same names: the open-ended ones have no
 // `a0` column. iVQA and Kinetics also publish a train.csv; their headers differ. Checked on the published CSVs: 37,523
 // train, 5,343 val and 9,178 test questions; 4,632 test questions have an additional answer.
+import { refuseOutside } from '../core/dataset-paths.ts';
 import { InputError } from '../core/errors.ts';
 import { describeUsedFile, findOptionalFile } from '../core/data-files.ts';
 import type { Example, LoadContext, OfficialFile, TaskData } from '../core/types.ts';
 import { wups } from '../metrics/wups.ts';
-import { readCsvRecords } from '../readers/csv-input.ts';
-import { Field, readJsonFile } from '../readers/json-input.ts';
+import { readCsv } from '../readers/csv.ts';
+import { Field, readJsonFile } from '../readers/json.ts';
 import { findFile, officialFile } from './kit/official-files.ts';
 import { sampleDataDir } from '../core/sample-data.ts';
 import { findFileWhere, hasColumns, MissingVideos, VideoLibrary, videoRef } from './kit/video-files.ts';
@@ -84,6 +85,7 @@ async function readVideoMap(path: string): Promise<Map<string, string>> {
   for (const video of Object.keys(root.object())) {
     const place = root.get(video).string();
     if (!/^[^/\\]+\/[^/\\]+$/.test(place)) root.get(video).fail(`expected "<folder>/<video>", found ${JSON.stringify(place)}`);
+    refuseOutside(place, () => root.get(video).where());
     map.set(video, place);
   }
   return map;
@@ -111,7 +113,7 @@ function examples(
 ): Example<string[]>[] {
   const out: Example<string[]>[] = [];
   const seen = new Set<string>();
-  for (const row of readCsvRecords(path, NEXTQA_COLUMNS)) {
+  for (const row of readCsv(path, NEXTQA_COLUMNS)) {
     const video = row.text('video');
     let id = `${video}_${row.text('qid')}`;
     if (seen.has(id)) {
