@@ -89,6 +89,16 @@ test('a backend answering from the query image alone: demo-media leaves its scor
   for (const row of rows.filter((r) => r.ablation !== 'query-media')) {
     assert.ok(Math.abs(row.contextUse.copy - row.contextUse.copyChance) < 5, JSON.stringify(row.contextUse));
   }
+  // compare pairs a run with its ablation on the same queries: what the query image adds, with an interval.
+  const file = (ablation?: string) => (rows.find((row) => row.ablation === ablation) as unknown as { record: string }).record;
+  const compared = cli(['compare', file(undefined), file('query-media'), '--json']);
+  assert.equal(compared.status, 0, compared.stderr);
+  const [cell] = JSON.parse(compared.stdout).cells;
+  assert.equal(cell.difference, -100);
+  assert.equal(cell.n, 400);
+  assert.ok(cell.high < 0, 'the interval excludes no change');
+  const same = JSON.parse(cli(['compare', file(undefined), file('demo-media'), '--json']).stdout).cells[0];
+  assert.deepEqual([same.difference, same.low, same.high], [0, 0, 0]);
 });
 
 test('meaningless ablations are refused before anything runs, with the reason', (t) => {
