@@ -12,6 +12,7 @@ import { registerModels } from './commands/models.ts';
 import { registerMerge } from './commands/merge.ts';
 import { registerPlot } from './commands/plot.ts';
 import { registerReport } from './commands/report.ts';
+import { registerCheckServer } from './commands/check-server.ts';
 import { refuseFormerFlags } from './commands/former-flags.ts';
 
 export function buildProgram(): Command {
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerMerge(program);
   registerPlot(program);
   registerReport(program);
+  registerCheckServer(program);
   return program;
 }
 

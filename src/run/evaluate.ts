@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { identityArgs, routeArgs } from '../core/args.ts';
 import { InputError, RunError, UsageError, exitCodeOf } from '../core/errors.ts';
 import { backendScope, openBackend, type OpenedBackend } from '../backends/index.ts';
-import type { ArgValues, Backend, Example, PromptTemplates, RunRecord, Task, TaskData, Trial } from '../core/types.ts';
+import type { ArgValues, Backend, Example, Prompt, PromptTemplates, RunRecord, Task, TaskData, Trial } from '../core/types.ts';
 import { checkedBackend } from './checked.ts';
 import { isSampleData } from '../core/sample-data.ts';
 import { setDataFallback } from '../core/data-files.ts';
@@ -177,6 +177,13 @@ async function evaluateTask(
   };
   const run: TaskRun = { task, source, taskArgs, opened, options, io, data, queries, perClass, limit, templates, facts };
   const outcomes: RecordOutcome[] = [];
+  if (opened.backend.preflight && options.sampler !== 'rices' && shotsList.length > 1) {
+    // The largest shot count's prompts carry the most media: a backend that cannot take them says so before the
+    // smaller shot counts run (RICES plans need the model's features, so those are checked shot count by shot count).
+    const shots = Math.max(...shotsList);
+    const config = resolveRunConfig({ options, task, source, taskArgs, model: opened, shots, perClass, limit, ablation: null });
+    await opened.backend.preflight(promptsOf(await planShots(run, shots, config)));
+  }
   // Each --ablation is a variant with its own configuration (identity, journal, record); null is the plain run.
   for (const { ablation, shots } of options.ablations.flatMap((ablation) => shotsList.map((shots) => ({ ablation, shots })))) {
     const outcome = await evaluateShots(run, shots, ablation);
@@ -203,6 +210,29 @@ interface TaskRun {
   rices?: RicesFeatures;
 }
 
+/** The trials' plans of one task x shots (demonstrations drawn, prompts built). */
+function planShots(run: TaskRun, shots: number, config: ReturnType<typeof resolveRunConfig>): Promise<TrialPlan[]> {
+  return planTrials({
+    task: run.task,
+    support: run.data.support,
+    queries: run.queries,
+    shots,
+    seeds: config.seeds,
+    supportSize: run.options.supportSize,
+    perClass: run.perClass,
+    zeroShotTextDemos: config.zeroShotTextDemos ?? 0,
+    templates: run.templates,
+    rices: run.rices,
+    promptEnsemble: ensembleSize(config),
+    ...(config.ablation ? { ablation: config.ablation } : {}),
+  });
+}
+
+/** Every prompt of the plans, ensemble orderings included. */
+function promptsOf(plans: TrialPlan[]): Prompt[] {
+  return plans.flatMap((plan) => plan.queries.flatMap((query) => [query.prompt, ...(query.orderings ?? []).map((ordering) => ordering.prompt)]));
+}
+
 /** One task x shots: its configuration, plans and journal; runs what is left; writes the record (or shard record). */
 async function evaluateShots(run: TaskRun, shots: number, ablation: Ablation | null): Promise<RecordOutcome | undefined> {
   const { task, options, io, data, queries, perClass, facts } = run;
@@ -220,20 +250,9 @@ async function evaluateShots(run: TaskRun, shots: number, ablation: Ablation | n
     ablation,
   });
   if (config.sampler === 'rices') run.rices ??= ricesFeatures(backend, config, options, task, modelDir(config, facts), io);
-  const plans = await planTrials({
-    task,
-    support: data.support,
-    queries,
-    shots,
-    seeds: config.seeds,
-    supportSize: options.supportSize,
-    perClass,
-    zeroShotTextDemos: config.zeroShotTextDemos ?? 0,
-    templates: run.templates,
-    rices: run.rices,
-    promptEnsemble: ensembleSize(config),
-    ...(config.ablation ? { ablation: config.ablation } : {}),
-  });
+  const plans = await planShots(run, shots, config);
+  // The backend may refuse prompts it cannot take (a served model's image limit) before any is sent.
+  await backend.preflight?.(promptsOf(plans));
   const identities = configIdentity(config, facts);
   const path = recordFile(config, facts, identities.record);
   const journal = openJournal(config, facts, identities.journal, options, io);
