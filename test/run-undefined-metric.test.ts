@@ -17,7 +17,7 @@ const BIN = new URL('../bin/flamingo-eval.js', import.meta.url).pathname;
 
 test('the scorers say "undefined" with their own error class', () => {
   assert.throws(() => rocAuc([{ id: 'a', score: 1, label: 1 }, { id: 'b', score: 0, label: 1 }]), (e: unknown) => e instanceof UndefinedMetricError && /only one class/.test((e as Error).message));
-  assert.throws(() => mwap([{ id: 'r', classId: 0, annotation: 0, scores: [0.5] }]), (e: unknown) => isUndefinedMetric(e) && /mWAP is undefined/.test((e as Error).message));
+  assert.throws(() => mwap([{ id: 'r', video: 'v', verb: 'blend', noun: 'phone', classId: 0, annotation: 0, scores: [0.5] }]), (e: unknown) => isUndefinedMetric(e) && /mWAP is undefined/.test((e as Error).message));
   assert.throws(() => visdialNdcg([{ id: 'd', scores: [1, 2], relevance: [0, 0] }]), (e: unknown) => isUndefinedMetric(e));
 });
 

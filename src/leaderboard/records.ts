@@ -123,6 +123,8 @@ function recordEntry(file: string, head: RecordFields, trials: number): RecordEn
     ...(head.model.greedyInsteadOfBeams === true && head.task.kind === 'generate' ? { greedy: true } : {}),
     identity: config.identity ?? `legacy:${JSON.stringify([config.configHash ?? null, config.limit, config.seeds ?? null, head.data.sample])}`,
     ...(config.identityParts ? { identityParts: config.identityParts } : {}),
+    ...(config.ablation ? { ablation: config.ablation } : {}),
+    ...(summary.contextUse ? { contextUse: summary.contextUse } : {}),
   };
 }
 

@@ -31,6 +31,7 @@ import { planTrials, type PlannedQuery, type RicesFeatures, type TrialPlan } fro
 import { createProgress, type Progress } from './progress.ts';
 import { assembleRecord, buildTrial, writeRecord } from './record.ts';
 import { embedExamples, poolFeatures, type Features } from './rices.ts';
+import { ablationRefusal, type Ablation } from './ablation.ts';
 import { promptTemplates } from './prompt.ts';
 import { runPending, type PendingQuery } from './runner.ts';
 import { formatShard, inShard, shardRecordPath, shardTrial, writeShardRecord } from './shard.ts';
@@ -79,6 +80,15 @@ export interface EvaluateIO {
 export async function evaluate(options: RunOptions, io: EvaluateIO = {}): Promise<RecordOutcome[]> {
   const resolved = await resolveRunTasks(options.tasks, options, (message) => io.stderr?.write(`${message}\n`));
   for (const { task } of resolved) promptTemplates(task, options.promptStyle);
+  // A meaningless ablation (shuffled answers at 0 shots) is refused before anything runs.
+  for (const { task, shots } of resolved) {
+    for (const ablation of options.ablations) {
+      for (const count of shots) {
+        const refusal = ablation ? ablationRefusal(ablation, count) : undefined;
+        if (refusal) throw new UsageError(`${refusal} (task ${task.id}); drop ${count} from --shots or run it without this ablation`);
+      }
+    }
+  }
   const unknownData = Object.keys(options.dataDirs ?? {}).filter((id) => !resolved.some((entry) => entry.task.id === id));
   if (unknownData.length > 0) {
     throw new UsageError(
@@ -180,11 +190,12 @@ async function evaluateTask(
     // The largest shot count's prompts carry the most media: a backend that cannot take them says so before the
     // smaller shot counts run (RICES plans need the model's features, so those are checked shot count by shot count).
     const shots = Math.max(...shotsList);
-    const config = resolveRunConfig({ options, task, source, taskArgs, model: opened, shots, perClass, limit });
+    const config = resolveRunConfig({ options, task, source, taskArgs, model: opened, shots, perClass, limit, ablation: null });
     await opened.backend.preflight(promptsOf(await planShots(run, shots, config)));
   }
-  for (const shots of shotsList) {
-    const outcome = await evaluateShots(run, shots);
+  // Each --ablation is a variant with its own configuration (identity, journal, record); null is the plain run.
+  for (const { ablation, shots } of options.ablations.flatMap((ablation) => shotsList.map((shots) => ({ ablation, shots })))) {
+    const outcome = await evaluateShots(run, shots, ablation);
     if (outcome) outcomes.push(outcome);
   }
   return outcomes;
@@ -222,6 +233,7 @@ function planShots(run: TaskRun, shots: number, config: ReturnType<typeof resolv
     templates: run.templates,
     rices: run.rices,
     promptEnsemble: ensembleSize(config),
+    ...(config.ablation ? { ablation: config.ablation } : {}),
   });
 }
 
@@ -231,11 +243,21 @@ function promptsOf(plans: TrialPlan[]): Prompt[] {
 }
 
 /** One task x shots: its configuration, plans and journal; runs what is left; writes the record (or shard record). */
-async function evaluateShots(run: TaskRun, shots: number): Promise<RecordOutcome | undefined> {
+async function evaluateShots(run: TaskRun, shots: number, ablation: Ablation | null): Promise<RecordOutcome | undefined> {
   const { task, options, io, data, queries, perClass, facts } = run;
   const backend = run.opened.backend;
   const started = performance.now();
-  const config = resolveRunConfig({ options, task, source: run.source, taskArgs: run.taskArgs, model: run.opened, shots, perClass, limit: run.limit });
+  const config = resolveRunConfig({
+    options,
+    task,
+    source: run.source,
+    taskArgs: run.taskArgs,
+    model: run.opened,
+    shots,
+    perClass,
+    limit: run.limit,
+    ablation,
+  });
   if (config.sampler === 'rices') run.rices ??= ricesFeatures(backend, config, options, task, modelDir(config, facts), io);
   const plans = await planShots(run, shots, config);
   // The backend may refuse prompts it cannot take (a served model's image limit) before any is sent.
