@@ -25,6 +25,17 @@ test('no dependency anywhere in package-lock.json floats without an override', (
   assert.deepEqual(floating.map(describeFloating), []);
 });
 
+test('what a user installs floats nowhere even without the overrides, which npm ignores in a dependency', () => {
+  // `npm install flamingo-eval` (or the packed tarball) resolves the runtime tree afresh, with neither this lock nor
+  // package.json's `overrides`: a floating spec there would reach every user. Development packages are not installed.
+  const root = readJson<PackageJson>('package.json');
+  const lock = readJson<LockFile>('package-lock.json');
+  const { overrides: _overrides, devDependencies: _dev, ...asDependency } = root;
+  const runtime: LockFile = { packages: Object.fromEntries(Object.entries(lock.packages).filter(([, entry]) => entry.dev !== true)) };
+  assert.ok(Object.keys(runtime.packages).length > 20, 'the runtime tree is there');
+  assert.deepEqual(floatingDependencies(asDependency, runtime).map(describeFloating), []);
+});
+
 test('package.json and package-lock.json declare the same direct dependencies', () => {
   // npm ci refuses a lock that disagrees with package.json; this says which entry differs.
   const root = readJson<PackageJson>('package.json');

@@ -6,6 +6,7 @@
 import semver from 'semver';
 
 export interface PackageJson {
+  dev?: boolean;
   name?: string;
   version?: string;
   dependencies?: Record<string, string>;
