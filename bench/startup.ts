@@ -6,8 +6,8 @@
 //   node --import tsx bench/startup.ts [runs]     (default 30 runs of each command, after 3 warm-up rounds)
 // Measured on the project's 2-core machine (shared with other sessions, load ~1), 30 runs, Node 20.20:
 //   node -e 0 (baseline)            ~MEASURED
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,13 +34,34 @@ const subjects: Subject[] = [
   { name: 'flamingo-eval leaderboard (empty folder)', args: [bin, 'leaderboard'], cwd: empty },
 ];
 
-/** Wall time of one process, spawned and waited for, in milliseconds; stdout and stderr discarded. */
-function timeOnce(subject: Subject): { ms: number; status: number | null } {
+// CPU time (user + system) of the processes this one has waited for, from /proc (Linux): less sensitive than wall time
+// to other load on the machine. Counted in clock ticks (10 ms), so only the mean over many runs means anything.
+const ticksPerSecond = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+function childrenCpuMs(): number | undefined {
+  try {
+    // Fields after the command name: cutime and cstime are the 14th and 15th.
+    const fields = readFileSync('/proc/self/stat', 'utf8').replace(/^.*\) /s, '').split(' ');
+    return ((Number(fields[13]) + Number(fields[14])) * 1000) / ticksPerSecond;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Wall time and CPU time of one process, spawned and waited for, in milliseconds; stdout and stderr discarded. */
+function timeOnce(subject: Subject): { ms: number; cpuMs: number | undefined; status: number | null } {
+  const cpuBefore = childrenCpuMs();
   const start = process.hrtime.bigint();
   const result = spawnSync(process.execPath, subject.args, { cwd: subject.cwd, stdio: 'ignore' });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const cpuAfter = childrenCpuMs();
   if (result.error) throw result.error;
-  return { ms, status: result.status };
+  return { ms, cpuMs: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore, status: result.status };
 }
 
 function quantile(sorted: number[], q: number): number {
@@ -51,6 +72,7 @@ function quantile(sorted: number[], q: number): number {
 }
 
 const times = subjects.map(() => [] as number[]);
+const cpu = subjects.map(() => [] as number[]);
 const statuses = subjects.map(() => new Set<number | null>());
 const loadBefore = loadavg()[0]!;
 try {
@@ -58,9 +80,10 @@ try {
     // Rotate the order each round, so no command always runs right after the same one.
     for (let k = 0; k < subjects.length; k++) {
       const i = (round + k) % subjects.length;
-      const { ms, status } = timeOnce(subjects[i]!);
+      const { ms, cpuMs, status } = timeOnce(subjects[i]!);
       statuses[i]!.add(status);
       if (round >= warmUp) times[i]!.push(ms);
+      if (round >= warmUp && cpuMs !== undefined) cpu[i]!.push(cpuMs);
     }
   }
 } finally {
@@ -68,13 +91,20 @@ try {
 }
 
 const baseline = quantile([...times[0]!].sort((a, b) => a - b), 0.5);
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+const baselineCpu = cpu[0]!.length > 0 ? mean(cpu[0]!) : undefined;
 console.log(`${runs} runs each (interleaved, after ${warmUp} warm-up rounds); Node ${process.version}; load average ${loadBefore.toFixed(2)} -> ${loadavg()[0]!.toFixed(2)}`);
-console.log(`${'command'.padEnd(42)} ${'median'.padStart(8)} ${'q1-q3 (ms)'.padStart(13)} ${'x baseline'.padStart(10)}  exit`);
+console.log(
+  `${'command'.padEnd(42)} ${'wall median'.padStart(11)} ${'q1-q3 (ms)'.padStart(11)} ${'x baseline'.padStart(10)} ${'CPU mean'.padStart(9)} ${'x baseline'.padStart(10)}  exit`,
+);
 subjects.forEach((subject, i) => {
   const sorted = [...times[i]!].sort((a, b) => a - b);
   const median = quantile(sorted, 0.5);
   const spread = `${quantile(sorted, 0.25).toFixed(0)}-${quantile(sorted, 0.75).toFixed(0)}`;
+  const cpuMean = cpu[i]!.length > 0 ? mean(cpu[i]!) : undefined;
+  const cpuText = cpuMean === undefined ? '-' : `${cpuMean.toFixed(0)} ms`;
+  const cpuRatio = cpuMean === undefined || !baselineCpu ? '-' : `${(cpuMean / baselineCpu).toFixed(2)}x`;
   console.log(
-    `${subject.name.padEnd(42)} ${`${median.toFixed(1)} ms`.padStart(8)} ${spread.padStart(13)} ${`${(median / baseline).toFixed(2)}x`.padStart(10)}  ${[...statuses[i]!].join(',')}`,
+    `${subject.name.padEnd(42)} ${`${median.toFixed(1)} ms`.padStart(11)} ${spread.padStart(11)} ${`${(median / baseline).toFixed(2)}x`.padStart(10)} ${cpuText.padStart(9)} ${cpuRatio.padStart(10)}  ${[...statuses[i]!].join(',')}`,
   );
 });

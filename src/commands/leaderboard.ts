@@ -25,17 +25,8 @@ export async function leaderboard(
   warn: (line: string) => void = () => {},
 ): Promise<string> {
   // Loaded here, not at the top: the CLI registers every command at start-up and loads a command's modules only
-  // when it runs.
-  const [{ publishedNumbers }, { builtinTasks }, { buildLeaderboard }, { findRecordFiles, readRecords }, { renderCsv }, { renderMarkdown }, { renderTerminal }] =
-    await Promise.all([
-      import('../paper/published.ts'),
-      import('../tasks/index.ts'),
-      import('../leaderboard/board.ts'),
-      import('../leaderboard/records.ts'),
-      import('../leaderboard/csv.ts'),
-      import('../leaderboard/markdown.ts'),
-      import('../leaderboard/terminal.ts'),
-    ]);
+  // when it runs; the records are read before the rest loads, so that a folder without records fails at once.
+  const { findRecordFiles, readRecords } = await import('../leaderboard/records.ts');
   const { entries, unscored } = await readRecords(await findRecordFiles(dirs));
   for (const record of unscored) {
     warn(`${record.file}: no score to show (its query split has no public annotations; ${record.server} scores it)`);
@@ -46,10 +37,21 @@ export async function leaderboard(
         'files a run writes; run e.g. `flamingo-eval --task okvqa --shots 4` first, or pass the folder that holds them)',
     );
   }
+  const [{ publishedNumbers }, { builtinTaskListing }, { buildLeaderboard }, { renderCsv }, { renderMarkdown }, { renderTerminal }] =
+    await Promise.all([
+      import('../paper/published.ts'),
+      import('../tasks/catalogue.ts'),
+      import('../leaderboard/board.ts'),
+      import('../leaderboard/csv.ts'),
+      import('../leaderboard/markdown.ts'),
+      import('../leaderboard/terminal.ts'),
+    ]);
+  // The built-in tasks' metrics, from the build's catalogue (loading the task modules is not needed for them).
+  const metrics = new Map((await builtinTaskListing()).map((task) => [task.id, task.metric]));
   const { board, warnings } = buildLeaderboard(
     entries,
     options.paper ? publishedNumbers().rows : undefined,
-    (task) => builtinTasks[task]?.metric,
+    (task) => metrics.get(task),
   );
   warnings.forEach(warn);
   if (options.paper && !board.rows.some((row) => row.published)) {

@@ -1,7 +1,7 @@
 // Finding a dataset's official files under `--data`, and describing the files a run used (size, sha256).
 // Users unpack archives in many ways (COCO's `annotations/` inside `coco/`, inside `data/`...), so a file is found by
 // its official name at any depth; an ambiguous name is an error, never a guess.
-import { createHash } from 'node:crypto';
+import { createHash } from './hash.ts';
 import { createReadStream, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
