@@ -14,6 +14,7 @@ const outdir = join(root, 'dist');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 // Bundled rather than loaded from node_modules: commander, which every command loads first. As a CommonJS package
 // imported from ES modules it cost the CLI's start-up a CommonJS load and a scan of its exports (bench/startup.ts).
+// So it is a devDependency: the published package carries it in dist/.
 const BUNDLED = new Set(['commander']);
 const external = Object.keys({ ...manifest.dependencies, ...manifest.devDependencies })
   .filter((name) => !BUNDLED.has(name))

@@ -23,7 +23,7 @@ echo "check-package: $(basename "$tarball"), $(du -m "$tarball" | cut -f1) MB"
 
 # 2. What it holds: what the CLI reads at run time, and none of the development files.
 LC_ALL=C tar -tzf "$tarball" | sed 's#^package/##' | LC_ALL=C sort >"$work/files"
-for file in package.json README.md bin/flamingo-eval.js dist/cli.js dist/onnx-worker.js npm-shrinkwrap.json \
+for file in package.json README.md bin/flamingo-eval.js dist/cli.js dist/onnx-worker.js dist/task-catalogue.json npm-shrinkwrap.json \
   wordnet/LICENSE wordnet/index.noun wordnet/data.noun wordnet/noun.exc wordnet/data.verb wordnet/verb.exc \
   src/paper/published.json src/report/browser.js src/report/report.css src/tasks/data/imagenet-classnames.json \
   models/flamingo-tiny-s/manifest.json models/flamingo-tiny-m/manifest.json models/flamingo-tiny-m/decoder.onnx \
