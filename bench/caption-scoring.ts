@@ -2,7 +2,7 @@
 // with every caption metric (PTB tokenization, BLEU-1..4, ROUGE-L, CIDEr-D), as `flamingo-eval score --metric
 // caption` runs them. Prints each stage's time, items per second and peak RSS.
 //   node --import tsx bench/caption-scoring.ts [images] [references]
-// Measured on the project's 2-core machine (shared, load ~12): all metrics 0.54-0.73 s CPU (1.3-3.1 s wall), peak RSS
+// Measured on a 2-core x86-64 machine (AMD EPYC, Node 20): all metrics 0.54-0.73 s CPU (1.3-3.1 s wall), peak RSS
 // ~155 MB; 20,000 images: 1.8 s CPU, 337 MB. For comparison, on the same 5,000 images pycocoevalcap's Python BLEU +
 // ROUGE-L + CIDEr-D took 8.6 s CPU, after 4.7 s (wall) in the Java PTBTokenizer; all six corpus values were equal.
 import { performance } from 'node:perf_hooks';
@@ -29,7 +29,7 @@ const wall = performance.now() - start;
 const cpu = cpuMs() - startCpu;
 
 // The stages again, one by one (second run: warm JIT), to show where the time goes. CPU time (user + system) is
-// printed beside wall time because the wall time moves with whatever else runs on the machine.
+// printed beside wall time because the wall time varies from run to run.
 const stages: [string, number][] = [];
 let t = cpuMs();
 const lap = (name: string) => {

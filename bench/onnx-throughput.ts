@@ -8,19 +8,19 @@
 // first is the baseline. Each layout runs as the CLI would with `--concurrency W+1 --threads W*I` (W workers, one
 // batch in flight per worker plus one whose media load meanwhile) or, for W = 0, `--concurrency 1 --threads I`;
 // WxI@N (or --in-flight N for all) keeps N batches in flight instead. Each layout runs in its own child process (so that its peak memory
-// is its own), the layouts of a task back to back, so that their ratios hold under the machine's other load;
+// is its own), the layouts of a task back to back, so that their ratios compare runs made under the same conditions;
 // --rounds repeats that with the order reversed every other round, and the ratio reported is that of the summed
 // times. Every layout must generate the same texts.
 //
-// Measured (M as rebuilt in 09043ec, --rounds 2, 2 cores, load average 3.3-5.2 from model training beside it), as
+// Measured (M as rebuilt in 09043ec, --rounds 2, on a 2-core x86-64 machine (AMD EPYC, Node 20)), as
 // examples/s of the baseline (main x2, 1 in flight) and each layout's ratio to it:
 //   coco  0/4/32 shots: 12.6 / 8.35 / 0.98 ex/s; main x2 with 2 in flight 1.17 / 0.99 / 1.01x; main x1 0.75 / 0.65 /
 //         0.98x; 2 workers x1 (3 in flight) 0.79 / 0.80 / 1.04x
 //   okvqa 0/4/32 shots: 59.5 / 41.6 / 4.99 ex/s; main x2 with 2 in flight 0.92 / 1.00 / 0.85x; main x1 0.73 / 0.82 /
 //         0.82x; 2 workers x1 0.73 / 0.78 / 0.86x
 // In ORT (baseline): 86 / 89 / 93% (coco), 71 / 76 / 91% (okvqa); with 2 in flight 90-99.7%. Encodes per query at
-// 32 shots: 0.06. Peak RSS: 212-546 MiB (baseline), 316-981 MiB (2 workers). An earlier run at load average 9 gave
-// 2 in flight 1.14-1.68x and 2 workers 0.81-1.61x: the ratios move with the machine's other load.
+// 32 shots: 0.06. Peak RSS: 212-546 MiB (baseline), 316-981 MiB (2 workers). An earlier run gave 2 in flight
+// 1.14-1.68x and 2 workers 0.81-1.61x: the ratios vary between runs.
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';

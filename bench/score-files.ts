@@ -8,7 +8,7 @@
 // rounds x 100 options, with all 10 rounds of each image in the submission), RareAct (7,607 rows x 149 classes, as
 // a .npy matrix). Prints wall time per step and the peak resident memory of the process.
 //
-// Measured 2026-11-27 on the shared 2-core machine under load (load average 10-14 from other work), wall time:
+// Measured 2026-11-27 on a 2-core x86-64 machine (AMD EPYC, Node 20), wall time:
 //   vqa 11.5 s (of which reading the 151 MB annotations file and JSON.parse alone took 7.3 s in a bare `node -e`
 //   on the same file at the same time: the file, not the checks or the scorer, dominates), vqa --ci 34 s (scoring again
 //   plus 1000 resamples of 214k per-question values); caption 1.4 s, caption --ci 2.5 s; roc_auc 0.02 s, --ci 1.0 s;

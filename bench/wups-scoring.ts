@@ -9,7 +9,7 @@
 // Printed: WordNet load time (first lookup: index and exception files), scoring time cold (empty caches) and warm
 // (a second, differently seeded set on the same caches), as wall and CPU time, items per CPU second, and peak RSS.
 //
-// Measured 2026-11-27 on the 2-core dev machine while others ran tests (load average ~15): cold 1.4 s CPU
+// Measured 2026-11-27 on a 2-core x86-64 machine (AMD EPYC, Node 20): cold 1.4 s CPU
 // (~6,200 items/s), warm 0.5 s CPU, load 20-40 ms, peak RSS 157 MB (a bare tsx process: 74 MB). For comparison, the
 // official scoring loop (NLTK 3.3 get_wups via eval_oe.py's logic) took 56 s CPU on the same 9,000 normalised questions,
 // without its remove_stop step (NLTK's perceptron tagger), and agreed with ours on every question.
@@ -91,7 +91,7 @@ const vocabulary = makeVocabulary(rngFor('bench', 'wups-scoring', 'vocabulary'))
 const first = makeItems('set-1', vocabulary);
 const second = makeItems('set-2', vocabulary);
 
-// Wall time and this process's CPU time (user + system): on a shared machine the CPU time is the steadier number.
+// Wall time and this process's CPU time (user + system): the CPU time varies less from run to run.
 function timed<T>(run: () => T): { value: T; wallMs: number; cpuMs: number } {
   const cpu = process.cpuUsage();
   const start = performance.now();

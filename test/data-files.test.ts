@@ -47,12 +47,38 @@ test('a missing file names itself, the folder searched and where it is published
   }
 });
 
-test('several matches are an error listing every candidate', async () => {
-  const root = await tree({ 'a/dataset_coco.json': '{}', 'b/c/dataset_coco.json': '{}' });
+test('identical copies are not ambiguous: the one nearest the root is read, and stderr says so', async () => {
+  const root = await tree({ 'a/b/dataset_coco.json': '{"x": 1}', 'c/dataset_coco.json': '{"x": 1}' });
+  try {
+    const notices: string[] = [];
+    const chosen = await findOfficialFile(root, 'dataset_coco.json', { notice: (line) => notices.push(line) });
+    assert.equal(chosen, join(root, 'c', 'dataset_coco.json'));
+    assert.equal(notices.length, 1);
+    assert.match(notices[0]!, /dataset_coco\.json: 2 identical copies under --data .*; reading c\/dataset_coco\.json/);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('different files of one name: the canonical location is read when the task names one, else an error', async () => {
+  const root = await tree({ 'mirror/train.csv': 'a,b\n1,2\n', 'release/v1/train.csv': 'a,b\r\n1,2\r\n' });
+  try {
+    const notices: string[] = [];
+    const chosen = await findOfficialFile(root, 'train.csv', { canonical: (p) => p.includes('release'), notice: (l) => notices.push(l) });
+    assert.equal(chosen, join(root, 'release', 'v1', 'train.csv'));
+    assert.match(notices[0]!, /train\.csv: reading release\/v1\/train\.csv \(the canonical location\); mirror\/train\.csv differ\(s\) from it/);
+    await assert.rejects(findOfficialFile(root, 'train.csv'), /train\.csv is ambiguous: 2 different files .*Point --data at the folder holding the one to read/);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('several different matches are an error listing every candidate', async () => {
+  const root = await tree({ 'a/dataset_coco.json': '{}', 'b/c/dataset_coco.json': '{ }' });
   try {
     await assert.rejects(findOfficialFile(root, 'dataset_coco.json'), (error: unknown) => {
       assert.ok(error instanceof InputError);
-      assert.match(error.message, /ambiguous: 2 matches/);
+      assert.match(error.message, /ambiguous: 2 different files/);
       assert.ok(error.message.includes(join('a', 'dataset_coco.json')));
       assert.ok(error.message.includes(join('b', 'c', 'dataset_coco.json')));
       return true;

@@ -36,8 +36,10 @@ function structure(svg: string) {
   };
   return {
     lines: svg.match(/class="mark-line role-mark/g)?.length ?? 0,
-    // Dashed lines among the marks (the legend shows a dash too, after them).
-    dashed: svg.slice(0, svg.indexOf('role-legend')).match(/<path [^>]*stroke-dasharray="6,4"/g)?.length ?? 0,
+    // Lines drawn with a dash pattern (not solid) among the marks (the legend shows the patterns too, after them).
+    dashed: svg.slice(0, svg.indexOf('role-legend')).match(/<path [^>]*stroke-dasharray="(?!1,0")[^"]*"/g)?.length ?? 0,
+    // Each line's colour and dash pattern, in drawing order.
+    styles: [...svg.slice(0, svg.indexOf('role-legend')).matchAll(/<path [^>]*?stroke="([^"]*)"[^>]*?stroke-dasharray="([^"]*)"/g)].map((m) => `${m[1]} ${m[2]}`),
     points: [...group('mark-symbol role-mark').matchAll(/aria-label="([^"]*)"/g)].map((m) => m[1]!),
     errorBars: group('mark-rule role-mark').match(/<line /g)?.length ?? 0,
     texts: [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!),
@@ -104,18 +106,82 @@ test('--paper: a published number sits with the runs of the built-in task\'s met
   assert.ok(svg.texts.includes('accuracy (%)'));
 });
 
-test('--by size: one line per shot count against parameters', async (t) => {
+test('--by size: one line per model family and shot count against parameters', async (t) => {
   const dir = scratch(t);
   records(dir);
   const svg = structure(await plotSvg([dir], { task: 'okvqa', by: 'size', paper: false }));
   assert.equal(svg.lines, 3);
-  assert.deepEqual(svg.points.filter((p) => p.startsWith('4 shots')), [
-    '4 shots; parameters: 1.1M; vqa_accuracy: 20.00; sample data',
-    '4 shots; parameters: 9B; vqa_accuracy: 52.00 ± 2.00 (std over 3 seeds); sample data',
+  assert.deepEqual(svg.points.filter((p) => p.startsWith('test, 4 shots')), [
+    'test, 4 shots; parameters: 1.1M; vqa_accuracy: 20.00; sample data',
+    'test, 4 shots; parameters: 9B; vqa_accuracy: 52.00 ± 2.00 (std over 3 seeds); sample data',
   ]);
-  for (const text of ['1.1M', '9B', '0 shots', '4 shots', '32 shots', 'okvqa: VQA accuracy (%) against model size']) {
+  for (const text of ['1.1M', '9B', 'test, 0 shots', 'test, 4 shots', 'test, 32 shots', 'okvqa: VQA accuracy (%) against model size']) {
     assert.ok(svg.texts.includes(text), `no text "${text}" in ${JSON.stringify(svg.texts)}`);
   }
+});
+
+test('--by size: models of different families at the same size never share a line; every size tick is labelled', async (t) => {
+  const dir = scratch(t);
+  writeRecords(dir, [
+    { model: 'alpha-3b', family: 'alpha', parameters: 3e9, shots: 4, scores: [30] },
+    { model: 'alpha-9b', family: 'alpha', parameters: 9e9, shots: 4, scores: [40] },
+    { model: 'beta-3b', family: 'beta', parameters: 3e9, shots: 4, scores: [10] },
+    { model: 'beta-4b', family: 'beta', parameters: 4e9, shots: 4, scores: [12] },
+  ]);
+  const svg = structure(await plotSvg([dir], { task: 'okvqa', by: 'size', paper: false }));
+  assert.equal(svg.lines, 2);
+  assert.deepEqual(svg.points, [
+    'alpha, 4 shots; parameters: 3B; vqa_accuracy: 30.00; sample data',
+    'alpha, 4 shots; parameters: 9B; vqa_accuracy: 40.00; sample data',
+    'beta, 4 shots; parameters: 3B; vqa_accuracy: 10.00; sample data',
+    'beta, 4 shots; parameters: 4B; vqa_accuracy: 12.00; sample data',
+  ]);
+  // 3B and 4B sit close on the log axis; both keep their labels.
+  for (const tick of ['3B', '4B', '9B']) assert.ok(svg.texts.includes(tick), `no tick label ${tick} in ${JSON.stringify(svg.texts)}`);
+  // The two families differ in colour.
+  assert.equal(new Set(svg.styles.map((s) => s.split(' ')[0])).size, 2, String(svg.styles));
+});
+
+test('--by size --paper: published families are joined by family (OpenFlamingo-3B and Flamingo-3B apart)', async (t) => {
+  const dir = scratch(t);
+  records(dir);
+  const svg = structure(await plotSvg([dir], { task: 'okvqa', by: 'size', paper: true }));
+  const flamingo = svg.points.filter((p) => p.startsWith('Flamingo (published), 4 shots;'));
+  assert.deepEqual(flamingo.map((p) => p.split('; ')[1]), ['parameters: 3B', 'parameters: 9B', 'parameters: 80B']);
+  const open = svg.points.filter((p) => p.startsWith('OpenFlamingo (published), 4 shots;'));
+  assert.ok(open.length >= 2 && open.every((p) => !flamingo.includes(p)), String(open));
+  // A family's line never goes back to a size it has already passed (no vertical zig-zag).
+  for (const family of ['Flamingo (published), 4 shots', 'OpenFlamingo (published), 4 shots']) {
+    const sizes = svg.points.filter((p) => p.startsWith(`${family};`)).map((p) => p.split('; ')[1]);
+    assert.equal(new Set(sizes).size, sizes.length, `${family}: ${sizes}`);
+  }
+});
+
+test('up to 12 series stay distinguishable: no two lines share both colour and dash pattern', async (t) => {
+  const dir = scratch(t);
+  writeRecords(
+    dir,
+    Array.from({ length: 12 }, (_, i) => ({ model: `m${String(i).padStart(2, '0')}`, parameters: 1e6 * (i + 1), shots: 4, scores: [i] })).flatMap(
+      (spec) => [spec, { ...spec, shots: 0 }],
+    ),
+  );
+  const svg = structure(await plotSvg([dir], { task: 'okvqa', by: 'shots', paper: false }));
+  assert.equal(svg.lines, 12);
+  assert.equal(new Set(svg.styles).size, 12, String(svg.styles));
+});
+
+test('CLI: several tasks with -o write one file per task', (t) => {
+  const dir = scratch(t);
+  writeRecords(dir, [
+    { model: 'm', parameters: 1e6, shots: 0, scores: [10] },
+    { model: 'm', parameters: 1e6, task: 'coco', metric: 'cider', shots: 0, scores: [50] },
+  ]);
+  const out = join(dir, 'plot.svg');
+  const run = spawnSync(process.execPath, [bin, 'plot', dir, '--task', 'okvqa,coco', '-o', out], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(readFileSync(join(dir, 'plot-okvqa.svg'), 'utf8'), /okvqa: VQA accuracy/);
+  assert.match(readFileSync(join(dir, 'plot-coco.svg'), 'utf8'), /coco: CIDEr/);
+  assert.match(run.stderr, /wrote .*plot-okvqa\.svg[\s\S]*wrote .*plot-coco\.svg/);
 });
 
 test('CLI: PNG output, and errors naming the flag with exit code 2', (t) => {
@@ -129,6 +195,9 @@ test('CLI: PNG output, and errors naming the flag with exit code 2', (t) => {
   const badTask = spawnSync(process.execPath, [bin, 'plot', dir, '--task', 'coco'], { encoding: 'utf8' });
   assert.equal(badTask.status, 2);
   assert.match(badTask.stderr, /--task coco: no run records of this task \(records found for: okvqa\)/);
+  const twoTasks = spawnSync(process.execPath, [bin, 'plot', dir, '--task', 'okvqa,coco'], { encoding: 'utf8' });
+  assert.equal(twoTasks.status, 2);
+  assert.match(twoTasks.stderr, /--task okvqa,coco: a plot shows one task; give -o <name>\.svg or -o <name>\.png to write one file per task/);
   const badOutput = spawnSync(process.execPath, [bin, 'plot', dir, '--task', 'okvqa', '-o', join(dir, 'p.jpg')], { encoding: 'utf8' });
   assert.equal(badOutput.status, 2);
   assert.match(badOutput.stderr, /--output .*p\.jpg: give a file name ending in \.svg or \.png/);

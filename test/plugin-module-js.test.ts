@@ -1,4 +1,4 @@
-// A plugin written as the README shows (ESM `export default` in a .js file), saved in a folder without a
+// A plugin written as docs/plugins.md shows (ESM `export default` in a .js file), saved in a folder without a
 // package.json, must load for --task and --model alike.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -58,6 +58,16 @@ test('the report in headless Chromium: no console errors, leaderboard and exampl
   assert.deepEqual(board[2], ['big', '9B', '-', '52.0 ± 2.0 †']);
   assert.ok((await page.evaluate<number>(`document.querySelector('table.board').getBoundingClientRect().height`)) > 40);
   assert.equal(await page.evaluate(`document.querySelectorAll('#plots img').length`), 2);
+
+  // The record picker groups records by task, then model, one button per number of shots (not a wall of buttons).
+  const picker = await page.evaluate<string[][]>(
+    `[...document.querySelectorAll('#record-list .record-row')].map((row) => [...row.children].map((c) => c.textContent))`,
+  );
+  assert.deepEqual(picker, [
+    [EVIL_MODEL, '0-shot', '4-shot'],
+    ['big', '4-shot'],
+  ]);
+  assert.deepEqual(await page.evaluate(`[...document.querySelectorAll('#record-list .record-task')].map((h) => h.textContent)`), ['okvqa']);
   assert.ok(await page.evaluate(`[...document.querySelectorAll('#plots img')].every((img) => img.complete && img.naturalWidth > 300)`));
 
   // The first record is open, worst examples first, one page of them.
@@ -95,7 +105,7 @@ test('the report in headless Chromium: no console errors, leaderboard and exampl
   assert.ok(shown.every((c) => c.type === 'other' && c.score === '30'));
 
   // The 5,000-example record: one page of cards, the others on later pages.
-  await page.evaluate(`[...document.querySelectorAll('.record-button')].find((b) => b.textContent.startsWith('big')).click()`);
+  await page.evaluate(`[...document.querySelectorAll('.record-button')].find((b) => b.getAttribute('aria-label').startsWith('big')).click()`);
   assert.equal(await pager(), 'examples 1-25 of 5000');
   await page.evaluate(`[...document.querySelectorAll('.pager button')].find((b) => b.textContent.startsWith('next')).click()`);
   assert.equal(await pager(), 'examples 26-50 of 5000');

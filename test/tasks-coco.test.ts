@@ -126,10 +126,10 @@ test('a missing image is named with the entry that needs it', async () => {
   });
 });
 
-test('an ambiguous duplicate file is an error listing both copies', async () => {
+test('an ambiguous duplicate file (other contents) is an error listing both copies', async () => {
   await withCopy(async (data) => {
     await mkdir(join(data.dir, 'backup'));
-    await cp(data.path('dataset_coco.json'), join(data.dir, 'backup', 'dataset_coco.json'));
+    await writeFile(join(data.dir, 'backup', 'dataset_coco.json'), `${await readFile(data.path('dataset_coco.json'), 'utf8')}\n`);
     await rejectsInput(data, /ambiguous/, join('backup', 'dataset_coco.json'), join('unpacked', 'dataset_coco.json'));
   });
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp, rename, rm } from 'node:fs/promises';
+import { appendFile, cp, rename, rm } from 'node:fs/promises';
 import { InputError, UsageError } from '../src/core/errors.ts';
 import { clearFileIndex } from '../src/core/data-files.ts';
 import type { Example, VideoRef } from '../src/core/types.ts';
@@ -94,6 +94,10 @@ test('train.csv of another dataset (NExT-QA) beside iVQA is told apart by its he
     const loaded = await ivqa.load({ dataDir: data.dir });
     assert.ok(loaded.files.every((f) => !f.path.includes('nextqa-too')));
     await cp(data.path(''), `${data.dir}/again`, { recursive: true });
+    // An identical copy is no ambiguity (the nearest is read); a copy with other contents is.
+    clearFileIndex();
+    assert.equal((await ivqa.load({ dataDir: data.dir })).query.length, loaded.query.length);
+    await appendFile(`${data.dir}/again/train.csv`, '\n');
     clearFileIndex();
     await loadRejects(ivqa, { dataDir: data.dir }, InputError, 'train.csv', 'ambiguous');
   });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rename, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { InputError, UsageError } from '../src/core/errors.ts';
 import { clearFileIndex } from '../src/core/data-files.ts';
 import type { Example, VideoRef } from '../src/core/types.ts';
@@ -64,6 +65,34 @@ test('the CVDF mirror names: annotations/val.csv, and whole YouTube videos read 
     const [, start, end] = /_(\d{6})_(\d{6})$/.exec(first.id)!;
     assert.deepEqual([video.start, video.end], [Number(start), Number(end)]);
   });
+});
+
+test('the CVDF downloader layout: annotations/{train,val}.csv beside DeepMind\'s annotations/deepmind/kinetics700_2020/ load as they are', async () => {
+  await withCopy('kinetics700', async (data) => {
+    // As k700_2020_downloader.sh leaves it: the CVDF copies in annotations/, DeepMind's release unpacked below them.
+    await mkdir(data.path('annotations/deepmind'), { recursive: true });
+    await rename(data.path('kinetics700_2020'), data.path('annotations/deepmind/kinetics700_2020'));
+    await copyFile(data.path('annotations/deepmind/kinetics700_2020/train.csv'), data.path('annotations/train.csv'));
+    await copyFile(data.path('annotations/deepmind/kinetics700_2020/validate.csv'), data.path('annotations/val.csv'));
+    clearFileIndex();
+    // Same bytes: not ambiguous; DeepMind's copy is read.
+    const same = await loadFiles(data.dir);
+    assert.ok(same.every((f) => f.includes('kinetics700_2020')), String(same));
+    // --data at annotations/ finds the annotations without ambiguity (and then misses the clips, which are elsewhere).
+    await assert.rejects(kinetics700.load({ dataDir: data.path('annotations') }), /no video of the task's 24 items/);
+    // Same rows written another way (CRLF line ends): DeepMind's copy is the canonical one and is read.
+    const train = await readFile(data.path('annotations/train.csv'), 'utf8');
+    await writeFile(data.path('annotations/train.csv'), train.replace(/\n/g, '\r\n'));
+    clearFileIndex();
+    const files = await loadFiles(data.dir);
+    assert.ok(files[0]!.endsWith(join('annotations', 'deepmind', 'kinetics700_2020', 'train.csv')), String(files));
+  });
+
+  async function loadFiles(dataDir: string): Promise<string[]> {
+    const loaded = await kinetics700.load({ dataDir });
+    assert.equal(loaded.query.length, 8);
+    return loaded.files.filter((f) => f.role.endsWith('clips')).map((f) => f.path);
+  }
 });
 
 test('errors: a class only in val, a bad time, a duplicate clip, a missing column or file, no videos', async () => {

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cp, rm } from 'node:fs/promises';
+import { appendFile, cp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { InputError, UsageError } from '../src/core/errors.ts';
+import { clearFileIndex } from '../src/core/data-files.ts';
 import type { Example, VideoRef } from '../src/core/types.ts';
 import { msvdqa } from '../src/tasks/msvdqa.ts';
 import { msrvttqa } from '../src/tasks/msrvttqa.ts';
@@ -124,9 +125,13 @@ test('a missing clip is a per-item media error at run time; no clip at all is re
   });
 });
 
-test('two copies of a question file are ambiguous, never a guess', async () => {
+test('two different copies of a question file are ambiguous, never a guess (identical copies are one file)', async () => {
   await withCopy('msvdqa', async (data) => {
     await cp(data.path(''), `${data.dir}/second-copy`, { recursive: true });
+    clearFileIndex();
+    assert.ok((await msvdqa.load({ dataDir: data.dir })).query.length > 0);
+    await appendFile(`${data.dir}/second-copy/train_qa.json`, '\n');
+    clearFileIndex();
     await loadRejects(msvdqa, { dataDir: data.dir }, InputError, /ambiguous/);
   });
 });

@@ -131,11 +131,13 @@ test('a missing image is named with the question that needs it', async () => {
   });
 });
 
-test('an ambiguous duplicate of an official file lists both copies', async () => {
+test('an ambiguous duplicate of an official file (other contents) lists both copies', async () => {
   await withCopy(async (data) => {
     await mkdir(join(data.dir, 'old'));
+    // An identical copy is no ambiguity; one with other contents is.
     await cp(data.path('OpenEnded_mscoco_train2014_questions.json'), join(data.dir, 'old', 'OpenEnded_mscoco_train2014_questions.json'));
-    await rejectsInput(data, /ambiguous: 2 matches/, join('old', 'OpenEnded_mscoco_train2014_questions.json'), join('unpacked', 'OpenEnded_mscoco_train2014_questions.json'));
+    await writeFile(join(data.dir, 'old', 'OpenEnded_mscoco_train2014_questions.json'), `${await readFile(data.path('OpenEnded_mscoco_train2014_questions.json'), 'utf8')}\n`);
+    await rejectsInput(data, /ambiguous: 2 different files/, join('old', 'OpenEnded_mscoco_train2014_questions.json'), join('unpacked', 'OpenEnded_mscoco_train2014_questions.json'));
   });
 });
 

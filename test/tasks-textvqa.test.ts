@@ -126,11 +126,13 @@ test('a missing image is named with the question that needs it', async () => {
   });
 });
 
-test('an ambiguous duplicate of an official file lists both copies', async () => {
+test('an ambiguous duplicate of an official file (other contents) lists both copies', async () => {
   await withCopy(async (data) => {
     await mkdir(join(data.dir, 'old'));
+    // An identical copy is no ambiguity; one with other contents is.
     await cp(data.path('TextVQA_0.5.1_val.json'), join(data.dir, 'old', 'TextVQA_0.5.1_val.json'));
-    await rejectsInput(data, /ambiguous: 2 matches/, join('old', 'TextVQA_0.5.1_val.json'));
+    await writeFile(join(data.dir, 'old', 'TextVQA_0.5.1_val.json'), `${await readFile(data.path('TextVQA_0.5.1_val.json'), 'utf8')}\n`);
+    await rejectsInput(data, /ambiguous: 2 different files/, join('old', 'TextVQA_0.5.1_val.json'));
   });
 });
 
@@ -149,7 +151,7 @@ test('score and settings: VQA accuracy; beam 3, 10 new tokens (open_flamingo), p
   );
 });
 
-test('the OCR variant loads as a user task module, as the README shows (--task ./textvqa-ocr.ts)', async () => {
+test('the OCR variant loads as a user task module, as docs/datasets.md shows (--task ./textvqa-ocr.ts)', async () => {
   const { mkdtemp } = await import('node:fs/promises');
   const { tmpdir } = await import('node:os');
   const { resolveTask } = await import('../src/run/tasks.ts');

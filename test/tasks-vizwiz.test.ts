@@ -126,11 +126,13 @@ test('a missing image is named with the entry that needs it', async () => {
   });
 });
 
-test('an ambiguous duplicate of an official file lists both copies', async () => {
+test('an ambiguous duplicate of an official file (other contents) lists both copies', async () => {
   await withCopy(async (data) => {
     await mkdir(join(data.dir, 'old'));
+    // An identical copy is no ambiguity; one with other contents is.
     await cp(data.path('train.json'), join(data.dir, 'old', 'train.json'));
-    await rejectsInput(data, /ambiguous: 2 matches/, join('old', 'train.json'), join('unpacked', 'train.json'));
+    await writeFile(join(data.dir, 'old', 'train.json'), `${await readFile(data.path('train.json'), 'utf8')}\n`);
+    await rejectsInput(data, /ambiguous: 2 different files/, join('old', 'train.json'), join('unpacked', 'train.json'));
   });
 });
 

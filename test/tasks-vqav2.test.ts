@@ -146,12 +146,14 @@ test('a missing image is named with the question that needs it', async () => {
   });
 });
 
-test('an ambiguous duplicate of an official file lists both copies', async () => {
+test('an ambiguous duplicate of an official file (other contents) lists both copies', async () => {
   await withCopy(async (data) => {
     await mkdir(join(data.dir, 'old'));
     const name = 'v2_mscoco_train2014_annotations.json';
+    // An identical copy is no ambiguity; one with other contents is.
     await cp(data.path(name), join(data.dir, 'old', name));
-    await rejectsInput(data, /ambiguous: 2 matches/, join('old', name), join('unpacked', name));
+    await writeFile(join(data.dir, 'old', name), `${await readFile(data.path(name), 'utf8')}\n`);
+    await rejectsInput(data, /ambiguous: 2 different files/, join('old', name), join('unpacked', name));
   });
 });
 

@@ -20,7 +20,7 @@ COLOURS = ['red', 'green', 'blue', 'yellow', 'purple', 'orange']
 SIZES = ['small', 'large']
 BACKGROUNDS = ['gray', 'white', 'black', 'brown']
 
-# Words of the prompt templates in shared/PROTOCOL.md that the synthetic corpus may not contain.
+# Words of the tasks' prompt templates (src/tasks/kit/templates.ts) that the synthetic corpus may not contain.
 TEMPLATE_WORDS = ('output answer question short caption is an image with written on it hateful yes no a person '
                   'what this that the of in to and called name people').split()
 

@@ -1,6 +1,6 @@
 // Regenerates the built-in sample datasets: node --import tsx sample-data/generator/make.ts [--out <dir>] [--task id]
 // Each sample-data/<task-id>/ folder is replaced as a whole, so no stale file survives, and gets a marker file
-// (tasks/sample-data.ts) that flags runs on it as sample data wherever it is copied. Writing into sample-data/ also
+// (src/core/sample-data.ts) that flags runs on it as sample data wherever it is copied. Writing into sample-data/ also
 // updates sample-data/generator/video-frames.json: the digest of each video's frames before encoding, which the
 // sample-data check compares (encoded video bytes differ from one CPU to another; the frames do not).
 import { createHash } from 'node:crypto';
@@ -40,7 +40,7 @@ export async function makeSamples(out: string, tasks = Object.keys(SAMPLE_BUILDE
     } finally {
       stop();
     }
-    // The marker says "sample data" wherever the folder is copied (tasks/sample-data.ts, isSampleData).
+    // The marker says "sample data" wherever the folder is copied (src/core/sample-data.ts, isSampleData).
     const contents = Object.fromEntries(await Promise.all(files.map(async (file) => [file, await readFile(join(dir, file))] as const)));
     await writeFile(join(dir, SAMPLE_MARKER), `${JSON.stringify(sampleMarker(task, contents), null, 1)}\n`);
     written.files[task] = [...files, SAMPLE_MARKER];

@@ -34,7 +34,7 @@ export function registerPlot(program: Command): void {
     .command('plot')
     .description('Plot a task\'s score against shots (one line per model, by size) or, with --by size, against model size')
     .argument('[dirs...]', 'folders searched recursively for run records', ['results'])
-    .requiredOption('--task <id>', 'the task to plot')
+    .requiredOption('--task <ids>', 'the task to plot; several (comma-separated) need -o and give one file per task, <name>-<task>.<ext>')
     .option('--split <name>', 'the --split of the runs to plot (default: the task\'s default query split)')
     .addOption(new Option('--by <axis>', 'x axis: shots, or size (parameter count)').choices(['shots', 'size']).default('shots'))
     .option('--paper', 'add the published Flamingo, OpenFlamingo and IDEFICS numbers as dashed lines', false)
@@ -45,17 +45,30 @@ export function registerPlot(program: Command): void {
       if (format !== '.svg' && format !== '.png') {
         throw new UsageError(`--output ${opts.output}: give a file name ending in .svg or .png`);
       }
-      const svg = await plotSvg(dirs, opts, warn);
+      const tasks = [...new Set(opts.task.split(',').map((t) => t.trim()).filter((t) => t !== ''))];
+      if (tasks.length === 0) throw new UsageError('--task: name the task to plot');
+      if (tasks.length > 1 && opts.output === undefined) {
+        throw new UsageError(
+          `--task ${opts.task}: a plot shows one task; give -o <name>.svg or -o <name>.png to write one file per task ` +
+            `(<name>-${tasks[0]}.svg, ...), or plot one task at a time`,
+        );
+      }
+      // Every task is drawn before any file is written, so a task without records writes nothing.
+      const svgs = [];
+      for (const task of tasks) svgs.push({ task, svg: await plotSvg(dirs, { ...opts, task }, warn) });
       if (opts.output === undefined) {
-        process.stdout.write(`${svg}\n`);
+        process.stdout.write(`${svgs[0]!.svg}\n`);
         return;
       }
-      try {
-        const png = format === '.png' ? await (await import('../plot/render.ts')).svgToPng(svg) : undefined;
-        await writeFile(opts.output, png ?? `${svg}\n`);
-      } catch (error) {
-        throw new InputError(`--output ${opts.output}: cannot write (${(error as Error).message})`, opts.output);
+      for (const { task, svg } of svgs) {
+        const output = tasks.length === 1 ? opts.output : `${opts.output.slice(0, -format.length)}-${task}${format}`;
+        try {
+          const png = format === '.png' ? await (await import('../plot/render.ts')).svgToPng(svg) : undefined;
+          await writeFile(output, png ?? `${svg}\n`);
+        } catch (error) {
+          throw new InputError(`--output ${output}: cannot write (${(error as Error).message})`, output);
+        }
+        process.stderr.write(`flamingo-eval plot: wrote ${output}\n`);
       }
-      process.stderr.write(`flamingo-eval plot: wrote ${opts.output}\n`);
     });
 }

@@ -1,5 +1,5 @@
 // `flamingo-eval score --metric <name> --predictions <file> --references <file> [--json] [--ci]`: scores prediction
-// files in the official formats (src/score/*.ts reads them; metrics/*.ts scores them). Other tools call this
+// files in the official formats (src/score/*.ts reads them; src/metrics/*.ts scores them). Other tools call this
 // interface; `--json` prints exactly {"metric", "n", "scores"} (plus "ci" with --ci).
 import { Command, Option } from 'commander';
 import type { MetricResult } from '../metrics/types.ts';
@@ -31,7 +31,7 @@ export function registerScore(program: Command): void {
     .command('score')
     .description('Score a predictions file against official reference files')
     .requiredOption('--metric <name>', `one of: ${METRIC_NAMES.join(', ')}`)
-    .requiredOption('--predictions <file>', 'the model outputs, in the format of the metric (see the README, "Scoring files")')
+    .requiredOption('--predictions <file>', 'the model outputs, in the format of the metric (see docs/scoring.md)')
     .requiredOption('--references <file>', 'the official reference/annotation file')
     .option('--json', 'print one JSON object: {"metric", "n", "scores"} (and "ci" with --ci)')
     .option('--ci', 'add a bootstrap 95% confidence interval for each headline score (resampling the scored items)')

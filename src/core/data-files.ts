@@ -1,11 +1,13 @@
 // Finding a dataset's official files under `--data`, and describing the files a run used (size, sha256).
 // Users unpack archives in many ways (COCO's `annotations/` inside `coco/`, inside `data/`...), so a file is found by
-// its official name at any depth; an ambiguous name is an error, never a guess.
+// its official name at any depth. Several files of one name are no ambiguity when they hold the same bytes (a download
+// tool that unpacks a release twice), nor when the task names a canonical location among them; otherwise they are an
+// error that names them, never a guess.
 import { createHash } from './hash.ts';
 import { createReadStream, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { InputError } from './errors.ts';
 import type { UsedFile } from './types.ts';
 
@@ -16,6 +18,57 @@ export interface FindOptions {
   source?: string;
   /** What the file is ("Karpathy split file"), for error messages. */
   description?: string;
+  /**
+   * Where the task knows the file's canonical location among others (a release and a mirror's copy): true for a path
+   * in the canonical location. Used when several files of the name differ in content.
+   */
+  canonical?: (path: string) => boolean;
+  /** Receives the line saying which of several files was taken (default: stderr). */
+  notice?: (line: string) => void;
+}
+
+function defaultNotice(line: string): void {
+  process.stderr.write(`flamingo-eval: ${line}\n`);
+}
+
+async function sameBytes(paths: string[]): Promise<boolean> {
+  const sizes = await Promise.all(paths.map(async (p) => (await stat(p)).size));
+  if (sizes.some((size) => size !== sizes[0])) return false;
+  // The cached hashes of describeUsedFile: the chosen file is described for the record anyway.
+  const hashes = await Promise.all(paths.map(async (p) => (await describeUsedFile('', p)).sha256));
+  return hashes.every((h) => h === hashes[0]);
+}
+
+/**
+ * The one of several files of the same official name (found under `root`) to read: any of them when they hold the same
+ * bytes (the canonical one, else the one nearest the root), else the only one in the task's canonical location, else
+ * an InputError naming them all and how to choose. The choice is told through `options.notice`.
+ */
+export async function chooseOfficialFile(root: string, name: string, found: string[], options: FindOptions = {}): Promise<string> {
+  if (found.length === 1) return found[0]!;
+  const what = options.description ? `${name} (${options.description})` : name;
+  const rel = (p: string) => relative(root, p);
+  const canonical = options.canonical ? found.filter(options.canonical) : [];
+  const notice = options.notice ?? defaultNotice;
+  if (await sameBytes(found)) {
+    const nearest = [...found].sort((a, b) => rel(a).split(sep).length - rel(b).split(sep).length || (a < b ? -1 : 1));
+    const chosen = canonical.length === 1 ? canonical[0]! : nearest[0]!;
+    notice(`${name}: ${found.length} identical copies under --data ${root} (${found.map(rel).join(', ')}); reading ${rel(chosen)}`);
+    return chosen;
+  }
+  if (canonical.length === 1) {
+    const others = found.filter((p) => p !== canonical[0]);
+    notice(
+      `${name}: reading ${rel(canonical[0]!)} (the canonical location); ${others.map(rel).join(', ')} differ(s) from it and ` +
+        'was not read (point --data at the folder of the one you want to read it instead)',
+    );
+    return canonical[0]!;
+  }
+  throw new InputError(
+    `${what} is ambiguous: ${found.length} different files under --data ${root}: ${found.map(rel).join(', ')}. ` +
+      `Point --data at the folder holding the one to read (e.g. --data ${dirname(found[0]!)}), or remove the others.`,
+    name,
+  );
 }
 
 interface Entry {
@@ -53,15 +106,7 @@ export async function findOfficialFile(dataDir: string, name: string, options: F
       name,
     );
   }
-  if (found.length > 1) {
-    const root = resolve(dataDir);
-    throw new InputError(
-      `${what} is ambiguous: ${found.length} matches under --data ${root}: ` +
-        `${found.map((p) => relative(root, p)).join(', ')}. Keep one, or point --data at a folder holding only one.`,
-      name,
-    );
-  }
-  return found[0]!;
+  return chooseOfficialFile(resolve(dataDir), name, found, options);
 }
 
 /** Like findOfficialFile, but undefined when the file is absent (optional files). Still refuses ambiguity. */

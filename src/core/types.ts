@@ -1,5 +1,5 @@
 // The domain types every part of flamingo-eval speaks: prompts, examples, tasks, backends, records.
-// Plugin authors (tasks and backends) write against this file; see the README's "Writing plugins" section.
+// Plugin authors (tasks and backends) write against this file; see docs/plugins.md.
 
 // ---------------------------------------------------------------------------------------------------------------
 // Media and interleaved prompts
@@ -10,6 +10,8 @@ export interface ImageRef {
   kind: 'image';
   id: string;
   path: string;
+  /** Set when the file is not on disk: the annotation file, row and field that name it (`path` is where it was looked for). */
+  missing?: string;
 }
 
 /** How frames are taken from a video (recorded in the run record). */
@@ -26,6 +28,8 @@ export interface VideoRef {
   /** Segment bounds in seconds (YouCook2 segments); the whole clip when absent. */
   start?: number;
   end?: number;
+  /** Set when the file is not on disk: the annotation file, row and field that name it (`path` is where it was looked for). */
+  missing?: string;
 }
 
 export type MediaRef = ImageRef | VideoRef;
@@ -197,6 +201,11 @@ export interface TaskData {
    * the rest of test2015, which EvalAI's file must cover), is in the file; those not evaluated get an empty answer.
    */
   unannotated?: { server: string; alsoRequired?: Example[] };
+  /**
+   * Set by the run: support items taken out of the pool because a medium they need is not on disk (MediaRef.missing),
+   * with the path looked for and the annotation that names it.
+   */
+  excludedSupport?: { id: string; path: string; namedBy: string }[];
 }
 
 export interface LoadContext {
@@ -354,6 +363,8 @@ export interface RunRecord {
     supportSize: number;
     /** The query split has no annotations: no score, a submission file per trial (TaskData.unannotated). */
     unannotated?: { server: string };
+    /** Support items left out of the pool because a medium they need is not on disk (TaskData.excludedSupport). */
+    excludedSupport?: { id: string; path: string; namedBy: string }[];
   };
   trials: Trial[];
   /** Mean and std over trials of each metric; `primary` names the headline metric. */

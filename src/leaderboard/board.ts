@@ -43,6 +43,12 @@ export interface RunVariant {
 export interface Row extends RunVariant {
   /** The model's name, with its non-default run choices: ` (RICES)`, ` (openflamingo prompts)`. */
   name: string;
+  /**
+   * The model family with the same run choices (`Flamingo (RICES)`): the models of one family at several sizes, which a
+   * size plot joins with one line. Measured rows: the record's model family; published rows: the model's name without
+   * its size (`OpenFlamingo-9B` -> `OpenFlamingo`).
+   */
+  family: string;
   parameters: number;
   published: boolean;
   cells: Map<string, Cell>;
@@ -76,11 +82,12 @@ export function buildLeaderboard(
   const columns = columnsOf(kept);
   const columnKeys = new Set(columns.map((c) => c.key));
   const rows = new Map<string, Row>();
-  const rowFor = (model: string, parameters: number, variant: RunVariant, isPublished: boolean) => {
+  const rowFor = (model: string, family: string, parameters: number, variant: RunVariant, isPublished: boolean) => {
     const key = JSON.stringify([isPublished, model, variantKey(variant)]);
     let row = rows.get(key);
     if (!row) {
-      row = { name: rowName(model, variant), parameters, published: isPublished, ...variant, cells: new Map() };
+      const name = rowName(model, variant);
+      row = { name, family: rowName(family, variant), parameters, published: isPublished, ...variant, cells: new Map() };
       rows.set(key, row);
     }
     return row;
@@ -95,7 +102,7 @@ export function buildLeaderboard(
       subset: entry.subset,
     };
     if (entry.trials > 1) cell.std = entry.std;
-    rowFor(entry.model, entry.parameters, entry, false).cells.set(columnKey(entry), cell);
+    rowFor(entry.model, entry.family ?? entry.model, entry.parameters, entry, false).cells.set(columnKey(entry), cell);
   }
 
   if (published) {
@@ -108,7 +115,7 @@ export function buildLeaderboard(
       if (!selections.has(JSON.stringify([variant.demonstrations, variant.ensemble])) || !columnKeys.has(key)) continue;
       const cell: Cell = { mean: p.value, trials: p.trials ?? 1, sample: false, source: p.source };
       if (p.std !== undefined) cell.std = p.std;
-      rowFor(p.model, p.parameters, variant, true).cells.set(key, cell);
+      rowFor(p.model, publishedFamily(p.model), p.parameters, variant, true).cells.set(key, cell);
     }
   }
 
@@ -116,6 +123,14 @@ export function buildLeaderboard(
     (a, b) => a.parameters - b.parameters || Number(a.published) - Number(b.published) || compare(a.name, b.name),
   );
   return { board: { columns, rows: sorted }, warnings };
+}
+
+/**
+ * A published model's family: its name without the size (`Flamingo-80B` -> `Flamingo`, `OpenFlamingo-3B-Instruct`
+ * -> `OpenFlamingo-Instruct`).
+ */
+export function publishedFamily(model: string): string {
+  return model.replace(/[-_ ]\d+(?:\.\d+)?[KMBT](?=[-_ ]|$)/i, '') || model;
 }
 
 /** `tiny-m`, `tiny-m (RICES)`, `tiny-m (RICES, openflamingo prompts, ensemble of 6)`, `tiny-m (OK-VQA stemmed)`. */

@@ -12,6 +12,8 @@ export interface RecordEntry extends RunVariant {
   file: string;
   createdAt: string;
   model: string;
+  /** The model family (`model.family` of the record; sizes of one family are joined by a line in size plots). */
+  family?: string;
   parameters: number;
   task: string;
   metric: string;
@@ -179,6 +181,7 @@ function recordEntry(file: string, record: Record<string, unknown>, trials: numb
     file,
     createdAt: string('createdAt'),
     model: string('model.name'),
+    ...(typeof field('model.family') === 'string' && field('model.family') !== '' ? { family: field('model.family') as string } : {}),
     parameters: number('model.parameters'),
     task: string('task.id'),
     metric: primary,

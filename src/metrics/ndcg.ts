@@ -5,8 +5,8 @@
 // descending order; the score is the mean over rounds.
 //
 // Ties: the official code orders candidates with `torch.sort(descending=True)`, which on CPU is libstdc++'s unstable
-// `std::sort`; we reproduce that order (metrics/std-sort.ts), so tied scores give the official CPU result. (On a GPU
-// PyTorch uses other sort kernels, whose tie order can differ; with ranks as input there are no ties.)
+// `std::sort`; we reproduce that order (src/metrics/numeric/std-sort.ts), so tied scores give the official CPU result.
+// (On a GPU PyTorch uses other sort kernels, whose tie order can differ; with ranks as input there are no ties.)
 // Precision: the official code sums in float32; we sum in float64, so the two can differ in about the 7th digit.
 import type { MetricResult } from './types.ts';
 import { stdSort } from './numeric/std-sort.ts';

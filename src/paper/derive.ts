@@ -25,7 +25,7 @@ interface CollectedRow {
 const SHIPPED_MODELS = /^(Flamingo-(3B|9B|80B)|OpenFlamingo-(3B|4B|9B)(-Instruct)?|IDEFICS-(9B|80B)(-Instruct)?)$/;
 
 // The collected demonstration selections, as `--sampler` and `--prompt-ensemble` run them. Flamingo's prompt
-// ensembling averages the log-likelihoods over 6 orderings of the demonstrations (PROTOCOL.md, "Demonstrations").
+// ensembling averages the log-likelihoods over 6 orderings of the demonstrations (docs/protocol.md, "Outputs").
 const SELECTIONS: Record<string, { demonstrations: DemonstrationSelection; ensemble: number }> = {
   random: { demonstrations: 'random', ensemble: 1 },
   rices: { demonstrations: 'rices', ensemble: 1 },

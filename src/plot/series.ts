@@ -1,5 +1,6 @@
 // What a plot shows, taken from the leaderboard: for one task, score against shots (one line per model, by size) or
-// score against parameter count (one line per number of shots). Published rows become their own, dashed, lines.
+// score against parameter count (one line per model family and number of shots: sizes of one family are joined, so
+// models of different families at the same size never share a line). Published rows become their own lines.
 import type { Column, Leaderboard } from '../leaderboard/board.ts';
 import { UsageError } from '../core/errors.ts';
 
@@ -18,6 +19,9 @@ export interface PlotSeries {
   name: string;
   published: boolean;
   points: PlotPoint[];
+  /** By size: the family line this series draws (its colour) and its number of shots (its dash pattern). */
+  family?: string;
+  shots?: number;
 }
 
 export interface PlotData {
@@ -63,17 +67,26 @@ export function shotsPlot(board: Leaderboard, columns: Column[]): PlotData {
   return { ...about(columns), by: 'shots', series: publishedLast(series) };
 }
 
-/** Score against parameter count: one series per number of shots (measured and published apart). */
+/**
+ * Score against parameter count: one series per model family (with its run choices) and number of shots, measured
+ * families first, then published ones, each family's shots in order.
+ */
 export function sizePlot(board: Leaderboard, columns: Column[]): PlotData {
   const series: PlotSeries[] = [];
   for (const published of [false, true]) {
-    for (const c of columns) {
-      const points = board.rows.flatMap((row) => {
-        const cell = row.published === published ? row.cells.get(c.key) : undefined;
-        return cell ? [point(row.parameters, cell)] : [];
-      });
-      if (points.length > 0) {
-        series.push({ name: seriesName(`${c.shots} shots`, published), published, points });
+    const families = [...new Set(board.rows.filter((row) => row.published === published).map((row) => row.family))];
+    for (const family of families) {
+      const rows = board.rows.filter((row) => row.published === published && row.family === family);
+      for (const c of columns) {
+        const points = rows.flatMap((row) => {
+          const cell = row.cells.get(c.key);
+          return cell ? [point(row.parameters, cell)] : [];
+        });
+        if (points.length > 0) {
+          points.sort((a, b) => a.x - b.x);
+          const name = `${seriesName(family, published)}, ${c.shots} shots`;
+          series.push({ name, published, points, family: seriesName(family, published), shots: c.shots });
+        }
       }
     }
   }

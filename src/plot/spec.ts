@@ -1,10 +1,35 @@
-// The plot as a Vega-Lite specification: one line per series (dashed for published numbers), a point per value,
-// error bars of +- one std over seeds where there are several, on a log-spaced x axis that includes 0 (axis.ts).
+// The plot as a Vega-Lite specification: one line per series, a point per value, error bars of +- one std over seeds
+// where there are several, on a log-spaced x axis that includes 0 (axis.ts). Series are told apart by colour and dash
+// pattern together (one legend): by shots, ten colours, published lines dashed, and past ten series the colours
+// repeat with dotted patterns; by size, one colour per model family and one dash pattern per number of shots.
 import type { TopLevelSpec } from 'vega-lite';
 import { formatParameters } from '../core/format.ts';
 import { logAxis } from './axis.ts';
 import { metricTitle } from './metric.ts';
 import type { PlotData } from './series.ts';
+
+/** Tableau 10: ten hues chosen to stay apart from each other (no near-identical pairs, unlike 20-colour schemes). */
+const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+const SOLID = [1, 0];
+/** Dash patterns, most distinct first. */
+const DASHES = [SOLID, [6, 4], [2, 3], [10, 3, 2, 3], [14, 5], [1, 6]];
+
+/** Colour and dash pattern of each series, in legend order. */
+export function seriesStyles(plot: PlotData): { colour: string; dash: number[] }[] {
+  if (plot.by === 'size') {
+    const families = [...new Set(plot.series.map((s) => s.family ?? s.name))];
+    const shots = [...new Set(plot.series.map((s) => s.shots ?? 0))].sort((a, b) => a - b);
+    return plot.series.map((s) => ({
+      colour: PALETTE[families.indexOf(s.family ?? s.name) % PALETTE.length]!,
+      dash: DASHES[shots.indexOf(s.shots ?? 0) % DASHES.length]!,
+    }));
+  }
+  return plot.series.map((s, i) => {
+    const round = Math.floor(i / PALETTE.length);
+    const dash = s.published ? DASHES[(2 * round + 1) % DASHES.length]! : DASHES[(2 * round) % DASHES.length]!;
+    return { colour: PALETTE[i % PALETTE.length]!, dash };
+  });
+}
 
 interface Datum {
   series: string;
@@ -47,6 +72,7 @@ export function plotSpec(plot: PlotData): TopLevelSpec {
   const sample = plot.series.some((s) => s.points.some((p) => p.sample));
   const task = plot.split !== null ? `${plot.task} (${plot.split})` : plot.task;
   const series = plot.series.map((s) => s.name);
+  const styles = seriesStyles(plot);
   const shared = {
     x: {
       field: 'position',
@@ -58,15 +84,27 @@ export function plotSpec(plot: PlotData): TopLevelSpec {
           : 'shots (log scale; 0 drawn one doubling left of the smallest)',
         values: axis.ticks.map((t) => t.position),
         labelExpr,
+        // Every tick is a value present in the data: each keeps its label (sizes such as 3B and 4B sit close on a
+        // log axis, and Vega would otherwise hide the labels that overlap), slanted so that neighbours fit.
+        labelOverlap: false,
+        ...(bySize ? { labelAngle: -35 } : {}),
         grid: false,
       },
     },
     color: {
       field: 'series',
       type: 'nominal' as const,
-      scale: { domain: series, scheme: series.length > 10 ? 'tableau20' : 'category10' },
+      scale: { domain: series, range: styles.map((s) => s.colour) },
       sort: series,
-      legend: { title: bySize ? 'shots' : 'model (by size)', labelLimit: 360 },
+      legend: { title: bySize ? 'model family, shots' : 'model (by size)', labelLimit: 360, symbolType: 'stroke', symbolStrokeWidth: 2 },
+    },
+    // The same field as the colour, so Vega-Lite draws one legend showing each series' colour and dash together.
+    strokeDash: {
+      field: 'series',
+      type: 'nominal' as const,
+      scale: { domain: series, range: styles.map((s) => s.dash) },
+      sort: series,
+      legend: { title: bySize ? 'model family, shots' : 'model (by size)', labelLimit: 360, symbolType: 'stroke', symbolStrokeWidth: 2 },
     },
   };
   return {
@@ -85,12 +123,6 @@ export function plotSpec(plot: PlotData): TopLevelSpec {
         encoding: {
           ...shared,
           y: { field: 'mean', type: 'quantitative', title: metricTitle(plot.metric), scale: { zero: false } },
-          strokeDash: {
-            field: 'kind',
-            type: 'nominal',
-            scale: { domain: ['measured', 'published'], range: [[1, 0], [6, 4]] },
-            legend: plot.series.some((s) => s.published) ? { title: null } : null,
-          },
         },
       },
       {
@@ -98,13 +130,19 @@ export function plotSpec(plot: PlotData): TopLevelSpec {
         transform: [{ filter: 'datum.low !== null' }],
         encoding: {
           ...shared,
+          strokeDash: { value: SOLID },
           y: { field: 'low', type: 'quantitative' },
           y2: { field: 'high' },
         },
       },
       {
         mark: { type: 'point', filled: true, size: 50 },
-        encoding: { ...shared, y: { field: 'mean', type: 'quantitative' }, description: { field: 'description' } },
+        encoding: {
+          x: shared.x,
+          color: shared.color,
+          y: { field: 'mean', type: 'quantitative' },
+          description: { field: 'description' },
+        },
       },
     ],
   };

@@ -1,5 +1,6 @@
 // The CSV annotation files of the video benchmarks (iVQA, NExT-QA, RareAct, Kinetics), read with the project's CSV
-// reader (src/score/csv.ts) and viewed through typed accessors whose errors name the file, the line and the column.
+// reader (src/readers/csv-file.ts) and viewed through typed accessors whose errors name the file, the line and the
+// column.
 import { InputError } from '../core/errors.ts';
 import { readCsv } from './csv-file.ts';
 

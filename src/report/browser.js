@@ -27,23 +27,46 @@
     return score === null ? 'no item score' : String(Math.round(score * 100) / 100);
   }
 
+  // The record picker: one group per task, in it one row per model (with its run choices), in the row one button per
+  // number of shots. Each button's accessible name is the record's full title.
   const list = document.getElementById('record-list');
+  const groups = new Map();
   index.forEach(function (record, i) {
-    const button = el('button', 'record-button', record.title);
-    button.type = 'button';
-    button.dataset.record = String(i);
-    button.addEventListener('click', function () {
-      open(i);
-    });
-    list.appendChild(button);
+    const group = record.group || { task: '', model: record.title, shots: 0 };
+    if (!groups.has(group.task)) groups.set(group.task, new Map());
+    const models = groups.get(group.task);
+    if (!models.has(group.model)) models.set(group.model, []);
+    models.get(group.model).push({ i: i, shots: group.shots, title: record.title, short: record.group ? group.shots + '-shot' : record.title });
   });
+  for (const [task, models] of groups) {
+    const box = el('div', 'record-group');
+    if (task !== '') box.appendChild(el('h3', 'record-task', task));
+    for (const [model, records] of models) {
+      const row = el('div', 'record-row');
+      row.appendChild(el('span', 'record-model', model));
+      records.sort(function (a, b) { return a.shots - b.shots; });
+      for (const r of records) {
+        const button = el('button', 'record-button', r.short);
+        button.type = 'button';
+        button.title = r.title;
+        button.setAttribute('aria-label', r.title);
+        button.dataset.record = String(r.i);
+        button.addEventListener('click', function () {
+          open(r.i);
+        });
+        row.appendChild(button);
+      }
+      box.appendChild(row);
+    }
+    list.appendChild(box);
+  }
 
   function open(i) {
     state.record = i;
     state.seed = 0;
     state.type = '';
     state.page = 0;
-    for (const button of list.children) button.classList.toggle('selected', button.dataset.record === String(i));
+    for (const button of list.querySelectorAll('.record-button')) button.classList.toggle('selected', button.dataset.record === String(i));
     render();
   }
 

@@ -28,6 +28,8 @@ export interface Report {
 /** Index entry of one browsed record (the examples of each trial are their own data block, parsed when shown). */
 interface BrowsedRecord {
   title: string;
+  /** The picker groups records by task, then by model (with its run choices), one button per number of shots. */
+  group: { task: string; model: string; shots: number };
   file: string;
   metric: string;
   seeds: { seed: number; value: number | null }[];
@@ -52,6 +54,7 @@ export async function buildReport(dirs: string[], options: ReportOptions, warn: 
     const task = entry.split !== null ? `${entry.task} (${entry.split})` : entry.task;
     index.push({
       title: `${rowName(entry.model, entry)} · ${task} · ${entry.shots}-shot`,
+      group: { task, model: rowName(entry.model, entry), shots: entry.shots },
       file: entry.file,
       metric: entry.metric,
       seeds: trials.map((trial) => ({ seed: trial.seed, value: trial.value })),

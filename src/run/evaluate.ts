@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
 import { InputError, RunError, UsageError, exitCodeOf } from '../core/errors.ts';
 import { createBackend } from '../backends/index.ts';
+import { excludedSupportNotice, excludeMissingSupport } from './missing-media.ts';
 import type { Backend, Example, GenerationSettings, RunRecord, Task, TaskData, Trial } from '../core/types.ts';
 import { okvqaTask } from '../tasks/okvqa.ts';
 import { isSampleData } from '../core/sample-data.ts';
@@ -132,7 +133,10 @@ async function evaluateTask(
 ): Promise<RecordOutcome[]> {
   const loaded = checkData(task, await task.load({ dataDir: options.dataDir, split: options.split }));
   // Sample data is sample data wherever it lives: a copy passed with --data carries the generator's marker.
-  const data: TaskData = { ...loaded, sample: loaded.sample || isSampleData(loaded.files, options.dataDir) };
+  // Support items whose media are not on disk leave the pool before any demonstration is drawn (missing-media.ts).
+  const data: TaskData = excludeMissingSupport({ ...loaded, sample: loaded.sample || isSampleData(loaded.files, options.dataDir) });
+  const excludedNotice = excludedSupportNotice(task.id, data);
+  if (excludedNotice) io.stderr?.write(`flamingo-eval: ${excludedNotice}\n`);
   checkSubmissionTask(task, data);
   // --protocol flamingo: the paper's query-set size, or for classification a number of queries and pool items per class.
   const perClass = options.protocol === 'flamingo' ? task.protocolPerClass : undefined;
@@ -192,6 +196,9 @@ async function evaluateTask(
         sampler: options.sampler,
         zeroShotTextDemos: shots === 0 ? zeroShotTextDemos : null,
         promptEnsemble,
+        // Support items whose media are missing change the pool, so the draws: a run after the clips come back is
+        // another configuration (absent, and the hash unchanged, when nothing is missing).
+        ...(data.excludedSupport?.length ? { excluded: data.excludedSupport.map((e) => e.id) } : {}),
       },
       prompt: { style: options.promptStyle, candidatePrefix: templates.candidatePrefix ?? '' },
       output: task.kind === 'generate' ? { generation } : { lengthNormalize: task.lengthNormalize ?? false },

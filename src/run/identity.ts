@@ -65,7 +65,7 @@ export interface ModelIdentity {
 /**
  * The model part of the identity. `onnx:<folder>` (and the built-in models): the bundle's top-level files;
  * `./backend.js`: the module file; anything else (a scheme without files, a served model): the spec as given.
- * Large files have their hash cached by path, size and mtime (src/data-files.ts), so this is quick on a rerun.
+ * Large files have their hash cached by path, size and mtime (src/core/data-files.ts), so this is quick on a rerun.
  */
 export async function modelIdentity(
   spec: string,

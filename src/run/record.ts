@@ -115,6 +115,7 @@ export function assembleRecord(input: RecordInput): RunRecord {
       querySize: input.querySize,
       supportSize: input.plans[0]?.supportPoolSize ?? 0,
       ...(input.data.unannotated ? { unannotated: { server: input.data.unannotated.server } } : {}),
+      ...(input.data.excludedSupport?.length ? { excludedSupport: input.data.excludedSupport } : {}),
     },
     trials,
     summary: summarize(trials, primary),

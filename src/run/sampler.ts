@@ -1,6 +1,7 @@
 // Few-shot sampling: the support pool, the query subset, and each query's demonstrations.
-// Everything here is a function of keys (seed, task id, query id, shots) through src/random.ts, never of the order
-// or concurrency in which queries are processed, nor of --limit: the Python harnesses' known traps (PROTOCOL.md).
+// Everything here is a function of keys (seed, task id, query id, shots) through src/core/random.ts, never of the order
+// or concurrency in which queries are processed, nor of --limit: the Python harnesses' known traps (docs/protocol.md,
+// "Demonstrations").
 import { hashKey, rngFor, sample } from '../core/random.ts';
 import type { Example, Shot } from '../core/types.ts';
 
@@ -122,7 +123,7 @@ export function randomDemonstrations(
 
 /**
  * Flamingo's zero-shot prompt: `count` text-only demonstrations (images removed) ahead of the query, which the paper
- * found much better than none or one (Flamingo, section 3 and appendix; PROTOCOL.md "Zero-shot").
+ * found much better than none or one (Flamingo, section 3 and appendix; docs/protocol.md, "Demonstrations").
  */
 export function zeroShotTextDemonstrations(
   eligible: readonly Example[],

@@ -1,4 +1,4 @@
-// The built-in tasks by id (the ids of ../shared/PROTOCOL.md). A new task is one module in tasks/ and one line here.
+// The built-in tasks by id (docs/datasets.md). A new task is one module in src/tasks/ and one line here.
 import type { Task } from '../core/types.ts';
 import { coco } from './coco.ts';
 import { flickr30k } from './flickr30k.ts';

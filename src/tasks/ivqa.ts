@@ -59,7 +59,7 @@ async function loadIvqa(ctx: LoadContext): Promise<TaskData> {
     describeUsedFile('train questions', trainPath),
     describeUsedFile(`${split} questions`, queryPath),
   ]);
-  return { support, query, files, sample: ctx.dataDir === undefined };
+  return { support: missing.flag(support), query: missing.flag(query), files, sample: ctx.dataDir === undefined };
 }
 
 function examples(path: string, library: VideoLibrary, missing: MissingVideos, query: boolean): Example<string[]>[] {

@@ -58,15 +58,25 @@ export const kinetics700: Task = {
     scoreClassRankings('kinetics700', items, (item) => item.example.reference as KineticsReference, 'top1_top5_avg_accuracy'),
 };
 
+/**
+ * DeepMind's release (`kinetics700_2020/<split>.csv`) is the canonical copy of the annotations; the CVDF downloader
+ * puts its own `annotations/<split>.csv` beside it (`annotations/deepmind/kinetics700_2020/`), with the same rows.
+ */
+function isDeepMindCopy(path: string): boolean {
+  return /(^|[\\/])kinetics700_2020[\\/][^\\/]+$/.test(path);
+}
+
 async function loadKinetics(ctx: LoadContext): Promise<TaskData> {
   if (ctx.split !== undefined && ctx.split !== 'validate' && ctx.split !== 'val') {
     throw new UsageError(`--split ${ctx.split}: Kinetics-700 is evaluated on "validate" (the test labels are not public)`);
   }
   const dataDir = ctx.dataDir ?? sampleDataDir('kinetics700');
   const isKinetics = hasColumns(KINETICS_COLUMNS);
-  const trainPath = await findFileWhere(dataDir, KINETICS700_FILES.train, isKinetics);
+  const trainPath = await findFileWhere(dataDir, KINETICS700_FILES.train, isKinetics, { canonical: isDeepMindCopy });
   const hasValidate = (await findAllOfficialFiles(dataDir, KINETICS700_FILES.validate.name)).length > 0;
-  const valPath = await findFileWhere(dataDir, hasValidate ? KINETICS700_FILES.validate : KINETICS700_FILES.val, isKinetics);
+  const valPath = await findFileWhere(dataDir, hasValidate ? KINETICS700_FILES.validate : KINETICS700_FILES.val, isKinetics, {
+    canonical: isDeepMindCopy,
+  });
   const library = await VideoLibrary.open(dataDir);
   const missing = new MissingVideos(library);
   const train = rows(trainPath, library, missing);
@@ -89,7 +99,7 @@ async function loadKinetics(ctx: LoadContext): Promise<TaskData> {
     candidates: classes,
   });
   const files = await Promise.all([describeUsedFile('train clips', trainPath), describeUsedFile('validation clips', valPath)]);
-  return { support: train.map(toExample), query: val.map(toExample), files, sample: ctx.dataDir === undefined };
+  return { support: missing.flag(train.map(toExample)), query: missing.flag(val.map(toExample)), files, sample: ctx.dataDir === undefined };
 }
 
 interface ClipRow {

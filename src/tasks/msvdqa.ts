@@ -59,7 +59,7 @@ async function loadMsvdqa(ctx: LoadContext): Promise<TaskData> {
     describeUsedFile(`${split} questions`, queryPath),
     describeUsedFile('youtube mapping', mappingPath),
   ]);
-  return { support, query, files, sample: ctx.dataDir === undefined };
+  return { support: missing.flag(support), query: missing.flag(query), files, sample: ctx.dataDir === undefined };
 }
 
 /** youtube_mapping.txt: video id N -> clip name. */

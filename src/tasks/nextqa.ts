@@ -75,7 +75,7 @@ async function loadNextqa(ctx: LoadContext): Promise<TaskData> {
     describeUsedFile('video map', mapPath),
     ...(extraPath ? [describeUsedFile('additional reference answers', extraPath)] : []),
   ]);
-  return { support, query, files, sample: ctx.dataDir === undefined };
+  return { support: missing.flag(support), query: missing.flag(query), files, sample: ctx.dataDir === undefined };
 }
 
 async function readVideoMap(path: string): Promise<Map<string, string>> {

@@ -28,7 +28,7 @@ export const OKVQA_FILES = {
 } satisfies Record<string, OfficialFile>;
 
 export interface OkvqaOptions {
-  /** Stem answers as open_flamingo does before scoring (metrics/okvqa-stem.ts). Off by default. */
+  /** Stem answers as open_flamingo does before scoring (src/metrics/text/okvqa-stem.ts). Off by default. */
   stem?: boolean;
 }
 

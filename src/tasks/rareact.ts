@@ -145,5 +145,5 @@ async function loadRareact(ctx: LoadContext): Promise<TaskData> {
     });
   }
   missing.check(query.length);
-  return { support: [], query, files: [await describeUsedFile('annotations', path)], sample: ctx.dataDir === undefined };
+  return { support: [], query: missing.flag(query), files: [await describeUsedFile('annotations', path)], sample: ctx.dataDir === undefined };
 }

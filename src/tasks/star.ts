@@ -63,7 +63,7 @@ async function loadStar(ctx: LoadContext): Promise<TaskData> {
   missing.check(support.length + query.length);
   if (query.length === 0) throw new InputError(`${valPath}: no questions`, valPath);
   const files = await Promise.all([describeUsedFile('train questions', trainPath), describeUsedFile('val questions', valPath)]);
-  return { support, query, files, sample: ctx.dataDir === undefined };
+  return { support: missing.flag(support), query: missing.flag(query), files, sample: ctx.dataDir === undefined };
 }
 
 async function examples(path: string, library: VideoLibrary, missing: MissingVideos): Promise<Example<string>[]> {

@@ -50,7 +50,7 @@ async function loadVatex(ctx: LoadContext): Promise<TaskData> {
     describeUsedFile('train captions', trainPath),
     describeUsedFile(`${split} captions`, queryPath),
   ]);
-  return { support, query, files, sample: ctx.dataDir === undefined };
+  return { support: missing.flag(support), query: missing.flag(query), files, sample: ctx.dataDir === undefined };
 }
 
 /** `<youtube id>_<start>_<end>` -> its parts (the YouTube id may itself hold underscores). */

@@ -76,5 +76,5 @@ async function loadYoucook2(ctx: LoadContext): Promise<TaskData> {
   missing.check(videos.length);
   if (query.length === 0) throw new InputError(`${path}: no segments in the validation subset`, path);
   if (support.length === 0) throw new InputError(`${path}: no segments in the training subset`, path);
-  return { support, query, files: [await describeUsedFile('annotations', path)], sample: ctx.dataDir === undefined };
+  return { support: missing.flag(support), query: missing.flag(query), files: [await describeUsedFile('annotations', path)], sample: ctx.dataDir === undefined };
 }

@@ -14,6 +14,8 @@ export const SAMPLE_IMAGES = readdirSync(join(root, 'okvqa/val2014'))
 export interface RecordSpec {
   model: string;
   parameters: number;
+  /** The model family (default 'test'). */
+  family?: string;
   task?: string;
   metric?: string;
   shots: number;
@@ -69,7 +71,7 @@ export function makeRecord(spec: RecordSpec): RunRecord {
     tool: { name: 'flamingo-eval', version: '0.0.0-test' },
     createdAt: spec.createdAt ?? '2026-01-01T00:00:00.000Z',
     config: { task, shots: spec.shots, sampler: 'random', promptStyle: 'paper', limit: null, protocol: 'none', split: null },
-    model: { name: spec.model, family: 'test', parameters: spec.parameters, contextLength: 2048, spec: spec.model },
+    model: { name: spec.model, family: spec.family ?? 'test', parameters: spec.parameters, contextLength: 2048, spec: spec.model },
     task: { id: task, title: task, modality: 'image', kind: 'generate', metric },
     shots: spec.shots,
     data: { sample: true, files: [], querySize: n, supportSize: 10 },

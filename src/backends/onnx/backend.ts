@@ -1,5 +1,5 @@
 // The ONNX Flamingo backend: a bundle folder (manifest.json, tokenizer.json, vision.onnx, decoder.onnx) driven
-// through onnxruntime-node. See the README, "Model bundle format".
+// through onnxruntime-node. See docs/bundle-format.md.
 //
 // `session.run` blocks the thread that calls it, so with `workers` > 0 the sessions live in worker threads
 // (pool.ts): each backend call (a batch) runs on one idle worker, several calls at once when the run keeps several

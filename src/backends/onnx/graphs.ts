@@ -72,8 +72,8 @@ export class FlamingoGraphs {
         interOpNumThreads: 1,
         graphOptimizationLevel: 'all',
         executionMode: 'sequential',
-        // Idle intra-op threads sleep instead of spinning: on a shared 2-core machine spinning threads fight the
-        // thread doing the work, and 2 intra-op threads ran 1.5-3.2x slower than 1 (bench/onnx-throughput.ts).
+        // Idle intra-op threads sleep instead of spinning: spinning threads compete for the cores with the thread doing
+        // the work, and with spinning 2 intra-op threads ran 1.5-3.2x slower than 1 on 2 cores (bench/README.md).
         extra: { session: { intra_op: { allow_spinning: '0' } } },
       };
       const open = async (file: string) => {

@@ -10,7 +10,7 @@ export const MODELS_DIR = packagePath('models/');
 
 export const onnxFactory: BackendFactory = {
   scheme: 'onnx',
-  description: 'a Flamingo-style model exported to ONNX: onnx:<bundle folder> (see the README, "Model bundle format")',
+  description: 'a Flamingo-style model exported to ONNX: onnx:<bundle folder> (see docs/bundle-format.md)',
   async create(spec, options) {
     if (spec === '') throw new UsageError('--model onnx:<folder>: give the folder of the model bundle (manifest.json, tokenizer.json, vision.onnx, decoder.onnx)');
     if (!existsSync(spec)) throw new UsageError(`--model onnx:${spec}: no such folder`);

@@ -1,5 +1,5 @@
 // The bundle manifest (`manifest.json`): what the runtime must know about a model to feed its graphs. The format is
-// documented in the README ("Model bundle format") so that users can export their own models into it.
+// documented in docs/bundle-format.md so that users can export their own models into it.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../../core/errors.ts';

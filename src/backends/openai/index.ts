@@ -1,5 +1,5 @@
 // `--model openai:<served model name>`: a model served by vLLM, SGLang, TGI, LMDeploy, llama.cpp's server or Ollama
-// through the OpenAI-compatible API. See the README's "Serving backends".
+// through the OpenAI-compatible API. See docs/serving.md.
 import type { Backend, BackendFactory, BackendOptions } from '../../core/types.ts';
 import { resolveSettings } from './settings.ts';
 

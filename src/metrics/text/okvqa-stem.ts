@@ -12,9 +12,9 @@
 // and join the tokens with single spaces ("hell's" is tokenized "hell 's", so the table's "hell's" entry never fires).
 //
 // What is exact and what is not:
-// - The table, the -ing rule and singularize are exact (WordNet 3.0 via metrics/wordnet.ts, NLTK's morphy;
-//   inflection 0.5.1 via metrics/inflection-singularize.ts). Tokenization is NLTK 3.3's Treebank word step
-//   (metrics/treebank-tokenize.ts), without its Punkt sentence split.
+// - The table, the -ing rule and singularize are exact (WordNet 3.0 via src/metrics/text/wordnet.ts, NLTK's morphy;
+//   inflection 0.5.1 via src/metrics/text/inflection-singularize.ts). Tokenization is NLTK 3.3's Treebank word step
+//   (src/metrics/text/treebank-tokenize.ts), without its Punkt sentence split.
 // - The part-of-speech tag is APPROXIMATED. NLTK's averaged-perceptron tagger is a trained model (weights from NLTK's
 //   data downloads, which we neither ship nor fetch), so step 3 uses a stand-in for "tagged NNS/NNPS": a token is a
 //   plural noun when it is "people", or when it is not a function word (`NOT_PLURAL_NOUNS`), does not follow a

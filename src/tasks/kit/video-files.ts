@@ -4,12 +4,13 @@
 // `youtube_mapping.txt`); two files that both fit are an error, never a guess. Videos are found by file name at any
 // depth (class folders, `TrainValVideo/`, `raw_videos/validation/<recipe>/` ...), and a --data folder holding none of the videos
 // fails at once with the names of the first ones looked for.
-import { readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { basename, dirname, extname, join, relative, resolve } from 'node:path';
+import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { InputError } from '../../core/errors.ts';
-import { findAllOfficialFiles } from '../../core/data-files.ts';
-import type { OfficialFile, VideoRef } from '../../core/types.ts';
+import { chooseOfficialFile, findAllOfficialFiles, type FindOptions } from '../../core/data-files.ts';
+import type { Example, OfficialFile, VideoRef } from '../../core/types.ts';
 import { VIDEO_EXTENSIONS } from '../../media/extensions.ts';
 
 /**
@@ -20,6 +21,7 @@ export async function findFileWhere(
   dataDir: string,
   file: OfficialFile,
   accept: (path: string) => string | undefined,
+  choose: Pick<FindOptions, 'canonical' | 'notice'> = {},
 ): Promise<string> {
   const found = await findAllOfficialFiles(dataDir, file.name);
   const root = resolve(dataDir);
@@ -43,14 +45,20 @@ export async function findFileWhere(
       file.name,
     );
   }
-  if (accepted.length > 1) {
-    throw new InputError(
-      `${file.name} (${file.description}) is ambiguous: ${accepted.length} matches under --data ${root}: ` +
-        `${accepted.map((p) => relative(root, p)).join(', ')}. Keep one, or point --data at a folder holding only one.`,
-      file.name,
-    );
-  }
-  return accepted[0]!;
+  return chooseOfficialFile(root, file.name, accepted, { description: file.description, ...choose });
+}
+
+/** True when the files have the same size and the same bytes (read synchronously: duplicates are few). */
+function sameFileBytes(paths: string[]): boolean {
+  const sizes = paths.map((p) => statSync(p).size);
+  if (sizes.some((size) => size !== sizes[0])) return false;
+  const hashes = paths.map((p) => createHash('sha256').update(readFileSync(p)).digest('hex'));
+  return hashes.every((h) => h === hashes[0]);
+}
+
+function nearestToRoot(root: string, paths: string[]): string {
+  const depth = (p: string) => relative(root, p).split(sep).length;
+  return [...paths].sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : 1))[0]!;
 }
 
 /** The column names of a CSV file's first line (unquoted; enough to tell the releases apart). */
@@ -135,14 +143,16 @@ export class VideoLibrary {
 
   /**
    * The video whose file name (without extension) is `stem`, else a folder of frames called `stem`; undefined when
-   * there is none. Two videos with that stem are an error naming both.
+   * there is none. Copies with the same bytes are one video (the one nearest the root is read); two different videos
+   * with that stem are an error naming both.
    */
   find(stem: string): string | undefined {
     const files = this.byStem.get(stem);
     if (files && files.length > 1) {
+      if (sameFileBytes(files)) return nearestToRoot(this.root, files);
       throw new InputError(
-        `video ${stem} is ambiguous: ${files.length} files under ${this.root}: ` +
-          `${files.map((p) => relative(this.root, p)).join(', ')}. Keep one.`,
+        `video ${stem} is ambiguous: ${files.length} different files under ${this.root}: ` +
+          `${files.map((p) => relative(this.root, p)).join(', ')}. Keep one, or point --data at the folder holding the one to read.`,
         files[0],
       );
     }
@@ -176,13 +186,33 @@ export class VideoLibrary {
  */
 export class MissingVideos {
   private readonly found: { name: string; where: string }[] = [];
+  /** Where each missing video was looked for -> the annotation that names it. */
+  private readonly byPath = new Map<string, string>();
 
   constructor(private readonly library: VideoLibrary) {}
 
   /** Records a missing video; returns the path it would have under the searched folder. */
   add(name: string, where: string): string {
     this.found.push({ name, where });
-    return join(this.library.root, name);
+    const path = join(this.library.root, name);
+    if (!this.byPath.has(path)) this.byPath.set(path, where);
+    return path;
+  }
+
+  /**
+   * Marks the media of `examples` that are missing with the annotation that names them (`MediaRef.missing`): the run
+   * takes support items so marked out of the pool before drawing demonstrations, and reports a query so marked by
+   * its annotation row. Returns the examples.
+   */
+  flag<T extends Example>(examples: T[]): T[] {
+    if (this.byPath.size === 0) return examples;
+    for (const example of examples) {
+      for (const media of example.media) {
+        const where = this.byPath.get(media.path);
+        if (where !== undefined) media.missing = where;
+      }
+    }
+    return examples;
   }
 
   get count(): number {
