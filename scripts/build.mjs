@@ -36,7 +36,7 @@ await build({
   logLevel: 'warning',
 });
 
-// The catalogue: listTasks() run on the task modules just bundled (sample-data flags are checked when the CLI runs).
+// The catalogue: listTasks() run on the task modules just bundled (sample-data flags are set when the CLI runs).
 // The bundle is written inside dist/, since the package root is found from a module's location.
 const catalogueBuilder = join(outdir, 'catalogue-builder.mjs');
 await build({
@@ -52,7 +52,8 @@ await build({
 });
 try {
   const { listTasks } = await import(pathToFileURL(catalogueBuilder).href);
-  const catalogue = listTasks(undefined, () => false).map(({ sampleData: _sampleData, ...entry }) => entry);
+  // sampleData is written as false and set when the CLI runs (keeping the listing's key order).
+  const catalogue = listTasks(undefined, () => false);
   writeFileSync(join(outdir, 'task-catalogue.json'), `${JSON.stringify(catalogue, null, 1)}\n`);
 } finally {
   rmSync(catalogueBuilder, { force: true });

@@ -1,8 +1,10 @@
 // The leaderboard as data: rows are models (sorted by parameter count), columns are task x shots, cells are the
 // mean (and std over seeds) of the task's primary metric. The formats (terminal, CSV, Markdown) only render it.
-import type { DemonstrationSelection, PublishedRow } from '../paper/types.ts';
+import type { PublishedRow } from '../paper/types.ts';
 import { identityDifferences } from '../run/identity.ts';
-import type { RecordEntry } from './records.ts';
+import type { RecordEntry, RunVariant } from './entry.ts';
+
+export type { RunVariant } from './entry.ts';
 
 export interface Column {
   key: string;
@@ -27,17 +29,6 @@ export interface Cell {
   subset?: boolean;
   /** Published cells: where the number is printed. */
   source?: string;
-}
-
-/** What makes two runs of one model different rows: the run choices that change its numbers. */
-export interface RunVariant {
-  demonstrations: DemonstrationSelection;
-  /** `--prompt-style` (`paper` by default). */
-  promptStyle: string;
-  /** `--prompt-ensemble`: orderings averaged (1: none). */
-  ensemble: number;
-  /** `--okvqa-stem`: OK-VQA scored with open_flamingo's answer stemming (absent: the official scorer). */
-  okvqaStem?: boolean;
 }
 
 export interface Row extends RunVariant {
@@ -133,19 +124,20 @@ export function publishedFamily(model: string): string {
   return model.replace(/[-_ ]\d+(?:\.\d+)?[KMBT](?=[-_ ]|$)/i, '') || model;
 }
 
-/** `tiny-m`, `tiny-m (RICES)`, `tiny-m (RICES, openflamingo prompts, ensemble of 6)`, `tiny-m (OK-VQA stemmed)`. */
+/** `tiny-m`, `tiny-m (RICES)`, `tiny-m (RICES, openflamingo prompts, ensemble of 6)`, `tiny-m (okvqa.stem)`. */
 export function rowName(model: string, variant: RunVariant): string {
   const parts = [
     ...(variant.demonstrations === 'rices' ? ['RICES'] : []),
     ...(variant.promptStyle !== 'paper' ? [`${variant.promptStyle} prompts`] : []),
     ...(variant.ensemble > 1 ? [`ensemble of ${variant.ensemble}`] : []),
-    ...(variant.okvqaStem ? ['OK-VQA stemmed'] : []),
+    ...Object.entries(variant.args ?? {}).map(([name, value]) => (value === true ? name : `${name}=${String(value)}`)),
   ];
   return parts.length > 0 ? `${model} (${parts.join(', ')})` : model;
 }
 
 function variantKey(variant: RunVariant): string {
-  return JSON.stringify([variant.demonstrations, variant.promptStyle, variant.ensemble, variant.okvqaStem === true]);
+  const args = Object.entries(variant.args ?? {}).sort(([a], [b]) => compare(a, b));
+  return JSON.stringify([variant.demonstrations, variant.promptStyle, variant.ensemble, args]);
 }
 
 function columnKey(cell: { task: string; metric: string; split: string | null; shots: number }): string {

@@ -1,6 +1,7 @@
 // Run records: one JSON file per model x task x shots with every trial (seed) inside, built from the journal.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '../core/atomic-file.ts';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { RunError } from '../core/errors.ts';
 import type { Example, ExampleRecord, MetricSummary, RunRecord, Task, TaskData, Trial } from '../core/types.ts';
 import { VERSION } from '../core/version.ts';
@@ -12,12 +13,7 @@ import { answerOf } from './runner.ts';
  * Scores one trial from its journaled examples, in the plan's query order. The answer is post-processed again from
  * the raw output, so a record always reflects the task's current post-processing.
  */
-export function buildTrial(
-  task: Task,
-  plan: TrialPlan,
-  entries: Map<string, JournalEntry>,
-  options: { keepAllScores?: boolean } = {},
-): Trial {
+export function buildTrial(task: Task, plan: TrialPlan, entries: Map<string, JournalEntry>): Trial {
   const examples = journaledExamples(task, plan, entries);
   // Examples skipped for an unreadable medium (--on-media-error skip) stay in the record but are not scored.
   const scored = examples.flatMap((example, i) => (example.skipped === undefined ? [i] : []));
@@ -39,7 +35,7 @@ export function buildTrial(
   }
   if (score.perItem) score.perItem.forEach((value, k) => (examples[scored[k]!]!.score = value));
   const skipped = examples.length - scored.length;
-  const kept = task.goldCandidate && !options.keepAllScores
+  const kept = task.goldCandidate
     ? examples.map((example, i) => rankSummary(task, plan.queries[i]!.example, example))
     : examples;
   return { seed: plan.seed, metrics: score.metrics, n: scored.length, skipped, examples: kept };
@@ -166,21 +162,6 @@ export function summarize(trials: Trial[], primary: string): RunRecord['summary'
   return { primary, n: trials[0]?.n ?? 0, metrics };
 }
 
-/** A file-name-safe form of a model or task name. */
-export function slug(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'model';
-}
-
-/**
- * `<results>/<model>/<task>-<shots>shot<variant>-<identity>.json`: `variant` names non-default choices in words
- * (`-rices`, `-sample`, `-limit200`), `identity` (its first 8 hex digits) the whole configuration (src/run/identity.ts),
- * so that runs that differ in anything that changes their numbers never write the same file.
- */
-export function recordPath(resultsDir: string, modelName: string, taskId: string, shots: number, variant = '', identity?: string): string {
-  const hash = identity === undefined ? '' : `-${identity.slice(0, 8)}`;
-  return join(resultsDir, slug(modelName), `${slug(`${taskId}-${shots}shot${variant}`)}${hash}.json`);
-}
-
 /**
  * Writes the record atomically (a temporary file renamed over the old one), so a reader never sees half a file.
  * The record is indented except its examples, one per line: readable, and a third smaller than fully indented JSON.
@@ -193,6 +174,5 @@ export function writeRecord(path: string, record: RunRecord): void {
     const examples = record.trials[Number(i)]!.examples;
     return examples.length === 0 ? '[]' : `[\n${examples.map((example) => JSON.stringify(example)).join(',\n')}\n]`;
   });
-  writeFileSync(`${path}.tmp`, `${text}\n`);
-  renameSync(`${path}.tmp`, path);
+  writeFileAtomic(path, `${text}\n`);
 }

@@ -1,6 +1,7 @@
-// How `flamingo-eval tasks` prints the listing (src/tasks/listing.ts): two terminal tables. Apart from listing.ts, which
+// How `flamingo-eval tasks` prints the listing (src/tasks/listing.ts): terminal tables. Apart from listing.ts, which
 // loads every task module, so that the CLI can print the built-in tasks from the build's catalogue
 // (src/tasks/catalogue.ts) without loading them.
+import type { listArgs } from '../core/args.ts';
 import { renderTable } from '../core/table.ts';
 import type { OfficialFile, Task } from '../core/types.ts';
 
@@ -16,6 +17,8 @@ export interface TaskListing {
   files: OfficialFile[];
   /** True when built-in sample data exists, so the task runs without --data. */
   sampleData: boolean;
+  /** The arguments it takes: `--task-arg <id>.<name>=<value>`. */
+  args: ReturnType<typeof listArgs>;
 }
 
 const KIND = { generate: 'open-ended (generate)', rank: 'close-ended (rank)' } as const;
@@ -42,9 +45,15 @@ export function renderTaskListing(listing: TaskListing[], colour?: boolean): str
     ),
     colour,
   );
+  const withArgs = listing.filter((t) => t.args.length > 0);
+  const args = renderTable(
+    ['task', 'argument (--task-arg <task>.<name>=<value>)', 'type', 'default', 'what it does'],
+    withArgs.flatMap((t) => t.args.map((a) => [t.id, a.name, a.type, a.default === undefined ? '-' : String(a.default), a.description])),
+    colour,
+  );
   return (
     `${tasks}\n\nOfficial files expected under --data <dir> (found by name at any depth):\n${files}\n` +
+    (withArgs.length > 0 ? `\nTask arguments:\n${args}\n` : '') +
     'Tasks with built-in sample data run without --data; their scores check the pipeline, not the benchmark.\n'
   );
 }
-

@@ -1,6 +1,7 @@
 // What `flamingo-eval tasks` lists: the built-in tasks, what each measures, the official files it expects under
 // --data (with where they are published), and whether built-in sample data lets it run without --data.
 import { existsSync } from 'node:fs';
+import { listArgs } from '../core/args.ts';
 import type { Task } from '../core/types.ts';
 import type { TaskListing } from './listing-render.ts';
 import { builtinTasks } from './index.ts';
@@ -23,6 +24,7 @@ export function listTasks(
       protocolQuerySize: task.protocolQuerySize ?? null,
       files: task.files.map(({ name, description, source, required }) => ({ name, description, source, required })),
       sampleData: hasSampleData(task.id),
+      args: listArgs(task.args),
     }))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
