@@ -4,14 +4,16 @@
 // load hits every command alike. Prints each command's median and quartiles of wall time, the mean CPU time (user +
 // system, from /proc on Linux), and each one's ratio to the baseline's.
 //   node --import tsx bench/startup.ts [runs]     (default 30 runs of each command, after 3 warm-up rounds)
-// Measured on the project's 2-core machine (AMD EPYC, Node 20.20), 30 runs, while other sessions kept its load
-// average at 13-17 (so wall times are long and spread; the CPU ratios are the steadier figure):
+// Measured on the project's 2-core machine (AMD EPYC, Node 20.20), 60 runs, while other sessions kept its load
+// average at 9-10 (wall times long and spread; the CPU ratios are the steadier figure):
 //   command                                wall median   x      CPU mean   x
-//   node -e 0 (baseline)                      174 ms    1.00     58 ms   1.00
-//   flamingo-eval --version                   249 ms    1.43     76 ms   1.32
-//   flamingo-eval tasks                       301 ms    1.73     83 ms   1.43
-//   flamingo-eval score --help                246 ms    1.41     78 ms   1.35
-//   flamingo-eval leaderboard (empty folder)  238 ms    1.37     80 ms   1.39   (exit 2: no records)
+//   node -e 0 (baseline)                      111 ms    1.00     53 ms   1.00
+//   flamingo-eval --version                   175 ms    1.58     70 ms   1.33
+//   flamingo-eval tasks                       183 ms    1.65     75 ms   1.42
+//   flamingo-eval score --help                184 ms    1.66     70 ms   1.32
+//   flamingo-eval leaderboard (empty folder)  181 ms    1.63     74 ms   1.39   (exit 2: no records)
+// Over six runs of this bench (20-60 rounds, load 9-17) the wall ratio of tasks ranged 1.32-2.26x and of --version
+// 1.39-1.90x, while their CPU ratios stayed within 1.42-1.46x and 1.30-1.36x.
 // Before (the first compiled CLI, measured in the same way beside this one, 30 runs, load ~17): --version 1.48x wall /
 // 1.53x CPU, tasks 2.22x wall / 1.99x CPU; at load ~1 tasks took 1.73-1.95x the baseline's wall time, the baseline
 // 60-65 ms. What changed: tasks prints the build's catalogue instead of loading 18 task modules and their scorers,
