@@ -6,11 +6,13 @@ import { VERSION } from './core/version.ts';
 import { registerRun } from './commands/run.ts';
 import { registerScore } from './commands/score.ts';
 import { registerLeaderboard } from './commands/leaderboard.ts';
+import { registerCompare } from './commands/compare.ts';
 import { registerTasks } from './commands/tasks.ts';
 import { registerModels } from './commands/models.ts';
 import { registerMerge } from './commands/merge.ts';
 import { registerPlot } from './commands/plot.ts';
 import { registerReport } from './commands/report.ts';
+import { registerCheckServer } from './commands/check-server.ts';
 import { refuseFormerFlags } from './commands/former-flags.ts';
 
 export function buildProgram(): Command {
@@ -22,11 +24,13 @@ export function buildProgram(): Command {
   registerRun(program);
   registerScore(program);
   registerLeaderboard(program);
+  registerCompare(program);
   registerTasks(program);
   registerModels(program);
   registerMerge(program);
   registerPlot(program);
   registerReport(program);
+  registerCheckServer(program);
   return program;
 }
 

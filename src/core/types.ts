@@ -84,6 +84,8 @@ export interface GenerateResult {
   text: string;
   /** Milliseconds this request spent loading and preprocessing its media, when the backend measures it. */
   mediaMs?: number;
+  /** Set when the backend altered the answer it got (a served answer cut to its token budget): why. Recorded. */
+  warning?: string;
 }
 
 export interface RankRequest {
@@ -107,6 +109,12 @@ export interface Backend {
   rank(requests: RankRequest[]): Promise<RankResult[]>;
   /** Visual features of each medium (for similarity-based demonstration selection, RICES). */
   embed?(media: MediaRef[]): Promise<Float32Array[]>;
+  /**
+   * Called with a task's prompts before they run (those of its largest shot count first, before any shot count runs):
+   * the backend may refuse what it cannot take (a served model's image limit, video frames counted) before anything is
+   * sent. Optional.
+   */
+  preflight?(prompts: Prompt[]): Promise<void>;
   /**
    * What identifies this model beyond info(), as a JSON value: the sha256 of its files, where it is served, settings
    * that change its answers. It is the backend's part of the configuration identity (records and journals of another
@@ -273,6 +281,12 @@ export interface TaskScore {
   primary: string;
   /** The primary metric per item, in input order, where it exists. */
   perItem?: number[];
+  /**
+   * For bootstrap intervals (src/stats/): builds a function that returns the primary metric on a resample of the
+   * scored items (indices into them, repeats allowed), computed as the scorer computes it on that set, NaN where it is
+   * undefined. Absent: the run scores each resample again with `score` (exact, slower).
+   */
+  resampler?: () => (indices: Uint32Array) => number;
 }
 
 export interface Task {
@@ -358,6 +372,8 @@ export interface ExampleRecord {
   mediaMs?: number;
   /** Set when the example was skipped (`--on-media-error skip`): the error message. */
   skipped?: string;
+  /** Set when the backend altered the output (GenerateResult.warning): why. */
+  warning?: string;
   /** For reading the record (the report's example browser): the example's target (Example.target), */
   target?: string;
   /** its references when they are a list of texts (the VQA answers, the captions), */
@@ -385,6 +401,18 @@ export interface MetricSummary {
   std: number;
 }
 
+/** A bootstrap confidence interval as a record keeps it. */
+export interface RecordInterval {
+  low: number;
+  high: number;
+  level: number;
+  /** Resamples drawn, and those on which the metric was defined. */
+  samples: number;
+  defined: number;
+  seed: number;
+  method: string;
+}
+
 export interface RunRecord {
   tool: { name: 'flamingo-eval'; version: string };
   createdAt: string;
@@ -404,8 +432,11 @@ export interface RunRecord {
     excludedSupport?: { id: string; path: string; namedBy: string }[];
   };
   trials: Trial[];
-  /** Mean and std over trials of each metric; `primary` names the headline metric. */
-  summary: { primary: string; n: number; metrics: Record<string, MetricSummary> };
+  /**
+   * Mean and std over trials of each metric; `primary` names the headline metric; `ci` the 95% bootstrap interval of
+   * the primary metric's mean over trials (queries resampled, src/stats/query-bootstrap.ts).
+   */
+  summary: { primary: string; n: number; metrics: Record<string, MetricSummary>; ci?: RecordInterval };
   /**
    * totalMs: wall time of the invocation that finished the record; backendMs and mediaMs: sums over all examples,
    * including those resumed from the journal (`resumedExamples` of them).

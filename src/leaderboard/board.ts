@@ -27,6 +27,12 @@ export interface Cell {
   /** Measured: queries per trial, and whether they were a `--limit` subset of the query split. */
   queries?: number;
   subset?: boolean;
+  /** Measured: the 95% bootstrap interval over the queries (records that carry one). */
+  ci?: { low: number; high: number; level: number };
+  /** Measured: the record that holds the cell. */
+  file?: string;
+  /** Measured with greedy decoding in place of the task's beam search (a served model whose server has none). */
+  greedy?: boolean;
   /** Published cells: where the number is printed. */
   source?: string;
 }
@@ -34,6 +40,8 @@ export interface Cell {
 export interface Row extends RunVariant {
   /** The model's name, with its non-default run choices: ` (RICES)`, ` (openflamingo prompts)`. */
   name: string;
+  /** The model's name alone. */
+  model: string;
   /**
    * The model family with the same run choices (`Flamingo (RICES)`): the models of one family at several sizes, which a
    * size plot joins with one line. Measured rows: the record's model family; published rows: the model's name without
@@ -68,9 +76,10 @@ export function buildLeaderboard(
   entries: RecordEntry[],
   published?: PublishedRow[],
   headline: (task: string) => string | undefined = () => undefined,
+  taskOrder: readonly string[] = PAPER_TASK_ORDER,
 ): BuildResult {
   const { kept, warnings } = choosePerCell(entries);
-  const columns = columnsOf(kept);
+  const columns = columnsOf(kept, taskOrder);
   const columnKeys = new Set(columns.map((c) => c.key));
   const rows = new Map<string, Row>();
   const rowFor = (model: string, family: string, parameters: number, variant: RunVariant, isPublished: boolean) => {
@@ -78,7 +87,7 @@ export function buildLeaderboard(
     let row = rows.get(key);
     if (!row) {
       const name = rowName(model, variant);
-      row = { name, family: rowName(family, variant), parameters, published: isPublished, ...variant, cells: new Map() };
+      row = { name, model, family: rowName(family, variant), parameters, published: isPublished, ...variant, cells: new Map() };
       rows.set(key, row);
     }
     return row;
@@ -91,6 +100,9 @@ export function buildLeaderboard(
       sample: entry.sample,
       queries: entry.queries,
       subset: entry.subset,
+      file: entry.file,
+      ...(entry.ci ? { ci: entry.ci } : {}),
+      ...(entry.greedy ? { greedy: true } : {}),
     };
     if (entry.trials > 1) cell.std = entry.std;
     rowFor(entry.model, entry.family ?? entry.model, entry.parameters, entry, false).cells.set(columnKey(entry), cell);
@@ -144,7 +156,26 @@ function columnKey(cell: { task: string; metric: string; split: string | null; s
   return JSON.stringify([cell.task, cell.metric, cell.split, cell.shots]);
 }
 
-function columnsOf(entries: RecordEntry[]): Column[] {
+/**
+ * The order the Flamingo paper lists the tasks in (its few-shot results table, then ImageNet and Kinetics-700);
+ * tasks it does not name follow by name.
+ */
+export const PAPER_TASK_ORDER: readonly string[] = [
+  'okvqa', 'vqav2', 'coco', 'msvdqa', 'vatex', 'vizwiz', 'flickr30k', 'msrvttqa', 'ivqa', 'youcook2', 'star', 'visdial',
+  'textvqa', 'nextqa', 'hatefulmemes', 'rareact', 'imagenet', 'kinetics700',
+];
+
+/** Tasks in `order`, then the others by name. */
+function byTaskOrder(order: readonly string[]): (a: string, b: string) => number {
+  const rank = (task: string) => {
+    const at = order.indexOf(task);
+    return at < 0 ? order.length : at;
+  };
+  return (a, b) => rank(a) - rank(b) || compare(a, b);
+}
+
+function columnsOf(entries: RecordEntry[], taskOrder: readonly string[]): Column[] {
+  const taskCompare = byTaskOrder(taskOrder);
   const metricsOfTask = new Map<string, Set<string>>();
   const seen = new Map<string, Omit<Column, 'label'>>();
   for (const e of entries) {
@@ -154,7 +185,7 @@ function columnsOf(entries: RecordEntry[]): Column[] {
   return [...seen.values()]
     .sort(
       (a, b) =>
-        compare(a.task, b.task) ||
+        taskCompare(a.task, b.task) ||
         compare(a.split ?? '', b.split ?? '') ||
         compare(a.metric, b.metric) ||
         a.shots - b.shots,
@@ -169,7 +200,8 @@ function columnsOf(entries: RecordEntry[]): Column[] {
 /**
  * The records a leaderboard shows: one per model x run variant x column. Several records of one cell may be reruns of
  * one configuration or runs of different ones (src/run/identity.ts): official data is preferred to the built-in
- * sample data, the whole query split to a --limit subset, then the newest; a warning names the record used, why, and
+ * sample data, the whole query split to a --limit subset, the papers' beam search to greedy decoding standing in for it
+ * (a served model without beam search), then the newest; a warning names the record used, why, and
  * each record ignored with how it differs.
  */
 export function choosePerCell(entries: RecordEntry[]): { kept: RecordEntry[]; warnings: string[] } {
@@ -183,7 +215,14 @@ export function choosePerCell(entries: RecordEntry[]): { kept: RecordEntry[]; wa
   for (const group of groups.values()) {
     const ordered = group
       .slice()
-      .sort((a, b) => Number(a.sample) - Number(b.sample) || Number(a.subset) - Number(b.subset) || newer(b, a) || compare(a.file, b.file));
+      .sort(
+        (a, b) =>
+          Number(a.sample) - Number(b.sample) ||
+          Number(a.subset) - Number(b.subset) ||
+          Number(a.greedy === true) - Number(b.greedy === true) ||
+          newer(b, a) ||
+          compare(a.file, b.file),
+      );
     const chosen = ordered[0]!;
     kept.push(chosen);
     if (ordered.length === 1) continue;
@@ -193,7 +232,9 @@ export function choosePerCell(entries: RecordEntry[]): { kept: RecordEntry[]; wa
       ? 'official data, preferred to the built-in sample data'
       : others.some((e) => e.subset !== chosen.subset)
         ? 'the whole query split, preferred to a --limit subset'
-        : 'the newest';
+        : others.some((e) => (e.greedy === true) !== (chosen.greedy === true))
+          ? "the papers' beam search, preferred to greedy decoding"
+          : 'the newest';
     warnings.push(
       `${ordered.length} records for ${rowName(chosen.model, chosen)} x ${task} x ${chosen.shots} shots: ` +
         `using ${why === 'the newest' ? 'the newest, ' : ''}${chosen.file} (${[...(why === 'the newest' ? [] : [why]), chosen.createdAt].join(', ')}); ` +
@@ -208,6 +249,7 @@ function describeOther(other: RecordEntry, chosen: RecordEntry): string {
   const words: string[] = [];
   if (other.sample !== chosen.sample) words.push(other.sample ? 'sample data' : 'official data');
   if (other.subset !== chosen.subset) words.push(other.subset ? `a --limit subset of ${other.queries} queries` : 'the whole split');
+  if ((other.greedy === true) !== (chosen.greedy === true)) words.push(other.greedy ? 'greedy in place of beam search' : 'beam search');
   if (other.identity !== undefined && chosen.identity !== undefined && other.identity !== chosen.identity) {
     const parts = other.identityParts && chosen.identityParts ? identityDifferences(other.identityParts, chosen.identityParts) : [];
     words.push(parts.length > 0 ? `another configuration: ${parts.join(', ')} differ` : 'another configuration');

@@ -5,9 +5,10 @@ import { join, relative } from 'node:path';
 import { identityArgs, routeArgs } from '../core/args.ts';
 import { InputError, RunError, UsageError, exitCodeOf } from '../core/errors.ts';
 import { backendScope, openBackend, type OpenedBackend } from '../backends/index.ts';
-import type { ArgValues, Backend, Example, PromptTemplates, RunRecord, Task, TaskData, Trial } from '../core/types.ts';
+import type { ArgValues, Backend, Example, Prompt, PromptTemplates, RunRecord, Task, TaskData, Trial } from '../core/types.ts';
 import { checkedBackend } from './checked.ts';
 import { isSampleData } from '../core/sample-data.ts';
+import { setDataFallback } from '../core/data-files.ts';
 import { excludedSupportNotice, excludeMissingSupport } from './missing-media.ts';
 import { safeName } from '../core/safe-name.ts';
 import {
@@ -24,7 +25,7 @@ import {
 } from './config.ts';
 import { dataIdentity, identityDifferences, modelIdentity, taskIdentity } from './identity.ts';
 import { Journal, entryKey, hasJournal, otherJournals } from './journal.ts';
-import type { RunOptions } from './options.ts';
+import { dataDirFor, type RunOptions } from './options.ts';
 import { planTrials, type PlannedQuery, type RicesFeatures, type TrialPlan } from './plan.ts';
 import { createProgress, type Progress } from './progress.ts';
 import { assembleRecord, buildTrial, writeRecord } from './record.ts';
@@ -77,6 +78,12 @@ export interface EvaluateIO {
 export async function evaluate(options: RunOptions, io: EvaluateIO = {}): Promise<RecordOutcome[]> {
   const resolved = await resolveRunTasks(options.tasks, options, (message) => io.stderr?.write(`${message}\n`));
   for (const { task } of resolved) promptTemplates(task, options.promptStyle);
+  const unknownData = Object.keys(options.dataDirs ?? {}).filter((id) => !resolved.some((entry) => entry.task.id === id));
+  if (unknownData.length > 0) {
+    throw new UsageError(
+      `--data ${unknownData[0]}=...: ${unknownData[0]} is not a task of this run (tasks: ${resolved.map((e) => e.task.id).join(', ')})`,
+    );
+  }
   const { scope } = await backendScope(options.model);
   const modelArgs = routeArgs(options.modelArgs, [scope], 'backend').get(scope) ?? [];
   const raw = await openBackend(options.model, { args: modelArgs, frames: options.frames, concurrency: options.concurrency });
@@ -138,9 +145,14 @@ async function evaluateTask(
   { task, source, shots: shotsList, args: taskArgs }: RunTask,
   opened: OpenedBackend,
   model: unknown,
-  options: RunOptions,
+  runOptions: RunOptions,
   io: EvaluateIO,
 ): Promise<RecordOutcome[]> {
+  // The task's own data folder (--data <task>=<dir>, or <root>/<task id>/ when it exists, else the root).
+  const taskDir = dataDirFor(runOptions, task.id);
+  const dataRoot = taskDir !== undefined && runOptions.dataDir !== undefined && taskDir !== runOptions.dataDir ? runOptions.dataDir : undefined;
+  const options: RunOptions = { ...runOptions, dataDir: taskDir, dataRoot };
+  if (taskDir !== undefined) setDataFallback(taskDir, dataRoot);
   const { data, queries, perClass, limit } = await loadQueries(task, source, options, io);
   const templates = promptTemplates(task, options.promptStyle);
   const facts: RunFacts = {
@@ -155,6 +167,13 @@ async function evaluateTask(
   };
   const run: TaskRun = { task, source, taskArgs, opened, options, io, data, queries, perClass, limit, templates, facts };
   const outcomes: RecordOutcome[] = [];
+  if (opened.backend.preflight && options.sampler !== 'rices' && shotsList.length > 1) {
+    // The largest shot count's prompts carry the most media: a backend that cannot take them says so before the
+    // smaller shot counts run (RICES plans need the model's features, so those are checked shot count by shot count).
+    const shots = Math.max(...shotsList);
+    const config = resolveRunConfig({ options, task, source, taskArgs, model: opened, shots, perClass, limit });
+    await opened.backend.preflight(promptsOf(await planShots(run, shots, config)));
+  }
   for (const shots of shotsList) {
     const outcome = await evaluateShots(run, shots);
     if (outcome) outcomes.push(outcome);
@@ -180,6 +199,28 @@ interface TaskRun {
   rices?: RicesFeatures;
 }
 
+/** The trials' plans of one task x shots (demonstrations drawn, prompts built). */
+function planShots(run: TaskRun, shots: number, config: ReturnType<typeof resolveRunConfig>): Promise<TrialPlan[]> {
+  return planTrials({
+    task: run.task,
+    support: run.data.support,
+    queries: run.queries,
+    shots,
+    seeds: config.seeds,
+    supportSize: run.options.supportSize,
+    perClass: run.perClass,
+    zeroShotTextDemos: config.zeroShotTextDemos ?? 0,
+    templates: run.templates,
+    rices: run.rices,
+    promptEnsemble: ensembleSize(config),
+  });
+}
+
+/** Every prompt of the plans, ensemble orderings included. */
+function promptsOf(plans: TrialPlan[]): Prompt[] {
+  return plans.flatMap((plan) => plan.queries.flatMap((query) => [query.prompt, ...(query.orderings ?? []).map((ordering) => ordering.prompt)]));
+}
+
 /** One task x shots: its configuration, plans and journal; runs what is left; writes the record (or shard record). */
 async function evaluateShots(run: TaskRun, shots: number): Promise<RecordOutcome | undefined> {
   const { task, options, io, data, queries, perClass, facts } = run;
@@ -187,19 +228,9 @@ async function evaluateShots(run: TaskRun, shots: number): Promise<RecordOutcome
   const started = performance.now();
   const config = resolveRunConfig({ options, task, source: run.source, taskArgs: run.taskArgs, model: run.opened, shots, perClass, limit: run.limit });
   if (config.sampler === 'rices') run.rices ??= ricesFeatures(backend, config, options, task, modelDir(config, facts), io);
-  const plans = await planTrials({
-    task,
-    support: data.support,
-    queries,
-    shots,
-    seeds: config.seeds,
-    supportSize: options.supportSize,
-    perClass,
-    zeroShotTextDemos: config.zeroShotTextDemos ?? 0,
-    templates: run.templates,
-    rices: run.rices,
-    promptEnsemble: ensembleSize(config),
-  });
+  const plans = await planShots(run, shots, config);
+  // The backend may refuse prompts it cannot take (a served model's image limit) before any is sent.
+  await backend.preflight?.(promptsOf(plans));
   const identities = configIdentity(config, facts);
   const path = recordFile(config, facts, identities.record);
   const journal = openJournal(config, facts, identities.journal, options, io);

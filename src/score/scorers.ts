@@ -12,7 +12,7 @@ export { tokenizeCaptionItems } from '../metrics/text/ptb-tokenize.ts';
 export { CaptionNgrams } from '../metrics/caption-ngrams.ts';
 export { bleu, bleuStatistics, corpusBleu } from '../metrics/bleu.ts';
 export { rougeL, rougeLOfTokenized } from '../metrics/rouge-l.ts';
-export { ciderD, ciderDOfNgrams } from '../metrics/cider-d.ts';
+export { ciderD, ciderDOfNgrams, CiderDResampler } from '../metrics/cider-d.ts';
 export { scoreCaptions } from '../metrics/caption.ts';
 export { vqaAccuracy } from '../metrics/vqa-accuracy.ts';
 export { ivqaAccuracy } from '../metrics/ivqa-accuracy.ts';
