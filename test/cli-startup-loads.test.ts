@@ -48,9 +48,9 @@ function loads(args: string[], cwd?: string): { sources: string[]; packages: str
   return { sources, packages, status: run.status };
 }
 
-// Light run modules are fine: src/run/defaults.ts (constants the run command's help shows) and record-schema.ts
-// (what leaderboard checks records with).
-const HEAVY = /^src\/(tasks\/(index|okvqa|coco|kit\/)|metrics\/|run\/(?!defaults\.ts|record-schema\.ts)|backends\/onnx|media\/|report\/|plot\/)/;
+// Light run modules are fine: src/run/defaults.ts (constants the run command's help shows), record-schema.ts (what
+// leaderboard checks records with) and ablation-names.ts (the names a record's config.ablation may hold).
+const HEAVY = /^src\/(tasks\/(index|okvqa|coco|kit\/)|metrics\/|run\/(?!defaults\.ts|record-schema\.ts|ablation-names\.ts)|backends\/onnx|media\/|report\/|plot\/)/;
 
 for (const [name, args, empty] of [
   ['--version', ['--version'], false],
