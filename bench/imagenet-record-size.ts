@@ -1,7 +1,7 @@
 // The size of an ImageNet run record under --protocol flamingo: 10 queries per class (10,000) at 4 shots, one seed, on a
 // synthetic split of 1000 classes (examples made in memory, scores from a seeded generator in place of a model). Writes
 // the record as a run does (buildTrial + assembleRecord + writeRecord) with every class's score per example
-// (--keep-all-scores) and as the default keeps it (the top 5 and the correct class's rank and score), and prints both.
+// (--task-arg imagenet.keep-all-scores=true) and as the default keeps it (the top 5 and the correct class's rank and score), and prints both.
 //   node --import tsx bench/imagenet-record-size.ts [--queries-per-class 10]
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -62,7 +62,7 @@ const rows: string[][] = [];
 try {
   for (const keepAllScores of [true, false]) {
     const started = performance.now();
-    const trial = buildTrial(imagenet, plan!, entries, { keepAllScores });
+    const trial = buildTrial(imagenet.configure!({ 'keep-all-scores': keepAllScores }), plan!, entries);
     const record = assembleRecord({
       task: imagenet,
       shots: 4,
@@ -73,12 +73,12 @@ try {
       trials: [trial],
       resumed: 0,
       startedAt: started,
-      config: { keepAllScores },
+      config: { taskArgs: { 'keep-all-scores': keepAllScores } },
     });
     const path = join(dir, `record-${keepAllScores}.json`);
     writeRecord(path, record);
     rows.push([
-      keepAllScores ? '--keep-all-scores (every class)' : 'default (top 5 + gold rank)',
+      keepAllScores ? 'keep-all-scores=true (every class)' : 'default (top 5 + gold rank)',
       String(trial.examples.length),
       `${(statSync(path).size / 1e6).toFixed(1)} MB`,
       `${(performance.now() - started).toFixed(0)} ms`,

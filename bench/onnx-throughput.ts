@@ -5,8 +5,8 @@
 //   node --import tsx bench/onnx-throughput.ts [--model flamingo-tiny-m] [--tasks coco,okvqa] [--shots 0,4,32]
 //     [--queries 32] [--batch-size 4] [--layouts 0x2,0x2@2,0x1,2x1] [--rounds 1] [--in-flight auto]
 // A layout is WxI: W sessions in worker threads (0: one session on the main thread) x I intra-op threads each; the
-// first is the baseline. Each layout runs as the CLI would with `--concurrency W+1 --threads W*I` (W workers, one
-// batch in flight per worker plus one whose media load meanwhile) or, for W = 0, `--concurrency 1 --threads I`;
+// first is the baseline. Each layout runs as the CLI would with `--concurrency W+1 --model-arg threads=W*I` (W workers, one
+// batch in flight per worker plus one whose media load meanwhile) or, for W = 0, `--concurrency 1 --model-arg threads=I`;
 // WxI@N (or --in-flight N for all) keeps N batches in flight instead. Each layout runs in its own child process (so that its peak memory
 // is its own), the layouts of a task back to back, so that their ratios compare runs made under the same conditions;
 // --rounds repeats that with the order reversed every other round, and the ratio reported is that of the summed
@@ -92,7 +92,7 @@ async function requestsFor(task: Task, shots: number): Promise<GenerateRequest[]
 /** One layout over the shot counts in order (the cache warms from one to the next, as in a run of --shots 0,4,32). */
 async function runLayout(layout: (typeof layouts)[number], work: GenerateRequest[][]): Promise<{ measures: Measure[]; texts: string[][] }> {
   const threads = Math.max(1, layout.workers) * layout.threads;
-  const backend = await OnnxFlamingoBackend.open(values.bundle!, { workers: layout.workers, threads, concurrency: inFlight(layout) });
+  const backend = await OnnxFlamingoBackend.open(values.bundle!, { workers: layout.workers, threads });
   const measures: Measure[] = [];
   const texts: string[][] = [];
   try {

@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   console.log(`fake server latency ${latencyMs} ms; node ${process.version}; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} CPUs\n`);
   console.log('concurrency  requests  seconds  req/s   ideal req/s  efficiency');
   for (const concurrency of levels) {
-    const backend = await createBackend('openai:fake-vlm-7b', { baseUrl: slow.url, concurrency });
+    const backend = await createBackend('openai:fake-vlm-7b', { args: { 'base-url': slow.url }, concurrency });
     const total = Math.max(100, concurrency * 10);
     await drive(backend, Math.min(total, concurrency * 2)); // warm the connections
     const seconds = await drive(backend, total);
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
 
   const fast = await serve(0);
   const n = 2000;
-  const backend = await createBackend('openai:fake-vlm-7b', { baseUrl: fast.url, concurrency: 1 });
+  const backend = await createBackend('openai:fake-vlm-7b', { args: { 'base-url': fast.url }, concurrency: 1 });
   const body = JSON.stringify({
     model: 'fake-vlm-7b',
     messages: [{ role: 'user', content: 'Question: what colour is item 1? Answer: red\nQuestion: what colour is item 2? Answer:' }],
@@ -122,7 +122,7 @@ async function main(): Promise<void> {
   const canned = JSON.stringify({ choices: [{ index: 0, message: { role: 'assistant', content: ' a red bus' } }] });
   const realFetch = globalThis.fetch;
   globalThis.fetch = (async () => new Response(canned, { status: 200, headers: { 'content-type': 'application/json' } })) as typeof fetch;
-  const alone = await createBackend('openai:fake-vlm-7b', { baseUrl: 'http://127.0.0.1:9/v1', concurrency: 1 }).catch(() => undefined);
+  const alone = await createBackend('openai:fake-vlm-7b', { args: { 'base-url': 'http://127.0.0.1:9/v1' }, concurrency: 1 }).catch(() => undefined);
   // (createBackend's GET /models got the canned answer, which lists no models: accepted as a server without a list.)
   const harnessOnly: { wallUs: number; cpuUs: number }[] = [];
   for (let round = 0; round < 5; round++) harnessOnly.push(await measure((i) => alone!.generate([request(i)])));

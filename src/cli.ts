@@ -11,6 +11,7 @@ import { registerModels } from './commands/models.ts';
 import { registerMerge } from './commands/merge.ts';
 import { registerPlot } from './commands/plot.ts';
 import { registerReport } from './commands/report.ts';
+import { refuseFormerFlags } from './commands/former-flags.ts';
 
 export function buildProgram(): Command {
   const program = new Command('flamingo-eval')
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
+    await refuseFormerFlags(program, argv.slice(2));
     await program.parseAsync(argv);
     return 0;
   } catch (error) {

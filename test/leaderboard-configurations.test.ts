@@ -1,5 +1,6 @@
 // Records of one cell from different configurations: official data wins over sample data, the whole split over a
-// --limit subset, then the newest, and stderr says which was used and how the others differ; OK-VQA stemming is a row.
+// --limit subset, then the newest, and stderr says which was used and how the others differ; an identity argument of
+// the task or backend (OK-VQA stemming) is a row.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildLeaderboard } from '../src/leaderboard/board.ts';
@@ -81,11 +82,15 @@ test('reruns of one configuration: the newest, as before; another model file of 
   assert.match(warnings[0]!, /using the newest, retrained\.json .*ignoring old\.json \(another configuration: model differ, 2026-11-27T05:00:00Z\)/);
 });
 
-test('OK-VQA scored with open_flamingo stemming is a row of its own, named so', () => {
-  const { board, warnings } = buildLeaderboard([entry({ mean: 20 }), entry({ file: 'stem.json', okvqaStem: true, mean: 25 })]);
+test('OK-VQA scored with open_flamingo stemming (an identity argument) is a row of its own, named so', () => {
+  const { board, warnings } = buildLeaderboard([
+    entry({ mean: 20 }),
+    entry({ file: 'stem.json', args: { 'okvqa.stem': true }, mean: 25 }),
+    entry({ file: 't.json', args: { temperature: 0.5 }, mean: 30 }),
+  ]);
   assert.deepEqual(warnings, []);
-  assert.deepEqual(board.rows.map((row) => row.name), ['m', 'm (OK-VQA stemmed)']);
-  assert.deepEqual(board.rows.map((row) => [...row.cells.values()][0]!.mean), [20, 25]);
+  assert.deepEqual(board.rows.map((row) => row.name), ['m', 'm (okvqa.stem)', 'm (temperature=0.5)']);
+  assert.deepEqual(board.rows.map((row) => [...row.cells.values()][0]!.mean), [20, 25, 30]);
 });
 
 test('records carry their identity, parts and OK-VQA stemming to the leaderboard; records from before identities still read', async () => {
@@ -100,10 +105,10 @@ test('records carry their identity, parts and OK-VQA stemming to the leaderboard
   const file = join(dir, 'okvqa-4shot-stem-sample-01234567.json');
   writeFileSync(file, JSON.stringify(record, null, 1));
   const { entries } = await readRecords([file, fixture]);
-  assert.equal(entries[0]!.okvqaStem, true);
+  assert.deepEqual(entries[0]!.args, { 'okvqa.stem': true });
   assert.equal(entries[0]!.identity, '0123456789abcdef');
   assert.deepEqual(entries[0]!.identityParts, { data: 'aaaaaaaa', model: 'bbbbbbbb' });
-  assert.equal(entries[1]!.okvqaStem, undefined);
+  assert.equal(entries[1]!.args, undefined);
   assert.match(entries[1]!.identity!, /^legacy:/);
   assert.equal(entries[1]!.identityParts, undefined);
   record.config.okvqaStem = 'yes';

@@ -25,7 +25,7 @@ test('listModels: backends by scheme, built-in models with parameter counts, the
   );
   assert.deepEqual(listing, {
     default: 'tiny-m',
-    backends: [{ scheme: 'echo', description: 'repeats the prompt' }],
+    backends: [{ scheme: 'echo', description: 'repeats the prompt', args: [] }],
     models: [
       { name: 'tiny-m', spec: 'echo:m', description: 'a medium echo', parameters: 1_130_000 },
       { name: 'tiny-x', spec: 'echo:x', description: 'size unknown', parameters: null },
@@ -45,7 +45,7 @@ test('flamingo-eval models --json: the default, the backends and the built-in mo
   assert.deepEqual(Object.keys(listing), ['default', 'backends', 'models']);
   assert.equal(typeof listing.default, 'string');
   assert.ok(listing.backends.some((b) => b.scheme === 'baseline'), JSON.stringify(listing.backends));
-  for (const b of listing.backends) assert.deepEqual(Object.keys(b), ['scheme', 'description']);
+  for (const b of listing.backends) assert.deepEqual(Object.keys(b), ['scheme', 'description', 'args']);
   for (const m of listing.models) {
     assert.deepEqual(Object.keys(m), ['name', 'spec', 'description', 'parameters']);
     assert.ok(m.parameters === null || (Number.isInteger(m.parameters) && m.parameters > 0), m.name);

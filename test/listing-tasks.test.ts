@@ -35,6 +35,7 @@ test('listTasks: one entry per task with metric, splits, official files and the 
         { name: 'img', description: 'images (folder)', source: 'https://example.org/memes', required: false },
       ],
       sampleData: true,
+      args: [],
     },
   ]);
   const text = renderTaskListing(listing, false);
@@ -60,6 +61,7 @@ test('flamingo-eval tasks --json lists the built-in tasks with their official fi
       'protocolQuerySize',
       'files',
       'sampleData',
+      'args',
     ]);
     assert.ok(task.files.length > 0, `${task.id} lists its official files`);
     for (const file of task.files) assert.deepEqual(Object.keys(file), ['name', 'description', 'source', 'required']);
@@ -79,4 +81,15 @@ test('flamingo-eval tasks prints plain tables when piped', () => {
   assert.match(run.stdout, /│ okvqa +│ OK-VQA +│ image +│ open-ended \(generate\) │ vqa_accuracy +│/);
   assert.match(run.stdout, /Official files expected under --data/);
   assert.doesNotMatch(run.stdout, /\u001b\[/);
+});
+
+test('flamingo-eval tasks --json and the table show the arguments a task takes (--task-arg)', () => {
+  const json = spawnSync(process.execPath, [bin, 'tasks', '--json'], { encoding: 'utf8' });
+  const okvqa = (JSON.parse(json.stdout) as ReturnType<typeof listTasks>).find((t) => t.id === 'okvqa')!;
+  assert.deepEqual(okvqa.args.map(({ name, type, default: value, identity, replaces }) => ({ name, type, value, identity, replaces })), [
+    { name: 'stem', type: 'boolean', value: false, identity: true, replaces: '--okvqa-stem' },
+  ]);
+  const table = spawnSync(process.execPath, [bin, 'tasks'], { encoding: 'utf8' }).stdout;
+  assert.match(table, /Task arguments:/);
+  assert.match(table, /│ imagenet +│ keep-all-scores +│ boolean │ false +│/);
 });

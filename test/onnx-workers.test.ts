@@ -116,7 +116,7 @@ test('a bundle whose decoder graph is broken fails when the workers open it, nam
 test('the CLI with worker sessions finishes its run and exits', () => {
   const results = mkdtempSync(join(tmpdir(), 'onnx-workers-cli-'));
   const args = ['run', '--task', 'okvqa', '--model', 'flamingo-tiny-s', '--shots', '0', '--limit', '4', '--batch-size', '1'];
-  const run = spawnSync(process.execPath, [BIN, ...args, '--workers', '2', '--concurrency', '3', '--threads', '2', '--results-dir', results, '--quiet', '--json'], {
+  const run = spawnSync(process.execPath, [BIN, ...args, '--model-arg', 'workers=2', '--concurrency', '3', '--model-arg', 'onnx.threads=2', '--results-dir', results, '--quiet', '--json'], {
     encoding: 'utf8',
     timeout: 120_000,
   });

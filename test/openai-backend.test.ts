@@ -28,9 +28,9 @@ test('settings: --base-url, else OPENAI_BASE_URL, else vLLM default; the key fro
   assert.equal(resolveSettings('m', {}, { OPENAI_API_KEY: 'k1' }).apiKey, 'k1');
   assert.equal(resolveSettings('m', { apiKeyEnv: 'VLLM_KEY' }, { OPENAI_API_KEY: 'k1', VLLM_KEY: 'k2' }).apiKey, 'k2');
   assert.equal(resolveSettings('m', {}, {}).apiKey, undefined);
-  assert.throws(() => resolveSettings('m', { apiKeyEnv: 'VLLM_KEY' }, {}), /^UsageError: --api-key-env VLLM_KEY: the environment variable VLLM_KEY is not set/);
+  assert.throws(() => resolveSettings('m', { apiKeyEnv: 'VLLM_KEY' }, {}), /^UsageError: --model-arg api-key-env=VLLM_KEY: the environment variable VLLM_KEY is not set/);
   assert.throws(() => resolveSettings('', {}, {}), /--model openai: give the served model's name/);
-  assert.throws(() => resolveSettings('m', { baseUrl: 'localhost:8000' }, {}), /--base-url localhost:8000: expected an http:\/\/ or https:\/\/ URL/);
+  assert.throws(() => resolveSettings('m', { baseUrl: 'localhost:8000' }, {}), /--model-arg base-url=localhost:8000: expected an http:\/\/ or https:\/\/ URL/);
   assert.throws(() => resolveSettings('m', {}, { OPENAI_BASE_URL: 'not a url' }), /OPENAI_BASE_URL not a url: not a URL/);
 });
 
@@ -77,14 +77,14 @@ test('a video is its sampled frames, one image part each; an unreadable image is
 test('createBackend: info from the server (model listed, context length), a model it does not serve is refused', async () => {
   const server = await startFakeServer({ model: 'org/fake-vlm-7b' });
   try {
-    const backend = await createBackend('openai:org/fake-vlm-7b', { baseUrl: server.url });
+    const backend = await createBackend('openai:org/fake-vlm-7b', { args: { 'base-url': server.url } });
     const info = backend.info() as unknown as Record<string, unknown>;
     assert.equal(info.name, 'org/fake-vlm-7b');
     assert.equal(info.parameters, 7e9);
     assert.equal(info.contextLength, 4096);
     assert.match(String(info.decoding), /greedy .* no beam search/);
     await backend.close();
-    await assert.rejects(createBackend('openai:other-model', { baseUrl: server.url }), (error: Error & { exitCode?: number }) => {
+    await assert.rejects(createBackend('openai:other-model', { args: { 'base-url': server.url } }), (error: Error & { exitCode?: number }) => {
       assert.match(
         error.message,
         /--model openai:other-model: http:\/\/127\.0\.0\.1:\d+\/v1 does not serve this model \(it serves: org\/fake-vlm-7b\)/,
@@ -97,7 +97,7 @@ test('createBackend: info from the server (model listed, context length), a mode
   }
   const bare = await startFakeServer({ noModels: true });
   try {
-    const backend = await createBackend('openai:fake-vlm-7b', { baseUrl: bare.url });
+    const backend = await createBackend('openai:fake-vlm-7b', { args: { 'base-url': bare.url } });
     assert.equal(backend.info().contextLength, 0);
     await backend.close();
   } finally {
@@ -108,7 +108,7 @@ test('createBackend: info from the server (model listed, context length), a mode
 test('generate: greedy chat completions with the task budget and the end of chunk as stop; text-only prompts as a string', async () => {
   const server = await startFakeServer({ reply: () => ' a red bus\nQuestion: more' });
   try {
-    const backend = await createBackend('openai:fake-vlm-7b', { baseUrl: server.url, imageSize: 24 });
+    const backend = await createBackend('openai:fake-vlm-7b', { args: { 'base-url': server.url, 'image-size': 24 } });
     const settings = { maxNewTokens: 2, numBeams: 3, lengthPenalty: 1, stopAtEndOfChunk: true };
     const results = await backend.generate([
       { prompt: [image(0), text('Output:')], ...settings },
@@ -136,7 +136,7 @@ test('generate: greedy chat completions with the task budget and the end of chun
 test('rank, text prompts: completions echo + logprobs, the tokens over each candidate summed (hand-worked)', async () => {
   const server = await startFakeServer();
   try {
-    const backend = await createBackend('openai:fake-vlm-7b', { baseUrl: server.url });
+    const backend = await createBackend('openai:fake-vlm-7b', { args: { 'base-url': server.url } });
     // Fake tokens are words with their leading spaces, logprob -length/10: " yes" -0.4, " no" -0.3,
     // " light" -0.6 + " blue" -0.5; a candidate glued to the context ("Answer:" + "yes") takes the straddling token.
     const [plain, normalised, glued] = await backend.rank([
@@ -173,7 +173,7 @@ test('rank, text prompts: completions echo + logprobs, the tokens over each cand
 test('rank, prompts with media: chat with prompt_logprobs, the candidate as the start of the answer', async () => {
   const server = await startFakeServer();
   try {
-    const backend = await createBackend('openai:fake-vlm-7b', { baseUrl: server.url, imageSize: 16 });
+    const backend = await createBackend('openai:fake-vlm-7b', { args: { 'base-url': server.url, 'image-size': 16 } });
     const [result] = await backend.rank([{ prompt: [image(0), text('Is it hateful? Answer:')], candidates: [' yes', ' no'], lengthNormalize: false }]);
     assert.deepEqual(result!.logLikelihoods.map((v) => Math.round(v * 1e9) / 1e9), [-0.4, -0.3]);
     const bodies = server.requests.filter((r) => r.path === '/v1/chat/completions').map((r) => r.body);
@@ -191,7 +191,7 @@ test('rank, prompts with media: chat with prompt_logprobs, the candidate as the 
 test('rank on a server without log-probabilities fails fast, saying what is missing', async () => {
   const server = await startFakeServer({ noLogprobs: true });
   try {
-    const backend = await createBackend('openai:fake-vlm-7b', { baseUrl: server.url, imageSize: 16 });
+    const backend = await createBackend('openai:fake-vlm-7b', { args: { 'base-url': server.url, 'image-size': 16 } });
     await assert.rejects(
       backend.rank([{ prompt: [text('Answer:')], candidates: [' yes'], lengthNormalize: false }]),
       /returned no log-probabilities for the echoed prompt \(completions with echo and logprobs\), which close-ended tasks need/,
@@ -212,7 +212,7 @@ test('a server that is not there fails before the run, naming the URL', async ()
   const url = server.url;
   await server.close();
   await assert.rejects(
-    createBackend('openai:fake-vlm-7b', { baseUrl: url, retries: 0 }),
+    createBackend('openai:fake-vlm-7b', { args: { 'base-url': url, retries: 0 } }),
     /^RunError: checking the model server failed: GET http:\/\/127\.0\.0\.1:\d+\/v1\/models: connection failed \(ECONNREFUSED\); gave up after 1 attempt$/,
   );
 });

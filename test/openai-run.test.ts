@@ -28,14 +28,11 @@ function flags(url: string, resultsDir: string, extra: Record<string, unknown> =
   return parseRunOptions({
     task: 'okvqa',
     model: 'openai:fake-vlm-7b',
-    baseUrl: url,
-    apiKeyEnv: 'FLAMINGO_TEST_OPENAI_KEY',
+    modelArg: [`base-url=${url}`, 'api-key-env=FLAMINGO_TEST_OPENAI_KEY', 'image-size=32', 'openai.retries=1'],
     shots: '2',
     limit: '12',
-    imageSize: '32',
     concurrency: '3',
     batchSize: '2',
-    retries: '1',
     resultsDir,
     quiet: true,
     ...extra,
@@ -97,15 +94,15 @@ test('from the command line: a refused key exits 1 with the server message, the 
   try {
     server.failAlways({ kind: 'status', status: 401, body: JSON.stringify({ error: { message: `invalid key ${KEY}` } }) });
     const bin = new URL('../bin/flamingo-eval.js', import.meta.url).pathname;
-    const argv = [bin, '--task', 'okvqa', '--limit', '2', '--model', 'openai:fake-vlm-7b', '--base-url', server.url,
-      '--api-key-env', 'FLAMINGO_TEST_OPENAI_KEY', '--results-dir', tempDir(), '--quiet'];
+    const argv = [bin, '--task', 'okvqa', '--limit', '2', '--model', 'openai:fake-vlm-7b', '--model-arg', `base-url=${server.url}`,
+      '--model-arg', 'api-key-env=FLAMINGO_TEST_OPENAI_KEY', '--results-dir', tempDir(), '--quiet'];
     const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
       const child = execFile(process.execPath, argv, { env: { ...process.env, NO_COLOR: '1' } }, (_error, _stdout, stderr) =>
         resolve({ code: child.exitCode, stderr }),
       );
     });
     assert.equal(code, 1);
-    assert.match(stderr, /HTTP 401 \(the server refused the API key: check the variable --api-key-env names.*\): invalid key \[API key\]/);
+    assert.match(stderr, /HTTP 401 \(the server refused the API key: check the variable --model-arg api-key-env= names.*\): invalid key \[API key\]/);
     assert.ok(!stderr.includes(KEY));
     assert.ok(server.requests.length >= 1 && server.requests.every((r) => r.authorization === `Bearer ${KEY}`));
   } finally {

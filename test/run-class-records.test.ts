@@ -1,5 +1,5 @@
 // Classification records (ImageNet, Kinetics-700) keep the top 5 candidates and the correct class's rank and score per
-// example, not a score per class; --keep-all-scores keeps them all; the metrics can be recomputed from either.
+// example, not a score per class; --task-arg imagenet.keep-all-scores=true keeps them all; the metrics can be recomputed from either.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, statSync } from 'node:fs';
@@ -19,14 +19,14 @@ async function run(flags: Record<string, unknown>) {
   return outcome!;
 }
 
-test('an ImageNet record keeps the top 5 and the gold rank; --keep-all-scores keeps every score; both give the metrics', async () => {
+test('an ImageNet record keeps the top 5 and the gold rank; keep-all-scores keeps every score; both give the metrics', async () => {
   const resultsDir = mkdtempSync(join(tmpdir(), 'flamingo-class-records-'));
-  const all = await run({ resultsDir, keepAllScores: true });
+  const all = await run({ resultsDir, taskArg: ['imagenet.keep-all-scores=true'] });
   const compact = await run({ resultsDir });
   assert.equal(compact.path, all.path, 'the same configuration: one record, rewritten');
   assert.equal(compact.record.timings.resumedExamples, compact.record.trials.reduce((n, t) => n + t.n, 0));
-  assert.equal(all.record.config.keepAllScores, true);
-  assert.equal(compact.record.config.keepAllScores, false);
+  assert.deepEqual(all.record.config.taskArgs, { 'keep-all-scores': true });
+  assert.deepEqual(compact.record.config.taskArgs, { 'keep-all-scores': false });
   compact.record.trials.forEach((trial, t) => {
     assert.deepEqual(trial.metrics, all.record.trials[t]!.metrics);
     for (const [i, example] of trial.examples.entries()) {

@@ -41,7 +41,7 @@ const badFlags: [Record<string, unknown>, RegExp][] = [
   [{ maxNewTokens: '0' }, /^--max-new-tokens 0: expected an integer >= 1/],
   [{ numBeams: 'x' }, /^--num-beams x: expected an integer >= 1/],
   [{ lengthPenalty: 'high' }, /^--length-penalty high: expected a number/],
-  [{ threads: '0' }, /^--threads 0: expected an integer >= 1/],
+  [{ taskArg: ['Stem=true'] }, /^--task-arg Stem=true: expected \[<task>\.\]<name>=<value>/],
   [{ promptStyle: ' ' }, /^--prompt-style needs a value/],
   [{ shard: '3/2' }, /^--shard 3\/2: expected i\/n with 1 <= i <= n/],
   [{ shard: 'half' }, /^--shard half: expected i\/n/],

@@ -57,7 +57,7 @@ export default {
 };
 `;
 
-test('--okvqa-stem scores OK-VQA with open_flamingo stemming, a record of its own that says so', () => {
+test('--task-arg okvqa.stem=true scores OK-VQA with open_flamingo stemming, a record of its own that says so', () => {
   const dir = mkdtempSync(join(tmpdir(), 'flamingo-okvqa-stem-'));
   const backend = join(dir, 'plural.mjs');
   writeFileSync(backend, PLURAL_BACKEND);
@@ -71,17 +71,27 @@ test('--okvqa-stem scores OK-VQA with open_flamingo stemming, a record of its ow
     return { mean: row!.mean, path: row!.record, record: JSON.parse(readFileSync(row!.record, 'utf8')) as RunRecord };
   };
   const official = runWith();
-  const stemmed = runWith('--okvqa-stem');
+  const stemmed = runWith('--task-arg', 'okvqa.stem=true');
   assert.match(stemmed.path, /\/okvqa-4shot-stem-sample-[0-9a-f]{8}\.json$/);
   assert.notEqual(stemmed.path, official.path);
-  assert.equal(stemmed.record.config.okvqaStem, true);
-  assert.equal(official.record.config.okvqaStem, null);
+  assert.deepEqual(stemmed.record.config.taskArgs, { stem: true });
+  assert.deepEqual(stemmed.record.config.variant, { task: { stem: true }, model: {} });
+  assert.deepEqual(official.record.config.taskArgs, { stem: false });
+  assert.deepEqual(official.record.config.variant, { task: {}, model: {} });
   assert.ok(stemmed.record.trials[0]!.examples.every((example) => example.raw.endsWith('s')));
   // The stemmed answers match where the plural did not; the predictions themselves came from one journal.
   assert.ok(stemmed.mean > official.mean + 5, `${stemmed.mean} vs ${official.mean}`);
   assert.equal(stemmed.record.timings.resumedExamples, stemmed.record.trials[0]!.n);
-  // Nothing to stem: refused, naming the flag.
-  const coco = spawnSync(process.execPath, [BIN, '--task', 'coco', '--okvqa-stem', '--results-dir', results], { encoding: 'utf8' });
+  // Nothing to stem: refused, naming the argument and the run's tasks.
+  const coco = spawnSync(process.execPath, [BIN, '--task', 'coco', '--task-arg', 'okvqa.stem=true', '--results-dir', results], { encoding: 'utf8' });
   assert.equal(coco.status, 2);
-  assert.match(coco.stderr, /--okvqa-stem stems OK-VQA answers, but --task coco runs no OK-VQA/);
+  assert.match(coco.stderr, /--task-arg okvqa.stem=true: this run has no task okvqa \(its task: coco\)/);
+  // A misspelt argument: refused, listing what the task accepts.
+  const typo = spawnSync(process.execPath, [BIN, '--task', 'okvqa', '--task-arg', 'okvqa.stemm=true', '--results-dir', results], { encoding: 'utf8' });
+  assert.equal(typo.status, 2);
+  assert.match(typo.stderr, /--task-arg okvqa.stemm=true: task okvqa has no argument "stemm"; it accepts: stem \(boolean, default false\)/);
+  // The flag of earlier versions: refused, naming its replacement.
+  const old = spawnSync(process.execPath, [BIN, '--task', 'okvqa', '--okvqa-stem', '--results-dir', results], { encoding: 'utf8' });
+  assert.equal(old.status, 2);
+  assert.match(old.stderr, /--okvqa-stem: this flag is now --task-arg okvqa.stem=true/);
 });

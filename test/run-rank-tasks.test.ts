@@ -17,7 +17,7 @@ function tempDir(): string {
 test('ImageNet with RICES and --prompt-ensemble 6: the RICES order first, then distinct reorderings, scores averaged', async () => {
   const dir = tempDir();
   try {
-    const options = { task: 'imagenet', model: TEST_BACKEND, shots: '4', limit: '6', sampler: 'rices', resultsDir: dir, quiet: true, keepAllScores: true };
+    const options = { task: 'imagenet', model: TEST_BACKEND, shots: '4', limit: '6', sampler: 'rices', resultsDir: dir, quiet: true, taskArg: ['imagenet.keep-all-scores=true'] };
     const [plain] = await evaluate(parseRunOptions(options));
     const [ensembled] = await evaluate(parseRunOptions({ ...options, promptEnsemble: '6' }));
     assert.notEqual(plain!.path, ensembled!.path);

@@ -1,4 +1,5 @@
 // What `flamingo-eval models` lists: the backends (`--model <scheme>:...`) and the built-in models with their sizes.
+import { listArgs } from '../core/args.ts';
 import { renderTable } from '../core/table.ts';
 import { formatParameters } from '../core/format.ts';
 import type { BackendFactory } from '../core/types.ts';
@@ -7,7 +8,8 @@ import { DEFAULT_MODEL, backendFactories, builtinModels, type BuiltinModel } fro
 export interface ModelListing {
   /** The model a run uses without --model. */
   default: string;
-  backends: { scheme: string; description: string }[];
+  /** Each backend and the arguments it takes (`--model-arg [<scheme>.]<name>=<value>`). */
+  backends: { scheme: string; description: string; args: ReturnType<typeof listArgs> }[];
   models: { name: string; spec: string; description: string; parameters: number | null }[];
 }
 
@@ -18,7 +20,7 @@ export function listModels(
 ): ModelListing {
   return {
     default: defaultModel,
-    backends: factories.map((f) => ({ scheme: f.scheme, description: f.description })),
+    backends: factories.map((f) => ({ scheme: f.scheme, description: f.description, args: listArgs(f.args) })),
     models: models.map((m) => ({
       name: m.name,
       spec: m.spec,
@@ -48,8 +50,16 @@ export function renderModelListing(listing: ModelListing, colour?: boolean): str
           ]),
           colour,
         );
+  const withArgs = listing.backends.filter((b) => b.args.length > 0);
+  const args = renderTable(
+    ['backend', 'argument (--model-arg <name>=<value>)', 'type', 'default', 'what it does'],
+    withArgs.flatMap((b) => b.args.map((a) => [b.scheme, a.name, a.type, a.default === undefined ? '-' : String(a.default), a.description])),
+    colour,
+  );
   return (
-    `Backends:\n${backends}\n\n${models}\n\n` +
+    `Backends:\n${backends}\n\n` +
+    (withArgs.length > 0 ? `Backend arguments:\n${args}\n\n` : '') +
+    `${models}\n\n` +
     `Default model: ${listing.default}. A backend of your own: --model ./my-backend.js (a module whose default ` +
     'export is a BackendFactory or a Backend).\n'
   );

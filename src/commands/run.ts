@@ -6,6 +6,11 @@ import { useColour } from '../core/table.ts';
 import type { RecordOutcome, TaskFailures } from '../run/evaluate.ts';
 import { DEFAULT_SUPPORT_SIZE } from '../run/defaults.ts';
 
+/** A repeatable flag: each occurrence adds its value. */
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
 export function registerRun(program: Command): void {
   program
     .command('run', { isDefault: true })
@@ -29,19 +34,22 @@ export function registerRun(program: Command): void {
     .option('--max-new-tokens <n>', "override the task's maximum new tokens")
     .option('--num-beams <n>', "override the task's beam count")
     .option('--length-penalty <x>', "override the task's length penalty")
-    .option('--threads <n>', 'threads the backend may use; ONNX models split them among their sessions (default: the machine\'s cores)')
-    .option('--workers <n>', 'ONNX models: run sessions in n worker threads, each taking one batch in flight at a time (default: 0, one session on the main thread, measured faster on 2 cores)')
-    .option('--base-url <url>', 'base URL of a served model (openai: default $OPENAI_BASE_URL, else http://localhost:8000/v1)')
-    .option('--api-key-env <name>', 'served models: the environment variable holding the API key (default: OPENAI_API_KEY)')
-    .option('--request-timeout <seconds>', 'served models: timeout of one request (default: 120)')
-    .option('--retries <n>', 'served models: retries of a failed request, with exponential backoff (default: 5)')
-    .option('--image-size <pixels>', 'served models: scale images and frames down to fit this size before sending (default: as they are)')
     .option('--shard <i/n|auto>', 'run only the i-th of n disjoint slices of the queries and write a shard record (auto: from a Slurm array or a Kubernetes indexed Job); join them with `flamingo-eval merge`')
     .option('--shard-count <n>', '--shard auto in a Kubernetes indexed Job: the number of shards (the Job\'s completions)')
     .option('--frames <sampling>', 'video frames: flamingo (30 at 3 FPS, centred), uniform:N or fps:R[:M] (default: flamingo)')
     .option('--on-media-error <policy>', 'an unreadable image or video: fail (stop the run) or skip (count its examples as skipped) (default: fail)')
-    .option('--okvqa-stem', "OK-VQA: stem answers as open_flamingo's evaluation does (ok_vqa_utils.py, to match the stemmed OK-VQA v1.1 answers) before VQA accuracy; the record and the leaderboard say so (default: off, the official VQA scorer)")
-    .option('--keep-all-scores', 'ImageNet / Kinetics-700: keep every class\'s score per example in the record (default: the top 5 and the correct class\'s rank and score)')
+    .option(
+      '--task-arg <[task.]name=value>',
+      'an argument of a task, declared and checked by the task (repeatable; `flamingo-eval tasks` lists them): ' +
+        '<task id>.<name>=<value>, `<task id>.` left out when the run has one task, `=true` for a boolean',
+      collect,
+    )
+    .option(
+      '--model-arg <[scheme.]name=value>',
+      'an argument of the backend, declared and checked by it (repeatable; `flamingo-eval models` lists them): ' +
+        '<name>=<value> or <scheme>.<name>=<value>, `=true` for a boolean (e.g. threads=2)',
+      collect,
+    )
     .option('--fresh', 'ignore the journal and recompute every example')
     .option('--json', "print the finished records' summary as JSON on stdout")
     .option('--quiet', 'no progress and no table (errors still go to stderr)')

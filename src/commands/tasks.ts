@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 export function registerTasks(program: Command): void {
   program
     .command('tasks')
-    .description('List the built-in tasks, their metrics and the official files each expects under --data')
+    .description('List the built-in tasks, their metrics, the official files each expects under --data and the arguments each takes (--task-arg)')
     .option('--json', 'print the list as JSON', false)
     .action(async (opts: { json: boolean }) => {
       const { listTasks, renderTaskListing } = await import('../tasks/listing.ts');

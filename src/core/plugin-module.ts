@@ -33,3 +33,23 @@ async function viaTsx(url: string, path: string): Promise<{ default?: unknown }>
   const loaded = (await tsx.tsImport(url, import.meta.url)) as { default?: { __esModule?: boolean; default?: unknown } };
   return loaded.default?.__esModule === true ? loaded.default : loaded;
 }
+
+// A module file: a JavaScript or TypeScript file name, optionally followed by `:<rest>` for a backend factory.
+const MODULE_FILE = /^(.+\.(?:m?js|cjs|m?ts|cts))(?::(.*))?$/;
+// A path however it is written: `./x`, `../x`, `/x`, `.\x`, `C:\x`.
+const PATH_START = /^(?:\.{1,2}[\\/]|[\\/]|[A-Za-z]:[\\/])/;
+
+/**
+ * True when `--task` or `--model` names a module file rather than a built-in id, name or `<scheme>:<rest>`: a
+ * JavaScript or TypeScript file name (`my-task.js`, `./b.mjs:large`) or a path (`./x`, `../x`, `/x`). A scheme's
+ * rest may hold slashes (`openai:org/model`), so a slash alone does not make a path. The one test for both.
+ */
+export function isModuleSpec(spec: string): boolean {
+  return MODULE_FILE.test(spec) || PATH_START.test(spec);
+}
+
+/** `./b.js:large` -> the file `./b.js` and what follows it (`large`; '' when nothing does). */
+export function splitModuleSpec(spec: string): { file: string; rest: string } {
+  const match = MODULE_FILE.exec(spec);
+  return match ? { file: match[1]!, rest: match[2] ?? '' } : { file: spec, rest: '' };
+}

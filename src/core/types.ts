@@ -107,6 +107,12 @@ export interface Backend {
   rank(requests: RankRequest[]): Promise<RankResult[]>;
   /** Visual features of each medium (for similarity-based demonstration selection, RICES). */
   embed?(media: MediaRef[]): Promise<Float32Array[]>;
+  /**
+   * What identifies this model beyond info(), as a JSON value: the sha256 of its files, where it is served, settings
+   * that change its answers. It is the backend's part of the configuration identity (records and journals of another
+   * identity never share a file). Absent: a module backend is identified by its file's sha256, a scheme by its spec.
+   */
+  identity?(): unknown | Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -115,29 +121,53 @@ export interface BackendFactory {
   /** The scheme this factory answers to in `--model <scheme>:<rest>` (e.g. `onnx`). */
   scheme: string;
   description: string;
+  /** The arguments it takes (`--model-arg <name>=<value>`); create() receives them checked, with their defaults. */
+  args?: ArgSpec[];
   create(spec: string, options: BackendOptions): Promise<Backend>;
 }
 
+/** What create() receives: the backend's own arguments, and the run's settings every backend may follow. */
 export interface BackendOptions {
-  /** Worker/thread budget the user allows (`--threads`). */
-  threads?: number;
-  /** ONNX models: sessions in worker threads, each running one batch at a time (`--workers`; 0 or unset: one session
-   * on the main thread). */
-  workers?: number;
-  /** Base URL of a served model (`--base-url`). */
-  baseUrl?: string;
+  /** The values of the factory's declared `args` (`--model-arg`), checked and with defaults filled in. */
+  args?: ArgValues;
   /** How a video becomes frames (`--frames`); a backend that reads videos follows it (src/media/video.ts). */
   frames?: FrameSampling;
-  /** Requests a served-model backend keeps in flight at once (`--concurrency`). */
+  /** Batches the run keeps in flight at once (`--concurrency`); a served-model backend sizes its connections by it. */
   concurrency?: number;
-  /** Served models: the environment variable holding the API key (`--api-key-env`); the key itself never travels here. */
-  apiKeyEnv?: string;
-  /** Served models: per-request timeout in milliseconds (`--request-timeout`, given in seconds). */
-  requestTimeoutMs?: number;
-  /** Served models: retries of a failed request (`--retries`). */
-  retries?: number;
-  /** Longest side in pixels that images and frames are scaled down to before they are sent (`--image-size`). */
-  imageSize?: number;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Arguments of tasks and backends (`--task-arg <task>.<name>=<value>`, `--model-arg [<scheme>.]<name>=<value>`)
+// ---------------------------------------------------------------------------------------------------------------
+
+export type ArgValue = boolean | number | string;
+export type ArgValues = Record<string, ArgValue>;
+
+/** One argument a task or a backend declares; the core parses, checks and records it (src/core/args.ts). */
+export interface ArgSpec {
+  /** Lower-case words joined by hyphens: `stem`, `keep-all-scores`, `base-url`. */
+  name: string;
+  type: 'boolean' | 'integer' | 'number' | 'string';
+  /** One line for `--help`-style listings (`tasks --json`, `models --json`, usage errors). */
+  description: string;
+  /** The value when not given; absent: unset (the plugin decides, e.g. from the environment). */
+  default?: ArgValue;
+  /** Numbers: the smallest value allowed. */
+  min?: number;
+  /** Strings: the values allowed. */
+  choices?: string[];
+  /** Any further check of a parsed value: an error text (without the argument's name), or undefined when fine. */
+  check?(value: ArgValue): string | undefined;
+  /**
+   * The run flag of earlier versions this argument replaces (`--okvqa-stem`, `--threads`): that flag is refused with a
+   * message naming the argument, so that an old command says what to type instead of running without the setting.
+   */
+  replaces?: string;
+  /**
+   * The argument changes the numbers a run reports: it is part of the configuration identity, and a value other than
+   * its default is a variant of the run (its own record file, its own leaderboard row), as `okvqa.stem` is.
+   */
+  identity?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -281,9 +311,16 @@ export interface Task {
   /**
    * Classification (ImageNet, Kinetics-700): the index of the example's correct candidate. The record then keeps the
    * best candidates and the correct one's rank and score (ExampleRecord.topCandidates, .gold) instead of the score of
-   * every class (`--keep-all-scores` keeps them all).
+   * every class (a task can offer an argument that keeps them all: `configure()` then returns it without goldCandidate).
    */
   goldCandidate?(example: Example): number;
+  /** The arguments the task takes (`--task-arg <id>.<name>=<value>`), shown by `flamingo-eval tasks --json`. */
+  args?: ArgSpec[];
+  /**
+   * The task as the run's arguments configure it (their values checked, with defaults filled in). Called once per run
+   * when the task declares `args`; absent: the arguments are not the task's business (none declared).
+   */
+  configure?(args: ArgValues): Task;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -36,8 +36,11 @@ export interface RunVariant {
   promptStyle: string;
   /** `--prompt-ensemble`: orderings averaged (1: none). */
   ensemble: number;
-  /** `--okvqa-stem`: OK-VQA scored with open_flamingo's answer stemming (absent: the official scorer). */
-  okvqaStem?: boolean;
+  /**
+   * The task and backend arguments that are part of the identity, when not at their default (`--task-arg
+   * okvqa.stem=true`): `{"okvqa.stem": true}`; task arguments are named with their task, backend ones alone.
+   */
+  args?: Record<string, boolean | number | string>;
 }
 
 export interface Row extends RunVariant {
@@ -133,19 +136,20 @@ export function publishedFamily(model: string): string {
   return model.replace(/[-_ ]\d+(?:\.\d+)?[KMBT](?=[-_ ]|$)/i, '') || model;
 }
 
-/** `tiny-m`, `tiny-m (RICES)`, `tiny-m (RICES, openflamingo prompts, ensemble of 6)`, `tiny-m (OK-VQA stemmed)`. */
+/** `tiny-m`, `tiny-m (RICES)`, `tiny-m (RICES, openflamingo prompts, ensemble of 6)`, `tiny-m (okvqa.stem)`. */
 export function rowName(model: string, variant: RunVariant): string {
   const parts = [
     ...(variant.demonstrations === 'rices' ? ['RICES'] : []),
     ...(variant.promptStyle !== 'paper' ? [`${variant.promptStyle} prompts`] : []),
     ...(variant.ensemble > 1 ? [`ensemble of ${variant.ensemble}`] : []),
-    ...(variant.okvqaStem ? ['OK-VQA stemmed'] : []),
+    ...Object.entries(variant.args ?? {}).map(([name, value]) => (value === true ? name : `${name}=${String(value)}`)),
   ];
   return parts.length > 0 ? `${model} (${parts.join(', ')})` : model;
 }
 
 function variantKey(variant: RunVariant): string {
-  return JSON.stringify([variant.demonstrations, variant.promptStyle, variant.ensemble, variant.okvqaStem === true]);
+  const args = Object.entries(variant.args ?? {}).sort(([a], [b]) => compare(a, b));
+  return JSON.stringify([variant.demonstrations, variant.promptStyle, variant.ensemble, args]);
 }
 
 function columnKey(cell: { task: string; metric: string; split: string | null; shots: number }): string {

@@ -167,8 +167,6 @@ function recordEntry(file: string, record: Record<string, unknown>, trials: numb
   }
   const split = field('config.split') ?? null;
   if (split !== null && (typeof split !== 'string' || split === '')) throw bad('config.split', 'is not a split name');
-  const okvqaStem = field('config.okvqaStem') ?? null;
-  if (okvqaStem !== null && typeof okvqaStem !== 'boolean') throw bad('config.okvqaStem', 'is not true, false or null');
   const identity = field('config.identity');
   if (identity !== undefined && (typeof identity !== 'string' || identity === '')) throw bad('config.identity', 'is not a hash');
   const parts = field('config.identityParts');
@@ -197,11 +195,42 @@ function recordEntry(file: string, record: Record<string, unknown>, trials: numb
     queries: number('summary.n'),
     // Under --protocol flamingo the limit is the paper's query-set size, not a subset.
     subset: limit !== null && field('config.protocol') !== 'flamingo',
-    ...(okvqaStem === true ? { okvqaStem: true } : {}),
+    ...variantField(record.config as Record<string, unknown> | undefined, string('task.id'), bad),
     identity:
       typeof identity === 'string'
         ? identity
         : `legacy:${JSON.stringify([field('config.configHash') ?? null, limit, field('config.seeds') ?? null, sample])}`,
     ...(identityParts ? { identityParts } : {}),
   };
+}
+
+/**
+ * The run's variant arguments: `config.variant` (`{task: {stem: true}, model: {}}` -> `{"okvqa.stem": true}`), or in
+ * records written before task arguments, a config key `<task id><Name>` set true (`okvqaStem`), as the flag it came from.
+ */
+function variantField(
+  config: Record<string, unknown> | undefined,
+  task: string,
+  bad: (path: string, what: string) => Error,
+): { args?: Record<string, boolean | number | string> } {
+  const args: Record<string, boolean | number | string> = {};
+  const variant = config?.variant;
+  if (variant !== undefined) {
+    const owners = variant as Record<string, unknown>;
+    for (const owner of ['task', 'model'] as const) {
+      const values = owners?.[owner];
+      if (typeof values !== 'object' || values === null || Array.isArray(values)) throw bad(`config.variant.${owner}`, 'is not an object of argument values');
+      for (const [name, value] of Object.entries(values)) {
+        if (!['boolean', 'number', 'string'].includes(typeof value)) throw bad(`config.variant.${owner}.${name}`, 'is not a boolean, number or string');
+        args[owner === 'task' ? `${task}.${name}` : name] = value as boolean | number | string;
+      }
+    }
+  } else {
+    for (const [key, value] of Object.entries(config ?? {})) {
+      if (!key.startsWith(task) || !/^[A-Z]/.test(key.slice(task.length))) continue;
+      if (value !== null && typeof value !== 'boolean') throw bad(`config.${key}`, 'is not true, false or null');
+      if (value === true) args[`${task}.${key.slice(task.length).replace(/[A-Z]/g, (c, i: number) => (i > 0 ? '-' : '') + c.toLowerCase())}`] = true;
+    }
+  }
+  return Object.keys(args).length > 0 ? { args } : {};
 }

@@ -2,24 +2,36 @@
 // -> run what the journal does not hold yet (bounded, journaled) -> score each trial -> write one record per shots.
 import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
+import { identityArgs, routeArgs } from '../core/args.ts';
 import { InputError, RunError, UsageError, exitCodeOf } from '../core/errors.ts';
-import { createBackend } from '../backends/index.ts';
+import { backendScope, openBackend, type OpenedBackend } from '../backends/index.ts';
 import { excludedSupportNotice, excludeMissingSupport } from './missing-media.ts';
-import type { Backend, Example, GenerationSettings, RunRecord, Task, TaskData, Trial } from '../core/types.ts';
-import { okvqaTask } from '../tasks/okvqa.ts';
+import type { Backend, Example, RunRecord, Task, TaskData, Trial } from '../core/types.ts';
 import { isSampleData } from '../core/sample-data.ts';
-import { dataIdentity, identityDifferences, modelIdentity, runIdentities, taskIdentity, type ModelIdentity } from './identity.ts';
-import { formatFrameSampling } from '../media/sampling.ts';
+import { safeName } from '../core/safe-name.ts';
+import {
+  configIdentity,
+  ensembleSize,
+  journalDir,
+  journalStem,
+  modelDir,
+  recordConfig,
+  recordFile,
+  resolveRunConfig,
+  type RunConfig,
+  type RunFacts,
+} from './config.ts';
+import { dataIdentity, identityDifferences, modelIdentity, taskIdentity } from './identity.ts';
 import { Journal, entryKey, hasJournal, otherJournals } from './journal.ts';
 import type { RunOptions } from './options.ts';
 import { planTrials, type PlannedQuery, type RicesFeatures, type TrialPlan } from './plan.ts';
 import { createProgress, type Progress } from './progress.ts';
-import { assembleRecord, buildTrial, recordPath, slug, writeRecord } from './record.ts';
+import { assembleRecord, buildTrial, writeRecord } from './record.ts';
 import { embedExamples, poolFeatures, type Features } from './rices.ts';
 import { promptTemplates } from './prompt.ts';
 import { runPending, type PendingQuery } from './runner.ts';
 import { formatShard, inShard, shardRecordPath, shardTrial, writeShardRecord } from './shard.ts';
-import { defaultZeroShotTextDemos, querySubset, querySubsetPerClass } from './sampler.ts';
+import { querySubset, querySubsetPerClass } from './sampler.ts';
 import { buildSubmissionTrial, checkSubmissionTask } from './submission.ts';
 import { resolveRunTasks, type RunTask } from './tasks.ts';
 
@@ -62,33 +74,22 @@ export interface EvaluateIO {
 }
 
 export async function evaluate(options: RunOptions, io: EvaluateIO = {}): Promise<RecordOutcome[]> {
-  const resolved = withOkvqaStem(
-    await resolveRunTasks(options.tasks, options, (message) => io.stderr?.write(`${message}\n`)),
-    options,
-  );
+  const resolved = await resolveRunTasks(options.tasks, options, (message) => io.stderr?.write(`${message}\n`));
   for (const { task } of resolved) promptTemplates(task, options.promptStyle);
-
-  const backend = await createBackend(options.model, {
-    threads: options.threads,
-    workers: options.workers,
-    baseUrl: options.baseUrl,
-    frames: options.frames,
-    concurrency: options.concurrency,
-    apiKeyEnv: options.apiKeyEnv,
-    requestTimeoutMs: options.requestTimeoutMs,
-    retries: options.retries,
-    imageSize: options.imageSize,
-  });
+  const { scope } = await backendScope(options.model);
+  const modelArgs = routeArgs(options.modelArgs, [scope], 'backend').get(scope) ?? [];
+  const opened = await openBackend(options.model, { args: modelArgs, frames: options.frames, concurrency: options.concurrency });
+  const backend = opened.backend;
   try {
     if (options.sampler === 'rices' && !backend.embed) {
       throw new UsageError(`--sampler rices: model ${options.model} has no embed() for visual features; use --sampler random`);
     }
-    const model = await modelIdentity(options.model, backend.info(), { baseUrl: options.baseUrl, imageSize: options.imageSize });
+    const model = modelIdentity(backend.info(), await opened.identity(), identityArgs(opened.argSpecs, opened.args));
     const outcomes: RecordOutcome[] = [];
     const failures: TaskFailure[] = [];
     for (const entry of resolved) {
       try {
-        outcomes.push(...(await evaluateTask(entry, backend, model, options, io)));
+        outcomes.push(...(await evaluateTask(entry, opened, model, options, io)));
       } catch (error) {
         // A run of several tasks goes on past one task's bad data (its journal keeps what was done); a bad flag or a
         // failing backend (RunError) would fail every task the same way, so those stop at once.
@@ -104,33 +105,8 @@ export async function evaluate(options: RunOptions, io: EvaluateIO = {}): Promis
   }
 }
 
-/**
- * `--okvqa-stem`: the built-in OK-VQA task scores with open_flamingo's answer stemming (okvqaTask({stem: true})).
- * A run without OK-VQA has nothing to stem, which is a usage error rather than a flag silently ignored.
- */
-function withOkvqaStem(tasks: RunTask[], options: RunOptions): RunTask[] {
-  if (!options.okvqaStem) return tasks;
-  const isOkvqa = (entry: RunTask) => entry.task.id === 'okvqa' && entry.source === 'builtin';
-  if (!tasks.some(isOkvqa)) {
-    throw new UsageError(
-      `--okvqa-stem stems OK-VQA answers, but --task ${options.tasks.join(',')} runs no OK-VQA: add --task okvqa or drop the flag`,
-    );
-  }
-  return tasks.map((entry) => (isOkvqa(entry) ? { ...entry, task: okvqaTask({ stem: true }) } : entry));
-}
-
-/** Whether this run's task scores OK-VQA with open_flamingo's stemming (named in the record and its file name). */
-function stems(task: Task, options: RunOptions): boolean {
-  return options.okvqaStem && task.id === 'okvqa';
-}
-
-async function evaluateTask(
-  { task, source, shots: shotsList }: RunTask,
-  backend: Backend,
-  model: ModelIdentity,
-  options: RunOptions,
-  io: EvaluateIO,
-): Promise<RecordOutcome[]> {
+/** The task's data, checked, and the query set the run evaluates (a --limit or protocol subset, or the whole split). */
+async function loadQueries(task: Task, options: RunOptions, io: EvaluateIO) {
   const loaded = checkData(task, await task.load({ dataDir: options.dataDir, split: options.split }));
   // Sample data is sample data wherever it lives: a copy passed with --data carries the generator's marker.
   // Support items whose media are not on disk leave the pool before any demonstration is drawn (missing-media.ts).
@@ -152,91 +128,54 @@ async function evaluateTask(
   // A limit the split does not exceed evaluates the whole split: the record is the whole split's (same identity, no
   // `-limit<n>` in its name, not a subset on the leaderboard).
   const limit = requested !== undefined && queries.length < data.query.length ? requested : undefined;
-  const zeroShotTextDemos = options.zeroShotTextDemos ?? defaultZeroShotTextDemos(task.kind);
-  const generation: GenerationSettings = {
-    ...task.generation,
-    ...(options.maxNewTokens !== undefined ? { maxNewTokens: options.maxNewTokens } : {}),
-    ...(options.numBeams !== undefined ? { numBeams: options.numBeams } : {}),
-    ...(options.lengthPenalty !== undefined ? { lengthPenalty: options.lengthPenalty } : {}),
-  };
-  const info = backend.info();
-  const modelDir = join(options.resultsDir, slug(info.name));
-  const rices = options.sampler === 'rices' ? ricesFeatures(backend, options, task, modelDir, io) : undefined;
+  return { data, queries, perClass, limit };
+}
 
+async function evaluateTask(
+  { task, source, shots: shotsList, args: taskArgs }: RunTask,
+  opened: OpenedBackend,
+  model: unknown,
+  options: RunOptions,
+  io: EvaluateIO,
+): Promise<RecordOutcome[]> {
+  const { backend } = opened;
+  const { data, queries, perClass, limit } = await loadQueries(task, options, io);
+  const info = backend.info();
   const templates = promptTemplates(task, options.promptStyle);
-  const promptEnsemble = ensembleOf(task, options);
-  const taskPart = await taskIdentity(task.id, source);
+  const facts: RunFacts = {
+    modelName: info.name,
+    model,
+    task: await taskIdentity(task.id, source),
+    data: dataIdentity(data.files, data.sample, options.split, options.dataDir),
+    sample: data.sample,
+    kind: task.kind,
+    candidatePrefix: templates.candidatePrefix ?? '',
+    excludedSupport: (data.excludedSupport ?? []).map((excluded) => excluded.id),
+  };
   const outcomes: RecordOutcome[] = [];
+  let rices: RicesFeatures | undefined;
   for (const shots of shotsList) {
     const started = performance.now();
+    const config = resolveRunConfig({ options, task, source, taskArgs, model: opened, shots, perClass, limit });
+    rices ??= config.sampler === 'rices' ? ricesFeatures(backend, config, options, task, modelDir(config, facts), io) : undefined;
     const plans = await planTrials({
       task,
       support: data.support,
       queries,
       shots,
-      seeds: options.seeds,
+      seeds: config.seeds,
       supportSize: options.supportSize,
       perClass,
-      zeroShotTextDemos,
+      zeroShotTextDemos: config.zeroShotTextDemos ?? 0,
       templates,
       rices,
-      promptEnsemble,
+      promptEnsemble: ensembleSize(config),
     });
-    // The configuration identity (src/run/identity.ts): what decides each example's output (the journal's hash; not
-    // --limit or --seeds, since examples are journaled by seed and id, so a run can be extended and reuse it), and
-    // with the query set, seeds and scoring, the record's. --concurrency, --batch-size and --threads change nothing.
-    const identities = runIdentities({
-      format: 2,
-      model,
-      task: taskPart,
-      shots,
-      data: dataIdentity(data.files, data.sample, options.split, options.dataDir),
-      demonstrations: {
-        supportSize: perClass ? { perClass: perClass.support } : options.supportSize,
-        sampler: options.sampler,
-        zeroShotTextDemos: shots === 0 ? zeroShotTextDemos : null,
-        promptEnsemble,
-        // Support items whose media are missing change the pool, so the draws: a run after the clips come back is
-        // another configuration (absent, and the hash unchanged, when nothing is missing).
-        ...(data.excludedSupport?.length ? { excluded: data.excludedSupport.map((e) => e.id) } : {}),
-      },
-      prompt: { style: options.promptStyle, candidatePrefix: templates.candidatePrefix ?? '' },
-      output: task.kind === 'generate' ? { generation } : { lengthNormalize: task.lengthNormalize ?? false },
-      frames: task.modality === 'video' ? formatFrameSampling(options.frames) : undefined,
-      queries: { protocol: options.protocol, limit: limit ?? null, perClass: perClass?.query ?? null },
-      seeds: options.seeds,
-      scoring: stems(task, options) ? { okvqaStem: true } : undefined,
-    });
-    const configHash = identities.journal.hash;
-    const path = recordPath(
-      options.resultsDir,
-      info.name,
-      task.id,
-      shots,
-      variantSuffix(options, task) + recordSuffix(options, task, data, limit),
-      identities.record.hash,
-    );
-    const journalDir = join(modelDir, 'journals');
-    const journalStem = `${slug(`${task.id}-${shots}shot${variantSuffix(options, task)}`)}`;
-    // Said when this configuration starts its journal, so that a changed model file or data folder is not taken for a
-    // lost journal (once this configuration has its own, the run resumes that and the others are not news).
-    if (!options.fresh && !hasJournal(journalDir, `${journalStem}-${configHash}`)) {
-      for (const other of otherJournals(journalDir, journalStem, configHash)) {
-        const differs = other.parts ? identityDifferencesText(other.parts, identities.journal.parts) : 'written by an earlier version';
-        io.stderr?.write(
-          `${task.id} ${shots}-shot: not resuming ${shorten(other.path)} (${other.examples} examples): it was written ` +
-            `under another configuration (${differs}); this configuration has its own journal\n`,
-        );
-      }
-    }
-    const journal = Journal.open(
-      { dir: journalDir, base: `${journalStem}-${configHash}`, shard: options.shard },
-      configHash,
-      { parts: identities.journal.parts },
-      options.fresh,
-    );
+    const identities = configIdentity(config, facts);
+    const path = recordFile(config, facts, identities.record);
+    const journal = openJournal(config, facts, identities.journal, options, io);
     try {
-      const outcome = await runShots({ task, backend, options, io, plans, journal, shots, generation, data, path });
+      const outcome = await runShots({ task, backend, options, io, plans, journal, shots, config, data, path });
       const assemble = (trials: Trial[]) =>
         assembleRecord({
           task,
@@ -248,39 +187,7 @@ async function evaluateTask(
           trials,
           resumed: outcome.resumed,
           startedAt: started,
-          config: {
-            task: task.id,
-            taskSource: source,
-            model: options.model,
-            shots,
-            seeds: options.seeds,
-            supportSize: perClass ? null : options.supportSize,
-            perClass: perClass ? { query: perClass.query, support: perClass.support } : null,
-            limit: limit ?? null,
-            protocol: options.protocol,
-            sampler: options.sampler,
-            zeroShotTextDemos: shots === 0 ? zeroShotTextDemos : null,
-            promptStyle: options.promptStyle,
-            promptEnsemble: task.kind === 'rank' ? options.promptEnsemble : null,
-            dataDir: options.dataDir ?? null,
-            split: options.split ?? null,
-            resultsDir: options.resultsDir,
-            concurrency: options.concurrency,
-            batchSize: options.batchSize,
-            generation,
-            lengthNormalize: task.lengthNormalize ?? false,
-            threads: options.threads ?? null,
-            frames: task.modality === 'video' ? options.frames : null,
-            onMediaError: options.onMediaError,
-            shard: options.shard ? formatShard(options.shard) : null,
-            fresh: options.fresh,
-            okvqaStem: stems(task, options) ? true : null,
-            keepAllScores: task.goldCandidate ? options.keepAllScores : null,
-            journal: journal.path,
-            configHash,
-            identity: identities.record.hash,
-            identityParts: identities.record.parts,
-          },
+          config: recordConfig(config, identities, journal.path),
         });
       if (options.shard) {
         const shard = options.shard;
@@ -303,6 +210,32 @@ async function evaluateTask(
   return outcomes;
 }
 
+/**
+ * This configuration's journal. When it has none yet, the journals of the same task, shots and variant written under
+ * another configuration are named on stderr with how they differ, so that a changed model file, data folder or task
+ * is not taken for a lost journal (once this configuration has its own, the run resumes that and the others are not news).
+ */
+function openJournal(
+  config: RunConfig,
+  facts: RunFacts,
+  identity: { hash: string; parts: Record<string, string> },
+  options: RunOptions,
+  io: EvaluateIO,
+): Journal {
+  const dir = journalDir(config, facts);
+  const stem = journalStem(config);
+  if (!options.fresh && !hasJournal(dir, `${stem}-${identity.hash}`)) {
+    for (const other of otherJournals(dir, stem, identity.hash)) {
+      const differs = other.parts ? identityDifferencesText(other.parts, identity.parts) : 'written by an earlier version';
+      io.stderr?.write(
+        `${config.task} ${config.shots}-shot: not resuming ${shorten(other.path)} (${other.examples} examples): it was written ` +
+          `under another configuration (${differs}); this configuration has its own journal\n`,
+      );
+    }
+  }
+  return Journal.open({ dir, base: `${stem}-${identity.hash}`, shard: options.shard }, identity.hash, { parts: identity.parts }, options.fresh);
+}
+
 interface ShotsRun {
   task: Task;
   backend: Backend;
@@ -311,7 +244,7 @@ interface ShotsRun {
   plans: TrialPlan[];
   journal: Journal;
   shots: number;
-  generation: GenerationSettings;
+  config: RunConfig;
   data: TaskData;
   /** The record's path (answers files of unannotated splits go beside it). */
   path: string;
@@ -344,7 +277,7 @@ async function runShots(run: ShotsRun): Promise<{ trials?: Trial[]; resumed: num
     await runPending({
       backend: run.backend,
       task,
-      generation: run.generation,
+      generation: run.config.generation,
       candidatePrefix: promptTemplates(task, options.promptStyle).candidatePrefix ?? '',
       work: pending,
       batchSize: options.batchSize,
@@ -370,7 +303,7 @@ async function runShots(run: ShotsRun): Promise<{ trials?: Trial[]; resumed: num
   const trials = plans.map((plan) =>
     run.data.unannotated
       ? buildSubmissionTrial(task, plan, journal.entries, run.path, run.data)
-      : buildTrial(task, plan, journal.entries, { keepAllScores: options.keepAllScores }),
+      : buildTrial(task, plan, journal.entries),
   );
   return { trials, resumed };
 }
@@ -389,31 +322,6 @@ function countJournaled(plans: TrialPlan[], journal: Journal): number {
   return plans.reduce((n, plan) => n + plan.queries.filter((q) => isJournaled(journal, plan.seed, q)).length, 0);
 }
 
-/**
- * Record names carry the non-default choices, so that a RICES run does not overwrite a random-sampler one, nor a
- * test-dev run a val one.
- */
-function variantSuffix(options: RunOptions, task: Task): string {
-  return (
-    (options.split !== undefined ? `-${slug(options.split)}` : '') +
-    (options.sampler !== 'random' ? `-${options.sampler}` : '') +
-    (options.promptStyle !== 'paper' ? `-${options.promptStyle}` : '') +
-    (ensembleOf(task, options) > 1 ? `-ensemble${options.promptEnsemble}` : '')
-  );
-}
-
-/**
- * What else a record's name says, after the journal's variant: OK-VQA stemming, sample data, a --limit subset. The
- * name ends with the record's identity hash, so configurations these words do not tell apart still get their own file.
- */
-function recordSuffix(options: RunOptions, task: Task, data: TaskData, limit: number | undefined): string {
-  return (
-    (stems(task, options) ? '-stem' : '') +
-    (data.sample ? '-sample' : '') +
-    (options.limit !== undefined && limit !== undefined ? `-limit${limit}` : '')
-  );
-}
-
 function identityDifferencesText(a: Record<string, string>, b: Record<string, string>): string {
   const names = identityDifferences(a, b);
   return names.length > 0 ? `it differs in: ${names.join(', ')}` : 'same parts, another hash';
@@ -423,11 +331,6 @@ function identityDifferencesText(a: Record<string, string>, b: Record<string, st
 function shorten(path: string): string {
   const rel = relative(process.cwd(), path);
   return rel.startsWith('..') ? path : rel;
-}
-
-/** --prompt-ensemble applies to close-ended tasks; open-ended ones ignore it. */
-function ensembleOf(task: Task, options: RunOptions): number {
-  return task.kind === 'rank' ? options.promptEnsemble : 1;
 }
 
 function checkData(task: Task, data: TaskData): TaskData {
@@ -449,6 +352,7 @@ function checkData(task: Task, data: TaskData): TaskData {
 
 function ricesFeatures(
   backend: Backend,
+  config: RunConfig,
   options: RunOptions,
   task: Task,
   modelDir: string,
@@ -469,17 +373,17 @@ function ricesFeatures(
     pool(seed: number, pool: Example[]) {
       if (!pools.has(seed)) {
         const key = createHash('sha256')
-          .update(JSON.stringify([options.model, backend.info(), task.id, seed, pool.map((example) => example.id)]))
+          .update(JSON.stringify([config.model, backend.info(), task.id, seed, pool.map((example) => example.id)]))
           .digest('hex')
           .slice(0, 16);
-        const file = join(modelDir, 'cache', `rices-${slug(task.id)}-seed${seed}-${key}.features`);
+        const file = join(modelDir, 'cache', `rices-${safeName(task.id)}-seed${seed}-${key}.features`);
         const progress = reporter(`${task.id} RICES support features (seed ${seed})`);
-        pools.set(seed, poolFeatures(backend, pool, file, options.batchSize, progress));
+        pools.set(seed, poolFeatures(backend, pool, file, config.batchSize, progress));
       }
       return pools.get(seed)!;
     },
     queries(examples: Example[]) {
-      queries ??= embedExamples(backend, examples, options.batchSize, reporter(`${task.id} RICES query features`));
+      queries ??= embedExamples(backend, examples, config.batchSize, reporter(`${task.id} RICES query features`));
       return queries;
     },
   };

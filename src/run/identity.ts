@@ -6,11 +6,10 @@
 // reused by a run with a larger --limit or more seeds, since examples are journaled by seed and id); the record's adds
 // the query set, the seeds and the scoring options. Content, not place, decides: the data part holds the used files'
 // sizes and sha256 (two copies of the same files are one configuration; the sample data copied elsewhere is the sample
-// data), and the model part the sha256 of the bundle's files (a retrained model under the same name is another model).
+// data), and the model part what the backend reports (an ONNX bundle: the sha256 of its files, so a retrained model
+// under the same name is another model).
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { expandModelSpec, isModuleSpec } from '../backends/index.ts';
+import { resolve } from 'node:path';
 import { describeUsedFile } from '../core/data-files.ts';
 import type { ModelInfo, UsedFile } from '../core/types.ts';
 
@@ -52,48 +51,14 @@ export function identityDifferences(a: Record<string, string>, b: Record<string,
   return [...names].filter((name) => a[name] !== b[name]).sort();
 }
 
-/** What identifies a model: its info, and the sha256 of its files where it has some (else the spec it was run with). */
-export interface ModelIdentity {
-  info: ModelInfo;
-  files?: { name: string; bytes: number; sha256: string }[];
-  spec?: string;
-  /** Served models: where they were served and the image size they were sent (both change the answers). */
-  baseUrl?: string;
-  imageSize?: number;
-}
-
 /**
- * The model part of the identity. `onnx:<folder>` (and the built-in models): the bundle's top-level files;
- * `./backend.js`: the module file; anything else (a scheme without files, a served model): the spec as given.
- * Large files have their hash cached by path, size and mtime (src/core/data-files.ts), so this is quick on a rerun.
+ * The model part: its info, the backend's own part (Backend.identity(): the sha256 of a bundle's files, where a model
+ * is served; a module backend's file; else the spec), and the backend arguments that are part of the identity when
+ * they are not at their default.
  */
-export async function modelIdentity(
-  spec: string,
-  info: ModelInfo,
-  served: { baseUrl?: string; imageSize?: number } = {},
-): Promise<ModelIdentity> {
-  const identity: ModelIdentity = { info, ...definedOnly(served) };
-  const files = modelFiles(expandModelSpec(spec));
-  if (files.length === 0) return { ...identity, spec };
-  const described = await Promise.all(files.map((file) => describeUsedFile('model', file.path)));
-  return { ...identity, files: described.map((used, i) => ({ name: files[i]!.name, bytes: used.bytes, sha256: used.sha256 })) };
-}
-
-function modelFiles(expanded: string): { name: string; path: string }[] {
-  if (expanded.startsWith('onnx:')) {
-    const dir = resolve(expanded.slice('onnx:'.length));
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
-    // The bundle is its top-level files (manifest, tokenizer, graphs); subfolders hold test fixtures (parity/).
-    return readdirSync(dir, { withFileTypes: true })
-      .filter((entry) => entry.isFile() && !entry.name.startsWith('.'))
-      .map((entry) => ({ name: entry.name, path: join(dir, entry.name) }))
-      .sort((a, b) => (a.name < b.name ? -1 : 1));
-  }
-  if (isModuleSpec(expanded)) {
-    const file = resolve(/^(.+\.(?:m?js|cjs|m?ts))(?::.*)?$/.exec(expanded)?.[1] ?? expanded);
-    return existsSync(file) && statSync(file).isFile() ? [{ name: file.split('/').pop()!, path: file }] : [];
-  }
-  return [];
+export function modelIdentity(info: ModelInfo, backendPart: unknown, args: Record<string, unknown> = {}): unknown {
+  const own = typeof backendPart === 'object' && backendPart !== null && !Array.isArray(backendPart) ? backendPart : { backend: backendPart };
+  return { info, ...own, ...(Object.keys(args).length > 0 ? { args } : {}) };
 }
 
 /**
@@ -114,8 +79,4 @@ export async function taskIdentity(id: string, source: string): Promise<unknown>
   if (source === 'builtin') return { id };
   const used = await describeUsedFile('task module', source);
   return { id, module: used.sha256 };
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

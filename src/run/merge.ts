@@ -9,11 +9,13 @@ import { InputError, UsageError } from '../core/errors.ts';
 import type { Example, ExampleRecord, RunRecord, TaskData } from '../core/types.ts';
 import { entryKey, type JournalEntry } from './journal.ts';
 import type { TrialPlan } from './plan.ts';
-import { assembleRecord, buildTrial, slug, writeRecord } from './record.ts';
+import { assembleRecord, buildTrial, writeRecord } from './record.ts';
 import type { ShardRecord } from './shard.ts';
 import { buildSubmissionTrial } from './submission.ts';
-import { resolveTask } from './tasks.ts';
-import { okvqaTask } from '../tasks/okvqa.ts';
+import { configureTask, resolveTask } from './tasks.ts';
+import { resolveArgs } from '../core/args.ts';
+import { safeName } from '../core/safe-name.ts';
+import { recordedTaskArgs } from './record-schema.ts';
 import { isSampleData } from '../core/sample-data.ts';
 
 export interface MergeOptions {
@@ -60,7 +62,7 @@ export async function mergeShards(inputs: string[], options: MergeOptions = {}):
     const stem = recordStem(first.file);
     const path = output === undefined
       ? join(dirname(first.file), `${stem}.json`)
-      : output.endsWith('.json') ? output : join(output, slug(first.record.model.name), `${stem}.json`);
+      : output.endsWith('.json') ? output : join(output, safeName(first.record.model.name), `${stem}.json`);
     const record = await mergeGroup(group, path, options.dataDir);
     writeRecord(path, record);
     merged.push({ path, record, shards: group.map((shard) => shard.file) });
@@ -188,8 +190,9 @@ async function mergeGroup(group: ShardFile[], path: string, dataDirOverride: str
   const first = group[0]!.record;
   const config = first.config;
   const resolved = await resolveTask(config.taskSource === 'builtin' ? String(config.task) : String(config.taskSource));
-  // Scored as the shards' run was: --okvqa-stem is the built-in OK-VQA with open_flamingo's stemming.
-  const task = config.okvqaStem === true && resolved.task.id === 'okvqa' ? okvqaTask({ stem: true }) : resolved.task;
+  // Scored as the shards' run was: the task configured by the arguments they were run with.
+  const args = resolveArgs({ kind: 'task', id: resolved.task.id }, resolved.task.args, recordedTaskArgs(config, resolved.task.args));
+  const task = configureTask(resolved.task, args, resolved.source);
   const dataDir = dataDirOverride ?? (typeof config.dataDir === 'string' ? config.dataDir : undefined);
   const loaded = await task.load({ dataDir, split: typeof config.split === 'string' ? config.split : undefined });
   const data: TaskData = { ...loaded, sample: first.data.sample || loaded.sample || isSampleData(loaded.files ?? [], dataDir) };
@@ -216,7 +219,7 @@ async function mergeGroup(group: ShardFile[], path: string, dataDirOverride: str
   const trials = plans.map((plan) =>
     data.unannotated
       ? buildSubmissionTrial(task, plan, entries, path, data)
-      : buildTrial(task, plan, entries, { keepAllScores: config.keepAllScores === true }),
+      : buildTrial(task, plan, entries),
   );
   const shardsTimings = group.map((shard) => shard.record.timings);
   const record = assembleRecord({

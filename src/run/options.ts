@@ -1,6 +1,7 @@
 // The run command's flags, checked and resolved into RunOptions. Every error names the flag it is about.
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { parseArgAssignment, type ArgAssignment } from '../core/args.ts';
 import { UsageError } from '../core/errors.ts';
 import { DEFAULT_MODEL } from '../backends/index.ts';
 import { FLAMINGO_SAMPLING, formatFrameSampling, parseFrameSampling } from '../media/sampling.ts';
@@ -36,25 +37,16 @@ export interface RunOptions {
   maxNewTokens?: number;
   numBeams?: number;
   lengthPenalty?: number;
-  threads?: number;
-  /** `--workers`: ONNX models' sessions in worker threads (undefined: the backend's default, one on the main thread). */
-  workers?: number;
-  baseUrl?: string;
-  /** Served models (`--model openai:...`): API key variable, request timeout (ms), retries, image size. */
-  apiKeyEnv?: string;
-  requestTimeoutMs?: number;
-  retries?: number;
-  imageSize?: number;
+  /** `--task-arg [<task>.]<name>=<value>`: arguments of the run's tasks, checked by each task (src/core/args.ts). */
+  taskArgs: ArgAssignment[];
+  /** `--model-arg [<scheme>.]<name>=<value>`: arguments of the backend, checked by it. */
+  modelArgs: ArgAssignment[];
   /** `--shard i/n` (or `auto`): run only the i-th of n disjoint slices of the queries (1-based); src/run/shard.ts. */
   shard?: Shard;
   /** How videos become frames (`--frames`, default the paper's 30 frames at 3 FPS). */
   frames: FrameSampling;
   /** `--on-media-error`: stop the run on an unreadable image or video (default), or skip the examples that need it. */
   onMediaError: MediaErrorPolicy;
-  /** `--okvqa-stem`: OK-VQA answers stemmed as open_flamingo's evaluation does before VQA accuracy. */
-  okvqaStem: boolean;
-  /** `--keep-all-scores`: classification records keep every candidate's score, not only the top 5 and the gold's. */
-  keepAllScores: boolean;
   fresh: boolean;
   json: boolean;
   quiet: boolean;
@@ -107,18 +99,11 @@ export function parseRunOptions(raw: RawRunFlags): RunOptions {
     maxNewTokens: raw.maxNewTokens === undefined ? undefined : integer('--max-new-tokens', raw.maxNewTokens, 1),
     numBeams: raw.numBeams === undefined ? undefined : integer('--num-beams', raw.numBeams, 1),
     lengthPenalty: raw.lengthPenalty === undefined ? undefined : finite('--length-penalty', raw.lengthPenalty),
-    threads: raw.threads === undefined ? undefined : integer('--threads', raw.threads, 1),
-    workers: raw.workers === undefined ? undefined : integer('--workers', raw.workers, 0),
-    baseUrl: raw.baseUrl === undefined ? undefined : nonEmpty('--base-url', raw.baseUrl),
-    apiKeyEnv: raw.apiKeyEnv === undefined ? undefined : envName(String(raw.apiKeyEnv)),
-    requestTimeoutMs: raw.requestTimeout === undefined ? undefined : positive('--request-timeout', raw.requestTimeout) * 1000,
-    retries: raw.retries === undefined ? undefined : integer('--retries', raw.retries, 0),
-    imageSize: raw.imageSize === undefined ? undefined : integer('--image-size', raw.imageSize, 1),
+    taskArgs: strings(raw.taskArg).map((text) => parseArgAssignment('--task-arg', text)),
+    modelArgs: strings(raw.modelArg).map((text) => parseArgAssignment('--model-arg', text)),
     shard: raw.shard === undefined ? shardCountAlone(raw.shardCount) : parseShard(String(raw.shard), optionalString(raw.shardCount)),
     frames,
     onMediaError: choice('--on-media-error', raw.onMediaError ?? 'fail', ['fail', 'skip'] as const),
-    okvqaStem: raw.okvqaStem === true,
-    keepAllScores: raw.keepAllScores === true,
     fresh: raw.fresh === true,
     json: raw.json === true,
     quiet: raw.quiet === true,
@@ -168,17 +153,10 @@ function finite(flag: string, value: unknown): number {
   return number;
 }
 
-function positive(flag: string, value: unknown): number {
-  const number = finite(flag, value);
-  if (number <= 0) throw new UsageError(`${flag} ${String(value).trim()}: expected a number > 0`);
-  return number;
-}
-
-function envName(value: string): string {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) {
-    throw new UsageError(`--api-key-env ${value}: expected the name of an environment variable (e.g. VLLM_API_KEY), not the key`);
-  }
-  return value;
+/** A repeatable flag's values (commander collects them in a list; one value when set in code). */
+function strings(value: unknown): string[] {
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).map(String);
 }
 
 function shardCountAlone(count: unknown): undefined {

@@ -1,6 +1,6 @@
 // Run records: one JSON file per model x task x shots with every trial (seed) inside, built from the journal.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { RunError } from '../core/errors.ts';
 import type { Example, ExampleRecord, MetricSummary, RunRecord, Task, TaskData, Trial } from '../core/types.ts';
 import { VERSION } from '../core/version.ts';
@@ -12,12 +12,7 @@ import { answerOf } from './runner.ts';
  * Scores one trial from its journaled examples, in the plan's query order. The answer is post-processed again from
  * the raw output, so a record always reflects the task's current post-processing.
  */
-export function buildTrial(
-  task: Task,
-  plan: TrialPlan,
-  entries: Map<string, JournalEntry>,
-  options: { keepAllScores?: boolean } = {},
-): Trial {
+export function buildTrial(task: Task, plan: TrialPlan, entries: Map<string, JournalEntry>): Trial {
   const examples = journaledExamples(task, plan, entries);
   // Examples skipped for an unreadable medium (--on-media-error skip) stay in the record but are not scored.
   const scored = examples.flatMap((example, i) => (example.skipped === undefined ? [i] : []));
@@ -39,7 +34,7 @@ export function buildTrial(
   }
   if (score.perItem) score.perItem.forEach((value, k) => (examples[scored[k]!]!.score = value));
   const skipped = examples.length - scored.length;
-  const kept = task.goldCandidate && !options.keepAllScores
+  const kept = task.goldCandidate
     ? examples.map((example, i) => rankSummary(task, plan.queries[i]!.example, example))
     : examples;
   return { seed: plan.seed, metrics: score.metrics, n: scored.length, skipped, examples: kept };
@@ -164,21 +159,6 @@ export function summarize(trials: Trial[], primary: string): RunRecord['summary'
     if (values.length === trials.length) metrics[name] = meanStd(values);
   }
   return { primary, n: trials[0]?.n ?? 0, metrics };
-}
-
-/** A file-name-safe form of a model or task name. */
-export function slug(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'model';
-}
-
-/**
- * `<results>/<model>/<task>-<shots>shot<variant>-<identity>.json`: `variant` names non-default choices in words
- * (`-rices`, `-sample`, `-limit200`), `identity` (its first 8 hex digits) the whole configuration (src/run/identity.ts),
- * so that runs that differ in anything that changes their numbers never write the same file.
- */
-export function recordPath(resultsDir: string, modelName: string, taskId: string, shots: number, variant = '', identity?: string): string {
-  const hash = identity === undefined ? '' : `-${identity.slice(0, 8)}`;
-  return join(resultsDir, slug(modelName), `${slug(`${taskId}-${shots}shot${variant}`)}${hash}.json`);
 }
 
 /**

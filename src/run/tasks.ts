@@ -2,10 +2,11 @@
 // path loads a user's module whose default export is a Task, checked field by field so mistakes name the field.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { checkArgSpecs, resolveArgs, routeArgs, type ArgAssignment } from '../core/args.ts';
 import { InputError, UsageError } from '../core/errors.ts';
-import type { Task } from '../core/types.ts';
+import type { ArgValues, Task } from '../core/types.ts';
 import { builtinTasks } from '../tasks/index.ts';
-import { importPluginModule } from '../core/plugin-module.ts';
+import { importPluginModule, isModuleSpec } from '../core/plugin-module.ts';
 
 export interface ResolvedTask {
   task: Task;
@@ -13,9 +14,14 @@ export interface ResolvedTask {
   source: string;
 }
 
-/** A task of the run and the shots it runs (fewer than asked when it came from a group and caps its shots). */
+/**
+ * A task of the run, configured by its arguments (Task.configure), and the shots it runs (fewer than asked when it
+ * came from a group and caps its shots).
+ */
 export interface RunTask extends ResolvedTask {
   shots: number[];
+  /** Its arguments' values (`--task-arg`), checked, with their defaults. */
+  args: ArgValues;
 }
 
 const TASK_GROUP = /^all-(image|video)$/;
@@ -28,7 +34,7 @@ const TASK_GROUP = /^all-(image|video)$/;
  */
 export async function resolveRunTasks(
   specs: string[],
-  run: { shots: number[]; split?: string },
+  run: { shots: number[]; split?: string; taskArgs?: ArgAssignment[] },
   warn: (message: string) => void,
 ): Promise<RunTask[]> {
   const entries: { spec: string; group?: string }[] = [];
@@ -50,9 +56,13 @@ export async function resolveRunTasks(
         `(${entries.map((e) => e.spec).join(', ')}): run the task that has this split on its own`,
     );
   }
+  const resolvedTasks = await Promise.all(entries.map(({ spec }) => resolveTask(spec)));
+  const argsOf = routeArgs(run.taskArgs ?? [], resolvedTasks.map(({ task }) => task.id), 'task');
   const tasks: RunTask[] = [];
-  for (const { spec, group } of entries) {
-    const resolved = await resolveTask(spec);
+  for (const [i, { group }] of entries.entries()) {
+    const { task: declared, source } = resolvedTasks[i]!;
+    const args = resolveArgs({ kind: 'task', id: declared.id }, declared.args, argsOf.get(declared.id) ?? []);
+    const resolved = { task: configureTask(declared, args, source), source };
     const max = resolved.task.maxShots;
     const over = max === undefined ? [] : run.shots.filter((shots) => shots > max);
     if (over.length > 0 && group === undefined) throw new UsageError(tooManyShots(resolved.task, over));
@@ -61,7 +71,7 @@ export async function resolveRunTasks(
       warn(`${resolved.task.id}: skipping ${over.join(', ')} shots (${group}; ${cap})`);
     }
     const shots = run.shots.filter((n) => !over.includes(n));
-    if (shots.length > 0) tasks.push({ ...resolved, shots });
+    if (shots.length > 0) tasks.push({ ...resolved, shots, args });
   }
   return tasks;
 }
@@ -74,12 +84,15 @@ export function tooManyShots(task: Task, shots: number[]): string {
     : `--shots ${shots.join(',')}: task ${task.id} allows at most ${task.maxShots} shots${why}`;
 }
 
-export function looksLikePath(spec: string): boolean {
-  return /[\\/]/.test(spec) || /\.(m?js|cjs|m?ts)$/.test(spec);
+/** The task as its arguments configure it; a task with arguments but no configure() reads none of them. */
+export function configureTask(task: Task, args: ArgValues, where: string): Task {
+  if (!task.configure || !task.args || task.args.length === 0) return task;
+  const configured = task.configure(args);
+  return checkTask(configured, `${where === 'builtin' ? `task ${task.id}` : where}: configure()`);
 }
 
 export async function resolveTask(spec: string): Promise<ResolvedTask> {
-  if (looksLikePath(spec)) {
+  if (isModuleSpec(spec)) {
     const path = resolve(spec);
     if (!existsSync(path)) throw new UsageError(`--task ${spec}: no such task module: ${path}`);
     let module: { default?: unknown };
@@ -120,6 +133,8 @@ export function checkTask(value: unknown, where: string): Task {
     fail('splits', 'an object {support, query} of split names');
   }
   if (!Array.isArray(task.files)) fail('files', 'an array of official files (may be empty)');
+  checkArgSpecs(task.args, where);
+  if (task.configure !== undefined && typeof task.configure !== 'function') fail('configure', 'a function (args) => Task when present');
   for (const field of ['load', 'score', 'postprocess']) {
     if (typeof task[field] !== 'function') fail(field, 'a function');
   }

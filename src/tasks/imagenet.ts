@@ -9,6 +9,7 @@
 // `LOC_synset_mapping.txt` of the Kaggle release). Two names occur twice ("missile", "sunglasses"), so classes are
 // scored by wnid, never by name. Classes outside that list (the sample data's, or a custom subset) take the first
 // name of their line in `LOC_synset_mapping.txt` when the file is under --data.
+import { withKeepAllScores } from './kit/class-scores.ts';
 import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -71,7 +72,7 @@ export interface ImagenetReference {
   classes: readonly string[];
 }
 
-export const imagenet: Task = {
+export const imagenet: Task = withKeepAllScores({
   id: 'imagenet',
   title: 'ImageNet-1k (few-shot classification)',
   modality: 'image',
@@ -94,7 +95,7 @@ export const imagenet: Task = {
       const reference = item.example.reference as ImagenetReference;
       return { classes: reference.classes, label: reference.wnid };
     }, 'top1_accuracy'),
-};
+});
 
 async function loadImagenet(ctx: LoadContext): Promise<TaskData> {
   if (ctx.split !== undefined && ctx.split !== 'val')

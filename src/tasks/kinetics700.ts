@@ -9,6 +9,7 @@
 // Clips are `<youtube_id>_<time_start:06>_<time_end:06>.mp4` (the CVDF archives put them in class folders,
 // train/<label>/...); a whole YouTube video `<youtube_id>.mp4` is read from time_start to time_end. The CSV names are
 // generic (iVQA and NExT-QA publish a train.csv): Kinetics' are those whose header has youtube_id and time_start.
+import { withKeepAllScores } from './kit/class-scores.ts';
 import { InputError, UsageError } from '../core/errors.ts';
 import { describeUsedFile, findAllOfficialFiles } from '../core/data-files.ts';
 import type { Example, LoadContext, OfficialFile, Task, TaskData } from '../core/types.ts';
@@ -38,7 +39,7 @@ export interface KineticsReference {
   classes: readonly string[];
 }
 
-export const kinetics700: Task = {
+export const kinetics700: Task = withKeepAllScores({
   id: 'kinetics700',
   title: 'Kinetics-700-2020 (few-shot classification)',
   modality: 'video',
@@ -56,7 +57,7 @@ export const kinetics700: Task = {
   goldCandidate: (example) => (example.reference as KineticsReference).classes.indexOf((example.reference as KineticsReference).label),
   score: (items) =>
     scoreClassRankings('kinetics700', items, (item) => item.example.reference as KineticsReference, 'top1_top5_avg_accuracy'),
-};
+});
 
 /**
  * DeepMind's release (`kinetics700_2020/<split>.csv`) is the canonical copy of the annotations; the CVDF downloader

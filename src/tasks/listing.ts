@@ -1,6 +1,7 @@
 // What `flamingo-eval tasks` lists: the built-in tasks, what each measures, the official files it expects under
 // --data (with where they are published), and whether built-in sample data lets it run without --data.
 import { existsSync } from 'node:fs';
+import { listArgs } from '../core/args.ts';
 import { renderTable } from '../core/table.ts';
 import type { OfficialFile, Task } from '../core/types.ts';
 import { builtinTasks } from './index.ts';
@@ -18,6 +19,8 @@ export interface TaskListing {
   files: OfficialFile[];
   /** True when built-in sample data exists, so the task runs without --data. */
   sampleData: boolean;
+  /** The arguments it takes: `--task-arg <id>.<name>=<value>`. */
+  args: ReturnType<typeof listArgs>;
 }
 
 export function listTasks(
@@ -35,6 +38,7 @@ export function listTasks(
       protocolQuerySize: task.protocolQuerySize ?? null,
       files: task.files.map(({ name, description, source, required }) => ({ name, description, source, required })),
       sampleData: hasSampleData(task.id),
+      args: listArgs(task.args),
     }))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
@@ -63,8 +67,15 @@ export function renderTaskListing(listing: TaskListing[], colour?: boolean): str
     ),
     colour,
   );
+  const withArgs = listing.filter((t) => t.args.length > 0);
+  const args = renderTable(
+    ['task', 'argument (--task-arg <task>.<name>=<value>)', 'type', 'default', 'what it does'],
+    withArgs.flatMap((t) => t.args.map((a) => [t.id, a.name, a.type, a.default === undefined ? '-' : String(a.default), a.description])),
+    colour,
+  );
   return (
     `${tasks}\n\nOfficial files expected under --data <dir> (found by name at any depth):\n${files}\n` +
+    (withArgs.length > 0 ? `\nTask arguments:\n${args}\n` : '') +
     'Tasks with built-in sample data run without --data; their scores check the pipeline, not the benchmark.\n'
   );
 }

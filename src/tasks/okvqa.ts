@@ -2,7 +2,7 @@
 // on val (5046 questions; 1024 under --protocol flamingo) with demonstrations from train; VQA accuracy.
 import { InputError } from '../core/errors.ts';
 import { describeUsedFile } from '../core/data-files.ts';
-import type { LoadContext, OfficialFile, Task, TaskData, UsedFile } from '../core/types.ts';
+import type { ArgSpec, LoadContext, OfficialFile, Task, TaskData, UsedFile } from '../core/types.ts';
 import { vqaAccuracy } from '../metrics/vqa-accuracy.ts';
 import { COCO_TRAIN2014, COCO_VAL2014 } from './kit/coco-images.ts';
 import { VQA_GENERATION } from './kit/generation.ts';
@@ -32,8 +32,27 @@ export interface OkvqaOptions {
   stem?: boolean;
 }
 
+/**
+ * `--task-arg okvqa.stem=true`: score as open_flamingo's evaluation does (ok_vqa_utils.py stems the answers, to match
+ * the stemmed OK-VQA v1.1 annotations). It changes the score, so it is part of the configuration identity: its records
+ * are their own file and their own leaderboard row.
+ */
+export const OKVQA_ARGS: ArgSpec[] = [
+  {
+    name: 'stem',
+    type: 'boolean',
+    default: false,
+    description:
+      "stem answers as open_flamingo's evaluation does (ok_vqa_utils.py, to match the stemmed OK-VQA v1.1 answers) before VQA accuracy (default: the official VQA scorer)",
+    identity: true,
+    replaces: '--okvqa-stem',
+  },
+];
+
 export function okvqaTask(options: OkvqaOptions = {}): Task {
   return {
+    args: OKVQA_ARGS,
+    configure: (args) => okvqaTask({ stem: args.stem === true }),
     id: 'okvqa',
     title: 'OK-VQA',
     modality: 'image',

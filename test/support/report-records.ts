@@ -2,7 +2,8 @@
 // per-seed scores, examples with real sample-data images, answers chosen by the test (hostile HTML included).
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { recordPath, summarize, writeRecord } from '../../src/run/record.ts';
+import { summarize, writeRecord } from '../../src/run/record.ts';
+import { safeName } from '../../src/core/safe-name.ts';
 import type { ExampleRecord, PromptPart, RunRecord, Trial } from '../../src/core/types.ts';
 
 const root = new URL('../../sample-data/', import.meta.url).pathname;
@@ -85,7 +86,7 @@ export function makeRecord(spec: RecordSpec): RunRecord {
 export function writeRecords(dir: string, specs: RecordSpec[]): string[] {
   return specs.map((spec) => {
     const record = makeRecord(spec);
-    const path = recordPath(dir, spec.model, record.task.id, spec.shots);
+    const path = join(dir, safeName(spec.model), `${safeName(`${record.task.id}-${spec.shots}shot`)}.json`);
     writeRecord(path, record);
     return path;
   });

@@ -6,10 +6,12 @@
 // batches in flight. The main thread keeps the rest: prompts, tokenizing, media loading and the visual-token cache,
 // shared by all workers so that a medium is encoded once per run whichever worker needs it.
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describeUsedFile } from '../../core/data-files.ts';
 import type {
   Backend,
-  BackendOptions,
+  FrameSampling,
   GenerateRequest,
   GenerateResult,
   MediaRef,
@@ -29,7 +31,14 @@ import { BundleTokenizer } from './tokenizer.ts';
 import { VisualCache } from './visual-cache.ts';
 import { VisualEncoder } from './visual-encoder.ts';
 
-export interface OnnxBackendOptions extends BackendOptions {
+export interface OnnxBackendOptions {
+  /** The thread budget, split among the sessions (`--model-arg threads=<n>`; default: the machine's cores). */
+  threads?: number;
+  /** Sessions in worker threads, each running one batch at a time (`--model-arg workers=<n>`; 0 or unset: one
+   * session on the main thread). */
+  workers?: number;
+  /** How a video becomes frames (`--frames`). */
+  frames?: FrameSampling;
   /** Bytes of visual tokens kept in memory (default 256 MiB). */
   visualCacheBytes?: number;
 }
@@ -41,12 +50,12 @@ export interface SessionLayout {
 }
 
 /**
- * The sessions for `--workers` (default 0: one session on the main thread) and `--threads` (the budget, default: the
+ * The sessions for `workers` (default 0: one session on the main thread) and `threads` (the budget, default: the
  * machine's cores), split evenly among them as intra-op threads. On this project's 2-core machine one main-thread
  * session with 2 intra-op threads was faster than 2 workers x 1 in 5 of 6 task x shots cells
  * (bench/onnx-throughput.ts), and uses less memory, hence the default.
  */
-export function sessionLayout(options: Pick<BackendOptions, 'threads' | 'workers'>): SessionLayout {
+export function sessionLayout(options: Pick<OnnxBackendOptions, 'threads' | 'workers'>): SessionLayout {
   const budget = options.threads ?? availableParallelism();
   const workers = options.workers ?? 0;
   return { workers, intraOpThreads: Math.max(1, Math.floor(budget / Math.max(1, workers))) };
@@ -54,6 +63,8 @@ export function sessionLayout(options: Pick<BackendOptions, 'threads' | 'workers
 
 export class OnnxFlamingoBackend implements Backend {
   private constructor(
+    /** The bundle folder. */
+    readonly root: string,
     readonly manifest: BundleManifest,
     /** The main thread's runtime: the one that runs when there are no workers (its sessions open on first use). */
     readonly runtime: FlamingoRuntime,
@@ -75,12 +86,26 @@ export class OnnxFlamingoBackend implements Backend {
     const cache = new VisualCache(options.visualCacheBytes ?? 256 * 1024 * 1024);
     const encode = pool ? pool.encode.bind(pool) : graphs.encode.bind(graphs);
     const encoder = new VisualEncoder(loader, cache, encode, manifest);
-    return new OnnxFlamingoBackend(manifest, new FlamingoRuntime(graphs, tokenizer, encoder), encoder, layout, pool);
+    return new OnnxFlamingoBackend(root, manifest, new FlamingoRuntime(graphs, tokenizer, encoder), encoder, layout, pool);
   }
 
   info(): ModelInfo {
     const m = this.manifest;
     return { name: m.name, family: m.family, parameters: m.parameters, contextLength: m.contextLength };
+  }
+
+  /**
+   * The model's part of the configuration identity: the size and sha256 of the bundle's top-level files (manifest,
+   * tokenizer, graphs), so that a model retrained under the same name is another model. Subfolders hold test fixtures
+   * (parity/). Large files have their hash cached by path, size and mtime (src/core/data-files.ts).
+   */
+  async identity(): Promise<{ files: { name: string; bytes: number; sha256: string }[] }> {
+    const names = readdirSync(this.root, { withFileTypes: true })
+      .filter((entry) => entry.isFile() && !entry.name.startsWith('.'))
+      .map((entry) => entry.name)
+      .sort((a, b) => (a < b ? -1 : 1));
+    const files = await Promise.all(names.map((name) => describeUsedFile('model', join(this.root, name))));
+    return { files: files.map((used, i) => ({ name: names[i]!, bytes: used.bytes, sha256: used.sha256 })) };
   }
 
   /** Sessions that can run at once: the workers, or the main thread's one. */

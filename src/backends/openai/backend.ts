@@ -36,6 +36,18 @@ export class OpenAIBackend implements Backend {
     };
   }
 
+  /**
+   * The model's part of the configuration identity: the served model's name, where it is served and the image size it
+   * is sent (both change its answers). The key never enters it.
+   */
+  identity(): { baseUrl: string; imageSize?: number; spec: string } {
+    return {
+      baseUrl: this.settings.baseUrl,
+      ...(this.settings.imageSize !== undefined ? { imageSize: this.settings.imageSize } : {}),
+      spec: `openai:${this.settings.model}`,
+    };
+  }
+
   generate(requests: GenerateRequest[]): Promise<GenerateResult[]> {
     return Promise.all(
       requests.map(async (request) => {

@@ -170,8 +170,8 @@ function networkMessage(error: unknown, timeoutMs: number): string {
 }
 
 function statusHint(status: number): string {
-  if (status === 401 || status === 403) return ' (the server refused the API key: check the variable --api-key-env names, OPENAI_API_KEY by default)';
-  if (status === 404) return ' (no such endpoint or model: check --base-url and the model name)';
+  if (status === 401 || status === 403) return ' (the server refused the API key: check the variable --model-arg api-key-env= names, OPENAI_API_KEY by default)';
+  if (status === 404) return ' (no such endpoint or model: check --model-arg base-url= and the model name)';
   return '';
 }
 

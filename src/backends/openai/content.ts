@@ -2,7 +2,7 @@
 // message whose content alternates text parts and image_url parts (images as base64 data URLs); a video is its
 // sampled frames (--frames), one image part each, in time order. An end of chunk is rendered as plain text (default
 // a newline), since a served chat model has no Flamingo <EOC> token of its own.
-// Images are re-encoded with sharp: to JPEG fitting inside --image-size pixels when it is given; otherwise JPEG, PNG,
+// Images are re-encoded with sharp: to JPEG fitting inside image-size pixels (--model-arg image-size=<n>) when it is given; otherwise JPEG, PNG,
 // WebP and GIF files are sent as they are. Encoded media are cached by id (a demonstration image shown with many
 // queries is read once while it stays in the cache).
 import { readFile } from 'node:fs/promises';

@@ -1,8 +1,9 @@
-// `--model openai:<served model name>` plus the run's flags and environment -> the backend's settings.
-// The base URL: --base-url, else OPENAI_BASE_URL, else vLLM's default. The API key: the variable --api-key-env names,
-// else OPENAI_API_KEY; unset means no Authorization header (a local vLLM needs none), unless --api-key-env named it.
+// `--model openai:<served model name>` plus its arguments (`--model-arg <name>=<value>`) and the environment -> the
+// backend's settings. The base URL: base-url, else OPENAI_BASE_URL, else vLLM's default. The API key: the variable
+// api-key-env names, else OPENAI_API_KEY; unset means no Authorization header (a local vLLM needs none), unless
+// api-key-env named it.
 import { UsageError } from '../../core/errors.ts';
-import type { BackendOptions, FrameSampling } from '../../core/types.ts';
+import type { ArgSpec, ArgValues, BackendOptions, FrameSampling } from '../../core/types.ts';
 
 export const DEFAULT_BASE_URL = 'http://localhost:8000/v1';
 export const DEFAULT_API_KEY_ENV = 'OPENAI_API_KEY';
@@ -18,26 +19,70 @@ export interface OpenAISettings {
   frames?: FrameSampling;
 }
 
-export function resolveSettings(rest: string, options: BackendOptions, env: NodeJS.ProcessEnv = process.env): OpenAISettings {
+/** The arguments of `--model openai:<name>` (`--model-arg base-url=http://gpu1:8000/v1`, `--model-arg openai.retries=2`). */
+export const OPENAI_ARGS: ArgSpec[] = [
+  { name: 'base-url', replaces: '--base-url', type: 'string', description: `base URL of the server (default: $OPENAI_BASE_URL, else ${DEFAULT_BASE_URL})` },
+  {
+    name: 'api-key-env',
+    replaces: '--api-key-env',
+    type: 'string',
+    description: `the environment variable holding the API key, not the key (default: ${DEFAULT_API_KEY_ENV}; a variable named here must be set)`,
+    check: (value) =>
+      /^[A-Za-z_][A-Za-z0-9_]*$/.test(String(value)) ? undefined : 'expected the name of an environment variable (e.g. VLLM_API_KEY), not the key',
+  },
+  { name: 'request-timeout', replaces: '--request-timeout', type: 'number', description: 'timeout of one request in seconds (default: 120)', check: (value) => (Number(value) > 0 ? undefined : 'expected a number of seconds > 0') },
+  { name: 'retries', replaces: '--retries', type: 'integer', min: 0, description: 'retries of a failed request, with exponential backoff (default: 5)' },
+  { name: 'image-size', replaces: '--image-size', type: 'integer', min: 1, description: 'scale images and frames down to fit this size in pixels before sending (default: as they are)' },
+];
+
+/** What resolveSettings() reads: the run's settings and the arguments by meaning. */
+export interface ServedOptions {
+  baseUrl?: string;
+  apiKeyEnv?: string;
+  requestTimeoutMs?: number;
+  retries?: number;
+  imageSize?: number;
+  concurrency?: number;
+  frames?: FrameSampling;
+}
+
+/** The checked `--model-arg` values -> ServedOptions. */
+export function servedOptions(options: BackendOptions): ServedOptions {
+  const args: ArgValues = options.args ?? {};
+  const text = (name: string) => (typeof args[name] === 'string' ? (args[name] as string) : undefined);
+  const number = (name: string) => (typeof args[name] === 'number' ? (args[name] as number) : undefined);
+  const timeout = number('request-timeout');
+  return {
+    baseUrl: text('base-url'),
+    apiKeyEnv: text('api-key-env'),
+    requestTimeoutMs: timeout === undefined ? undefined : timeout * 1000,
+    retries: number('retries'),
+    imageSize: number('image-size'),
+    concurrency: options.concurrency,
+    frames: options.frames,
+  };
+}
+
+export function resolveSettings(rest: string, options: ServedOptions, env: NodeJS.ProcessEnv = process.env): OpenAISettings {
   const model = rest.trim();
   if (model === '') {
     throw new UsageError('--model openai: give the served model\'s name, e.g. --model openai:HuggingFaceM4/idefics2-8b');
   }
   const baseUrl = options.baseUrl ?? (env.OPENAI_BASE_URL?.trim() || DEFAULT_BASE_URL);
-  const from = options.baseUrl !== undefined ? '--base-url' : env.OPENAI_BASE_URL?.trim() ? 'OPENAI_BASE_URL' : 'the default base URL';
+  const from = options.baseUrl !== undefined ? '--model-arg base-url=' : env.OPENAI_BASE_URL?.trim() ? 'OPENAI_BASE_URL' : 'the default base URL';
   let url: URL;
   try {
     url = new URL(baseUrl);
   } catch {
-    throw new UsageError(`${from} ${baseUrl}: not a URL (e.g. http://localhost:8000/v1)`);
+    throw new UsageError(`${from}${from.endsWith('=') ? '' : ' '}${baseUrl}: not a URL (e.g. http://localhost:8000/v1)`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`${from} ${baseUrl}: expected an http:// or https:// URL`);
+    throw new UsageError(`${from}${from.endsWith('=') ? '' : ' '}${baseUrl}: expected an http:// or https:// URL`);
   }
   const keyEnv = options.apiKeyEnv ?? DEFAULT_API_KEY_ENV;
   const apiKey = env[keyEnv]?.trim() || undefined;
   if (options.apiKeyEnv !== undefined && apiKey === undefined) {
-    throw new UsageError(`--api-key-env ${keyEnv}: the environment variable ${keyEnv} is not set (or is empty)`);
+    throw new UsageError(`--model-arg api-key-env=${keyEnv}: the environment variable ${keyEnv} is not set (or is empty)`);
   }
   return {
     model,
