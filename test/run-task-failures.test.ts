@@ -13,8 +13,10 @@ test('a multi-task run goes on past a failing task, reports the others, and exit
   const args = [bin, '--task', 'coco,hatefulmemes,okvqa', '--shots', '0', '--limit', '2', '--model', 'baseline:majority', '--results-dir', results, '--json'];
   const run = spawnSync(process.execPath, args, { encoding: 'utf8' });
   assert.equal(run.status, 1, run.stderr);
-  assert.match(run.stderr, /task hatefulmemes failed: ROC-AUC is undefined/);
-  assert.match(run.stderr, /1 task\(s\) failed: hatefulmemes/);
+  assert.match(run.stderr, /skipping hatefulmemes 0-shot: ROC-AUC is undefined/);
+  assert.match(run.stderr, /1 of 3 cells did not run: hatefulmemes 0-shot \(ROC-AUC/);
+  // Under --json the table and the cells not run go to stderr.
+  assert.match(run.stderr, /NOT RUN \(1 cell; the run exits 1\):\n  hatefulmemes 0-shot: ROC-AUC is undefined/);
   const summary = JSON.parse(run.stdout) as { task: string }[];
   assert.deepEqual(summary.map((row) => row.task), ['coco', 'okvqa']);
   assert.ok(readdirSync(join(results, 'baseline-majority')).some((name) => /^okvqa-0shot-sample-limit2-[0-9a-f]{8}\.json$/.test(name)));

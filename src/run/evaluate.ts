@@ -2,11 +2,11 @@
 // -> run what the journal does not hold yet (bounded, journaled) -> score each trial -> write one record per shots.
 import { createHash } from 'node:crypto';
 import { join, relative } from 'node:path';
-import { identityArgs, routeArgs } from '../core/args.ts';
+import { identityArgs, resolveArgs, routeArgs, type ArgAssignment } from '../core/args.ts';
 import { InputError, RunError, UsageError, exitCodeOf } from '../core/errors.ts';
 import { backendScope, openBackend, type OpenedBackend } from '../backends/index.ts';
 import { excludedSupportNotice, excludeMissingSupport } from './missing-media.ts';
-import type { Backend, Example, RunRecord, Task, TaskData, Trial } from '../core/types.ts';
+import type { ArgSpec, Backend, Example, RunRecord, Task, TaskData, Trial } from '../core/types.ts';
 import { isSampleData } from '../core/sample-data.ts';
 import { safeName } from '../core/safe-name.ts';
 import {
@@ -40,28 +40,47 @@ export interface RecordOutcome {
   record: RunRecord;
 }
 
+/** A cell of the run (model x task x shots; `shots` null when the whole task could not start) that did not run. */
 export interface TaskFailure {
   task: string;
   error: unknown;
+  /** The model's spec, in a run of several models. */
+  model?: string;
+  shots?: number | null;
+  /** A sweep's variant name. */
+  variant?: string;
 }
 
-/** Some tasks of a multi-task run failed: carries the records the others wrote, so they are still reported. */
+/**
+ * Some cells of a run of several (models x tasks x shots) could not run: carries the records the others wrote, so
+ * they are still reported, and what was skipped and why.
+ */
 export class TaskFailures extends Error {
   constructor(
     readonly outcomes: RecordOutcome[],
     readonly failures: TaskFailure[],
   ) {
     super(
-      `${failures.length} task(s) failed: ` + failures.map((f) => `${f.task} (${clauseOf(f.error)})`).join('; ') +
-        '; the journals keep every finished example: fix the cause and run the same command again to resume',
+      `${failures.length} of ${outcomes.length + failures.length} cell${outcomes.length + failures.length === 1 ? '' : 's'} did not run: ` +
+        failures.map((f) => `${cellLabel(f)} (${clauseOf(f.error)})`).join('; ') +
+        '; the journals keep every finished example: fix the cause and run the same command again to finish what is missing',
     );
     this.name = 'TaskFailures';
   }
 
-  /** 2 when every failure was bad input, else 1 (a run failed). */
+  /** 1: something the run was asked to do was not done (whatever the cause, the run as a whole failed). */
   get exitCode(): number {
-    return this.failures.every((f) => exitCodeOf(f.error) === 2) ? 2 : 1;
+    return 1;
   }
+}
+
+/** `okvqa 4-shot`, `tiny-l okvqa 4-shot`, `tiny-l [rices] okvqa`: what names a cell, in messages and the summary. */
+export function cellLabel(cell: Omit<TaskFailure, 'error'>): string {
+  return [
+    ...(cell.model !== undefined ? [cell.model] : []),
+    ...(cell.variant !== undefined ? [`[${cell.variant}]`] : []),
+    cell.task + (cell.shots !== undefined && cell.shots !== null ? ` ${cell.shots}-shot` : ''),
+  ].join(' ');
 }
 
 /** An error's message inside a longer sentence: without its closing full stop (not `...only one.; going on`). */
@@ -73,40 +92,215 @@ export interface EvaluateIO {
   stderr?: NodeJS.WriteStream;
 }
 
+/**
+ * One part of a run: options for one model (`options.model`) with its tasks and shots. `run --model a,b` makes one
+ * per model; a sweep (src/run/sweep.ts) one per model x variant x data. Each becomes RunConfigs (run/config.ts) as a
+ * single `run` would: the parts are nothing but the options a `run` command would have been given.
+ */
+export interface RunPart {
+  options: RunOptions;
+  /** A sweep's variant name (for labels); absent in a `run`. */
+  variant?: string;
+}
+
+/** `--model a,b,c`: the same run for each model, in the order given (each gets the same queries and demonstrations). */
 export async function evaluate(options: RunOptions, io: EvaluateIO = {}): Promise<RecordOutcome[]> {
-  const resolved = await resolveRunTasks(options.tasks, options, (message) => io.stderr?.write(`${message}\n`));
-  for (const { task } of resolved) promptTemplates(task, options.promptStyle);
-  const { scope } = await backendScope(options.model);
-  const modelArgs = routeArgs(options.modelArgs, [scope], 'backend').get(scope) ?? [];
-  const opened = await openBackend(options.model, { args: modelArgs, frames: options.frames, concurrency: options.concurrency });
-  const backend = opened.backend;
-  try {
-    if (options.sampler === 'rices' && !backend.embed) {
-      throw new UsageError(`--sampler rices: model ${options.model} has no embed() for visual features; use --sampler random`);
-    }
-    const model = modelIdentity(backend.info(), await opened.identity(), identityArgs(opened.argSpecs, opened.args));
-    const outcomes: RecordOutcome[] = [];
-    const failures: TaskFailure[] = [];
+  const models = options.models ?? [options.model];
+  return evaluateParts(models.map((model) => ({ options: { ...options, model, models: [model] } })), io);
+}
+
+/** A task of a part, resolved, with its data and query set (or why they could not be loaded). */
+export interface PreparedTask {
+  entry: RunTask;
+  loaded?: LoadedQueries;
+  failure?: unknown;
+  /** Examples this process evaluates per shots: seeds x the queries in its --shard slice. */
+  examplesPerShots: number;
+}
+
+export interface PreparedPart {
+  part: RunPart;
+  tasks: PreparedTask[];
+}
+
+/**
+ * Resolves every part's tasks and loads each task's data once (parts that read the same task, arguments and data
+ * share it): everything a run or a sweep's --dry-run knows before a model is loaded. Bad flags and unknown tasks are
+ * usage errors here, before anything runs; a task whose data cannot be loaded is returned with its failure.
+ */
+export async function prepareParts(parts: RunPart[], io: EvaluateIO = {}): Promise<PreparedPart[]> {
+  const said = new Set<string>();
+  const say = (message: string) => {
+    if (said.has(message)) return;
+    said.add(message);
+    io.stderr?.write(`${message}\n`);
+  };
+  const sayer: EvaluateIO = { stderr: { write: (text: string) => (say(text.replace(/\n$/, '')), true) } as NodeJS.WriteStream };
+  await checkModelArgs(parts);
+  const loads = new Map<string, Promise<LoadedQueries>>();
+  const prepared: PreparedPart[] = [];
+  for (const part of parts) {
+    const { options } = part;
+    const resolved = await resolveRunTasks(options.tasks, options, say);
+    for (const { task } of resolved) promptTemplates(task, options.promptStyle);
+    const tasks: PreparedTask[] = [];
     for (const entry of resolved) {
+      const key = JSON.stringify([entry.source, entry.task.id, entry.args, options.dataDir ?? null, options.split ?? null, options.protocol, options.limit ?? null]);
+      if (!loads.has(key)) {
+        const loading = loadQueries(entry.task, options, sayer);
+        loading.catch(() => {});
+        loads.set(key, loading);
+      }
       try {
-        outcomes.push(...(await evaluateTask(entry, opened, model, options, io)));
-      } catch (error) {
-        // A run of several tasks goes on past one task's bad data (its journal keeps what was done); a bad flag or a
-        // failing backend (RunError) would fail every task the same way, so those stop at once.
-        if (resolved.length === 1 || error instanceof UsageError || error instanceof RunError) throw error;
-        failures.push({ task: entry.task.id, error });
-        io.stderr?.write(`flamingo-eval: task ${entry.task.id} failed: ${clauseOf(error)}; going on with the other tasks\n`);
+        const loaded = await loads.get(key)!;
+        const inSlice = loaded.queries.filter((query) => inShard(options.shard, entry.task.id, query.id)).length;
+        tasks.push({ entry, loaded, examplesPerShots: inSlice * options.seeds.length });
+      } catch (failure) {
+        tasks.push({ entry, failure, examplesPerShots: 0 });
       }
     }
-    if (failures.length > 0) throw new TaskFailures(outcomes, failures);
-    return outcomes;
-  } finally {
-    await backend.close();
+    prepared.push({ part, tasks });
+  }
+  return prepared;
+}
+
+/**
+ * `--model-arg` goes to the backends it is for (`onnx.threads=2` to every onnx model of the run; an argument without a
+ * scheme when the models are of one): checked for every model before anything runs.
+ */
+async function checkModelArgs(parts: RunPart[]): Promise<void> {
+  const scopes = new Map<string, { scope: string; argSpecs: ArgSpec[] }>();
+  for (const { options } of parts) if (!scopes.has(options.model)) scopes.set(options.model, await backendScope(options.model));
+  const names = [...new Set([...scopes.values()].map(({ scope }) => scope))];
+  for (const { options } of parts) {
+    const { scope, argSpecs } = scopes.get(options.model)!;
+    resolveArgs({ kind: 'backend', id: scope }, argSpecs, routeArgs(options.modelArgs, names, 'backend').get(scope) ?? []);
   }
 }
 
+/** The backend arguments of one part's model: those routed to its scheme among the run's models' schemes. */
+async function modelArgsOf(part: RunPart, schemes: string[]): Promise<ArgAssignment[]> {
+  const { scope } = await backendScope(part.options.model);
+  return routeArgs(part.options.modelArgs, schemes, 'backend').get(scope) ?? [];
+}
+
+interface OpenModel {
+  key: string;
+  opened: OpenedBackend;
+  identity: unknown;
+}
+
+/**
+ * Runs the parts' cells (model x task x shots), one model loaded at a time, with one progress display for the whole
+ * run. With one cell, its error is the run's. With several, a cell that cannot run (too few demonstrations, data that
+ * does not load, a model that does not load or fails) is reported and skipped, the others finish, and the run ends
+ * with TaskFailures (the records written, and what was skipped and why).
+ */
+export async function evaluateParts(parts: RunPart[], io: EvaluateIO = {}): Promise<RecordOutcome[]> {
+  const prepared = await prepareParts(parts, io);
+  const cells = prepared.reduce((n, p) => n + p.tasks.reduce((m, t) => m + t.entry.shots.length, 0), 0);
+  const single = cells === 1;
+  const models = new Set(parts.map(({ options }) => options.model));
+  const schemes = [...new Set(await Promise.all([...models].map(async (model) => (await backendScope(model)).scope)))];
+  const total = prepared.reduce((n, p) => n + p.tasks.reduce((m, t) => m + t.examplesPerShots * t.entry.shots.length, 0), 0);
+  const quiet = parts.every(({ options }) => options.quiet);
+  const progress = createProgress({ label: '', total, already: 0, quiet, stream: io.stderr });
+  const outcomes: RecordOutcome[] = [];
+  const failures: TaskFailure[] = [];
+  let done = 0;
+  const cellOf = (part: RunPart, task: string, shots: number | null) => ({
+    task,
+    shots,
+    ...(models.size > 1 ? { model: part.options.model } : {}),
+    ...(part.variant !== undefined ? { variant: part.variant } : {}),
+  });
+  const skip = (part: RunPart, task: PreparedTask, shots: number[], error: unknown, left: number) => {
+    if (single) throw error;
+    for (const n of shots) failures.push({ ...cellOf(part, task.entry.task.id, n), error });
+    done += shots.length;
+    progress.drop(left);
+    const which = shots.length === 1 ? cellLabel(cellOf(part, task.entry.task.id, shots[0]!)) : `${cellLabel(cellOf(part, task.entry.task.id, null))} (${shots.join(', ')} shots)`;
+    io.stderr?.write(`${io.stderr.isTTY && !quiet ? '\n' : ''}flamingo-eval: skipping ${which}: ${clauseOf(error)}; going on with the others\n`);
+  };
+  let open: OpenModel | undefined;
+  try {
+    for (const { part, tasks } of prepared) {
+      const { options } = part;
+      for (const task of tasks) {
+        if (task.failure !== undefined) skip(part, task, task.entry.shots, task.failure, 0);
+      }
+      const runnable = tasks.filter((task) => task.loaded);
+      if (runnable.length === 0) continue;
+      try {
+        const args = await modelArgsOf(part, schemes);
+        const key = JSON.stringify([options.model, args.map((a) => a.text), options.frames, options.concurrency]);
+        if (open?.key !== key) {
+          await open?.opened.backend.close();
+          open = undefined;
+          const opened = await openBackend(options.model, { args, frames: options.frames, concurrency: options.concurrency });
+          open = { key, opened, identity: undefined };
+          open.identity = modelIdentity(opened.backend.info(), await opened.identity(), identityArgs(opened.argSpecs, opened.args));
+        }
+        if (options.sampler === 'rices' && !open.opened.backend.embed) {
+          throw new UsageError(`--sampler rices: model ${options.model} has no embed() for visual features; use --sampler random`);
+        }
+      } catch (error) {
+        const failure = single ? error : new RunError(`model ${options.model} could not be used: ${clauseOf(error)}`, { cause: error });
+        for (const task of runnable) skip(part, task, task.entry.shots, failure, task.examplesPerShots * task.entry.shots.length);
+        continue;
+      }
+      let broken: unknown;
+      for (const task of runnable) {
+        if (broken !== undefined) {
+          skip(part, task, task.entry.shots, new RunError(`not run: model ${options.model} failed earlier (${clauseOf(broken)})`), task.examplesPerShots * task.entry.shots.length);
+          continue;
+        }
+        await evaluateTask(task, open.opened, open.identity, options, io, {
+          progress,
+          begin(shots) {
+            done++;
+            if (!single) progress.stage(`[${done}/${cells}] ${cellLabel(cellOf(part, task.entry.task.id, shots))}`);
+            else progress.stage(`${task.entry.task.id} ${shots}-shot`);
+          },
+          fail(shots, error, left) {
+            done--;
+            skip(part, task, shots, error, left);
+            // A backend that failed (a server gone, a model that crashed) would fail its other cells the same way.
+            if (error instanceof RunError) broken = error;
+            return broken === undefined;
+          },
+          outcome: (outcome) => void outcomes.push(outcome),
+        });
+      }
+    }
+  } finally {
+    progress.done();
+    await open?.opened.backend.close();
+  }
+  if (failures.length > 0) throw new TaskFailures(outcomes, failures);
+  return outcomes;
+}
+
+/** What evaluateTask reports to the run: each cell's start, its record, and a cell that could not run. */
+interface CellHooks {
+  progress: Progress;
+  begin(shots: number): void;
+  /** The cell failed (`left`: its examples not done); false: do not start the task's other shots. */
+  fail(shots: number[], error: unknown, left: number): boolean;
+  outcome(outcome: RecordOutcome): void;
+}
+
+export interface LoadedQueries {
+  data: TaskData;
+  /** The evaluated queries, in evaluation order. */
+  queries: Example[];
+  perClass: Task['protocolPerClass'];
+  /** The query subset's size, when the run evaluates fewer queries than the split has. */
+  limit: number | undefined;
+}
+
 /** The task's data, checked, and the query set the run evaluates (a --limit or protocol subset, or the whole split). */
-async function loadQueries(task: Task, options: RunOptions, io: EvaluateIO) {
+async function loadQueries(task: Task, options: RunOptions, io: EvaluateIO): Promise<LoadedQueries> {
   const loaded = checkData(task, await task.load({ dataDir: options.dataDir, split: options.split }));
   // Sample data is sample data wherever it lives: a copy passed with --data carries the generator's marker.
   // Support items whose media are not on disk leave the pool before any demonstration is drawn (missing-media.ts).
@@ -132,82 +326,122 @@ async function loadQueries(task: Task, options: RunOptions, io: EvaluateIO) {
 }
 
 async function evaluateTask(
-  { task, source, shots: shotsList, args: taskArgs }: RunTask,
+  { entry: { task, source, shots: shotsList, args: taskArgs }, loaded, examplesPerShots }: PreparedTask,
   opened: OpenedBackend,
   model: unknown,
   options: RunOptions,
   io: EvaluateIO,
-): Promise<RecordOutcome[]> {
+  hooks: CellHooks,
+): Promise<void> {
   const { backend } = opened;
-  const { data, queries, perClass, limit } = await loadQueries(task, options, io);
+  const { data, queries, perClass, limit } = loaded!;
+  let facts: RunFacts;
   const info = backend.info();
   const templates = promptTemplates(task, options.promptStyle);
-  const facts: RunFacts = {
-    modelName: info.name,
-    model,
-    task: await taskIdentity(task.id, source),
-    data: dataIdentity(data.files, data.sample, options.split, options.dataDir),
-    sample: data.sample,
-    kind: task.kind,
-    candidatePrefix: templates.candidatePrefix ?? '',
-    excludedSupport: (data.excludedSupport ?? []).map((excluded) => excluded.id),
-  };
-  const outcomes: RecordOutcome[] = [];
+  try {
+    facts = {
+      modelName: info.name,
+      model,
+      task: await taskIdentity(task.id, source),
+      data: dataIdentity(data.files, data.sample, options.split, options.dataDir),
+      sample: data.sample,
+      kind: task.kind,
+      candidatePrefix: templates.candidatePrefix ?? '',
+      excludedSupport: (data.excludedSupport ?? []).map((excluded) => excluded.id),
+    };
+  } catch (error) {
+    hooks.fail(shotsList, error, examplesPerShots * shotsList.length);
+    return;
+  }
   let rices: RicesFeatures | undefined;
-  for (const shots of shotsList) {
-    const started = performance.now();
-    const config = resolveRunConfig({ options, task, source, taskArgs, model: opened, shots, perClass, limit });
-    rices ??= config.sampler === 'rices' ? ricesFeatures(backend, config, options, task, modelDir(config, facts), io) : undefined;
-    const plans = await planTrials({
-      task,
-      support: data.support,
-      queries,
-      shots,
-      seeds: config.seeds,
-      supportSize: options.supportSize,
-      perClass,
-      zeroShotTextDemos: config.zeroShotTextDemos ?? 0,
-      templates,
-      rices,
-      promptEnsemble: ensembleSize(config),
-    });
-    const identities = configIdentity(config, facts);
-    const path = recordFile(config, facts, identities.record);
-    const journal = openJournal(config, facts, identities.journal, options, io);
+  for (const [i, shots] of shotsList.entries()) {
+    hooks.begin(shots);
+    const before = hooks.progress.finished;
     try {
-      const outcome = await runShots({ task, backend, options, io, plans, journal, shots, config, data, path });
-      const assemble = (trials: Trial[]) =>
-        assembleRecord({
-          task,
-          shots,
-          model: { ...info, spec: options.model },
-          data,
-          querySize: queries.length,
-          plans,
-          trials,
-          resumed: outcome.resumed,
-          startedAt: started,
-          config: recordConfig(config, identities, journal.path),
-        });
-      if (options.shard) {
-        const shard = options.shard;
-        const shardPath = shardRecordPath(path, shard);
-        writeShardRecord(shardPath, assemble(plans.map((plan) => shardTrial(task, plan, journal.entries, shard))), shard, plans);
-        io.stderr?.write(
-          `${task.id} ${shots}-shot: shard ${formatShard(shard)} done: ${shardPath}` +
-            (outcome.trials ? '\n' : '; join the shards with `flamingo-eval merge` (with a shared results folder, the shard that finishes last writes the record)\n'),
-        );
+      const config = resolveRunConfig({ options, task, source, taskArgs, model: opened, shots, perClass, limit });
+      rices ??= config.sampler === 'rices' ? ricesFeatures(backend, config, options, task, modelDir(config, facts), io) : undefined;
+      const outcome = await evaluateShots({ task, backend, info, options, io, data, queries, perClass, templates, facts, config, rices, progress: hooks.progress });
+      if (outcome) hooks.outcome(outcome);
+    } catch (error) {
+      const left = examplesPerShots - (hooks.progress.finished - before);
+      if (!hooks.fail([shots], error, left)) {
+        const rest = shotsList.slice(i + 1);
+        if (rest.length > 0) hooks.fail(rest, new RunError(`not run: model ${options.model} failed earlier (${clauseOf(error)})`), examplesPerShots * rest.length);
+        return;
       }
-      if (outcome.trials) {
-        const record = assemble(outcome.trials);
-        writeRecord(path, record);
-        outcomes.push({ path, record });
-      }
-    } finally {
-      journal.close();
     }
   }
-  return outcomes;
+}
+
+interface ShotsInput {
+  task: Task;
+  backend: Backend;
+  info: ReturnType<Backend['info']>;
+  options: RunOptions;
+  io: EvaluateIO;
+  data: TaskData;
+  queries: Example[];
+  perClass: Task['protocolPerClass'];
+  templates: ReturnType<typeof promptTemplates>;
+  facts: RunFacts;
+  config: RunConfig;
+  rices: RicesFeatures | undefined;
+  progress: Progress;
+}
+
+/** One cell (model x task x shots): its plan, its journal, what is missing run, and its record (or shard record). */
+async function evaluateShots(input: ShotsInput): Promise<RecordOutcome | undefined> {
+  const { task, backend, info, options, io, data, queries, perClass, templates, facts, config, rices } = input;
+  const { shots } = config;
+  const started = performance.now();
+  const plans = await planTrials({
+    task,
+    support: data.support,
+    queries,
+    shots,
+    seeds: config.seeds,
+    supportSize: options.supportSize,
+    perClass,
+    zeroShotTextDemos: config.zeroShotTextDemos ?? 0,
+    templates,
+    rices,
+    promptEnsemble: ensembleSize(config),
+    sample: data.sample,
+  });
+  const identities = configIdentity(config, facts);
+  const path = recordFile(config, facts, identities.record);
+  const journal = openJournal(config, facts, identities.journal, options, io);
+  try {
+    const outcome = await runShots({ task, backend, options, io, plans, journal, shots, config, data, path, progress: input.progress });
+    const assemble = (trials: Trial[]) =>
+      assembleRecord({
+        task,
+        shots,
+        model: { ...info, spec: options.model },
+        data,
+        querySize: queries.length,
+        plans,
+        trials,
+        resumed: outcome.resumed,
+        startedAt: started,
+        config: recordConfig(config, identities, journal.path),
+      });
+    if (options.shard) {
+      const shard = options.shard;
+      const shardPath = shardRecordPath(path, shard);
+      writeShardRecord(shardPath, assemble(plans.map((plan) => shardTrial(task, plan, journal.entries, shard))), shard, plans);
+      io.stderr?.write(
+        `${io.stderr?.isTTY && !options.quiet ? '\n' : ''}${task.id} ${shots}-shot: shard ${formatShard(shard)} done: ${shardPath}` +
+          (outcome.trials ? '\n' : '; join the shards with `flamingo-eval merge` (with a shared results folder, the shard that finishes last writes the record)\n'),
+      );
+    }
+    if (!outcome.trials) return undefined;
+    const record = assemble(outcome.trials);
+    writeRecord(path, record);
+    return { path, record };
+  } finally {
+    journal.close();
+  }
 }
 
 /**
@@ -248,6 +482,8 @@ interface ShotsRun {
   data: TaskData;
   /** The record's path (answers files of unannotated splits go beside it). */
   path: string;
+  /** The run's progress display. */
+  progress: Progress;
 }
 
 /**
@@ -260,19 +496,15 @@ async function runShots(run: ShotsRun): Promise<{ trials?: Trial[]; resumed: num
   let resumed = 0;
   for (const plan of plans) {
     for (const query of plan.queries) {
+      if (!inShard(options.shard, task.id, query.example.id)) continue;
       // An example skipped for an unreadable medium is tried again (the file may have been fixed since).
       if (isJournaled(journal, plan.seed, query) && !wasSkipped(journal, plan.seed, query)) resumed++;
-      else if (inShard(options.shard, task.id, query.example.id)) pending.push({ seed: plan.seed, query });
+      else pending.push({ seed: plan.seed, query });
     }
   }
   const total = plans.reduce((n, plan) => n + plan.queries.length, 0);
-  const progress = createProgress({
-    label: `${task.id} ${shots}-shot`,
-    total: resumed + pending.length,
-    already: resumed,
-    quiet: options.quiet,
-    stream: run.io.stderr,
-  });
+  const progress = run.progress;
+  progress.resume(resumed);
   try {
     await runPending({
       backend: run.backend,
@@ -293,8 +525,6 @@ async function runShots(run: ShotsRun): Promise<{ trials?: Trial[]; resumed: num
         'run the same command again to resume',
       { cause: error },
     );
-  } finally {
-    progress.done();
   }
   if (options.shard) {
     journal.readSiblings();

@@ -49,7 +49,9 @@ export function summaryRows(outcomes: RecordOutcome[]): SummaryRow[] {
 export function renderSummary(outcomes: RecordOutcome[], colour: boolean): string {
   const rows = summaryRows(outcomes);
   const models = [...new Set(outcomes.map(({ record }) => `${record.model.name} (--model ${record.model.spec})`))];
-  const table = renderTable(
+  // Several models: a model column first, so the rows of one task and shots can be read across models.
+  const several = new Set(rows.map((row) => row.model)).size > 1;
+  const table = (several ? withModelColumn(rows) : renderTable)(
     ['task', 'shots', 'metric', 'mean', '± std', 'n', 'seeds', 'data'],
     rows.map((row) => [
       row.task,
@@ -97,6 +99,22 @@ export function renderSummary(outcomes: RecordOutcome[], colour: boolean): strin
   if (rows.some((row) => row.sample)) {
     lines.push(`WARNING: rows marked SAMPLE ran on ${SAMPLE_WARNING}; pass --data <dir> with the official files.`);
   }
+  return `${lines.join('\n')}\n`;
+}
+
+/** renderTable with the rows' model as the first column. */
+function withModelColumn(rows: SummaryRow[]): typeof renderTable {
+  return (headers, body, colour) => renderTable(['model', ...headers], body.map((cells, i) => [rows[i]!.model, ...cells]), colour);
+}
+
+/**
+ * The cells of a run of several models, tasks or shots (or a sweep) that did not run, and why: the summary's last
+ * lines, so that a run never ends without saying what it did not do.
+ */
+export function renderSkipped(skipped: { label: string; reason: string }[]): string {
+  if (skipped.length === 0) return '';
+  const lines = [`NOT RUN (${skipped.length} cell${skipped.length === 1 ? '' : 's'}; the run exits 1):`];
+  for (const { label, reason } of skipped) lines.push(`  ${label}: ${reason}`);
   return `${lines.join('\n')}\n`;
 }
 
