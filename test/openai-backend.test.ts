@@ -1,5 +1,5 @@
 // The openai backend against the loopback fake server: settings (base URL, API key variable), prompts rendered as
-// one user message of text and image parts (re-encoded to --image-size; a video as its frames), generation settings,
+// one user message of text and image parts (re-encoded to the image-size argument; a video as its frames), generation settings,
 // rank through completions echo + logprobs or chat prompt_logprobs with hand-worked scores, and fast failures.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,7 +21,7 @@ const image = (i: number) => ({ type: 'media' as const, media: { kind: 'image' a
 const text = (value: string) => ({ type: 'text' as const, text: value });
 const EOC = { type: 'end_of_chunk' as const };
 
-test('settings: --base-url, else OPENAI_BASE_URL, else vLLM default; the key from the named variable', () => {
+test('settings: base-url, else OPENAI_BASE_URL, else vLLM default; the key from the named variable', () => {
   assert.equal(resolveSettings('m', {}, {}).baseUrl, DEFAULT_BASE_URL);
   assert.equal(resolveSettings('m', {}, { OPENAI_BASE_URL: 'http://gpu1:9000/v1/' }).baseUrl, 'http://gpu1:9000/v1');
   assert.equal(resolveSettings('m', { baseUrl: 'https://x/v1' }, { OPENAI_BASE_URL: 'http://gpu1:9000/v1' }).baseUrl, 'https://x/v1');
@@ -58,7 +58,7 @@ test('a prompt is one user message alternating text and image parts; ends of chu
   assert.equal(Math.max(meta.width!, meta.height!), 32);
   assert.equal(renderer.plainText(prompt), undefined);
   assert.equal(renderer.plainText([text('a'), EOC, text('b')]), 'a\nb');
-  // Without --image-size a JPEG goes as it is.
+  // Without image-size a JPEG goes as it is.
   const asIs = (await new PromptRenderer().chatContent([image(0)])).content[0] as { image_url: { url: string } };
   const { readFileSync } = await import('node:fs');
   assert.equal(asIs.image_url.url, `data:image/jpeg;base64,${readFileSync(IMAGES[0]!).toString('base64')}`);

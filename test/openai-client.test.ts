@@ -88,10 +88,10 @@ test('other 4xx and garbage are not retried, and say what to check', async () =>
   try {
     const client = new OpenAIClient({ baseUrl: server.url, apiKey: KEY, retry: FAST });
     server.failNext({ kind: 'status', status: 401, body: '{"error":{"message":"bad key"}}' });
-    await assert.rejects(client.post('/completions', {}), /HTTP 401 \(the server refused the API key: check the variable --api-key-env names, OPENAI_API_KEY by default\): bad key/);
+    await assert.rejects(client.post('/completions', {}), /HTTP 401 \(the server refused the API key: check the variable --model-arg api-key-env= names, OPENAI_API_KEY by default\): bad key/);
     server.failNext({ kind: 'garbage' });
     await assert.rejects(client.post('/completions', {}), /the answer is not JSON \(<html><body>502 Bad Gateway<\/body><\/html>\); is the base URL the API root/);
-    await assert.rejects(client.post('/completions', { model: 'other' }), /HTTP 404 \(no such endpoint or model: check --base-url and the model name\): The model `other` does not exist/);
+    await assert.rejects(client.post('/completions', { model: 'other' }), /HTTP 404 \(no such endpoint or model: check --model-arg base-url= and the model name\): The model `other` does not exist/);
     assert.equal(server.requests.length, 3);
   } finally {
     await server.close();

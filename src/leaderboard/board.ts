@@ -1,8 +1,10 @@
 // The leaderboard as data: rows are models (sorted by parameter count), columns are task x shots, cells are the
 // mean (and std over seeds) of the task's primary metric. The formats (terminal, CSV, Markdown) only render it.
-import type { DemonstrationSelection, PublishedRow } from '../paper/types.ts';
+import type { PublishedRow } from '../paper/types.ts';
 import { identityDifferences } from '../run/identity.ts';
-import type { RecordEntry } from './records.ts';
+import type { RecordEntry, RunVariant } from './entry.ts';
+
+export type { RunVariant } from './entry.ts';
 
 export interface Column {
   key: string;
@@ -27,20 +29,6 @@ export interface Cell {
   subset?: boolean;
   /** Published cells: where the number is printed. */
   source?: string;
-}
-
-/** What makes two runs of one model different rows: the run choices that change its numbers. */
-export interface RunVariant {
-  demonstrations: DemonstrationSelection;
-  /** `--prompt-style` (`paper` by default). */
-  promptStyle: string;
-  /** `--prompt-ensemble`: orderings averaged (1: none). */
-  ensemble: number;
-  /**
-   * The task and backend arguments that are part of the identity, when not at their default (`--task-arg
-   * okvqa.stem=true`): `{"okvqa.stem": true}`; task arguments are named with their task, backend ones alone.
-   */
-  args?: Record<string, boolean | number | string>;
 }
 
 export interface Row extends RunVariant {

@@ -4,38 +4,11 @@
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.ts';
-import type { RunVariant } from './board.ts';
+import { parseRecordHead, type RecordHead as RecordFields } from '../run/record-schema.ts';
+import type { RecordEntry } from './entry.ts';
 import { readRecordHead, type RecordHead } from './record-file.ts';
 
-/** What the leaderboard reads from one run record (one model x task x shots). */
-export interface RecordEntry extends RunVariant {
-  file: string;
-  createdAt: string;
-  model: string;
-  /** The model family (`model.family` of the record; sizes of one family are joined by a line in size plots). */
-  family?: string;
-  parameters: number;
-  task: string;
-  metric: string;
-  /** `--split` of the run; null for the task's default query split. */
-  split: string | null;
-  shots: number;
-  /** Mean and sample std of the primary metric over the record's trials (seeds). */
-  mean: number;
-  std: number;
-  trials: number;
-  sample: boolean;
-  /** Queries evaluated per trial. */
-  queries: number;
-  /** Evaluated on a `--limit` subset of the query split rather than the whole split or the paper's protocol. */
-  subset: boolean;
-  /**
-   * The run's configuration identity (src/run/identity.ts) and its parts' hashes; records written before identities
-   * existed get one from what they hold (configuration hash, limit, seeds, sample flag) and no parts.
-   */
-  identity?: string;
-  identityParts?: Record<string, string>;
-}
+export type { RecordEntry } from './entry.ts';
 
 /** All `.json` files under the folders, recursively, in a stable order. A missing folder is an error. */
 export async function findRecordFiles(dirs: string[]): Promise<string[]> {
@@ -81,11 +54,10 @@ export async function readRecords(files: string[]): Promise<RecordsRead> {
     if (!RECORD_START.test(await readStart(file))) continue;
     const bytes = await readFile(file);
     const { record, trialCount } = readRecordHead(bytes) ?? parseWhole(file, bytes);
-    const tool = record.tool as { name?: unknown } | undefined;
-    if (tool?.name !== 'flamingo-eval') continue;
-    const unannotated = (record.data as { unannotated?: { server?: unknown } } | undefined)?.unannotated;
-    if (unannotated) read.unscored.push({ file, server: String(unannotated.server ?? 'its evaluation server') });
-    else read.entries.push(recordEntry(file, record, trialCount));
+    if ((record.tool as { name?: unknown } | undefined)?.name !== 'flamingo-eval') continue;
+    const head = parseRecordHead(file, record);
+    if (head.data.unannotated) read.unscored.push({ file, server: head.data.unannotated.server });
+    else read.entries.push(recordEntry(file, head, trialCount));
   }
   return read;
 }
@@ -114,123 +86,36 @@ function parseWhole(file: string, bytes: Buffer): RecordHead {
   return { record: json, trialCount: Array.isArray(json.trials) ? json.trials.length : 0 };
 }
 
-function recordEntry(file: string, record: Record<string, unknown>, trials: number): RecordEntry {
-  const field = (path: string): unknown => {
-    let value: unknown = record;
-    for (const key of path.split('.')) {
-      value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
-    }
-    return value;
+function recordEntry(file: string, head: RecordFields, trials: number): RecordEntry {
+  if (trials === 0) throw new InputError(`${file}: field trials is missing or empty`, file);
+  const { config, summary } = head;
+  const primary = summary.metrics[summary.primary]! as { mean: number; std: number };
+  const args = {
+    ...Object.fromEntries(Object.entries(config.variant.task).map(([name, value]) => [`${head.task.id}.${name}`, value])),
+    ...config.variant.model,
   };
-  const bad = (path: string, what: string) => new InputError(`${file}: field ${path} ${what}`, file);
-  const string = (path: string): string => {
-    const value = field(path);
-    if (typeof value !== 'string' || value === '') throw bad(path, 'is missing or not a non-empty string');
-    return value;
-  };
-  const number = (path: string): number => {
-    const value = field(path);
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw bad(path, 'is missing or not a finite number');
-    return value;
-  };
-
-  const shots = number('shots');
-  if (!Number.isInteger(shots) || shots < 0) throw bad('shots', `is ${shots}, not a non-negative integer`);
-  const primary = string('summary.primary');
-  // Metric names may hold dots (wups_0.9), so the summary is indexed directly, not through a dotted path.
-  const metrics = field('summary.metrics') as Record<string, { mean?: unknown; std?: unknown }> | undefined;
-  const summary = typeof metrics === 'object' && metrics !== null ? metrics[primary] : undefined;
-  if (typeof summary !== 'object' || summary === null) {
-    throw bad(`summary.metrics.${primary}`, `is missing (summary.primary names "${primary}")`);
-  }
-  const statistic = (name: 'mean' | 'std'): number => {
-    const value = summary[name];
-    if (typeof value !== 'number' || !Number.isFinite(value)) {
-      throw bad(`summary.metrics.${primary}.${name}`, 'is missing or not a finite number');
-    }
-    return value;
-  };
-  if (trials === 0) throw bad('trials', 'is missing or empty');
-  const sample = field('data.sample');
-  if (typeof sample !== 'boolean') throw bad('data.sample', 'is missing or not true/false');
-  const sampler = field('config.sampler') ?? 'random';
-  if (sampler !== 'random' && sampler !== 'rices') throw bad('config.sampler', `is ${JSON.stringify(sampler)}`);
-  const limit = field('config.limit') ?? null;
-  if (limit !== null && typeof limit !== 'number') throw bad('config.limit', 'is neither a number nor null');
-  const promptStyle = field('config.promptStyle') ?? 'paper';
-  if (typeof promptStyle !== 'string' || promptStyle === '') {
-    throw bad('config.promptStyle', 'is not a non-empty string');
-  }
-  const ensemble = field('config.promptEnsemble') ?? 1;
-  if (typeof ensemble !== 'number' || !Number.isInteger(ensemble) || ensemble < 1) {
-    throw bad('config.promptEnsemble', 'is not a positive integer or null');
-  }
-  const split = field('config.split') ?? null;
-  if (split !== null && (typeof split !== 'string' || split === '')) throw bad('config.split', 'is not a split name');
-  const identity = field('config.identity');
-  if (identity !== undefined && (typeof identity !== 'string' || identity === '')) throw bad('config.identity', 'is not a hash');
-  const parts = field('config.identityParts');
-  const identityParts =
-    typeof parts === 'object' && parts !== null && Object.values(parts).every((v) => typeof v === 'string')
-      ? (parts as Record<string, string>)
-      : undefined;
-
   return {
     file,
-    createdAt: string('createdAt'),
-    model: string('model.name'),
-    ...(typeof field('model.family') === 'string' && field('model.family') !== '' ? { family: field('model.family') as string } : {}),
-    parameters: number('model.parameters'),
-    task: string('task.id'),
-    metric: primary,
-    split,
-    shots,
-    mean: statistic('mean'),
-    std: statistic('std'),
+    createdAt: head.createdAt,
+    model: head.model.name,
+    ...(head.model.family ? { family: head.model.family } : {}),
+    parameters: head.model.parameters,
+    task: head.task.id,
+    metric: summary.primary,
+    split: config.split,
+    shots: head.shots,
+    mean: primary.mean,
+    std: primary.std,
     trials,
-    sample,
-    demonstrations: sampler,
-    promptStyle,
-    ensemble,
-    queries: number('summary.n'),
+    sample: head.data.sample,
+    demonstrations: config.sampler,
+    promptStyle: config.promptStyle,
+    ensemble: config.promptEnsemble,
+    queries: summary.n,
     // Under --protocol flamingo the limit is the paper's query-set size, not a subset.
-    subset: limit !== null && field('config.protocol') !== 'flamingo',
-    ...variantField(record.config as Record<string, unknown> | undefined, string('task.id'), bad),
-    identity:
-      typeof identity === 'string'
-        ? identity
-        : `legacy:${JSON.stringify([field('config.configHash') ?? null, limit, field('config.seeds') ?? null, sample])}`,
-    ...(identityParts ? { identityParts } : {}),
+    subset: config.limit !== null && config.protocol !== 'flamingo',
+    ...(Object.keys(args).length > 0 ? { args } : {}),
+    identity: config.identity ?? `legacy:${JSON.stringify([config.configHash ?? null, config.limit, config.seeds ?? null, head.data.sample])}`,
+    ...(config.identityParts ? { identityParts: config.identityParts } : {}),
   };
-}
-
-/**
- * The run's variant arguments: `config.variant` (`{task: {stem: true}, model: {}}` -> `{"okvqa.stem": true}`), or in
- * records written before task arguments, a config key `<task id><Name>` set true (`okvqaStem`), as the flag it came from.
- */
-function variantField(
-  config: Record<string, unknown> | undefined,
-  task: string,
-  bad: (path: string, what: string) => Error,
-): { args?: Record<string, boolean | number | string> } {
-  const args: Record<string, boolean | number | string> = {};
-  const variant = config?.variant;
-  if (variant !== undefined) {
-    const owners = variant as Record<string, unknown>;
-    for (const owner of ['task', 'model'] as const) {
-      const values = owners?.[owner];
-      if (typeof values !== 'object' || values === null || Array.isArray(values)) throw bad(`config.variant.${owner}`, 'is not an object of argument values');
-      for (const [name, value] of Object.entries(values)) {
-        if (!['boolean', 'number', 'string'].includes(typeof value)) throw bad(`config.variant.${owner}.${name}`, 'is not a boolean, number or string');
-        args[owner === 'task' ? `${task}.${name}` : name] = value as boolean | number | string;
-      }
-    }
-  } else {
-    for (const [key, value] of Object.entries(config ?? {})) {
-      if (!key.startsWith(task) || !/^[A-Z]/.test(key.slice(task.length))) continue;
-      if (value !== null && typeof value !== 'boolean') throw bad(`config.${key}`, 'is not true, false or null');
-      if (value === true) args[`${task}.${key.slice(task.length).replace(/[A-Z]/g, (c, i: number) => (i > 0 ? '-' : '') + c.toLowerCase())}`] = true;
-    }
-  }
-  return Object.keys(args).length > 0 ? { args } : {};
 }

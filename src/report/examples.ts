@@ -1,6 +1,7 @@
 // A run record's examples as the report's browser shows them: each prompt cut into its demonstrations and the query
 // (at the end-of-chunk marks), media replaced by keys of the report's media table, and what judges the answer.
 import { readFile } from 'node:fs/promises';
+import { parseRecord } from '../run/record-schema.ts';
 import { InputError } from '../core/errors.ts';
 import type { ExampleRecord, PromptPart, RunRecord } from '../core/types.ts';
 import type { MediaTable } from './media.ts';
@@ -33,18 +34,19 @@ export interface ShownTrial {
   examples: ShownExample[];
 }
 
-/** Reads a whole run record (the leaderboard reads only its ends); a broken one is an error naming the file. */
+/**
+ * Reads a whole run record (the leaderboard reads only its ends), checked by the record schema
+ * (src/run/record-schema.ts); a broken one is an error naming the file and the field.
+ */
 export async function readFullRecord(file: string): Promise<RunRecord> {
-  let record: RunRecord;
+  let value: unknown;
   try {
-    record = JSON.parse(await readFile(file, 'utf8')) as RunRecord;
+    value = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
     throw new InputError(`${file}: cannot read the run record (${(error as Error).message})`, file);
   }
-  if (!Array.isArray(record.trials) || record.trials.some((t) => !Array.isArray(t?.examples))) {
-    throw new InputError(`${file}: field trials is not a list of trials with their examples`, file);
-  }
-  return record;
+  parseRecord(file, value);
+  return value as RunRecord;
 }
 
 export function shownTrials(record: RunRecord, media: MediaTable, file: string): ShownTrial[] {

@@ -66,11 +66,11 @@ export interface RunFacts {
   task: unknown;
   data: unknown;
   sample: boolean;
+  /** Support items left out because their media are missing (missing-media.ts): they change the draws. */
+  excludedSupport: string[];
   kind: Task['kind'];
   /** The prompt templates' text before each candidate (close-ended tasks). */
   candidatePrefix: string;
-  /** Ids of the support items left out because their media are missing (run/missing-media.ts); empty when none. */
-  excludedSupport: string[];
 }
 
 export interface ResolveInput {
@@ -171,13 +171,17 @@ function argWords(args: ArgValues): string {
  * RICES run does not share a name with a random-sampler one, nor a test-dev run with a val one.
  */
 export function journalStem(config: RunConfig): string {
-  return safeName(
+  return safeName(journalWords(config));
+}
+
+function journalWords(config: RunConfig): string {
+  return (
     `${config.task}-${config.shots}shot` +
-      (config.split !== null ? `-${config.split}` : '') +
-      (config.sampler !== 'random' ? `-${config.sampler}` : '') +
-      (config.promptStyle !== 'paper' ? `-${config.promptStyle}` : '') +
-      (ensembleSize(config) > 1 ? `-ensemble${ensembleSize(config)}` : '') +
-      argWords(config.variant.model),
+    (config.split !== null ? `-${config.split}` : '') +
+    (config.sampler !== 'random' ? `-${config.sampler}` : '') +
+    (config.promptStyle !== 'paper' ? `-${config.promptStyle}` : '') +
+    (ensembleSize(config) > 1 ? `-ensemble${ensembleSize(config)}` : '') +
+    argWords(config.variant.model)
   );
 }
 
@@ -200,8 +204,7 @@ export function recordFile(config: RunConfig, facts: RunFacts, identity: RunIden
     argWords(config.variant.task) +
     (facts.sample ? '-sample' : '') +
     (config.limit !== null && config.protocol !== 'flamingo' ? `-limit${config.limit}` : '');
-  const stem = words === '' ? journalStem(config) : safeName(`${journalStem(config)}${words}`);
-  return join(modelDir(config, facts), `${stem}-${identity.hash.slice(0, 8)}.json`);
+  return join(modelDir(config, facts), `${safeName(journalWords(config) + words)}-${identity.hash.slice(0, 8)}.json`);
 }
 
 /** The record's `config` field: the configuration, its identity, and the journal its examples came from. */

@@ -5,9 +5,9 @@ import { join, relative } from 'node:path';
 import { identityArgs, resolveArgs, routeArgs, type ArgAssignment } from '../core/args.ts';
 import { InputError, RunError, UsageError, exitCodeOf } from '../core/errors.ts';
 import { backendScope, openBackend, type OpenedBackend } from '../backends/index.ts';
-import { excludedSupportNotice, excludeMissingSupport } from './missing-media.ts';
 import type { ArgSpec, Backend, Example, RunRecord, Task, TaskData, Trial } from '../core/types.ts';
 import { isSampleData } from '../core/sample-data.ts';
+import { excludedSupportNotice, excludeMissingSupport } from './missing-media.ts';
 import { safeName } from '../core/safe-name.ts';
 import {
   configIdentity,

@@ -15,7 +15,7 @@ import { buildSubmissionTrial } from './submission.ts';
 import { configureTask, resolveTask } from './tasks.ts';
 import { resolveArgs } from '../core/args.ts';
 import { safeName } from '../core/safe-name.ts';
-import { recordedTaskArgs } from './record-schema.ts';
+import { parseRecord, recordedTaskArgs, type RecordHead } from './record-schema.ts';
 import { isSampleData } from '../core/sample-data.ts';
 
 export interface MergeOptions {
@@ -36,6 +36,8 @@ const SHARD_FILE = /\.shard(\d+)of(\d+)\.json$/;
 interface ShardFile {
   file: string;
   record: ShardRecord;
+  /** Its config as the record schema reads it. */
+  config: RecordHead['config'];
 }
 
 export async function mergeShards(inputs: string[], options: MergeOptions = {}): Promise<MergedRecord[]> {
@@ -99,8 +101,7 @@ async function readShard(file: string): Promise<ShardFile> {
   } catch (error) {
     throw new InputError(`${file}: not a JSON file (${(error as Error).message})`, file);
   }
-  const record = value as Partial<ShardRecord>;
-  const shard = record?.shard;
+  const shard = (value as Partial<ShardRecord> | null)?.shard;
   if (!shard || !Number.isInteger(shard.index) || !Number.isInteger(shard.count) || !Array.isArray(shard.queries)) {
     throw new InputError(
       `${file}: not a shard record (no "shard" field with index, count and queries); merge joins the ` +
@@ -108,10 +109,10 @@ async function readShard(file: string): Promise<ShardFile> {
       file,
     );
   }
-  for (const field of ['config', 'model', 'task', 'data', 'trials'] as const) {
-    if (typeof record[field] !== 'object' || record[field] === null) throw new InputError(`${file}: field "${field}" is missing`, file);
-  }
-  return { file, record: record as ShardRecord };
+  // The record's fields, checked as every reader of records checks them (src/run/record-schema.ts).
+  const record = parseRecord(file, value, { scored: false });
+  if (!record.config.configHash || !record.config.seeds) throw new InputError(`${file}: field config.configHash or config.seeds is missing`, file);
+  return { file, record: value as ShardRecord, config: record.config };
 }
 
 /** One configuration, each index once, none missing, examples disjoint and covering the query set. */
@@ -156,7 +157,7 @@ function checkGroup(group: ShardFile[]): void {
     );
   }
   const owner = new Map<string, string>();
-  const seeds = first.record.config.seeds as number[];
+  const seeds = first.config.seeds!;
   for (const shard of group) {
     const trialSeeds = shard.record.trials.map((trial) => trial.seed);
     if (JSON.stringify(trialSeeds) !== JSON.stringify(seeds)) {
@@ -188,13 +189,13 @@ function checkGroup(group: ShardFile[]): void {
 
 async function mergeGroup(group: ShardFile[], path: string, dataDirOverride: string | undefined): Promise<RunRecord> {
   const first = group[0]!.record;
-  const config = first.config;
-  const resolved = await resolveTask(config.taskSource === 'builtin' ? String(config.task) : String(config.taskSource));
+  const config = group[0]!.config;
+  const resolved = await resolveTask(config.taskSource === 'builtin' || config.taskSource === undefined ? String(config.task) : config.taskSource);
   // Scored as the shards' run was: the task configured by the arguments they were run with.
-  const args = resolveArgs({ kind: 'task', id: resolved.task.id }, resolved.task.args, recordedTaskArgs(config, resolved.task.args));
+  const args = resolveArgs({ kind: 'task', id: resolved.task.id }, resolved.task.args, recordedTaskArgs(first.config, resolved.task.args));
   const task = configureTask(resolved.task, args, resolved.source);
-  const dataDir = dataDirOverride ?? (typeof config.dataDir === 'string' ? config.dataDir : undefined);
-  const loaded = await task.load({ dataDir, split: typeof config.split === 'string' ? config.split : undefined });
+  const dataDir = dataDirOverride ?? config.dataDir ?? undefined;
+  const loaded = await task.load({ dataDir, split: config.split ?? undefined });
   const data: TaskData = { ...loaded, sample: first.data.sample || loaded.sample || isSampleData(loaded.files ?? [], dataDir) };
   checkSameData(group[0]!.file, first, data, dataDir);
 
@@ -211,7 +212,7 @@ async function mergeGroup(group: ShardFile[], path: string, dataDirOverride: str
     }
   }
   // The scorer needs only each query's example; prompts and demonstrations are already in the examples' records.
-  const plans: TrialPlan[] = (config.seeds as number[]).map((seed) => ({
+  const plans: TrialPlan[] = config.seeds!.map((seed) => ({
     seed,
     supportPoolSize: first.data.supportSize,
     queries: queries.map((example) => ({ example, shots: [], prompt: [] })),
@@ -232,7 +233,7 @@ async function mergeGroup(group: ShardFile[], path: string, dataDirOverride: str
     trials,
     resumed: shardsTimings.reduce((n, timings) => n + (timings.resumedExamples ?? 0), 0),
     startedAt: performance.now(),
-    config: { ...config, shard: null, journal: null, mergedFrom: group.map((shard) => shard.file) },
+    config: { ...first.config, shard: null, journal: null, mergedFrom: group.map((shard) => shard.file) },
   });
   // Wall time of the machines added up (they may have run at once).
   record.timings.totalMs = shardsTimings.reduce((sum, timings) => sum + timings.totalMs, 0);

@@ -88,7 +88,7 @@ export function rescoreClassRecord(examples: ExampleRecord[], primary: string): 
   const items = examples
     .filter((example) => example.skipped === undefined)
     .map((example) => {
-      if (!example.gold) throw new InputError(`example ${example.id} has no "gold" rank (a record written with --keep-all-scores keeps candidateScores instead)`);
+      if (!example.gold) throw new InputError(`example ${example.id} has no "gold" rank (a record written with the keep-all-scores task argument keeps candidateScores instead)`);
       const rank = example.gold.rank;
       // A stand-in ranking with the correct class at its rank (nothing past rank 6 matters to top-5).
       const ranking = Array.from({ length: Math.min(rank, 6) }, (_, i) => (i === rank - 1 ? 'gold' : `other ${i}`));

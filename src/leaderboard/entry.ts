@@ -1,0 +1,48 @@
+// One run record as the leaderboard, plot and report see it (src/leaderboard/records.ts reads it), and the run choices
+// that make two runs of one model different rows (src/leaderboard/board.ts groups by them).
+import type { DemonstrationSelection } from '../paper/types.ts';
+
+/** What makes two runs of one model different rows: the run choices that change its numbers. */
+export interface RunVariant {
+  demonstrations: DemonstrationSelection;
+  /** `--prompt-style` (`paper` by default). */
+  promptStyle: string;
+  /** `--prompt-ensemble`: orderings averaged (1: none). */
+  ensemble: number;
+  /**
+   * The task and backend arguments that are part of the identity, when not at their default (`--task-arg
+   * okvqa.stem=true`): `{"okvqa.stem": true}`; task arguments are named with their task, backend ones alone.
+   */
+  args?: Record<string, boolean | number | string>;
+}
+
+/** What the leaderboard reads from one run record (one model x task x shots). */
+export interface RecordEntry extends RunVariant {
+  file: string;
+  createdAt: string;
+  model: string;
+  /** The model family (`model.family` of the record; sizes of one family are joined by a line in size plots). */
+  family?: string;
+  parameters: number;
+  task: string;
+  metric: string;
+  /** `--split` of the run; null for the task's default query split. */
+  split: string | null;
+  shots: number;
+  /** Mean and sample std of the primary metric over the record's trials (seeds). */
+  mean: number;
+  std: number;
+  trials: number;
+  sample: boolean;
+  /** Queries evaluated per trial. */
+  queries: number;
+  /** Evaluated on a `--limit` subset of the query split rather than the whole split or the paper's protocol. */
+  subset: boolean;
+  /**
+   * The run's configuration identity (src/run/identity.ts) and its parts' hashes; records written before identities
+   * existed get one from what they hold (configuration hash, limit, seeds, sample flag) and no parts.
+   */
+  identity?: string;
+  identityParts?: Record<string, string>;
+}
+
