@@ -11,6 +11,7 @@ import { registerModels } from './commands/models.ts';
 import { registerMerge } from './commands/merge.ts';
 import { registerPlot } from './commands/plot.ts';
 import { registerReport } from './commands/report.ts';
+import { registerSweep } from './commands/sweep.ts';
 import { refuseFormerFlags } from './commands/former-flags.ts';
 
 export function buildProgram(): Command {
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerMerge(program);
   registerPlot(program);
   registerReport(program);
+  registerSweep(program);
   return program;
 }
 

@@ -7,7 +7,7 @@ import type { RecordOutcome, TaskFailures } from '../run/evaluate.ts';
 import { DEFAULT_SUPPORT_SIZE } from '../run/defaults.ts';
 
 /** A repeatable flag: each occurrence adds its value. */
-function collect(value: string, previous: string[] | undefined): string[] {
+export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 

@@ -1,6 +1,7 @@
 // One evaluation, top to bottom: resolve tasks and backend -> load data -> choose demonstrations and build prompts
 // -> run what the journal does not hold yet (bounded, journaled) -> score each trial -> write one record per shots.
 import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { identityArgs, resolveArgs, routeArgs, type ArgAssignment } from '../core/args.ts';
 import { InputError, RunError, UsageError, exitCodeOf } from '../core/errors.ts';
@@ -38,6 +39,8 @@ import { resolveRunTasks, type RunTask } from './tasks.ts';
 export interface RecordOutcome {
   path: string;
   record: RunRecord;
+  /** A sweep's variant the record is of (for the summary). */
+  variant?: string;
 }
 
 /** A cell of the run (model x task x shots; `shots` null when the whole task could not start) that did not run. */
@@ -101,6 +104,8 @@ export interface RunPart {
   options: RunOptions;
   /** A sweep's variant name (for labels); absent in a `run`. */
   variant?: string;
+  /** Where the part comes from (a plan's file and line), to start its usage errors; absent in a `run`. */
+  where?: string;
 }
 
 /** `--model a,b,c`: the same run for each model, in the order given (each gets the same queries and demonstrations). */
@@ -141,8 +146,14 @@ export async function prepareParts(parts: RunPart[], io: EvaluateIO = {}): Promi
   const prepared: PreparedPart[] = [];
   for (const part of parts) {
     const { options } = part;
-    const resolved = await resolveRunTasks(options.tasks, options, say);
-    for (const { task } of resolved) promptTemplates(task, options.promptStyle);
+    let resolved: RunTask[];
+    try {
+      resolved = await resolveRunTasks(options.tasks, options, say);
+      for (const { task } of resolved) promptTemplates(task, options.promptStyle);
+    } catch (error) {
+      if (part.where === undefined || !(error instanceof UsageError)) throw error;
+      throw new UsageError(`${part.where}: ${error.message}`);
+    }
     const tasks: PreparedTask[] = [];
     for (const entry of resolved) {
       const key = JSON.stringify([entry.source, entry.task.id, entry.args, options.dataDir ?? null, options.split ?? null, options.protocol, options.limit ?? null]);
@@ -172,9 +183,14 @@ async function checkModelArgs(parts: RunPart[]): Promise<void> {
   const scopes = new Map<string, { scope: string; argSpecs: ArgSpec[] }>();
   for (const { options } of parts) if (!scopes.has(options.model)) scopes.set(options.model, await backendScope(options.model));
   const names = [...new Set([...scopes.values()].map(({ scope }) => scope))];
-  for (const { options } of parts) {
+  for (const { options, where } of parts) {
     const { scope, argSpecs } = scopes.get(options.model)!;
-    resolveArgs({ kind: 'backend', id: scope }, argSpecs, routeArgs(options.modelArgs, names, 'backend').get(scope) ?? []);
+    try {
+      resolveArgs({ kind: 'backend', id: scope }, argSpecs, routeArgs(options.modelArgs, names, 'backend').get(scope) ?? []);
+    } catch (error) {
+      if (where === undefined || !(error instanceof UsageError)) throw error;
+      throw new UsageError(`${where}: ${error.message}`);
+    }
   }
 }
 
@@ -196,7 +212,7 @@ interface OpenModel {
  * does not load, a model that does not load or fails) is reported and skipped, the others finish, and the run ends
  * with TaskFailures (the records written, and what was skipped and why).
  */
-export async function evaluateParts(parts: RunPart[], io: EvaluateIO = {}): Promise<RecordOutcome[]> {
+export async function evaluateParts(parts: RunPart[], io: EvaluateIO = {}, how: { reuseRecords?: boolean } = {}): Promise<RecordOutcome[]> {
   const prepared = await prepareParts(parts, io);
   const cells = prepared.reduce((n, p) => n + p.tasks.reduce((m, t) => m + t.entry.shots.length, 0), 0);
   const single = cells === 1;
@@ -269,7 +285,9 @@ export async function evaluateParts(parts: RunPart[], io: EvaluateIO = {}): Prom
             if (error instanceof RunError) broken = error;
             return broken === undefined;
           },
-          outcome: (outcome) => void outcomes.push(outcome),
+          outcome: (outcome) => void outcomes.push(part.variant !== undefined ? { ...outcome, variant: part.variant } : outcome),
+          reuseRecords: how.reuseRecords === true,
+          single,
         });
       }
     }
@@ -277,6 +295,8 @@ export async function evaluateParts(parts: RunPart[], io: EvaluateIO = {}): Prom
     progress.done();
     await open?.opened.backend.close();
   }
+  const shards = parts.some(({ options }) => options.shard);
+  if (shards && !single && outcomes.length < cells - failures.length) io.stderr?.write(`flamingo-eval: shard records written: ${SHARD_HINT}\n`);
   if (failures.length > 0) throw new TaskFailures(outcomes, failures);
   return outcomes;
 }
@@ -288,6 +308,9 @@ interface CellHooks {
   /** The cell failed (`left`: its examples not done); false: do not start the task's other shots. */
   fail(shots: number[], error: unknown, left: number): boolean;
   outcome(outcome: RecordOutcome): void;
+  /** A sweep: a cell whose record exists (same identity, not under --shard or --fresh) is not scored again. */
+  reuseRecords: boolean;
+  single: boolean;
 }
 
 export interface LoadedQueries {
@@ -360,8 +383,11 @@ async function evaluateTask(
     try {
       const config = resolveRunConfig({ options, task, source, taskArgs, model: opened, shots, perClass, limit });
       rices ??= config.sampler === 'rices' ? ricesFeatures(backend, config, options, task, modelDir(config, facts), io) : undefined;
-      const outcome = await evaluateShots({ task, backend, info, options, io, data, queries, perClass, templates, facts, config, rices, progress: hooks.progress });
-      if (outcome) hooks.outcome(outcome);
+      const reuse = hooks.reuseRecords && !options.shard && !options.fresh;
+      const outcome = await evaluateShots({ task, backend, info, options, io, data, queries, perClass, templates, facts, config, rices, progress: hooks.progress, reuse, single: hooks.single });
+      // A reused record's examples are done: the display counts them as resumed.
+      if (outcome?.reused) hooks.progress.resume(examplesPerShots - (hooks.progress.finished - before));
+      if (outcome) hooks.outcome({ path: outcome.path, record: outcome.record });
     } catch (error) {
       const left = examplesPerShots - (hooks.progress.finished - before);
       if (!hooks.fail([shots], error, left)) {
@@ -387,13 +413,25 @@ interface ShotsInput {
   config: RunConfig;
   rices: RicesFeatures | undefined;
   progress: Progress;
+  /** Return the record already written for this configuration, if there is one, instead of running and scoring. */
+  reuse: boolean;
+  /** The run's only cell (a run of several says how to join shards once, at its end). */
+  single: boolean;
 }
 
+const SHARD_HINT = 'join the shards with `flamingo-eval merge` (with a shared results folder, the shard that finishes last writes the record)';
+
 /** One cell (model x task x shots): its plan, its journal, what is missing run, and its record (or shard record). */
-async function evaluateShots(input: ShotsInput): Promise<RecordOutcome | undefined> {
+async function evaluateShots(input: ShotsInput): Promise<(RecordOutcome & { reused?: boolean }) | undefined> {
   const { task, backend, info, options, io, data, queries, perClass, templates, facts, config, rices } = input;
   const { shots } = config;
   const started = performance.now();
+  const identities = configIdentity(config, facts);
+  const path = recordFile(config, facts, identities.record);
+  if (input.reuse) {
+    const record = finishedRecord(path, identities.record.hash);
+    if (record) return { path, record, reused: true };
+  }
   const plans = await planTrials({
     task,
     support: data.support,
@@ -408,8 +446,6 @@ async function evaluateShots(input: ShotsInput): Promise<RecordOutcome | undefin
     promptEnsemble: ensembleSize(config),
     sample: data.sample,
   });
-  const identities = configIdentity(config, facts);
-  const path = recordFile(config, facts, identities.record);
   const journal = openJournal(config, facts, identities.journal, options, io);
   try {
     const outcome = await runShots({ task, backend, options, io, plans, journal, shots, config, data, path, progress: input.progress });
@@ -432,7 +468,7 @@ async function evaluateShots(input: ShotsInput): Promise<RecordOutcome | undefin
       writeShardRecord(shardPath, assemble(plans.map((plan) => shardTrial(task, plan, journal.entries, shard))), shard, plans);
       io.stderr?.write(
         `${io.stderr?.isTTY && !options.quiet ? '\n' : ''}${task.id} ${shots}-shot: shard ${formatShard(shard)} done: ${shardPath}` +
-          (outcome.trials ? '\n' : '; join the shards with `flamingo-eval merge` (with a shared results folder, the shard that finishes last writes the record)\n'),
+          (outcome.trials || !input.single ? '\n' : `; ${SHARD_HINT}\n`),
       );
     }
     if (!outcome.trials) return undefined;
@@ -441,6 +477,21 @@ async function evaluateShots(input: ShotsInput): Promise<RecordOutcome | undefin
     return { path, record };
   } finally {
     journal.close();
+  }
+}
+
+/**
+ * The record at `path` when it is a finished record of this configuration (the same record identity: model files,
+ * task, data files, shots, demonstrations, prompts, queries, seeds and scoring), else undefined (then the cell runs,
+ * resuming its journal, and writes it again).
+ */
+function finishedRecord(path: string, identity: string): RunRecord | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    const record = JSON.parse(readFileSync(path, 'utf8')) as RunRecord;
+    return record.config?.identity === identity && Array.isArray(record.trials) && record.summary ? record : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -49,9 +49,8 @@ export function summaryRows(outcomes: RecordOutcome[]): SummaryRow[] {
 export function renderSummary(outcomes: RecordOutcome[], colour: boolean): string {
   const rows = summaryRows(outcomes);
   const models = [...new Set(outcomes.map(({ record }) => `${record.model.name} (--model ${record.model.spec})`))];
-  // Several models: a model column first, so the rows of one task and shots can be read across models.
-  const several = new Set(rows.map((row) => row.model)).size > 1;
-  const table = (several ? withModelColumn(rows) : renderTable)(
+  // Several models (or a sweep's variants): those columns first, so one task and shots can be read across them.
+  const table = withLeadColumns(rows, outcomes)(
     ['task', 'shots', 'metric', 'mean', '± std', 'n', 'seeds', 'data'],
     rows.map((row) => [
       row.task,
@@ -102,9 +101,13 @@ export function renderSummary(outcomes: RecordOutcome[], colour: boolean): strin
   return `${lines.join('\n')}\n`;
 }
 
-/** renderTable with the rows' model as the first column. */
-function withModelColumn(rows: SummaryRow[]): typeof renderTable {
-  return (headers, body, colour) => renderTable(['model', ...headers], body.map((cells, i) => [rows[i]!.model, ...cells]), colour);
+/** renderTable with the rows' model (when they are of several) and variant (a sweep's) as the first columns. */
+function withLeadColumns(rows: SummaryRow[], outcomes: RecordOutcome[]): typeof renderTable {
+  const lead: [string, (i: number) => string][] = [];
+  if (new Set(rows.map((row) => row.model)).size > 1) lead.push(['model', (i) => rows[i]!.model]);
+  if (outcomes.some((outcome) => outcome.variant !== undefined)) lead.push(['variant', (i) => outcomes[i]!.variant ?? '']);
+  return (headers, body, colour) =>
+    renderTable([...lead.map(([name]) => name), ...headers], body.map((cells, i) => [...lead.map(([, value]) => value(i)), ...cells]), colour);
 }
 
 /**
