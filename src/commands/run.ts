@@ -40,14 +40,14 @@ export function registerRun(program: Command): void {
     .option('--on-media-error <policy>', 'an unreadable image or video: fail (stop the run) or skip (count its examples as skipped) (default: fail)')
     .option(
       '--task-arg <[task.]name=value>',
-      'an argument of a task, declared and checked by the task (repeatable; `flamingo-eval tasks` lists them): ' +
-        '<task id>.<name>=<value>, `<task id>.` left out when the run has one task, `=true` for a boolean',
+      'an argument of a task, declared and checked by the task (`flamingo-eval tasks` lists them): <task id>.<name>=<value>; ' +
+        '`<task id>.` may be left out when the run has one task, `=true` after a boolean; repeat the flag for several',
       collect,
     )
     .option(
       '--model-arg <[scheme.]name=value>',
-      'an argument of the backend, declared and checked by it (repeatable; `flamingo-eval models` lists them): ' +
-        '<name>=<value> or <scheme>.<name>=<value>, `=true` for a boolean (e.g. threads=2)',
+      'an argument of the backend, declared and checked by it (`flamingo-eval models` lists them): [<scheme>.]<name>=<value>, ' +
+        'e.g. --model-arg threads=2; `=true` may be left out after a boolean; repeat the flag for several',
       collect,
     )
     .option('--fresh', 'ignore the journal and recompute every example')

@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import { identityArgs, resolveArgs, routeArgs, type ArgAssignment } from '../core/args.ts';
 import { InputError, RunError, UsageError, exitCodeOf } from '../core/errors.ts';
 import { backendScope, openBackend, type OpenedBackend } from '../backends/index.ts';
-import type { ArgSpec, Backend, Example, RunRecord, Task, TaskData, Trial } from '../core/types.ts';
+import type { ArgSpec, ArgValues, Backend, Example, PromptTemplates, RunRecord, Task, TaskData, Trial } from '../core/types.ts';
 import { isSampleData } from '../core/sample-data.ts';
 import { excludedSupportNotice, excludeMissingSupport } from './missing-media.ts';
 import { safeName } from '../core/safe-name.ts';
@@ -356,35 +356,31 @@ async function evaluateTask(
   io: EvaluateIO,
   hooks: CellHooks,
 ): Promise<void> {
-  const { backend } = opened;
   const { data, queries, perClass, limit } = loaded!;
-  let facts: RunFacts;
-  const info = backend.info();
   const templates = promptTemplates(task, options.promptStyle);
+  let run: TaskRun;
   try {
-    facts = {
-      modelName: info.name,
+    const facts: RunFacts = {
+      modelName: opened.backend.info().name,
       model,
       task: await taskIdentity(task.id, source),
       data: dataIdentity(data.files, data.sample, options.split, options.dataDir),
       sample: data.sample,
+      excludedSupport: (data.excludedSupport ?? []).map((example) => example.id),
       kind: task.kind,
       candidatePrefix: templates.candidatePrefix ?? '',
-      excludedSupport: (data.excludedSupport ?? []).map((excluded) => excluded.id),
     };
+    const reuse = hooks.reuseRecords && !options.shard && !options.fresh;
+    run = { task, source, taskArgs, opened, options, io, data, queries, perClass, limit, templates, facts, progress: hooks.progress, reuse, single: hooks.single };
   } catch (error) {
     hooks.fail(shotsList, error, examplesPerShots * shotsList.length);
     return;
   }
-  let rices: RicesFeatures | undefined;
   for (const [i, shots] of shotsList.entries()) {
     hooks.begin(shots);
     const before = hooks.progress.finished;
     try {
-      const config = resolveRunConfig({ options, task, source, taskArgs, model: opened, shots, perClass, limit });
-      rices ??= config.sampler === 'rices' ? ricesFeatures(backend, config, options, task, modelDir(config, facts), io) : undefined;
-      const reuse = hooks.reuseRecords && !options.shard && !options.fresh;
-      const outcome = await evaluateShots({ task, backend, info, options, io, data, queries, perClass, templates, facts, config, rices, progress: hooks.progress, reuse, single: hooks.single });
+      const outcome = await evaluateShots(run, shots);
       // A reused record's examples are done: the display counts them as resumed.
       if (outcome?.reused) hooks.progress.resume(examplesPerShots - (hooks.progress.finished - before));
       if (outcome) hooks.outcome({ path: outcome.path, record: outcome.record });
@@ -399,19 +395,23 @@ async function evaluateTask(
   }
 }
 
-interface ShotsInput {
+/** What the shot counts of one task share: the task, its data and query set, the facts of its identity. */
+interface TaskRun {
   task: Task;
-  backend: Backend;
-  info: ReturnType<Backend['info']>;
+  source: string;
+  taskArgs: ArgValues;
+  opened: OpenedBackend;
   options: RunOptions;
   io: EvaluateIO;
   data: TaskData;
   queries: Example[];
   perClass: Task['protocolPerClass'];
-  templates: ReturnType<typeof promptTemplates>;
+  limit: number | undefined;
+  templates: PromptTemplates;
   facts: RunFacts;
-  config: RunConfig;
-  rices: RicesFeatures | undefined;
+  /** RICES features, computed on first use and shared by the shot counts. */
+  rices?: RicesFeatures;
+  /** The run's progress display. */
   progress: Progress;
   /** Return the record already written for this configuration, if there is one, instead of running and scoring. */
   reuse: boolean;
@@ -421,17 +421,19 @@ interface ShotsInput {
 
 const SHARD_HINT = 'join the shards with `flamingo-eval merge` (with a shared results folder, the shard that finishes last writes the record)';
 
-/** One cell (model x task x shots): its plan, its journal, what is missing run, and its record (or shard record). */
-async function evaluateShots(input: ShotsInput): Promise<(RecordOutcome & { reused?: boolean }) | undefined> {
-  const { task, backend, info, options, io, data, queries, perClass, templates, facts, config, rices } = input;
-  const { shots } = config;
+/** One task x shots: its configuration, plans and journal; runs what is left; writes the record (or shard record). */
+async function evaluateShots(run: TaskRun, shots: number): Promise<(RecordOutcome & { reused?: boolean }) | undefined> {
+  const { task, options, io, data, queries, perClass, facts } = run;
+  const backend = run.opened.backend;
   const started = performance.now();
+  const config = resolveRunConfig({ options, task, source: run.source, taskArgs: run.taskArgs, model: run.opened, shots, perClass, limit: run.limit });
   const identities = configIdentity(config, facts);
   const path = recordFile(config, facts, identities.record);
-  if (input.reuse) {
+  if (run.reuse) {
     const record = finishedRecord(path, identities.record.hash);
     if (record) return { path, record, reused: true };
   }
+  if (config.sampler === 'rices') run.rices ??= ricesFeatures(backend, config, options, task, modelDir(config, facts), io);
   const plans = await planTrials({
     task,
     support: data.support,
@@ -441,19 +443,19 @@ async function evaluateShots(input: ShotsInput): Promise<(RecordOutcome & { reus
     supportSize: options.supportSize,
     perClass,
     zeroShotTextDemos: config.zeroShotTextDemos ?? 0,
-    templates,
-    rices,
+    templates: run.templates,
+    rices: run.rices,
     promptEnsemble: ensembleSize(config),
     sample: data.sample,
   });
   const journal = openJournal(config, facts, identities.journal, options, io);
   try {
-    const outcome = await runShots({ task, backend, options, io, plans, journal, shots, config, data, path, progress: input.progress });
+    const outcome = await runShots({ task, backend, options, io, plans, journal, shots, config, data, path, progress: run.progress });
     const assemble = (trials: Trial[]) =>
       assembleRecord({
         task,
         shots,
-        model: { ...info, spec: options.model },
+        model: { ...backend.info(), spec: options.model },
         data,
         querySize: queries.length,
         plans,
@@ -468,7 +470,7 @@ async function evaluateShots(input: ShotsInput): Promise<(RecordOutcome & { reus
       writeShardRecord(shardPath, assemble(plans.map((plan) => shardTrial(task, plan, journal.entries, shard))), shard, plans);
       io.stderr?.write(
         `${io.stderr?.isTTY && !options.quiet ? '\n' : ''}${task.id} ${shots}-shot: shard ${formatShard(shard)} done: ${shardPath}` +
-          (outcome.trials || !input.single ? '\n' : `; ${SHARD_HINT}\n`),
+          (outcome.trials || !run.single ? '\n' : `; ${SHARD_HINT}\n`),
       );
     }
     if (!outcome.trials) return undefined;
