@@ -184,6 +184,7 @@ test("a plan's mistakes are usage errors naming the file, the key and its line",
     [`models: [a]\ntasks: [coco]\nlimit: 3\nlimit: 4\n`, /plan\.yaml:4: limit: given twice \(also line 3\)/],
     [`models: [a]\ntasks: [coco\n`, /plan\.yaml:\d+: not a valid YAML or JSON plan: /],
     [`tasks: [coco]\n`, /plan\.yaml:1: models: missing/],
+    [`models: [a]\ntasks: [coco, okvqa]\ndata:\n  okvqa: no-such-folder\n`, /plan\.yaml:4: --data \S*no-such-folder: no such directory/],
     [`models: [a]\ntasks: [coco]\nvariants:\n  - {name: a}\n  - {name: a, sampler: rices}\n`, /plan\.yaml:5: variants: two variants are named "a"/],
   ];
   for (const [text, expected] of cases) {

@@ -154,8 +154,14 @@ export function loadPlan(file: string, runFlags: RunFlag[], overrides: SweepOver
           raw.shots = (task.shots ?? shots).value.join(',');
           if (seeds) raw.seeds = seeds.value.join(',');
           const folder = task.data ?? data.get(id) ?? data.get(id.split('/').pop()!);
-          if (folder) raw.data = folder.value;
-          if (task.split) raw.split = task.split.value;
+          if (folder) {
+            raw.data = folder.value;
+            lineOfFlag.set('--data', folder.line);
+          }
+          if (task.split) {
+            raw.split = task.split.value;
+            lineOfFlag.set('--split', task.split.line);
+          }
           if (ablation) raw[byKey.get(ABLATION_FLAG)!.attribute] = ablation.value;
           // A task argument goes to the task it names (`okvqa.stem`); one without a task name, when the plan has one task.
           if (Array.isArray(raw.taskArg)) {
