@@ -150,14 +150,38 @@ test('sweep --dry-run lists the cells with their counts, loads no model, and fla
   assert.match(table.stdout, /3 cells, 30 examples to evaluate; 1 cell cannot run/);
 });
 
-test('sweep --shard auto reads a Slurm array task', () => {
+test('sweep --shard auto: the tasks of a Slurm array and the pods of a Kubernetes indexed Job, merged, give a one-machine sweep', async () => {
   const dir = tempDir();
-  const file = writePlan(dir, `models: [${TEST_BACKEND}]\ntasks: [${FAKE_TASK}]\nshots: [0]\nlimit: 4\nresults-dir: out\n`);
-  const env = { ...process.env, SLURM_ARRAY_TASK_ID: '3', SLURM_ARRAY_TASK_COUNT: '2', SLURM_ARRAY_TASK_MIN: '2' };
-  const run = spawnSync(process.execPath, [BIN, 'sweep', file, '--shard', 'auto', '--quiet'], { encoding: 'utf8', cwd: tmpdir(), env });
-  assert.equal(run.status, 0, run.stderr);
-  // results-dir is relative to the plan's folder, not the working folder.
-  assert.ok(readdirSync(join(dir, 'out', 'test-backend')).some((name) => /\.shard2of2\.json$/.test(name)));
+  const file = writePlan(dir, `models: [${TEST_BACKEND}]\ntasks: [${FAKE_TASK}, ${FAKE_RANK_TASK}]\nshots: [0, 2]\nseeds: [7, 8]\nlimit: 10\nresults-dir: out\n`);
+  const single = join(dir, 'single');
+  await runSweep(loadPlan(file, runFlags(), { resultsDir: single, quiet: true }));
+  const whole = records(single);
+  const launches: [string, NodeJS.ProcessEnv, string[]][] = [
+    // sbatch --array=2-4: three array tasks, each in its own results folder (relative to the plan: out/slurm/<id>).
+    ...[2, 3, 4].map((id): [string, NodeJS.ProcessEnv, string[]] => [
+      `slurm ${id}`,
+      { SLURM_ARRAY_TASK_ID: String(id), SLURM_ARRAY_TASK_COUNT: '3', SLURM_ARRAY_TASK_MIN: '2' },
+      ['--results-dir', join(dir, 'out', 'slurm', String(id))],
+    ]),
+    // An Indexed Job of 2 completions, both pods writing into one shared volume.
+    ...[0, 1].map((index): [string, NodeJS.ProcessEnv, string[]] => [
+      `pod ${index}`,
+      { JOB_COMPLETION_INDEX: String(index) },
+      ['--shard-count', '2'],
+    ]),
+  ];
+  for (const [name, env, extra] of launches) {
+    const run = spawnSync(process.execPath, [BIN, 'sweep', file, '--shard', 'auto', '--quiet', ...extra], { encoding: 'utf8', cwd: tmpdir(), env: { ...process.env, ...env } });
+    assert.equal(run.status, 0, `${name}: ${run.stderr}`);
+  }
+  assert.ok(readdirSync(join(dir, 'out', 'slurm', '3', 'test-backend')).some((name) => /\.shard2of3\.json$/.test(name)));
+  // The Kubernetes pods shared `out/` (the plan's results-dir, relative to the plan): the last shard wrote the records.
+  const shared = records(join(dir, 'out'));
+  for (const [path, record] of whole) assert.deepEqual(numbers(shared.get(path)!), numbers(record), `kubernetes ${path}`);
+  await mergeShards([join(dir, 'out', 'slurm')], { output: join(dir, 'slurm-merged') });
+  const merged = records(join(dir, 'slurm-merged'));
+  assert.equal(merged.size, whole.size);
+  for (const [path, record] of whole) assert.deepEqual(numbers(merged.get(path)!), numbers(record), `slurm ${path}`);
 });
 
 test('a JSON plan is read like a YAML one', async () => {
