@@ -34,6 +34,7 @@ export function registerRun(program: Command): void {
     .option('--max-new-tokens <n>', "override the task's maximum new tokens")
     .option('--num-beams <n>', "override the task's beam count")
     .option('--length-penalty <x>', "override the task's length penalty")
+    .option('--call-timeout <seconds>', 'how long one backend call (a batch) may take before the run fails, naming the backend; 0: no limit (default: 1800)')
     .option('--shard <i/n|auto>', 'run only the i-th of n disjoint slices of the queries and write a shard record (auto: from a Slurm array or a Kubernetes indexed Job); join them with `flamingo-eval merge`')
     .option('--shard-count <n>', '--shard auto in a Kubernetes indexed Job: the number of shards (the Job\'s completions)')
     .option('--frames <sampling>', 'video frames: flamingo (30 at 3 FPS, centred), uniform:N or fps:R[:M] (default: flamingo)')
@@ -59,6 +60,8 @@ export function registerRun(program: Command): void {
         import('../run/evaluate.ts'),
       ]);
       const options = parseRunOptions(flags);
+      const [{ resolveRunTasks }, { checkFlagsApply }] = await Promise.all([import('../run/tasks.ts'), import('../run/applicable.ts')]);
+      checkFlagsApply(flags, (await resolveRunTasks(options.tasks, options, () => {})).map((entry) => entry.task));
       // Every finished example is already in the journal (written synchronously), so Ctrl-C can stop at once.
       const interrupted = () => {
         process.stderr.write('\nflamingo-eval: interrupted; the journal keeps every finished example: run the same command again to resume\n');

@@ -5,7 +5,7 @@
 // error that names them, never a guess.
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, realpath, rename, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { InputError } from './errors.ts';
@@ -166,23 +166,28 @@ async function findAll(dataDir: string, name: string, options: FindOptions): Pro
 async function indexFolder(root: string): Promise<FolderIndex> {
   const byName = new Map<string, Entry[]>();
   const files = new Map<string, string[]>();
+  // Symlinked folders are entered (`~/datasets/coco -> /mnt/nfs/coco`); each real folder is walked once, so a link
+  // loop cannot hang the walk and two links to one folder do not make its files ambiguous.
+  const visited = new Set<string>();
   const pending = [root];
   while (pending.length > 0) {
     const dir = pending.pop()!;
+    const real = await realpath(dir).catch(() => undefined);
+    if (real === undefined || visited.has(real)) continue;
+    visited.add(real);
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
     const here: string[] = [];
     files.set(dir, here);
     for (const entry of entries) {
-      if (!entry.isDirectory()) here.push(entry.name);
-      if (entry.name.startsWith('.') || entry.name === '__MACOSX') continue;
       const path = join(dir, entry.name);
       let isDirectory = entry.isDirectory();
       if (entry.isSymbolicLink()) isDirectory = (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
+      if (!isDirectory) here.push(entry.name);
+      if (entry.name.startsWith('.') || entry.name === '__MACOSX') continue;
       const list = byName.get(entry.name);
       if (list) list.push({ path, isDirectory });
       else byName.set(entry.name, [{ path, isDirectory }]);
-      // Symlinked folders are listed but not entered, so a link loop cannot hang the walk.
-      if (entry.isDirectory()) pending.push(path);
+      if (isDirectory) pending.push(path);
     }
   }
   return { byName, files };
@@ -257,10 +262,13 @@ async function describeFolder(root: string): Promise<{ bytes: number; sha256: st
     for (const entry of await readdir(dir, { withFileTypes: true })) {
       const name = prefix === '' ? entry.name : `${prefix}/${entry.name}`;
       if (entry.isDirectory()) pending.push(name);
-      else if (entry.isFile()) {
+      else if (entry.isFile() || entry.isSymbolicLink()) {
         // Synchronous stat: ~10 us per file against ~60 us through the thread pool (measured on 20k files), which is
-        // the difference between 1 s and 5 s on COCO's 83k training images.
-        const size = statSync(join(root, name)).size;
+        // the difference between 1 s and 5 s on COCO's 83k training images. A symlinked file counts as the file it
+        // points to (a linked folder is not entered: a link loop could not end).
+        const info = entry.isFile() ? statSync(join(root, name)) : statSync(join(root, name), { throwIfNoEntry: false });
+        if (!info?.isFile()) continue;
+        const size = info.size;
         bytes += size;
         lines.push(`${name}\t${size}`);
       }

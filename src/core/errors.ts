@@ -31,6 +31,21 @@ export class RunError extends Error {
   }
 }
 
+/**
+ * One request of a backend call cannot be run on its own merits (a prompt longer than the model's context); the
+ * other requests of the call can. `request` is its index in the call. The run retries the others one by one and
+ * fails (or, under `--on-media-error skip`, skips) only the example that made it. Exit code 2: bad input.
+ */
+export class RequestError extends InputError {
+  constructor(
+    message: string,
+    readonly request: number,
+  ) {
+    super(message);
+    this.name = 'RequestError';
+  }
+}
+
 export function exitCodeOf(error: unknown): number {
   if (error instanceof UsageError || error instanceof InputError) return 2;
   const code = (error as { exitCode?: unknown } | null)?.exitCode;

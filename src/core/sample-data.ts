@@ -55,12 +55,15 @@ function builtinSampleHashes(): Set<string> {
 }
 
 /**
- * True when the used files are the project's sample data: no --data (the built-in folders), a used file under a folder
- * holding SAMPLE_MARKER (looked for from the file's folder up to the --data folder), or a used file whose sha256 is
- * that of a sample file; with no used files reported, a --data folder holding SAMPLE_MARKER.
+ * True when the used files are the project's sample data: no --data for a built-in task (the built-in folders), a used
+ * file under a folder holding SAMPLE_MARKER (looked for from the file's folder up to the --data folder), or a used
+ * file whose sha256 is that of a sample file; with no used files reported, a --data folder holding SAMPLE_MARKER.
+ * A user's task module (`builtin` false) run without --data reads its own files: it is sample data only when those
+ * files are (its own `sample` flag aside), never for the want of --data.
  */
-export function isSampleData(files: UsedFile[], dataDir: string | undefined): boolean {
-  if (dataDir === undefined) return true;
+export function isSampleData(files: UsedFile[], dataDir: string | undefined, builtin = true): boolean {
+  if (dataDir === undefined && builtin) return true;
+  if (dataDir === undefined) return files.some((file) => builtinSampleHashes().has(file.sha256) || hasMarkerAbove(file.path));
   const root = resolve(dataDir);
   // A task module that reports no used files (a user's may not) is judged by the --data folder itself.
   if (files.length === 0) return existsSync(join(root, SAMPLE_MARKER));
@@ -73,4 +76,12 @@ export function isSampleData(files: UsedFile[], dataDir: string | undefined): bo
     }
   }
   return false;
+}
+
+/** A SAMPLE_MARKER in the file's folder or any folder above it. */
+function hasMarkerAbove(path: string): boolean {
+  for (let dir = dirname(resolve(path)); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, SAMPLE_MARKER))) return true;
+    if (dirname(dir) === dir) return false;
+  }
 }

@@ -7,6 +7,8 @@
 // `\n<indent>"summary": ` can only be the top-level keys, and each trial starts a line `\n<2 x indent>{`.
 // Anything else (another layout, other key order, a field missing) returns undefined: the caller parses it whole.
 
+import { jsonValueEnd } from './json-scan.ts';
+
 export interface RecordHead {
   /** The record's fields except `trials`. */
   record: Record<string, unknown>;
@@ -24,6 +26,17 @@ export function readRecordHead(bytes: Buffer): RecordHead | undefined {
   // Trials are the only key between the two in the layout flamingo-eval writes; another key there means another layout.
   const between = bytes.indexOf(`\n${pad}"`, trials + 1);
   if (between !== summary) return undefined;
+
+  // The trials, which are not parsed, must still be whole JSON followed by the comma before `summary`: a record damaged
+  // mid-file returns undefined, and the caller's JSON.parse of the whole file names the error and the file.
+  const valueStart = trials + `\n${pad}"trials": `.length;
+  let after = jsonValueEnd(bytes, valueStart, summary);
+  if (after < 0) return undefined;
+  while (after < summary && (bytes[after] === 0x20 || bytes[after] === 0x0a || bytes[after] === 0x0d || bytes[after] === 0x09)) after++;
+  if (bytes[after] !== 0x2c) return undefined;
+  after++;
+  while (after < summary && (bytes[after] === 0x20 || bytes[after] === 0x0a || bytes[after] === 0x0d || bytes[after] === 0x09)) after++;
+  if (after !== summary) return undefined;
 
   let trialCount = 0;
   const trialStart = Buffer.from(`\n${pad}${pad}{`);

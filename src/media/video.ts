@@ -75,15 +75,31 @@ interface ContainerInfo {
   /** Seconds, when the container says. */
   duration?: number;
   hasVideo: boolean;
+  /** The demuxer ffmpeg chose (`avi`, `mov,mp4,...`, `png_pipe`), when the log names it. */
+  format?: string;
 }
 
-/** What `ffmpeg -i` logs about the input: its duration and whether it has a video stream. */
+/** What `ffmpeg -i` logs about the input: its duration, whether it has a video stream, and its container format. */
 export function parseInputLog(log: string): ContainerInfo {
   const duration = /Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)/.exec(log);
+  const format = /Input #0, ([^\n]+?), from /.exec(log)?.[1];
   return {
     duration: duration ? Number(duration[1]) * 3600 + Number(duration[2]) * 60 + Number(duration[3]) : undefined,
     hasVideo: /Stream #\d+:\d+.*: Video: /.test(log),
+    ...(format !== undefined ? { format } : {}),
   };
+}
+
+/**
+ * ffmpeg reads a still image as a one-frame video (its image demuxers: `image2`, `png_pipe`, `jpeg_pipe`, ...), so a
+ * PNG or JPEG named `.avi` would pass as a clip of one frame: the container format is checked as well as the stream.
+ */
+function imageFormat(container: ContainerInfo): string | undefined {
+  return container.format !== undefined && /^(image2|[a-z0-9]+_pipe)$/.test(container.format) ? container.format : undefined;
+}
+
+function stillImage(format: string): string {
+  return `an image (${format.replace(/_pipe$/, '')}), not a video, despite its name: give a video file or a folder of frame images`;
 }
 
 /** Lines of an ffmpeg log that report damage (decoder and demuxer errors). */
@@ -113,6 +129,8 @@ async function readVideoFile(
   if (sampling.mode === 'uniform') {
     const probe = await runFfmpeg(['-hide_banner', '-nostdin', '-i', video.path]);
     container = parseInputLog(probe.stderr);
+    const image = imageFormat(container);
+    if (image !== undefined) throw fail(stillImage(image));
     if (!container.hasVideo) throw fail(notAVideo(probe.stderr, probe.code));
     if (container.duration === undefined) throw fail('the container does not say how long the video is; uniform sampling needs it (use --frames fps:R)');
     checkSegment(video, container.duration, fail);
@@ -123,6 +141,8 @@ async function readVideoFile(
   const length = video.end === undefined ? undefined : video.end - start;
   let result = await decode(video.path, start, length, rate, options, options.maxDecodedBytes ?? MAX_DECODED_BYTES);
   container ??= parseInputLog(result.stderr);
+  const image = imageFormat(container);
+  if (image !== undefined) throw fail(stillImage(image));
   let offset = 0;
   let clipFrames: number | undefined;
   if (result.overflow) {

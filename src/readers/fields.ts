@@ -38,6 +38,10 @@ export function field(obj: Record<string, unknown>, name: string, place: Place):
 /** An id given as a number or a non-empty string, as a string (42 and "42" are the same id). */
 export function idField(obj: Record<string, unknown>, name: string, place: Place): string {
   const value = field(obj, name, place);
+  // An integer past 2^53 has lost digits in JSON.parse, and two such ids may now be equal: refused, not collided.
+  if (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value)) {
+    return fail(place, `field "${name}" is ${value}, too large to be read exactly as a JSON number (over 2^53): write the id as a string ("...")`);
+  }
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value === 'string' && value !== '') return value;
   return fail(place, `field "${name}" must be a number or a non-empty string, found ${kind(value)}`);

@@ -121,6 +121,11 @@ export class Field {
 
   /** An id that the dataset writes as a number (COCO, VQA) or a string. */
   id(): string {
+    // An integer past 2^53 has lost digits in JSON.parse: two 20-digit ids may be the same number now. Refused rather
+    // than let them collide (no official release has such ids; a file that does must write them as strings).
+    if (typeof this.value === 'number' && Number.isInteger(this.value) && !Number.isSafeInteger(this.value)) {
+      return this.fail(`the id ${this.value} is too large to be read exactly as a JSON number (over 2^53): write it as a string ("...")`);
+    }
     if (typeof this.value === 'number' && Number.isInteger(this.value)) return String(this.value);
     if (typeof this.value === 'string' && this.value !== '') return this.value;
     return this.fail(`expected an id (integer or non-empty string), found ${describe(this.value)}`);

@@ -30,6 +30,12 @@ export async function readVqaQuestions(questionsFile: string, annotationsFile?: 
       question: q.get('question').string(),
       where: () => q.where(),
     }));
+  const asked = new Map<string, VqaQuestion>();
+  for (const q of questions) {
+    const first = asked.get(q.questionId);
+    if (first) throw new InputError(`${q.where()}: question_id ${q.questionId} is listed twice (first at ${first.where()})`, questionsFile);
+    asked.set(q.questionId, q);
+  }
   if (annotationsFile === undefined) return questions;
 
   const annotations = new Map<string, Field>();

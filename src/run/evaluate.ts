@@ -7,6 +7,7 @@ import { identityArgs, resolveArgs, routeArgs, type ArgAssignment } from '../cor
 import { InputError, RunError, UsageError, exitCodeOf } from '../core/errors.ts';
 import { backendScope, openBackend, type OpenedBackend } from '../backends/index.ts';
 import type { ArgSpec, ArgValues, Backend, Example, PromptTemplates, RunRecord, Task, TaskData, Trial } from '../core/types.ts';
+import { checkedBackend } from './checked.ts';
 import { isSampleData } from '../core/sample-data.ts';
 import { excludedSupportNotice, excludeMissingSupport } from './missing-media.ts';
 import { safeName } from '../core/safe-name.ts';
@@ -158,7 +159,7 @@ export async function prepareParts(parts: RunPart[], io: EvaluateIO = {}): Promi
     for (const entry of resolved) {
       const key = JSON.stringify([entry.source, entry.task.id, entry.args, options.dataDir ?? null, options.split ?? null, options.protocol, options.limit ?? null]);
       if (!loads.has(key)) {
-        const loading = loadQueries(entry.task, options, sayer);
+        const loading = loadQueries(entry.task, entry.source, options, sayer);
         loading.catch(() => {});
         loads.set(key, loading);
       }
@@ -249,11 +250,13 @@ export async function evaluateParts(parts: RunPart[], io: EvaluateIO = {}, how: 
       if (runnable.length === 0) continue;
       try {
         const args = await modelArgsOf(part, schemes);
-        const key = JSON.stringify([options.model, args.map((a) => a.text), options.frames, options.concurrency]);
+        const key = JSON.stringify([options.model, args.map((a) => a.text), options.frames, options.concurrency, options.callTimeoutMs]);
         if (open?.key !== key) {
           await open?.opened.backend.close();
           open = undefined;
-          const opened = await openBackend(options.model, { args, frames: options.frames, concurrency: options.concurrency });
+          const raw = await openBackend(options.model, { args, frames: options.frames, concurrency: options.concurrency });
+          // Every call checked and timed out at the boundary, errors naming the module (src/run/checked.ts).
+          const opened: OpenedBackend = { ...raw, backend: checkedBackend(raw.backend, options.model, { callTimeoutMs: options.callTimeoutMs }) };
           open = { key, opened, identity: undefined };
           open.identity = modelIdentity(opened.backend.info(), await opened.identity(), identityArgs(opened.argSpecs, opened.args));
         }
@@ -323,11 +326,11 @@ export interface LoadedQueries {
 }
 
 /** The task's data, checked, and the query set the run evaluates (a --limit or protocol subset, or the whole split). */
-async function loadQueries(task: Task, options: RunOptions, io: EvaluateIO): Promise<LoadedQueries> {
+async function loadQueries(task: Task, source: string, options: RunOptions, io: EvaluateIO): Promise<LoadedQueries> {
   const loaded = checkData(task, await task.load({ dataDir: options.dataDir, split: options.split }));
   // Sample data is sample data wherever it lives: a copy passed with --data carries the generator's marker.
   // Support items whose media are not on disk leave the pool before any demonstration is drawn (missing-media.ts).
-  const data: TaskData = excludeMissingSupport({ ...loaded, sample: loaded.sample || isSampleData(loaded.files, options.dataDir) });
+  const data: TaskData = excludeMissingSupport({ ...loaded, sample: loaded.sample || isSampleData(loaded.files, options.dataDir, source === 'builtin') });
   const excludedNotice = excludedSupportNotice(task.id, data);
   if (excludedNotice) io.stderr?.write(`flamingo-eval: ${excludedNotice}\n`);
   checkSubmissionTask(task, data);
@@ -626,7 +629,10 @@ function checkData(task: Task, data: TaskData): TaskData {
     const seen = new Set<string>();
     for (const example of examples) {
       if (typeof example?.id !== 'string') throw new InputError(`${where}: a ${split} example has no string "id"`);
-      if (seen.has(example.id)) throw new InputError(`${where}: two ${split} examples share the id "${example.id}"`);
+      if (seen.has(example.id)) {
+        const files = (data.files ?? []).map((file) => file.path).join(', ');
+        throw new InputError(`${where}: two ${split} examples share the id "${example.id}"${files ? ` (read from ${files})` : ''}`, data.files?.[0]?.path);
+      }
       seen.add(example.id);
     }
   }

@@ -17,7 +17,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { InputError, UsageError } from '../core/errors.ts';
+import { InputError, RunError, UsageError } from '../core/errors.ts';
 import type { ExampleRecord } from '../core/types.ts';
 
 export interface JournalEntry {
@@ -145,7 +145,14 @@ export class Journal {
   }
 
   private write(value: unknown): void {
-    writeSync(this.fd, `${JSON.stringify(value)}\n`);
+    try {
+      writeSync(this.fd, `${JSON.stringify(value)}\n`);
+    } catch (error) {
+      // A full disk: a line cut short is dropped when the journal is reopened; the lines before it are kept.
+      const code = (error as NodeJS.ErrnoException).code;
+      const hint = code === 'ENOSPC' || code === 'EDQUOT' ? ': the disk is full (or over quota); free some space and run the same command again to resume' : '';
+      throw new RunError(`cannot write the journal ${this.path} (${code ?? (error as Error).message})${hint}`, { cause: error });
+    }
     this.unsynced = true;
     if (Date.now() - this.lastSync >= SYNC_INTERVAL_MS) this.sync();
   }
@@ -234,9 +241,50 @@ function readEntries(path: string, bytes: Buffer, configHash: string, entries: M
       if (typeof entry.seed !== 'number' || typeof entry.example?.id !== 'string') {
         throw new InputError(`${path}:${line}: a journal entry needs "seed" and "example.id"; run with --fresh`, path);
       }
-      entries.set(entryKey(entry.seed, entry.example.id), entry);
+      const key = entryKey(entry.seed, entry.example.id);
+      checkRepeat(entries.get(key), entry, path, line);
+      entries.set(key, entry);
+      lineOf.set(entry, { path, line });
     }
     offset = end + 1;
   }
   return offset;
+}
+
+/** Where each entry read from a file was, for the error when another line repeats it. */
+const lineOf = new WeakMap<JournalEntry, { path: string; line: number }>();
+
+/** Fields that differ between two runs of one example without changing its answer. */
+const TIMING_FIELDS = new Set(['backendMs', 'mediaMs']);
+
+/**
+ * A journal trusts no duplicate. An example is journaled again legitimately when its earlier entry was skipped (an
+ * unreadable medium, tried again) or was asked another prompt (the later entry is the one for this prompt); a repeat
+ * of the same prompt must then be the same answer, or the journal was edited or two runs disagree: an error naming
+ * both lines, rather than letting the later line win silently. Identical repeats (timings aside) are accepted.
+ */
+function checkRepeat(earlier: JournalEntry | undefined, entry: JournalEntry, path: string, line: number): void {
+  if (earlier === undefined || earlier.example.skipped !== undefined) return;
+  if (JSON.stringify(earlier.example.prompt) !== JSON.stringify(entry.example.prompt)) return;
+  const a = comparable(earlier.example);
+  const b = comparable(entry.example);
+  if (a === b) return;
+  const first = lineOf.get(earlier);
+  const differs = differingFields(earlier.example, entry.example);
+  throw new InputError(
+    `${path}:${line}: example ${entry.example.id} (seed ${entry.seed}) is already in the journal at ` +
+      `${first ? `${first.path}:${first.line}` : 'an earlier line'} with another answer (${differs.join(', ')} differ); ` +
+      'a journal line was edited or appended by hand, or two runs disagree: delete the wrong line, or run with --fresh',
+    path,
+  );
+}
+
+function comparable(example: ExampleRecord): string {
+  return JSON.stringify(example, (key, value: unknown) => (TIMING_FIELDS.has(key) ? undefined : value));
+}
+
+function differingFields(a: ExampleRecord, b: ExampleRecord): string[] {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)].filter((key) => !TIMING_FIELDS.has(key)));
+  const record = (x: ExampleRecord) => x as unknown as Record<string, unknown>;
+  return [...keys].filter((key) => JSON.stringify(record(a)[key]) !== JSON.stringify(record(b)[key]));
 }

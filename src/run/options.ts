@@ -44,6 +44,8 @@ export interface RunOptions {
   taskArgs: ArgAssignment[];
   /** `--model-arg [<scheme>.]<name>=<value>`: arguments of the backend, checked by it. */
   modelArgs: ArgAssignment[];
+  /** `--call-timeout` (given in seconds): how long one backend call may take; 0 for no limit (src/run/checked.ts). */
+  callTimeoutMs?: number;
   /** `--shard i/n` (or `auto`): run only the i-th of n disjoint slices of the queries (1-based); src/run/shard.ts. */
   shard?: Shard;
   /** How videos become frames (`--frames`, default the paper's 30 frames at 3 FPS). */
@@ -106,6 +108,7 @@ export function parseRunOptions(raw: RawRunFlags): RunOptions {
     lengthPenalty: raw.lengthPenalty === undefined ? undefined : finite('--length-penalty', raw.lengthPenalty),
     taskArgs: strings(raw.taskArg).map((text) => parseArgAssignment('--task-arg', text)),
     modelArgs: strings(raw.modelArg).map((text) => parseArgAssignment('--model-arg', text)),
+    callTimeoutMs: raw.callTimeout === undefined ? undefined : nonNegative('--call-timeout', raw.callTimeout) * 1000,
     shard: raw.shard === undefined ? shardCountAlone(raw.shardCount) : parseShard(String(raw.shard), optionalString(raw.shardCount)),
     frames,
     onMediaError: choice('--on-media-error', raw.onMediaError ?? 'fail', ['fail', 'skip'] as const),
@@ -155,6 +158,12 @@ function finite(flag: string, value: unknown): number {
   const text = String(value).trim();
   const number = Number(text);
   if (text === '' || !Number.isFinite(number)) throw new UsageError(`${flag} ${text}: expected a number`);
+  return number;
+}
+
+function nonNegative(flag: string, value: unknown): number {
+  const number = finite(flag, value);
+  if (number < 0) throw new UsageError(`${flag} ${String(value).trim()}: expected a number >= 0 (0: no limit)`);
   return number;
 }
 

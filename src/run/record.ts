@@ -1,5 +1,6 @@
 // Run records: one JSON file per model x task x shots with every trial (seed) inside, built from the journal.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../core/atomic-file.ts';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { RunError } from '../core/errors.ts';
 import type { Example, ExampleRecord, MetricSummary, RunRecord, Task, TaskData, Trial } from '../core/types.ts';
@@ -173,6 +174,5 @@ export function writeRecord(path: string, record: RunRecord): void {
     const examples = record.trials[Number(i)]!.examples;
     return examples.length === 0 ? '[]' : `[\n${examples.map((example) => JSON.stringify(example)).join(',\n')}\n]`;
   });
-  writeFileSync(`${path}.tmp`, `${text}\n`);
-  renameSync(`${path}.tmp`, path);
+  writeFileAtomic(path, `${text}\n`);
 }

@@ -1,8 +1,9 @@
 // RICES (Yang et al. 2022, used by Flamingo): demonstrations are the support items whose visual features are most
 // similar to the query's, ordered by increasing similarity so the most similar sits right before the query.
 // The support pool's features are computed once per (model, task, seed, pool) and cached on disk.
+import { writeFileAtomic } from '../core/atomic-file.ts';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { RunError } from '../core/errors.ts';
 import type { Backend, Example } from '../core/types.ts';
@@ -119,7 +120,6 @@ export async function poolFeatures(
   const serialised: Record<string, string> = {};
   for (const [id, vector] of features) serialised[id] = Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength).toString('base64');
   mkdirSync(dirname(cacheFile), { recursive: true });
-  writeFileSync(`${cacheFile}.tmp`, JSON.stringify({ idsHash, features: serialised }));
-  renameSync(`${cacheFile}.tmp`, cacheFile);
+  writeFileAtomic(cacheFile, JSON.stringify({ idsHash, features: serialised }));
   return features;
 }

@@ -2,7 +2,7 @@
 // (p-limit), each finished example appended to the journal at once. A failing batch stops new work, lets the
 // batches in flight finish into the journal, and fails the run (exit 1); the same command resumes it.
 import pLimit from 'p-limit';
-import { InputError, RunError } from '../core/errors.ts';
+import { InputError, RequestError, RunError } from '../core/errors.ts';
 import { isMediaError } from '../media/errors.ts';
 import type { Backend, ExampleRecord, GenerationSettings, Task } from '../core/types.ts';
 import { meanLogLikelihoods } from './ensemble.ts';
@@ -60,21 +60,40 @@ export async function runPending(input: RunnerInput): Promise<void> {
 }
 
 /**
- * Under `--on-media-error skip`, a batch that fails on an unreadable medium runs again one example at a time, and the
- * examples whose media cannot be read are recorded as skipped, with the error (a bad demonstration skips every query
- * it is shown with).
+ * A batch that fails on one example's own input runs again one example at a time, so that its batch mates are
+ * unaffected: an unreadable medium (under `--on-media-error skip` only) or a request the backend refuses on its own
+ * (RequestError: a prompt longer than the model's context, e.g. a 1 MB question). Under `--on-media-error skip` the
+ * examples that fail so are recorded as skipped, with the error (a bad demonstration skips every query it is shown
+ * with); otherwise the others are journaled first and the run stops on the first such example, naming it.
  */
 async function runBatchOrSkip(input: RunnerInput, batch: PendingQuery[]): Promise<{ seed: number; example: ExampleRecord }[]> {
   try {
     return await runBatch(input, batch);
   } catch (error) {
-    if (input.onMediaError !== 'skip' || !isMediaError(error)) throw error;
+    const skip = input.onMediaError === 'skip';
+    const ownInput = error instanceof RequestError || (skip && isMediaError(error));
+    if (!ownInput) throw error;
     if (batch.length > 1) {
       const entries: { seed: number; example: ExampleRecord }[] = [];
-      for (const item of batch) entries.push(...(await runBatchOrSkip(input, [item])));
-      return entries;
+      let first: unknown;
+      for (const item of batch) {
+        try {
+          entries.push(...(await runBatchOrSkip(input, [item])));
+        } catch (itemError) {
+          if (!(itemError instanceof RequestError)) {
+            for (const entry of entries) input.journal.append(entry);
+            throw itemError;
+          }
+          first ??= itemError;
+        }
+      }
+      if (first === undefined) return entries;
+      for (const entry of entries) input.journal.append(entry);
+      throw first;
     }
     const { seed, query } = batch[0]!;
+    const message = error instanceof RequestError ? `example ${query.example.id} (seed ${seed}): ${error.message}` : (error as Error).message;
+    if (!skip) throw new RequestError(message, 0);
     const example: ExampleRecord = {
       id: query.example.id,
       demonstrations: query.shots.map((shot) => shot.example.id),
@@ -83,7 +102,7 @@ async function runBatchOrSkip(input: RunnerInput, batch: PendingQuery[]): Promis
       answer: '',
       backendMs: 0,
       mediaMs: 0,
-      skipped: error.message,
+      skipped: message,
     };
     return [{ seed, example }];
   }

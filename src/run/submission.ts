@@ -1,7 +1,8 @@
 // Query splits without annotations (VQAv2 test-dev and test, VizWiz test) cannot be scored here: their answers are
 // scored by the benchmark's evaluation server. Each trial's answers are written in the server's format (the task's
 // `submission`), beside the run record, and the record's trial names the file instead of carrying metrics.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '../core/atomic-file.ts';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { InputError } from '../core/errors.ts';
 import type { ScoredItem, Task, TaskData, Trial } from '../core/types.ts';
@@ -51,8 +52,7 @@ export function buildSubmissionTrial(
   }
   const file = submissionPath(recordPath, plan.seed);
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(task.submission!(items))}\n`);
-  renameSync(`${file}.tmp`, file);
+  writeFileAtomic(file, `${JSON.stringify(task.submission!(items))}\n`);
   const trial: Trial = { seed: plan.seed, metrics: {}, n: examples.length, skipped: 0, examples, submission: file };
   if (unanswered > 0) trial.submissionUnanswered = unanswered;
   return trial;

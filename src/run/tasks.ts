@@ -7,6 +7,7 @@ import { InputError, UsageError } from '../core/errors.ts';
 import type { ArgValues, Task } from '../core/types.ts';
 import { builtinTasks } from '../tasks/index.ts';
 import { importPluginModule, isModuleSpec } from '../core/plugin-module.ts';
+import { checkedTask } from './checked.ts';
 
 export interface ResolvedTask {
   task: Task;
@@ -101,7 +102,7 @@ export async function resolveTask(spec: string): Promise<ResolvedTask> {
     } catch (error) {
       throw new InputError(`${path}: cannot load the task module: ${(error as Error).message}`, path);
     }
-    return { task: checkTask(module.default, path), source: path };
+    return { task: checkedTask(checkTask(module.default, path), path), source: path };
   }
   const task = builtinTasks[spec];
   if (!task) {

@@ -11,9 +11,10 @@
 // name of their line in `LOC_synset_mapping.txt` when the file is under --data.
 import { withKeepAllScores } from './kit/class-scores.ts';
 import { readFileSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { packagePath } from '../core/paths.ts';
+import { resolveInside } from '../core/dataset-paths.ts';
 import { InputError, UsageError } from '../core/errors.ts';
 import { describeUsedFile, filesIn, findAllOfficialFiles, findOptionalFile } from '../core/data-files.ts';
 import type { Example, ImageRef, LoadContext, OfficialFile, Task, TaskData } from '../core/types.ts';
@@ -193,10 +194,12 @@ async function holdsImages(dataDir: string, folder: string, flatAllowed: boolean
 
 async function classFolders(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isDirectory() && WNID.test(entry.name))
-    .map((entry) => entry.name)
-    .sort();
+  // A class folder may be a symlink (a copy assembled from links): followed, as every folder under --data is.
+  const isFolder = async (entry: (typeof entries)[number]) =>
+    entry.isDirectory() || (entry.isSymbolicLink() && ((await stat(join(folder, entry.name)).catch(() => undefined))?.isDirectory() ?? false));
+  const names: string[] = [];
+  for (const entry of entries) if (WNID.test(entry.name) && (await isFolder(entry))) names.push(entry.name);
+  return names.sort();
 }
 
 /** The images of `folder/<wnid>/`, class by class in wnid order, file names sorted; the id is the file's stem. */
@@ -242,8 +245,9 @@ async function flatValImages(
     if (seen.has(id)) throw new InputError(`${where}: ${id} is listed twice`, solutionPath);
     seen.add(id);
     const name = byStem.get(id) ?? `${id}.JPEG`;
-    if (!byStem.has(id)) missing.add(join(folder, name), where);
-    images.push({ id, wnid, media: { kind: 'image', id: `val/${name}`, path: join(folder, name) } });
+    const path = resolveInside(folder, name, `${where} column "ImageId"`);
+    if (!byStem.has(id)) missing.add(path, where);
+    images.push({ id, wnid, media: { kind: 'image', id: `val/${name}`, path } });
   });
   const unlabelled = [...byStem.keys()].filter((id) => !seen.has(id));
   if (unlabelled.length > 0)

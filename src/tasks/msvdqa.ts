@@ -7,6 +7,7 @@
 // `youtube_mapping.txt`, one "<clip name> vid<N>" a line; the clips are MSVD's `YouTubeClips/<clip name>.avi`.
 // MSRVTT-QA publishes files of the same names: MSVD-QA's are the ones beside `youtube_mapping.txt`.
 import { readFile } from 'node:fs/promises';
+import { refuseOutside } from '../core/dataset-paths.ts';
 import { InputError } from '../core/errors.ts';
 import { describeUsedFile } from '../core/data-files.ts';
 import type { Example, LoadContext, OfficialFile, TaskData } from '../core/types.ts';
@@ -73,6 +74,7 @@ export async function readYoutubeMapping(path: string): Promise<Map<string, stri
     const match = /^(\S+)\s+vid(\d+)$/.exec(line.trim());
     if (!match) throw new InputError(`${path}:${i + 1}: expected "<clip name> vid<N>", found ${JSON.stringify(line)}`, path);
     if (clips.has(match[2]!)) throw new InputError(`${path}:${i + 1}: vid${match[2]} is listed twice`, path);
+    refuseOutside(match[1]!, `${path}:${i + 1}: clip name`);
     clips.set(match[2]!, match[1]!);
   });
   if (clips.size === 0) throw new InputError(`${path}: no clips listed`, path);

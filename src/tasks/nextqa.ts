@@ -9,6 +9,7 @@
 // NExT-QA's `NExTVideo/`). NExT-QA's multiple-choice release has CSVs of the same names: the open-ended ones have no
 // `a0` column. iVQA and Kinetics also publish a train.csv; their headers differ. Checked on the published CSVs: 37,523
 // train, 5,343 val and 9,178 test questions; 4,632 test questions have an additional answer.
+import { refuseOutside } from '../core/dataset-paths.ts';
 import { InputError } from '../core/errors.ts';
 import { describeUsedFile, findOptionalFile } from '../core/data-files.ts';
 import type { Example, LoadContext, OfficialFile, TaskData } from '../core/types.ts';
@@ -84,6 +85,7 @@ async function readVideoMap(path: string): Promise<Map<string, string>> {
   for (const video of Object.keys(root.object())) {
     const place = root.get(video).string();
     if (!/^[^/\\]+\/[^/\\]+$/.test(place)) root.get(video).fail(`expected "<folder>/<video>", found ${JSON.stringify(place)}`);
+    refuseOutside(place, () => root.get(video).where());
     map.set(video, place);
   }
   return map;

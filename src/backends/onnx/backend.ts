@@ -19,6 +19,7 @@ import type {
   RankRequest,
   RankResult,
 } from '../../core/types.ts';
+import { RequestError } from '../../core/errors.ts';
 import { FlamingoGraphs } from './graphs.ts';
 import { generateTokens, rankCandidates } from './jobs.ts';
 import { readManifest, type BundleManifest } from './manifest.ts';
@@ -129,6 +130,7 @@ export class OnnxFlamingoBackend implements Backend {
     for (const indices of groups.values()) {
       const mediaBefore = this.encoder.mediaMs;
       const prompts = indices.map((i) => renderPrompt(requests[i]!.prompt, this.runtime.tokenizer));
+      prompts.forEach((p, k) => this.checkLength(p.ids.length, indices[k]!));
       const settings: DecodeSettings = requests[indices[0]!]!;
       const tokens = this.pool
         ? await this.pool.generate(prompts, await this.visualTokens(prompts), settings)
@@ -144,6 +146,7 @@ export class OnnxFlamingoBackend implements Backend {
     const mediaBefore = this.encoder.mediaMs;
     const prompts = requests.map((r) => renderPrompt(r.prompt, this.runtime.tokenizer));
     const candidates = requests.map((r) => r.candidates.map((c) => this.runtime.tokenizer.encode(c)));
+    prompts.forEach((p, i) => this.checkLength(p.ids.length + Math.max(0, ...candidates[i]!.map((c) => c.length)), i));
     const scores = this.pool
       ? await this.pool.rank(prompts, await this.visualTokens(prompts), candidates)
       : await rankCandidates(this.runtime, prompts, candidates);
@@ -161,6 +164,20 @@ export class OnnxFlamingoBackend implements Backend {
   async close(): Promise<void> {
     await this.pool?.close();
     await this.runtime.graphs.release();
+  }
+
+  /**
+   * A prompt longer than the model reads fails its own request (RequestError), before anything runs, so that the
+   * other requests of the batch are run without it.
+   */
+  private checkLength(tokens: number, request: number): void {
+    const limit = this.manifest.contextLength;
+    if (tokens > limit) {
+      throw new RequestError(
+        `the prompt is ${tokens} tokens long, more than the model's context length of ${limit}; use fewer shots or a shorter text`,
+        request,
+      );
+    }
   }
 
   /** The visual tokens of the prompts' media, by media id, to send with a worker job. */

@@ -19,8 +19,11 @@ export function renderPrompt(prompt: Prompt, tokenizer: BundleTokenizer): Render
   const flushText = () => {
     if (text === '') return;
     const textIds = tokenizer.encode(text);
-    ids.push(...textIds);
-    for (let i = 0; i < textIds.length; i++) mediaIndex.push(media.length - 1);
+    // One push per token, not push(...textIds): spreading a long text's ids (a 1 MB question) overflows the stack.
+    for (const id of textIds) {
+      ids.push(id);
+      mediaIndex.push(media.length - 1);
+    }
     text = '';
   };
   for (const part of prompt) {

@@ -1,8 +1,8 @@
 // Image folders of the official releases (COCO's train2014/, val2014/, ...): found by name under --data, listed once,
 // and every image a dataset refers to checked before the run starts, so a partial download fails in seconds with the
 // names of the missing files, not hours into a run.
-import { join } from 'node:path';
 import { InputError } from '../../core/errors.ts';
+import { resolveInside } from '../../core/dataset-paths.ts';
 import { filesIn, findOfficialFile } from '../../core/data-files.ts';
 import type { ImageRef, OfficialFile } from '../../core/types.ts';
 
@@ -28,9 +28,12 @@ export class ImageFolder {
     return this.files.has(fileName);
   }
 
-  /** The image `fileName`, which `where` (a file and field) refers to; collects it as missing when absent. */
+  /**
+   * The image `fileName`, which `where` (a file and field) refers to; collects it as missing when absent. A name that
+   * would leave the folder (`../`, absolute) is refused, naming `where` (src/core/dataset-paths.ts).
+   */
   image(fileName: string, missing: MissingImages, where: () => string): ImageRef {
-    const path = join(this.path, fileName);
+    const path = resolveInside(this.path, fileName, where);
     if (!this.files.has(fileName)) missing.add(path, where());
     return { kind: 'image', id: `${this.name}/${fileName}`, path };
   }

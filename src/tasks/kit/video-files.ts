@@ -6,10 +6,11 @@
 // fails at once with the names of the first ones looked for.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { InputError } from '../../core/errors.ts';
 import { chooseOfficialFile, findAllOfficialFiles, type FindOptions } from '../../core/data-files.ts';
+import { resolveInside } from '../../core/dataset-paths.ts';
 import type { Example, OfficialFile, VideoRef } from '../../core/types.ts';
 import { VIDEO_EXTENSIONS } from '../../media/extensions.ts';
 
@@ -122,14 +123,23 @@ export class VideoLibrary {
       if (list) list.push(path);
       else map.set(key, [path]);
     };
+    // Symlinked folders are followed (a dataset kept on another disk and linked into --data); each real folder is
+    // walked once, so a link loop, or two links to one folder, cannot hang the walk or list a video twice.
+    const visited = new Set<string>();
     const pending = [resolve(root)];
     while (pending.length > 0) {
       const dir = pending.pop()!;
+      const real = await realpath(dir).catch(() => undefined);
+      if (real === undefined || visited.has(real)) continue;
+      visited.add(real);
       const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
       for (const entry of entries) {
         if (entry.name.startsWith('.') || entry.name === '__MACOSX') continue;
         const path = join(dir, entry.name);
-        if (entry.isDirectory()) {
+        const isDirectory = entry.isSymbolicLink()
+          ? ((await stat(path).catch(() => undefined))?.isDirectory() ?? false)
+          : entry.isDirectory();
+        if (isDirectory) {
           pending.push(path);
           add(folders, entry.name, path);
         } else if (VIDEO_EXTENSIONS.has(extname(entry.name).toLowerCase())) {
@@ -144,7 +154,9 @@ export class VideoLibrary {
   /**
    * The video whose file name (without extension) is `stem`, else a folder of frames called `stem`; undefined when
    * there is none. Copies with the same bytes are one video (the one nearest the root is read); two different videos
-   * with that stem are an error naming both.
+   * with that stem are an error naming both. What it returns is inside the library by construction (the index holds
+   * the files found under its root, by base name); a name that is not found goes to MissingVideos.add, which refuses
+   * one that would leave the folder.
    */
   find(stem: string): string | undefined {
     const files = this.byStem.get(stem);
@@ -191,10 +203,13 @@ export class MissingVideos {
 
   constructor(private readonly library: VideoLibrary) {}
 
-  /** Records a missing video; returns the path it would have under the searched folder. */
+  /**
+   * Records a missing video; returns the path it would have under the searched folder. `name` comes from an
+   * annotation file (`where`): one that would leave the folder is refused (src/core/dataset-paths.ts).
+   */
   add(name: string, where: string): string {
+    const path = resolveInside(this.library.root, name, where);
     this.found.push({ name, where });
-    const path = join(this.library.root, name);
     if (!this.byPath.has(path)) this.byPath.set(path, where);
     return path;
   }
