@@ -86,7 +86,7 @@ test('too few demonstrations: that cell is skipped with advice that can work, th
   assert.equal(run.status, 1, run.stderr);
   assert.match(run.stdout, /│ fake-colours │ 0 /);
   assert.match(run.stdout, /│ fake-colours │ 2 /);
-  assert.match(run.stdout, /NOT RUN \(1 cell; the run exits 1\):\n  fake-colours 500-shot: --shots 500: query \S+ of task fake-colours has only \d+ eligible demonstrations/);
+  assert.match(run.stdout, /NOT RUN \(1 cell\):\n  fake-colours 500-shot: --shots 500: query \S+ of task fake-colours has only \d+ eligible demonstrations/);
   // The pool is already the whole support split (of sample data): a larger --support-size cannot help.
   const advice = /NOT RUN.*\n  fake-colours 500-shot: (.*)/.exec(run.stdout)![1]!;
   assert.match(advice, /use --shots 60 or fewer \(the most every query of this pool allows\), or the official files \(--data <dir>\): the built-in sample's train split has only 60 items$/);

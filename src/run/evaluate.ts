@@ -72,9 +72,12 @@ export class TaskFailures extends Error {
     this.name = 'TaskFailures';
   }
 
-  /** 1: something the run was asked to do was not done (whatever the cause, the run as a whole failed). */
+  /**
+   * 1: the run did part of what it was asked and failed the rest; 2 when no cell ran and every failure was bad input
+   * (a data folder without the files, a bad flag of a plugin): nothing was run, the input must change.
+   */
   get exitCode(): number {
-    return 1;
+    return this.outcomes.length === 0 && this.failures.every((f) => exitCodeOf(f.error) === 2) ? 2 : 1;
   }
 }
 

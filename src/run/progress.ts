@@ -102,8 +102,8 @@ export function createProgress(options: ProgressOptions): Progress {
       draw(false);
     },
     drop(count: number) {
+      // Shown with the next line drawn (a skipped cell is said on its own line).
       total -= count;
-      draw(false);
     },
     stage(next: string) {
       if (next === label) return;

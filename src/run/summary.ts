@@ -116,7 +116,7 @@ function withLeadColumns(rows: SummaryRow[], outcomes: RecordOutcome[]): typeof 
  */
 export function renderSkipped(skipped: { label: string; reason: string }[]): string {
   if (skipped.length === 0) return '';
-  const lines = [`NOT RUN (${skipped.length} cell${skipped.length === 1 ? '' : 's'}; the run exits 1):`];
+  const lines = [`NOT RUN (${skipped.length} cell${skipped.length === 1 ? '' : 's'}):`];
   for (const { label, reason } of skipped) lines.push(`  ${label}: ${reason}`);
   return `${lines.join('\n')}\n`;
 }
