@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { rngFor } from '../src/core/random.ts';
 import { sampleDataDir } from '../src/core/sample-data.ts';
 import { visdial } from '../src/tasks/visdial.ts';
-import { cocoImageFile } from '../src/readers/vqa-files.ts';
+import { cocoImageFile } from '../src/tasks/kit/coco-images.ts';
 
 const { values } = parseArgs({ options: { dialogues: { type: 'string', default: '12000' } } });
 const count = Number(values.dialogues);

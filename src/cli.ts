@@ -6,6 +6,7 @@ import { VERSION } from './core/version.ts';
 import { registerRun } from './commands/run.ts';
 import { registerScore } from './commands/score.ts';
 import { registerLeaderboard } from './commands/leaderboard.ts';
+import { registerCompare } from './commands/compare.ts';
 import { registerTasks } from './commands/tasks.ts';
 import { registerModels } from './commands/models.ts';
 import { registerMerge } from './commands/merge.ts';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerRun(program);
   registerScore(program);
   registerLeaderboard(program);
+  registerCompare(program);
   registerTasks(program);
   registerModels(program);
   registerMerge(program);

@@ -12,7 +12,7 @@ import { leaderboard } from '../src/commands/leaderboard.ts';
 import { plotSvg } from '../src/commands/plot.ts';
 import { jsonValueEnd } from '../src/leaderboard/json-scan.ts';
 import { readRecordHead } from '../src/leaderboard/record-file.ts';
-import { Field } from '../src/readers/json-input.ts';
+import { Field } from '../src/readers/json.ts';
 import { idField } from '../src/readers/fields.ts';
 import { evaluate } from '../src/run/evaluate.ts';
 import { parseRunOptions } from '../src/run/options.ts';

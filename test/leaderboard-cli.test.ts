@@ -20,7 +20,11 @@ test('reads results/ by default; piped output has no colour codes', (t) => {
   cpSync(`${fixtures}basic`, join(dir, 'results'), { recursive: true });
   const run = cli(['leaderboard'], { cwd: dir });
   assert.equal(run.status, 0, run.stderr);
-  assert.match(run.stdout, /│ tiny-s │ 1\.1M {3}│ - {12}│ 12\.5 † {7}│ 31\.7 ± 1\.9 † │/);
+  // A one-seed cell and a three-seed one are told apart: the column's size mark, or each cell's when they differ.
+  assert.match(run.stdout, /│ model  │ params │ okvqa 0-shot n24×1 │ okvqa 4-shot {7}│ coco 4-shot n200×2 │/);
+  assert.match(run.stdout, /│ tiny-s │ 1\.1M {3}│ 12\.5 † {13}│ 31\.7 ± 1\.9 n24×3 † │ - {18}│/);
+  assert.match(run.stdout, /│ tiny-l │ 4\.6M {3}│ - {18}│ 41\.7 n24×1 † {7}│/);
+  assert.match(run.stdout, /^nQ×S \(after a column name, or a value\): Q queries evaluated per seed, S seeds/m);
   assert.doesNotMatch(run.stdout, /\u001b\[/);
   assert.equal(run.stderr, '');
 });
@@ -33,7 +37,7 @@ test('-o writes the file and nothing to stdout', (t) => {
   assert.equal(run.status, 0, run.stderr);
   assert.equal(run.stdout, '');
   assert.equal(run.stderr, `flamingo-eval leaderboard: wrote ${file}\n`);
-  assert.equal(readFileSync(file, 'utf8').split('\n')[0], '| model | params | coco 4-shot | okvqa 0-shot | okvqa 4-shot |');
+  assert.equal(readFileSync(file, 'utf8').split('\n')[0], '| model | params | okvqa 0-shot n24×1 | okvqa 4-shot | coco 4-shot n200×2 |');
 });
 
 test('colour on a terminal, off with NO_COLOR (run under a pseudo-terminal)', (t) => {
@@ -58,7 +62,7 @@ test('colour on a terminal, off with NO_COLOR (run under a pseudo-terminal)', (t
 test('several records for one cell: the newest is used and stderr says so', () => {
   const run = cli(['leaderboard', `${fixtures}duplicate`, '--format', 'csv']);
   assert.equal(run.status, 0, run.stderr);
-  assert.match(run.stdout, /^tiny-s,1130000,measured,25,,24,sample$/m);
+  assert.match(run.stdout, new RegExp(`^tiny-s,1130000,okvqa,4,,vqa_accuracy,25,,,,24,1,sample,run: ${fixtures}duplicate/new\\.json,$`, 'm'));
   assert.equal(
     run.stderr,
     `flamingo-eval leaderboard: 2 records for tiny-s x okvqa x 4 shots: using the newest, ${fixtures}duplicate/new.json ` +

@@ -111,14 +111,23 @@ test('a RICES run and another prompt style are rows of their own, named by what 
   );
 });
 
-test('columns are task x shots, shots in numeric order; a task with two metrics names them', () => {
-  const { board } = buildLeaderboard([
+test("columns are task x shots, tasks in the paper's order (or the order given), shots in numeric order; a task with two metrics names them", () => {
+  const entries = [
     entry({ shots: 32 }),
     entry({ shots: 4 }),
     entry({ task: 'coco', metric: 'cider', shots: 8 }),
     entry({ task: 'coco', metric: 'bleu_4', shots: 8 }),
+    entry({ task: 'my-task', metric: 'accuracy', shots: 0 }),
+  ];
+  assert.deepEqual(buildLeaderboard(entries).board.columns.map((c) => c.label), [
+    'okvqa 4-shot',
+    'okvqa 32-shot',
+    'coco bleu_4 8-shot',
+    'coco cider 8-shot',
+    'my-task 0-shot',
   ]);
-  assert.deepEqual(board.columns.map((c) => c.label), [
+  assert.deepEqual(buildLeaderboard(entries, undefined, undefined, ['my-task', 'coco', 'okvqa']).board.columns.map((c) => c.label), [
+    'my-task 0-shot',
     'coco bleu_4 8-shot',
     'coco cider 8-shot',
     'okvqa 4-shot',

@@ -7,13 +7,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { bleu, bleuOfTokenized } from '../src/metrics/bleu.ts';
-import { rougeL, rougeLOfTokenized } from '../src/metrics/rouge-l.ts';
+import { rougeL, rougeLOfNgrams, rougeLOfTokenized } from '../src/metrics/rouge-l.ts';
 import { ciderD, ciderDOfTokenized } from '../src/metrics/cider-d.ts';
 import { captionScoresOfTokenized, scoreCaptions } from '../src/metrics/caption.ts';
 import { tokenizeCaptionItems } from '../src/metrics/text/ptb-tokenize.ts';
 import type { CaptionItem } from '../src/metrics/types.ts';
 import { captionCorpus } from '../bench/caption-corpus.ts';
-import type { TokenizedCaptions } from '../src/metrics/caption-ngrams.ts';
+import { CaptionNgrams, type TokenizedCaptions } from '../src/metrics/caption-ngrams.ts';
 
 interface OfficialSet {
   raw: CaptionItem[];
@@ -93,6 +93,32 @@ test('scoring all metrics together gives exactly what each scorer gives alone', 
   assert.deepEqual(together.bleu, bleuOfTokenized(set.tokenized).corpus);
   assert.equal(together.rougeL, rougeLOfTokenized(set.tokenized).corpus);
   assert.equal(together.cider, ciderDOfTokenized(set.tokenized).corpus);
+});
+
+test('ROUGE-L from the shared n-gram token ids is bit for bit ROUGE-L from the strings, and is used only when it may be', () => {
+  const tokenized = tokenizeCaptionItems(captionCorpus(3, 2000, 5));
+  const ngrams = new CaptionNgrams(tokenized);
+  assert.equal(ngrams.spaceSplit, true);
+  const shared = rougeLOfNgrams(ngrams);
+  const alone = rougeLOfTokenized(tokenized);
+  assert.equal(shared.corpus, alone.corpus);
+  assert.deepEqual(shared.perImage, alone.perImage);
+  // Candidates of 1 to 40 tokens over a small vocabulary (many repeats): the bit-parallel LCS (up to 32 tokens) and the
+  // table (longer ones) give the same values as the strings' table.
+  let seed = 11;
+  const next = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+  const sentence = (length: number) => Array.from({ length }, () => ['a', 'dog', 'on', 'the', 'grass', 'red', 'ball'][next(7)]).join(' ');
+  const random = Array.from({ length: 400 }, (_, i) => ({
+    prediction: sentence(1 + (i % 40)),
+    references: Array.from({ length: 1 + next(5) }, () => sentence(1 + next(40))),
+  }));
+  const randomNgrams = new CaptionNgrams(random);
+  assert.equal(randomNgrams.spaceSplit, true);
+  assert.deepEqual(rougeLOfNgrams(randomNgrams).perImage, rougeLOfTokenized(random).perImage);
+  // An empty caption is one empty token for ROUGE-L but none for split(): the shared ids do not apply.
+  const withEmpty = [{ prediction: '', references: ['a dog'] }, ...tokenized.slice(0, 10)];
+  assert.equal(new CaptionNgrams(withEmpty).spaceSplit, false);
+  assert.equal(captionScoresOfTokenized(withEmpty).rougeL, rougeLOfTokenized(withEmpty).corpus);
 });
 
 test('a COCO-test-sized generated set (5,000 images x 5 references): every corpus value equals pycocoevalcap\'s', () => {

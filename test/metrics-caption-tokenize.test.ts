@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ptbTokenize, ptbTokenizeAll, ptbTokens, tokenizeCaptionItems } from '../src/metrics/text/ptb-tokenize.ts';
+import { isPlainPunctuation, plainWordEnd, ptbTokenize, ptbTokenizeAll, ptbTokens, tokenizeCaptionItems } from '../src/metrics/text/ptb-tokenize.ts';
 import { InputError } from '../src/core/errors.ts';
 
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/caption/ptb-tokenizer.json', import.meta.url), 'utf8')) as {
@@ -101,4 +101,25 @@ test('the look-ahead keeps the line break between captions: "Co." then "Ltd ..."
 test('U+0085 inside a caption is read as an ellipsis token (dropped), not as a line break', () => {
   assert.deepEqual(ptbTokens('a\u0085b dog'), ['a', '...', 'b', 'dog']);
   assert.equal(ptbTokenize('a\u0085b dog'), 'a b dog');
+});
+
+test('the hand-written fast paths match the regular expressions they replace, at every position of random text', () => {
+  const PLAIN_WORD = /([A-Za-z]+)(?:(?=[ \n]|[,;:][ \n]|[,;:]?$)|(\.)(?=[ \n]|$))/y;
+  const PLAIN_PUNCTUATION = /[,;:?!.](?=\n|$| (?!\.))/y;
+  const alphabet = 'aZq .,;:?!\n1\'-é';
+  let seed = 7;
+  const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  for (let n = 0; n < 3000; n++) {
+    let text = '';
+    const length = 1 + Math.floor(next() * 12);
+    for (let i = 0; i < length; i++) text += alphabet[Math.floor(next() * alphabet.length)];
+    for (let at = 0; at < text.length; at++) {
+      PLAIN_WORD.lastIndex = at;
+      const m = PLAIN_WORD.exec(text);
+      const expected = m === null ? 0 : m[2] === undefined ? at + m[1]!.length : -(at + m[1]!.length);
+      assert.equal(plainWordEnd(text, at), expected, `${JSON.stringify(text)} at ${at}`);
+      PLAIN_PUNCTUATION.lastIndex = at;
+      assert.equal(isPlainPunctuation(text, at), PLAIN_PUNCTUATION.test(text), `${JSON.stringify(text)} at ${at}`);
+    }
+  }
 });

@@ -35,8 +35,28 @@ function results(): string {
 test('records written by 0.1.0 read to the leaderboard cells 0.1.0 showed; OK-VQA stemming is still its own row', async () => {
   const { entries } = await readRecords(await findRecordFiles([results()]));
   const csv = renderCsv(buildLeaderboard(entries).board);
+  // 0.1.0 wrote a wide CSV (per task x shots: mean, std, n, data); the CSV is tidy now (one row per model x task x
+  // shots x variant): the same cells, compared as (row, column) -> [mean, std, n].
   const expected = readFileSync(join(FIXTURE, 'leaderboard.csv'), 'utf8').replace('(OK-VQA stemmed)', '(okvqa.stem)');
-  assert.equal(csv.trim(), expected.trim());
+  const [head, ...rows] = expected.trim().split('\n').map((line) => line.split(','));
+  const wide = new Map<string, string[]>();
+  for (const row of rows) {
+    for (let c = 3; c < head!.length; c += 4) {
+      if (row[c] !== '') wide.set(`${row[0]} | ${head![c]}`, [row[c]!, row[c + 1]!, row[c + 2]!]);
+    }
+  }
+  const [tidyHead, ...tidyRows] = csv.trim().split('\n').map((line) => line.split(','));
+  const at = (name: string) => tidyHead!.indexOf(name);
+  const tidy = new Map(
+    tidyRows.map((row) => {
+      const variant = row[at('variant')]!;
+      return [
+        `${row[at('model')]}${variant ? ` (${variant})` : ''} | ${row[at('task')]} ${row[at('shots')]}-shot`,
+        [row[at('mean')]!, row[at('std')]!, row[at('n')]!],
+      ];
+    }),
+  );
+  assert.deepEqual(tidy, wide);
   const stem = entries.find((entry) => basename(entry.file).includes('-stem-'))!;
   assert.deepEqual(stem.args, { 'okvqa.stem': true });
 });
@@ -51,7 +71,10 @@ test('journals written by 0.1.0 resume: the same examples, the same numbers, the
   const plain = await run({ task: 'okvqa', shots: '4', limit: '12', seeds: '42,43' });
   assert.equal(basename(plain.path), 'okvqa-4shot-sample-limit12-d6f8615d.json');
   assert.equal(plain.record.timings.resumedExamples, 24);
-  assert.deepEqual(plain.record.summary, old('okvqa-4shot-sample-limit12-d6f8615d.json').summary);
+  // The same numbers; records now also carry the bootstrap interval of the headline number (src/run/record-ci.ts).
+  const { ci, ...summary } = plain.record.summary;
+  assert.ok(ci && ci.low <= summary.metrics.vqa_accuracy!.mean && summary.metrics.vqa_accuracy!.mean <= ci.high);
+  assert.deepEqual(summary, old('okvqa-4shot-sample-limit12-d6f8615d.json').summary);
 
   const classes = await run({ task: 'imagenet', shots: '2', limit: '6', taskArg: ['keep-all-scores=true'] });
   assert.equal(basename(classes.path), 'imagenet-2shot-sample-limit6-c402f7fa.json');
@@ -63,7 +86,8 @@ test('journals written by 0.1.0 resume: the same examples, the same numbers, the
   const stemmed = await run({ task: 'okvqa', shots: '4', limit: '12', taskArg: ['okvqa.stem=true'] });
   assert.match(basename(stemmed.path), /^okvqa-4shot-stem-sample-limit12-[0-9a-f]{8}\.json$/);
   assert.equal(stemmed.record.timings.resumedExamples, 12);
-  assert.deepEqual(stemmed.record.summary, old('okvqa-4shot-stem-sample-limit12-b1b0982e.json').summary);
+  const { ci: _stemmedCi, ...stemmedSummary } = stemmed.record.summary;
+  assert.deepEqual(stemmedSummary, old('okvqa-4shot-stem-sample-limit12-b1b0982e.json').summary);
 });
 
 test('task options of 0.1.0 records are read as the arguments that replaced them (merge configures the task by them)', () => {

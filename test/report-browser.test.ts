@@ -53,9 +53,10 @@ test('the report in headless Chromium: no console errors, leaderboard and exampl
   const board = await page.evaluate<string[][]>(
     `[...document.querySelectorAll('table.board tr')].map((tr) => [...tr.cells].map((c) => c.textContent))`,
   );
-  assert.deepEqual(board[0], ['model', 'params', 'okvqa 0-shot', 'okvqa 4-shot']);
-  assert.deepEqual(board[1], [EVIL_MODEL, '1M', '20.0 †', '24.0 †']);
-  assert.deepEqual(board[2], ['big', '9B', '-', '52.0 ± 2.0 †']);
+  assert.deepEqual(board[0], ['model', 'params', 'okvqa 0-shot n60×1', 'okvqa 4-shot']);
+  // Cells of different sizes in the 4-shot column: each cell says its queries and seeds (n60×1, n5000×3).
+  assert.deepEqual(board[1], [EVIL_MODEL, '1M', '20.0 †', '24.0 n60×1 †']);
+  assert.deepEqual(board[2], ['big', '9B', '-', '52.0 ± 2.0 n5000×3 †']);
   assert.ok((await page.evaluate<number>(`document.querySelector('table.board').getBoundingClientRect().height`)) > 40);
   assert.equal(await page.evaluate(`document.querySelectorAll('#plots img').length`), 2);
 

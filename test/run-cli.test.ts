@@ -102,6 +102,8 @@ test('a user task and a user backend load from file paths; --json prints the sum
   assert.equal(summary[0].n, 6);
   assert.equal(summary[0].model, 'test-backend');
   assert.equal(typeof summary[0].std, 'number');
+  // The 95% bootstrap interval over the queries (src/run/record-ci.ts).
+  assert.ok(summary[0].ci.low <= summary[0].mean && summary[0].mean <= summary[0].ci.high, JSON.stringify(summary[0]));
   // The human summary goes to stderr under --json, with the loud sample-data warning.
   assert.match(run.stderr, /model: test-backend/);
   assert.match(run.stderr, /built-in sample data — not a benchmark score/);

@@ -215,11 +215,11 @@ test('a prediction for an id the references lack: file, index and id', async () 
   await fails(['--metric', 'vqa', '--predictions', p, '--references', fx('vqa-annotations.json')], /absent\.json: index 1: question_id 9 is not in the references/);
 });
 
-test('a duplicate id: file, index, and where the first one is', async () => {
+test('a duplicate id: file, index or line, and where the first one is', async () => {
   const p = file('dup.json', '[{"id": "v1_q0", "answer": "a"}, {"id": "v2_q0", "answer": "b"}, {"id": "v1_q0", "answer": "c"}]');
   await fails(['--metric', 'accuracy', '--predictions', p, '--references', fx('answers-references.json')], /dup\.json: index 2: duplicate id v1_q0 \(already at index 0\)/);
   const r = file('dup.jsonl', '{"id": 1, "label": 0}\n{"id": 1, "label": 1}\n');
-  await fails(['--metric', 'roc_auc', '--predictions', fx('hateful-predictions.json'), '--references', r], /dup\.jsonl: line 2: duplicate id 1 \(already at line 1\)/);
+  await fails(['--metric', 'roc_auc', '--predictions', fx('hateful-predictions.json'), '--references', r], /dup\.jsonl:2: id: meme 1 is listed twice \(first on line 1\)/);
 });
 
 test('a missing field or a field of the wrong type: file, index and field', async () => {
@@ -228,9 +228,9 @@ test('a missing field or a field of the wrong type: file, index and field', asyn
   const q = file('proba.json', '[{"id": 42, "proba": "high"}]');
   await fails(['--metric', 'roc_auc', '--predictions', q, '--references', fx('hateful-test.jsonl')], /proba\.json: index 0: field "proba" must be a finite number, found string "high"/);
   const r = file('label.jsonl', '{"id": 42, "label": 1}\n{"id": 7, "label": 2}\n');
-  await fails(['--metric', 'roc_auc', '--predictions', fx('hateful-predictions.json'), '--references', r], /label\.jsonl: line 2: field "label" must be 0 or 1/);
+  await fails(['--metric', 'roc_auc', '--predictions', fx('hateful-predictions.json'), '--references', r], /label\.jsonl:2: label: expected 0 or 1, found 2/);
   const a = file('anns.json', '{"annotations": [{"question_id": 1, "answers": [{"answer_id": 1}]}]}');
-  await fails(['--metric', 'vqa', '--predictions', fx('vqa-predictions.json'), '--references', a], /anns\.json: annotations\[0\]\.answers\[0\]: missing field "answer"/);
+  await fails(['--metric', 'vqa', '--predictions', fx('vqa-predictions.json'), '--references', a], /anns\.json: annotations\[0\]\.answers\[0\]\.answer: missing field/);
   const c = file('rareact.csv', 'id,video_id,class_id,verb,noun\n0,v,0,cut,apple\n');
   await fails(['--metric', 'mwap', '--predictions', fx('rareact/hand-predictions.json'), '--references', c], /rareact\.csv: line 1: the header lacks column "annotation"/);
   const v = file('ranks.json', '[{"image_id": 185565, "round_id": 6, "ranks": [1, 2, 2, 3]}]');
@@ -259,11 +259,11 @@ test('an empty file, an empty array and a missing file', async () => {
   await fails(['--metric', 'vqa', '--predictions', join(scratch, 'nope.json'), '--references', fx('vqa-annotations.json')], /nope\.json: cannot read the file \(no such file\)/);
 });
 
-test('malformed JSON names the line and column; a malformed JSONL line names its line number', async () => {
+test('malformed JSON names the line and column, in a JSON file and a JSONL line alike', async () => {
   const p = file('malformed.json', '[{"question_id": 1,\n "answer": "yes"},\n {"question_id": 2 "answer": "x"}]');
-  await fails(['--metric', 'vqa', '--predictions', p, '--references', fx('vqa-annotations.json')], /malformed\.json: line 3, column 20: malformed JSON/);
+  await fails(['--metric', 'vqa', '--predictions', p, '--references', fx('vqa-annotations.json')], /malformed\.json:3: not valid JSON at column 20 /);
   const r = file('broken.jsonl', '{"id": 42, "label": 1}\n\n{"id": 7, "label": 0\n');
-  await fails(['--metric', 'roc_auc', '--predictions', fx('hateful-predictions.json'), '--references', r], /broken\.jsonl: line 3, column 21: malformed JSON line/);
+  await fails(['--metric', 'roc_auc', '--predictions', fx('hateful-predictions.json'), '--references', r], /broken\.jsonl:3: not valid JSON at column 21 /);
 });
 
 test('an unknown metric is a usage error listing the metrics', async () => {

@@ -1,11 +1,11 @@
-// The readers behind `flamingo-eval score`: JSON error positions, CSV and .npy.
+// The readers behind `flamingo-eval score` and the tasks: JSON error positions, CSV and .npy.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jsonErrorOffset, lineColumn, readJson, readJsonLines } from '../src/readers/json-file.ts';
-import { readCsv } from '../src/readers/csv-file.ts';
+import { jsonErrorOffset, lineColumn, readJson, readJsonLines } from '../src/readers/json.ts';
+import { readCsv } from '../src/readers/csv.ts';
 import { readNpyMatrix } from '../src/readers/npy.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'score-files-'));
@@ -37,24 +37,27 @@ test('jsonErrorOffset finds where JSON.parse gives up', () => {
 
 test('readJson accepts a byte-order mark and reports line and column of a syntax error', () => {
   assert.deepEqual(readJson(file('bom.json', '\ufeff[1]')), [1]);
-  assert.throws(() => readJson(file('bad.json', '[\n  {"a": 1},\n  {"a": }\n]')), /bad\.json: line 3, column 9: malformed JSON/);
+  assert.throws(() => readJson(file('bad.json', '[\n  {"a": 1},\n  {"a": }\n]')), /bad\.json:3: not valid JSON at column 9 /);
 });
 
 test('readJsonLines skips blank lines and keeps real line numbers', async () => {
-  const lines = await readJsonLines(file('a.jsonl', '{"a": 1}\r\n\r\n{"a": 2}\n'));
+  const { lines } = await readJsonLines(file('a.jsonl', '\ufeff{"a": 1}\r\n\r\n{"a": 2}\n'));
   assert.deepEqual(lines, [
-    { line: 1, value: { a: 1 } },
-    { line: 3, value: { a: 2 } },
+    { line: 1, data: { a: 1 } },
+    { line: 3, data: { a: 2 } },
   ]);
-  await assert.rejects(readJsonLines(file('b.jsonl', '{"a": 1}\n{"a": }\n')), /b\.jsonl: line 2, column 7: malformed JSON line/);
+  await assert.rejects(readJsonLines(file('b.jsonl', '{"a": 1}\n{"a": }\n')), /b\.jsonl:2: not valid JSON at column 7 /);
 });
 
 test('readCsv: quoted fields with commas and doubled quotes, CRLF, named errors', () => {
   const rows = readCsv(file('a.csv', 'id,noun,verb\r\n1,"tomato, cherry","say ""hi"""\r\n2,egg,cut\r\n'), ['id', 'noun']);
-  assert.deepEqual(rows, [
-    { line: 2, values: { id: '1', noun: 'tomato, cherry', verb: 'say "hi"' } },
-    { line: 3, values: { id: '2', noun: 'egg', verb: 'cut' } },
-  ]);
+  assert.deepEqual(
+    rows.map(({ line, values }) => ({ line, values })),
+    [
+      { line: 2, values: { id: '1', noun: 'tomato, cherry', verb: 'say "hi"' } },
+      { line: 3, values: { id: '2', noun: 'egg', verb: 'cut' } },
+    ],
+  );
   assert.throws(() => readCsv(file('b.csv', 'id,noun\n1,egg,extra\n'), ['id']), /b\.csv: line 2: expected 2 fields as in the header, found 3/);
   assert.throws(() => readCsv(file('c.csv', 'id\n'), ['id']), /c\.csv: no rows after the header/);
 });

@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { runFlags } from '../src/commands/sweep.ts';
-import { loadPlan, runSweep } from '../src/run/sweep.ts';
+import { dryRun, loadPlan, runSweep } from '../src/run/sweep.ts';
 import { mergeShards } from '../src/run/merge.ts';
 import { TaskFailures } from '../src/run/evaluate.ts';
 import type { RunRecord } from '../src/core/types.ts';
@@ -184,6 +184,21 @@ test('sweep --shard auto: the tasks of a Slurm array and the pods of a Kubernete
   for (const [path, record] of whole) assert.deepEqual(numbers(merged.get(path)!), numbers(record), `slurm ${path}`);
 });
 
+test("per-task data folders: a task's own folder, or a root with a folder per task", async () => {
+  const dir = tempDir();
+  const samples = new URL('../sample-data', import.meta.url).pathname;
+  const own = loadPlan(writePlan(dir, `models: [baseline:majority]\ntasks: [coco, okvqa]\ndata:\n  coco: ${samples}/coco\n`), runFlags());
+  assert.deepEqual(own.parts.map((part) => [part.options.tasks[0], part.options.dataDirs, part.options.dataDir]), [
+    ['coco', { coco: join(samples, 'coco') }, undefined],
+    ['okvqa', {}, undefined],
+  ]);
+  // The data is read from there (no model is loaded): the sample copy's queries.
+  const cells = await dryRun(own);
+  assert.ok(cells[0]!.queries > 0 && cells[0]!.problem === null, JSON.stringify(cells[0]));
+  const root = loadPlan(writePlan(dir, `models: [baseline:majority]\ntasks: [coco, okvqa]\ndata: ${samples}\n`), runFlags());
+  assert.deepEqual(root.parts.map((part) => part.options.dataDir), [samples, samples]);
+});
+
 test('a JSON plan is read like a YAML one', async () => {
   const dir = tempDir();
   const file = writePlan(dir, JSON.stringify({ models: [TEST_BACKEND], tasks: [FAKE_TASK], shots: [0], limit: 2, 'results-dir': 'r' }, null, 1), 'plan.json');
@@ -208,7 +223,7 @@ test("a plan's mistakes are usage errors naming the file, the key and its line",
     [`models: [a]\ntasks: [coco]\nlimit: 3\nlimit: 4\n`, /plan\.yaml:4: limit: given twice \(also line 3\)/],
     [`models: [a]\ntasks: [coco\n`, /plan\.yaml:\d+: not a valid YAML or JSON plan: /],
     [`tasks: [coco]\n`, /plan\.yaml:1: models: missing/],
-    [`models: [a]\ntasks: [coco, okvqa]\ndata:\n  okvqa: no-such-folder\n`, /plan\.yaml:4: --data \S*no-such-folder: no such directory/],
+    [`models: [a]\ntasks: [coco, okvqa]\ndata:\n  okvqa: no-such-folder\n`, /plan\.yaml:4: --data okvqa= \S*no-such-folder: no such directory/],
     [`models: [a]\ntasks: [coco]\nvariants:\n  - {name: a}\n  - {name: a, sampler: rices}\n`, /plan\.yaml:5: variants: two variants are named "a"/],
   ];
   for (const [text, expected] of cases) {

@@ -2,7 +2,7 @@
 // beside the published numbers (`--paper`), for the terminal, CSV or Markdown.
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import { InputError } from '../core/errors.ts';
+import { InputError, UsageError } from '../core/errors.ts';
 import { useColour } from '../core/table.ts';
 
 export type LeaderboardFormat = 'table' | 'csv' | 'md';
@@ -12,6 +12,18 @@ export interface LeaderboardOptions {
   paper: boolean;
   /** Terminal colours (table format on a terminal only). */
   colour: boolean;
+  /** Only these tasks, in this order (`--task`); default: every task, in the paper's order. */
+  tasks?: string[];
+  /** Only these shot counts (`--shots`). */
+  shots?: number[];
+  /** Only these models (`--model`, by name). */
+  models?: string[];
+  /** `tasks`: a row per task x shots, a column per model (`--rows tasks`, table and Markdown). */
+  rows?: 'models' | 'tasks';
+  /** Show the 95% bootstrap intervals (`--ci`, table and Markdown; the CSV always has them). */
+  ci?: boolean;
+  /** CSV in long form: one row per seed (`--per-seed`). */
+  perSeed?: boolean;
 }
 
 /**
@@ -36,7 +48,30 @@ export async function leaderboard(
       import('../leaderboard/markdown.ts'),
       import('../leaderboard/terminal.ts'),
     ]);
-  const { entries, unscored } = await readRecords(await findRecordFiles(dirs));
+  if (options.perSeed && options.format !== 'csv') throw new UsageError('--per-seed is a CSV layout: add --format csv');
+  if (options.rows === 'tasks' && options.format === 'csv') {
+    throw new UsageError('--rows tasks is a layout for the table and Markdown; the CSV is already one row per model x task x shots');
+  }
+  const read = await readRecords(await findRecordFiles(dirs));
+  const unscored = read.unscored;
+  const entries = read.entries.filter(
+    (e) =>
+      (options.tasks === undefined || options.tasks.includes(e.task)) &&
+      (options.shots === undefined || options.shots.includes(e.shots)) &&
+      (options.models === undefined || options.models.includes(e.model)),
+  );
+  const filters = [
+    options.tasks ? `--task ${options.tasks.join(',')}` : '',
+    options.shots ? `--shots ${options.shots.join(',')}` : '',
+    options.models ? `--model ${options.models.join(',')}` : '',
+  ].filter(Boolean);
+  if (read.entries.length > 0 && entries.length === 0) {
+    const known = (values: (string | number)[]) => [...new Set(values)].join(', ');
+    throw new InputError(
+      `no run records under ${dirs.join(', ')} match ${filters.join(' ')} (tasks: ${known(read.entries.map((e) => e.task))}; ` +
+        `shots: ${known(read.entries.map((e) => e.shots).sort((a, b) => a - b))}; models: ${known(read.entries.map((e) => e.model))})`,
+    );
+  }
   for (const record of unscored) {
     warn(`${record.file}: no score to show (its query split has no public annotations; ${record.server} scores it)`);
   }
@@ -50,19 +85,53 @@ export async function leaderboard(
     entries,
     options.paper ? publishedNumbers().rows : undefined,
     (task) => builtinTasks[task]?.metric,
+    options.tasks,
   );
   warnings.forEach(warn);
   if (options.paper && !board.rows.some((row) => row.published)) {
     warn('--paper: no published numbers for these task x shots columns (published: Flamingo, OpenFlamingo, IDEFICS)');
   }
+  const layout = { ...(options.ci ? { ci: true } : {}), ...(options.rows ? { rows: options.rows } : {}) };
   switch (options.format) {
     case 'csv':
+      if (options.perSeed) {
+        const { readTrialValues } = await import('../leaderboard/records.ts');
+        const { renderPerSeedCsv } = await import('../leaderboard/csv.ts');
+        const values = new Map<string, { seed: number; value: number }[]>();
+        for (const row of board.rows) {
+          for (const column of board.columns) {
+            const file = row.cells.get(column.key)?.file;
+            if (file !== undefined) values.set(file, await readTrialValues(file, column.metric));
+          }
+        }
+        return renderPerSeedCsv(board, values);
+      }
       return renderCsv(board);
     case 'md':
-      return renderMarkdown(board, { sources: options.paper });
+      return renderMarkdown(board, { sources: options.paper, ...layout });
     case 'table':
-      return renderTerminal(board, { sources: options.paper, colour: options.colour });
+      return renderTerminal(board, { sources: options.paper, colour: options.colour, ...layout });
   }
+}
+
+interface LeaderboardFlags {
+  format: LeaderboardFormat;
+  output?: string;
+  paper: boolean;
+  task?: string[];
+  shots?: string[];
+  model?: string[];
+  rows?: 'models' | 'tasks';
+  ci: boolean;
+  perSeed: boolean;
+}
+
+function list(flag: string) {
+  return (value: string): string[] => {
+    const items = value.split(',').map((item) => item.trim()).filter(Boolean);
+    if (items.length === 0) throw new UsageError(`${flag} needs at least one value`);
+    return items;
+  };
 }
 
 export function registerLeaderboard(program: Command): void {
@@ -73,10 +142,34 @@ export function registerLeaderboard(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'md']).default('table'))
     .option('-o, --output <file>', 'write to this file instead of stdout')
     .option('--paper', 'add the published Flamingo, OpenFlamingo and IDEFICS rows for the columns shown', false)
-    .action(async (dirs: string[], opts: { format: LeaderboardFormat; output?: string; paper: boolean }) => {
+    .option('--task <ids>', 'only these tasks (comma-separated), in this order (default: all, in the paper\'s order)', list('--task'))
+    .option('--shots <list>', 'only these shot counts (comma-separated)', list('--shots'))
+    .option('--model <names>', 'only these models (comma-separated names, as the table shows them)', list('--model'))
+    .addOption(new Option('--rows <layout>', 'rows of the table and Markdown: models (default) or tasks').choices(['models', 'tasks']))
+    .option('--ci', 'show the 95% bootstrap confidence interval of each value (table, Markdown; the CSV always has it)', false)
+    .option('--per-seed', 'CSV in long form: one row per seed (with --format csv)', false)
+    .action(async (dirs: string[], opts: LeaderboardFlags) => {
       const warn = (line: string) => process.stderr.write(`flamingo-eval leaderboard: ${line}\n`);
       const colour = opts.output === undefined && useColour(process.stdout);
-      const text = await leaderboard(dirs, { format: opts.format, paper: opts.paper, colour }, warn);
+      const shots = opts.shots?.map((value) => {
+        if (!/^\d+$/.test(value)) throw new UsageError(`--shots: "${value}" is not a number of shots`);
+        return Number(value);
+      });
+      const text = await leaderboard(
+        dirs,
+        {
+          format: opts.format,
+          paper: opts.paper,
+          colour,
+          ...(opts.task ? { tasks: opts.task } : {}),
+          ...(shots ? { shots } : {}),
+          ...(opts.model ? { models: opts.model } : {}),
+          ...(opts.rows ? { rows: opts.rows } : {}),
+          ci: opts.ci,
+          perSeed: opts.perSeed,
+        },
+        warn,
+      );
       if (opts.output === undefined) {
         process.stdout.write(text);
         return;

@@ -26,7 +26,7 @@ export function registerRun(program: Command): void {
     .option('--zero-shot-text-demos <n>', 'text-only demonstrations at 0 shots (default: 2 for open-ended tasks, 0 for close-ended)')
     .option('--prompt-style <name>', 'prompt templates: paper or openflamingo (default: paper)')
     .option('--prompt-ensemble <n>', 'close-ended tasks: average log-likelihoods over min(n, shots!) orderings of the demonstrations (paper: 6; default 1)')
-    .option('--data <dir>', 'folder holding the official dataset files (default: the built-in sample data)')
+    .option('--data <dirs>', 'folder holding the official dataset files: a root (each task reads <root>/<task id>/ when it exists, else the root), <task>=<dir> per task, or both, comma-separated (default: the built-in sample data)')
     .option('--split <name>', "a named variant of the task's query split, when it offers several")
     .option('--results-dir <dir>', 'where journals and records go (default: results/)')
     .option('--concurrency <n>', 'batches in flight at once; ONNX models: 2 overlaps one batch\'s media loading with another\'s inference (default: 1)')

@@ -155,12 +155,30 @@ async function walkOf(dataDir: string): Promise<FolderIndex> {
   return walk;
 }
 
+/** A task's own folder -> the root folder searched when a name is not under it (`--data <root>` with `<root>/<task>/`). */
+const fallbacks = new Map<string, string>();
+
+/**
+ * Names `root` as where files not found under `taskDir` are looked for: a task reading `<root>/<task id>/` still finds
+ * what it shares with others at the root (OK-VQA's COCO images under `<root>/coco/`). Files under `taskDir` win, so
+ * generic names of other datasets at the root (ImageNet's and Kinetics' `train/` beside VizWiz's) are not ambiguous.
+ */
+export function setDataFallback(taskDir: string, root: string | undefined): void {
+  const key = resolve(taskDir);
+  if (root === undefined || resolve(root) === key) fallbacks.delete(key);
+  else fallbacks.set(key, resolve(root));
+}
+
 async function findAll(dataDir: string, name: string, options: FindOptions): Promise<string[]> {
   const wantDirectory = (options.kind ?? 'file') === 'directory';
-  return ((await walkOf(dataDir)).byName.get(name) ?? [])
-    .filter((e) => e.isDirectory === wantDirectory)
-    .map((e) => e.path)
-    .sort();
+  const under = async (dir: string) =>
+    ((await walkOf(dir)).byName.get(name) ?? [])
+      .filter((e) => e.isDirectory === wantDirectory)
+      .map((e) => e.path)
+      .sort();
+  const own = await under(dataDir);
+  const fallback = fallbacks.get(resolve(dataDir));
+  return own.length > 0 || fallback === undefined ? own : under(fallback);
 }
 
 async function indexFolder(root: string): Promise<FolderIndex> {

@@ -28,6 +28,34 @@ function sfc32(a: number, b: number, c: number, d: number): Rng {
   };
 }
 
+/**
+ * Integers in [0, n) in bulk: `fill(out, n)` writes the values `randomInt(rngFor(...key), n)` would return, one after
+ * another (the same generator and arithmetic, inlined: bootstrap resampling draws millions per second).
+ */
+export function randomIntsFor(...key: unknown[]): (out: Uint32Array, n: number) => void {
+  const digest = createHash('sha256').update(JSON.stringify(key)).digest();
+  let a = digest.readUInt32LE(0) | 0;
+  let b = digest.readUInt32LE(4) | 0;
+  let c = digest.readUInt32LE(8) | 0;
+  let d = digest.readUInt32LE(12) | 0;
+  return (out, n) => {
+    // (t / 2^32) * n and t * (n / 2^32) are the same exact product rounded once, and `>>> 0` floors a non-negative
+    // number below 2^32: the values of randomInt, without a division or a call per draw. The state stays int32
+    // (sfc32's `>>>= 0` only changes how the same 32 bits are read).
+    const scale = n / 4294967296;
+    for (let i = 0; i < out.length; i++) {
+      let t = (a + b) | 0;
+      a = b ^ (b >>> 9);
+      b = (c + (c << 3)) | 0;
+      c = (c << 21) | (c >>> 11);
+      d = (d + 1) | 0;
+      t = (t + d) | 0;
+      c = (c + t) | 0;
+      out[i] = ((t >>> 0) * scale) >>> 0;
+    }
+  };
+}
+
 /** An integer in [0, n). */
 export function randomInt(rng: Rng, n: number): number {
   return Math.floor(rng() * n);

@@ -273,6 +273,12 @@ export interface TaskScore {
   primary: string;
   /** The primary metric per item, in input order, where it exists. */
   perItem?: number[];
+  /**
+   * For bootstrap intervals (src/stats/): builds a function that returns the primary metric on a resample of the
+   * scored items (indices into them, repeats allowed), computed as the scorer computes it on that set, NaN where it is
+   * undefined. Absent: the run scores each resample again with `score` (exact, slower).
+   */
+  resampler?: () => (indices: Uint32Array) => number;
 }
 
 export interface Task {
@@ -385,6 +391,18 @@ export interface MetricSummary {
   std: number;
 }
 
+/** A bootstrap confidence interval as a record keeps it. */
+export interface RecordInterval {
+  low: number;
+  high: number;
+  level: number;
+  /** Resamples drawn, and those on which the metric was defined. */
+  samples: number;
+  defined: number;
+  seed: number;
+  method: string;
+}
+
 export interface RunRecord {
   tool: { name: 'flamingo-eval'; version: string };
   createdAt: string;
@@ -404,8 +422,11 @@ export interface RunRecord {
     excludedSupport?: { id: string; path: string; namedBy: string }[];
   };
   trials: Trial[];
-  /** Mean and std over trials of each metric; `primary` names the headline metric. */
-  summary: { primary: string; n: number; metrics: Record<string, MetricSummary> };
+  /**
+   * Mean and std over trials of each metric; `primary` names the headline metric; `ci` the 95% bootstrap interval of
+   * the primary metric's mean over trials (queries resampled, src/stats/query-bootstrap.ts).
+   */
+  summary: { primary: string; n: number; metrics: Record<string, MetricSummary>; ci?: RecordInterval };
   /**
    * totalMs: wall time of the invocation that finished the record; backendMs and mediaMs: sums over all examples,
    * including those resumed from the journal (`resumedExamples` of them).

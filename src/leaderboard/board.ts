@@ -27,6 +27,10 @@ export interface Cell {
   /** Measured: queries per trial, and whether they were a `--limit` subset of the query split. */
   queries?: number;
   subset?: boolean;
+  /** Measured: the 95% bootstrap interval over the queries (records that carry one). */
+  ci?: { low: number; high: number; level: number };
+  /** Measured: the record that holds the cell. */
+  file?: string;
   /** Published cells: where the number is printed. */
   source?: string;
 }
@@ -34,6 +38,8 @@ export interface Cell {
 export interface Row extends RunVariant {
   /** The model's name, with its non-default run choices: ` (RICES)`, ` (openflamingo prompts)`. */
   name: string;
+  /** The model's name alone. */
+  model: string;
   /**
    * The model family with the same run choices (`Flamingo (RICES)`): the models of one family at several sizes, which a
    * size plot joins with one line. Measured rows: the record's model family; published rows: the model's name without
@@ -68,9 +74,10 @@ export function buildLeaderboard(
   entries: RecordEntry[],
   published?: PublishedRow[],
   headline: (task: string) => string | undefined = () => undefined,
+  taskOrder: readonly string[] = PAPER_TASK_ORDER,
 ): BuildResult {
   const { kept, warnings } = choosePerCell(entries);
-  const columns = columnsOf(kept);
+  const columns = columnsOf(kept, taskOrder);
   const columnKeys = new Set(columns.map((c) => c.key));
   const rows = new Map<string, Row>();
   const rowFor = (model: string, family: string, parameters: number, variant: RunVariant, isPublished: boolean) => {
@@ -78,7 +85,7 @@ export function buildLeaderboard(
     let row = rows.get(key);
     if (!row) {
       const name = rowName(model, variant);
-      row = { name, family: rowName(family, variant), parameters, published: isPublished, ...variant, cells: new Map() };
+      row = { name, model, family: rowName(family, variant), parameters, published: isPublished, ...variant, cells: new Map() };
       rows.set(key, row);
     }
     return row;
@@ -91,6 +98,8 @@ export function buildLeaderboard(
       sample: entry.sample,
       queries: entry.queries,
       subset: entry.subset,
+      file: entry.file,
+      ...(entry.ci ? { ci: entry.ci } : {}),
     };
     if (entry.trials > 1) cell.std = entry.std;
     rowFor(entry.model, entry.family ?? entry.model, entry.parameters, entry, false).cells.set(columnKey(entry), cell);
@@ -144,7 +153,26 @@ function columnKey(cell: { task: string; metric: string; split: string | null; s
   return JSON.stringify([cell.task, cell.metric, cell.split, cell.shots]);
 }
 
-function columnsOf(entries: RecordEntry[]): Column[] {
+/**
+ * The order the Flamingo paper lists the tasks in (its few-shot results table, then ImageNet and Kinetics-700);
+ * tasks it does not name follow by name.
+ */
+export const PAPER_TASK_ORDER: readonly string[] = [
+  'okvqa', 'vqav2', 'coco', 'msvdqa', 'vatex', 'vizwiz', 'flickr30k', 'msrvttqa', 'ivqa', 'youcook2', 'star', 'visdial',
+  'textvqa', 'nextqa', 'hatefulmemes', 'rareact', 'imagenet', 'kinetics700',
+];
+
+/** Tasks in `order`, then the others by name. */
+function byTaskOrder(order: readonly string[]): (a: string, b: string) => number {
+  const rank = (task: string) => {
+    const at = order.indexOf(task);
+    return at < 0 ? order.length : at;
+  };
+  return (a, b) => rank(a) - rank(b) || compare(a, b);
+}
+
+function columnsOf(entries: RecordEntry[], taskOrder: readonly string[]): Column[] {
+  const taskCompare = byTaskOrder(taskOrder);
   const metricsOfTask = new Map<string, Set<string>>();
   const seen = new Map<string, Omit<Column, 'label'>>();
   for (const e of entries) {
@@ -154,7 +182,7 @@ function columnsOf(entries: RecordEntry[]): Column[] {
   return [...seen.values()]
     .sort(
       (a, b) =>
-        compare(a.task, b.task) ||
+        taskCompare(a.task, b.task) ||
         compare(a.split ?? '', b.split ?? '') ||
         compare(a.metric, b.metric) ||
         a.shots - b.shots,

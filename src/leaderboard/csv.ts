@@ -1,13 +1,17 @@
-// The leaderboard as CSV (csv-stringify): numbers at full precision, and for each task x shots four columns — the
-// mean, the std over seeds (empty for a single seed), the number of queries (`n`; measured cells), and the data:
-// `sample` (built-in sample data), `subset` (a --limit subset of the query split) or empty.
+// The leaderboard as tidy CSV (csv-stringify), for pandas, R or a spreadsheet: one row per model x task x shots x
+// variant (or, with per-seed values, per seed), numbers at full precision. Columns:
+//   model, params, task, shots, variant, metric, mean, std, ci_low, ci_high, n, seeds, data, source, split
+// `variant`: the run's non-default choices (RICES, openflamingo prompts, okvqa.stem), empty for the defaults; `std`:
+// sample std over seeds (empty for one seed); `ci_low`/`ci_high`: the 95% bootstrap interval over the queries; `n`:
+// queries per seed; `seeds`: how many; `data`: `official`, `sample` (the built-in sample data) or `subset` (a --limit
+// subset of the official query split); `source`: `run` (and the record file) or `paper: <reference>`.
 //
 // Cells a spreadsheet would execute are neutralised as OWASP recommends for CSV export ("CSV Injection"): a text cell
-// (a model or task name from a record, a column label, a source) that starts with `=`, `+`, `-`, `@`, a tab or a
-// carriage return gets a leading `'` and is quoted, so `=HYPERLINK(...)` shows as text. Numbers (mean, std, n,
-// parameters) are written as numbers and never prefixed: a mean of -3.5 stays the number -3.5.
+// (a model or task name from a record, a source) that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets
+// a leading `'` and is quoted, so `=HYPERLINK(...)` shows as text. Numbers (mean, std, n, parameters) are written as
+// numbers and never prefixed: a mean of -3.5 stays the number -3.5.
 import { stringify } from 'csv-stringify/sync';
-import type { Leaderboard } from './board.ts';
+import { rowName, type Cell, type Leaderboard, type Row } from './board.ts';
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
@@ -16,19 +20,76 @@ export function neutraliseCell(text: string): string {
   return FORMULA_START.test(text) ? `'${text}` : text;
 }
 
-export function renderCsv(board: Leaderboard): string {
-  const header = ['model', 'parameters', 'source'];
-  for (const c of board.columns) header.push(c.label, `${c.label} std`, `${c.label} n`, `${c.label} data`);
-  const records = board.rows.map((row) => {
-    const cells = board.columns.map((c) => row.cells.get(c.key));
-    const sources = [...new Set(cells.flatMap((cell) => (cell?.source ? [cell.source] : [])))];
-    const out: (string | number)[] = [row.name, row.parameters, row.published ? sources.join('; ') : 'measured'];
-    for (const cell of cells) {
-      const data = [...(cell?.sample ? ['sample'] : []), ...(cell?.subset ? ['subset'] : [])].join(' ');
-      out.push(cell?.mean ?? '', cell?.std ?? '', cell?.queries ?? '', data);
-    }
-    return out;
-  });
-  const safe = [header, ...records].map((cells) => cells.map((cell) => (typeof cell === 'string' ? neutraliseCell(cell) : cell)));
+/** CSV text of the rows, text cells neutralised (numbers untouched). */
+export function safeCsv(rows: readonly (readonly (string | number)[])[]): string {
+  const safe = rows.map((cells) => cells.map((cell) => (typeof cell === 'string' ? neutraliseCell(cell) : cell)));
   return stringify(safe, { quoted_match: /^'[=+\-@\t\r]/ });
+}
+
+export const CSV_COLUMNS = [
+  'model', 'params', 'task', 'shots', 'variant', 'metric', 'mean', 'std', 'ci_low', 'ci_high', 'n', 'seeds', 'data', 'source', 'split',
+] as const;
+
+/** Per seed: the seed and the primary metric's value in that trial (`--per-seed`). */
+export type SeedValues = Map<string, { seed: number; value: number }[]>;
+
+export const PER_SEED_COLUMNS = ['model', 'params', 'task', 'shots', 'variant', 'metric', 'seed', 'value', 'n', 'data', 'source', 'split'] as const;
+
+function variantOf(row: Row): string {
+  return rowName('', row).replace(/^ \(|\)$/g, '');
+}
+
+function dataOf(cell: Cell): string {
+  return cell.sample ? 'sample' : cell.subset ? 'subset' : 'official';
+}
+
+function sourceOf(cell: Cell): string {
+  return cell.source !== undefined ? `paper: ${cell.source}` : cell.file !== undefined ? `run: ${cell.file}` : 'run';
+}
+
+/** One row per model x task x shots x variant. */
+export function renderCsv(board: Leaderboard): string {
+  const records: (string | number)[][] = [];
+  for (const column of board.columns) {
+    for (const row of board.rows) {
+      const cell = row.cells.get(column.key);
+      if (!cell) continue;
+      records.push([
+        row.model,
+        row.parameters,
+        column.task,
+        column.shots,
+        variantOf(row),
+        column.metric,
+        cell.mean,
+        cell.std ?? '',
+        cell.ci?.low ?? '',
+        cell.ci?.high ?? '',
+        cell.queries ?? '',
+        cell.trials,
+        dataOf(cell),
+        sourceOf(cell),
+        column.split ?? '',
+      ]);
+    }
+  }
+  return safeCsv([[...CSV_COLUMNS], ...records]);
+}
+
+/** Long form: one row per model x task x shots x variant x seed (measured cells; published ones have no seeds). */
+export function renderPerSeedCsv(board: Leaderboard, values: SeedValues): string {
+  const records: (string | number)[][] = [];
+  for (const column of board.columns) {
+    for (const row of board.rows) {
+      const cell = row.cells.get(column.key);
+      if (!cell?.file) continue;
+      for (const { seed, value } of values.get(cell.file) ?? []) {
+        records.push([
+          row.model, row.parameters, column.task, column.shots, variantOf(row), column.metric, seed, value, cell.queries ?? '',
+          dataOf(cell), sourceOf(cell), column.split ?? '',
+        ]);
+      }
+    }
+  }
+  return safeCsv([[...PER_SEED_COLUMNS], ...records]);
 }

@@ -36,6 +36,10 @@ export interface RecordEntry extends RunVariant {
   sample: boolean;
   /** Queries evaluated per trial. */
   queries: number;
+  /** The 95% bootstrap interval of `mean` over the queries (summary.ci), in records that have one. */
+  ci?: { low: number; high: number; level: number };
+  /** The trials' seeds (config.seeds), when the record lists one per trial. */
+  seeds?: number[];
   /** Evaluated on a `--limit` subset of the query split rather than the whole split or the paper's protocol. */
   subset: boolean;
   /**

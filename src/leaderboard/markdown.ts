@@ -7,11 +7,11 @@ export function escapeCell(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
 
-export function renderMarkdown(board: Leaderboard, options: { sources: boolean }): string {
-  const { head, body, footnotes } = textBoard(board, { sources: options.sources, empty: '' });
+export function renderMarkdown(board: Leaderboard, options: { sources: boolean; ci?: boolean; rows?: 'models' | 'tasks' }): string {
+  const { head, body, footnotes } = textBoard(board, { ...options, empty: '' });
   const line = (cells: string[]) => `| ${cells.map(escapeCell).join(' | ')} |`;
-  // Model, params and source left-aligned; numbers right-aligned.
-  const textColumns = options.sources ? 3 : 2;
+  // Model, params and source (or, with tasks as rows, the task) left-aligned; numbers right-aligned.
+  const textColumns = options.rows === 'tasks' ? 1 : options.sources ? 3 : 2;
   const rule = `|${head.map((_, i) => (i < textColumns ? '---' : '---:')).join('|')}|`;
   // Two trailing spaces: a line break between footnotes, which Markdown would otherwise join into one paragraph.
   const notes = footnotes.map((note, i) => escapeCell(note) + (i < footnotes.length - 1 ? '  ' : ''));

@@ -4,7 +4,7 @@
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../core/errors.ts';
-import { parseRecordHead, type RecordHead as RecordFields } from '../run/record-schema.ts';
+import { parseRecord, parseRecordHead, type RecordHead as RecordFields } from '../run/record-schema.ts';
 import type { RecordEntry } from './entry.ts';
 import { readRecordHead, type RecordHead } from './record-file.ts';
 
@@ -112,10 +112,28 @@ function recordEntry(file: string, head: RecordFields, trials: number): RecordEn
     promptStyle: config.promptStyle,
     ensemble: config.promptEnsemble,
     queries: summary.n,
+    ...(summary.ci ? { ci: { low: summary.ci.low, high: summary.ci.high, level: summary.ci.level } } : {}),
+    ...(config.seeds && config.seeds.length === trials ? { seeds: config.seeds } : {}),
     // Under --protocol flamingo the limit is the paper's query-set size, not a subset.
     subset: config.limit !== null && config.protocol !== 'flamingo',
     ...(Object.keys(args).length > 0 ? { args } : {}),
     identity: config.identity ?? `legacy:${JSON.stringify([config.configHash ?? null, config.limit, config.seeds ?? null, head.data.sample])}`,
     ...(config.identityParts ? { identityParts: config.identityParts } : {}),
   };
+}
+
+/** Each trial's seed and primary metric value, from the whole record read through its schema (`leaderboard --per-seed`). */
+export async function readTrialValues(file: string, metric: string): Promise<{ seed: number; value: number; n: number }[]> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new InputError(`${file}: not valid JSON (${(error as Error).message})`, file);
+  }
+  const record = parseRecord(file, json);
+  return record.trials.map((trial, i) => {
+    const value = (trial.metrics as Record<string, unknown> | undefined)?.[metric];
+    if (typeof value !== 'number') throw new InputError(`${file}: field trials[${i}].metrics.${metric} is missing or not a number`, file);
+    return { seed: trial.seed, value, n: typeof trial.n === 'number' ? trial.n : Number.NaN };
+  });
 }

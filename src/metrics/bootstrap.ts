@@ -2,7 +2,7 @@
 // replacement, recompute the statistic on each resample, and take the (1 - level)/2 and (1 + level)/2 quantiles of
 // the resampled values (linear interpolation between order statistics, NumPy's default `percentile` method).
 // Seeded through `rngFor`, so the same seed gives the same interval on any machine.
-import { randomInt, rngFor } from '../core/random.ts';
+import { randomIntsFor } from '../core/random.ts';
 
 export interface BootstrapOptions {
   /** Number of resamples (default 1000). */
@@ -48,16 +48,13 @@ export function bootstrapIntervals(
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`bootstrap needs at least one item, got n = ${n}`);
   if (!Number.isInteger(samples) || samples < 1) throw new RangeError(`bootstrap samples must be a positive integer, got ${samples}`);
   if (!(level > 0 && level < 1)) throw new RangeError(`bootstrap level must be in (0, 1), got ${level}`);
-  const rng = rngFor('bootstrap', seed);
   const values = new Map<string, number[]>();
-  for (let s = 0; s < samples; s++) {
-    const indices = new Uint32Array(n);
-    for (let i = 0; i < n; i++) indices[i] = randomInt(rng, n);
+  forEachResample(n, samples, seed, (indices) => {
     for (const [key, value] of Object.entries(statistic(indices))) {
       if (!values.has(key)) values.set(key, []);
       if (!Number.isNaN(value)) values.get(key)!.push(value);
     }
-  }
+  });
   const alpha = (1 - level) / 2;
   const out: Record<string, BootstrapInterval> = {};
   for (const [key, list] of values) {
@@ -66,6 +63,21 @@ export function bootstrapIntervals(
     out[key] = { low: quantile(list, alpha), high: quantile(list, 1 - alpha), samples: list.length, level };
   }
   return out;
+}
+
+/**
+ * Calls `visit` with the indices of each of `samples` resamples of n items (drawn with replacement), seeded: the same
+ * (n, samples, seed) gives the same resamples, so statistics of two systems on the same items can be paired.
+ * The array is reused between calls.
+ */
+export function forEachResample(n: number, samples: number, seed: number, visit: (indices: Uint32Array, sample: number) => void): void {
+  // The same draws as randomInt(rngFor('bootstrap', seed), n), n per resample, generated in bulk.
+  const fill = randomIntsFor('bootstrap', seed);
+  const indices = new Uint32Array(n);
+  for (let s = 0; s < samples; s++) {
+    fill(indices, n);
+    visit(indices, s);
+  }
 }
 
 /** Quantile `q` of ascending `sorted`, interpolating linearly between neighbours (NumPy's `linear` method). */

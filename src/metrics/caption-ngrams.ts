@@ -44,6 +44,14 @@ export class CaptionNgrams {
   readonly counts: Int32Array;
   /** Number of distinct n-gram ids (all orders). */
   readonly ngramCount: number;
+  /** Token ids of all sentences; sentence s is `tokens[tokenStart[s] .. tokenStart[s + 1])`. */
+  readonly tokens: Int32Array;
+  readonly tokenStart: Int32Array;
+  /**
+   * Whether every sentence is non-empty, single-space-separated printable ASCII (as ptbTokenize writes them), so that
+   * splitting on ' ' (ROUGE-L's split) gives the same tokens as Python's split() (BLEU's and CIDEr-D's).
+   */
+  readonly spaceSplit: boolean;
 
   constructor(items: readonly TokenizedCaptions[]) {
     this.images = items.length;
@@ -52,11 +60,15 @@ export class CaptionNgrams {
     const tokenIds: number[] = [];
     const tokenStart: number[] = [0];
     const vocabulary = new Map<string, number>();
+    let spaceSplit = true;
     for (let i = 0; i < items.length; i++) {
       this.firstSentence[i] = tokenStart.length - 1;
       const item = items[i]!;
       for (let r = -1; r < item.references.length; r++) {
-        const words = splitPythonWhitespace(r < 0 ? item.prediction : item.references[r]!);
+        const text = r < 0 ? item.prediction : item.references[r]!;
+        const simple = text !== '' && SIMPLE.test(text);
+        if (!simple) spaceSplit = false;
+        const words = simple ? text.split(' ') : splitPythonWhitespace(text);
         for (let w = 0; w < words.length; w++) {
           let id = vocabulary.get(words[w]!);
           if (id === undefined) {
@@ -72,6 +84,9 @@ export class CaptionNgrams {
     this.firstSentence[items.length] = sentences;
     const tokens = Int32Array.from(tokenIds);
     const totalTokens = tokens.length;
+    this.tokens = tokens;
+    this.tokenStart = Int32Array.from(tokenStart);
+    this.spaceSplit = spaceSplit;
 
     // Unigram ids are the token ids; longer n-grams are interned as (id of their first n-1 tokens, last token).
     const ngrams = new PairInterner(vocabulary.size);

@@ -4,7 +4,7 @@
 import type { CaptionItem, MetricResult } from './types.ts';
 import { CaptionNgrams, type TokenizedCaptions } from './caption-ngrams.ts';
 import { bleuOfNgrams } from './bleu.ts';
-import { rougeLOfTokenized } from './rouge-l.ts';
+import { rougeLOfNgrams, rougeLOfTokenized } from './rouge-l.ts';
 import { ciderDOfNgrams } from './cider-d.ts';
 import { tokenizeCaptionItems } from './text/ptb-tokenize.ts';
 
@@ -20,7 +20,7 @@ export interface CaptionScores {
 export function captionScoresOfTokenized(items: readonly TokenizedCaptions[]): CaptionScores {
   const ngrams = new CaptionNgrams(items);
   const bleu = bleuOfNgrams(ngrams);
-  const rouge = rougeLOfTokenized(items);
+  const rouge = ngrams.spaceSplit ? rougeLOfNgrams(ngrams) : rougeLOfTokenized(items);
   const cider = ciderDOfNgrams(ngrams);
   return {
     bleu: bleu.corpus,

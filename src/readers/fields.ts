@@ -115,5 +115,18 @@ export function joinById<P, R>(
   });
 }
 
-export const at = (file: string, index: number): Place => ({ file, at: `index ${index}` });
-export const onLine = (file: string, line: number): Place => ({ file, at: `line ${line}` });
+/** A place whose text is made only when a message needs it (a file of VQAv2 val's size has 214,354 records). */
+class LazyPlace implements Place {
+  constructor(
+    readonly file: string,
+    private readonly word: string,
+    private readonly number: number,
+  ) {}
+
+  get at(): string {
+    return `${this.word} ${this.number}`;
+  }
+}
+
+export const at = (file: string, index: number): Place => new LazyPlace(file, 'index', index);
+export const onLine = (file: string, line: number): Place => new LazyPlace(file, 'line', line);

@@ -44,6 +44,8 @@ export interface RunConfig {
   /** Close-ended tasks: orderings averaged (--prompt-ensemble); null for open-ended ones. */
   promptEnsemble: number | null;
   dataDir: string | null;
+  /** `--data <root>` when the task read its own folder under it or beside it: where shared files are also looked for. */
+  dataRoot: string | null;
   split: string | null;
   resultsDir: string;
   concurrency: number;
@@ -105,6 +107,7 @@ export function resolveRunConfig({ options, task, source, taskArgs, model, shots
     promptStyle: options.promptStyle,
     promptEnsemble: task.kind === 'rank' ? options.promptEnsemble : null,
     dataDir: options.dataDir ?? null,
+    dataRoot: options.dataRoot ?? null,
     split: options.split ?? null,
     resultsDir: options.resultsDir,
     concurrency: options.concurrency,

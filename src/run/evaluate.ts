@@ -9,6 +9,7 @@ import { backendScope, openBackend, type OpenedBackend } from '../backends/index
 import type { ArgSpec, ArgValues, Backend, Example, PromptTemplates, RunRecord, Task, TaskData, Trial } from '../core/types.ts';
 import { checkedBackend } from './checked.ts';
 import { isSampleData } from '../core/sample-data.ts';
+import { setDataFallback } from '../core/data-files.ts';
 import { excludedSupportNotice, excludeMissingSupport } from './missing-media.ts';
 import { safeName } from '../core/safe-name.ts';
 import {
@@ -25,7 +26,7 @@ import {
 } from './config.ts';
 import { dataIdentity, identityDifferences, modelIdentity, taskIdentity } from './identity.ts';
 import { Journal, entryKey, hasJournal, otherJournals } from './journal.ts';
-import type { RunOptions } from './options.ts';
+import { dataDirFor, type RunOptions } from './options.ts';
 import { planTrials, type PlannedQuery, type RicesFeatures, type TrialPlan } from './plan.ts';
 import { createProgress, type Progress } from './progress.ts';
 import { assembleRecord, buildTrial, writeRecord } from './record.ts';
@@ -121,6 +122,8 @@ export async function evaluate(options: RunOptions, io: EvaluateIO = {}): Promis
 /** A task of a part, resolved, with its data and query set (or why they could not be loaded). */
 export interface PreparedTask {
   entry: RunTask;
+  /** The part's options with the task's own data folder (`dataDir`) and the root it falls back to (`dataRoot`). */
+  options: RunOptions;
   loaded?: LoadedQueries;
   failure?: unknown;
   /** Examples this process evaluates per shots: seeds x the queries in its --shard slice. */
@@ -158,20 +161,30 @@ export async function prepareParts(parts: RunPart[], io: EvaluateIO = {}): Promi
       if (part.where === undefined || !(error instanceof UsageError)) throw error;
       throw new UsageError(`${part.where}: ${error.message}`);
     }
+    const unknownData = Object.keys(options.dataDirs ?? {}).filter((id) => !resolved.some((entry) => entry.task.id === id));
+    if (unknownData.length > 0) {
+      const message = `--data ${unknownData[0]}=...: ${unknownData[0]} is not a task of this run (tasks: ${resolved.map((e) => e.task.id).join(', ')})`;
+      throw new UsageError(part.where === undefined ? message : `${part.where}: ${message}`);
+    }
     const tasks: PreparedTask[] = [];
     for (const entry of resolved) {
-      const key = JSON.stringify([entry.source, entry.task.id, entry.args, options.dataDir ?? null, options.split ?? null, options.protocol, options.limit ?? null]);
+      // The task's own data folder (--data <task>=<dir>, or <root>/<task id>/ when it exists, else the root).
+      const taskDir = dataDirFor(options, entry.task.id);
+      const dataRoot = taskDir !== undefined && options.dataDir !== undefined && taskDir !== options.dataDir ? options.dataDir : undefined;
+      const taskOptions: RunOptions = { ...options, dataDir: taskDir, dataRoot };
+      const key = JSON.stringify([entry.source, entry.task.id, entry.args, taskDir ?? null, dataRoot ?? null, options.split ?? null, options.protocol, options.limit ?? null]);
       if (!loads.has(key)) {
-        const loading = loadQueries(entry.task, entry.source, options, sayer);
+        if (taskDir !== undefined) setDataFallback(taskDir, dataRoot);
+        const loading = loadQueries(entry.task, entry.source, taskOptions, sayer);
         loading.catch(() => {});
         loads.set(key, loading);
       }
       try {
         const loaded = await loads.get(key)!;
         const inSlice = loaded.queries.filter((query) => inShard(options.shard, entry.task.id, query.id)).length;
-        tasks.push({ entry, loaded, examplesPerShots: inSlice * options.seeds.length });
+        tasks.push({ entry, options: taskOptions, loaded, examplesPerShots: inSlice * options.seeds.length });
       } catch (failure) {
-        tasks.push({ entry, failure, examplesPerShots: 0 });
+        tasks.push({ entry, options: taskOptions, failure, examplesPerShots: 0 });
       }
     }
     prepared.push({ part, tasks });
@@ -277,7 +290,7 @@ export async function evaluateParts(parts: RunPart[], io: EvaluateIO = {}, how: 
           skip(part, task, task.entry.shots, new RunError(`not run: model ${options.model} failed earlier (${clauseOf(broken)})`), task.examplesPerShots * task.entry.shots.length);
           continue;
         }
-        await evaluateTask(task, open.opened, open.identity, options, io, {
+        await evaluateTask(task, open.opened, open.identity, io, {
           progress,
           begin(shots) {
             done++;
@@ -355,13 +368,14 @@ async function loadQueries(task: Task, source: string, options: RunOptions, io: 
 }
 
 async function evaluateTask(
-  { entry: { task, source, shots: shotsList, args: taskArgs }, loaded, examplesPerShots }: PreparedTask,
+  { entry: { task, source, shots: shotsList, args: taskArgs }, loaded, examplesPerShots, options: taskOptions }: PreparedTask,
   opened: OpenedBackend,
   model: unknown,
-  options: RunOptions,
   io: EvaluateIO,
   hooks: CellHooks,
 ): Promise<void> {
+  // The task's own data folder and root, resolved when its data was loaded (prepareParts).
+  const options = taskOptions;
   const { data, queries, perClass, limit } = loaded!;
   const templates = promptTemplates(task, options.promptStyle);
   let run: TaskRun;

@@ -17,6 +17,7 @@ import { resolveArgs } from '../core/args.ts';
 import { safeName } from '../core/safe-name.ts';
 import { parseRecord, recordedTaskArgs, type RecordHead } from './record-schema.ts';
 import { isSampleData } from '../core/sample-data.ts';
+import { setDataFallback } from '../core/data-files.ts';
 
 export interface MergeOptions {
   /** A `.json` file (the shards are of one record) or a folder (records go to `<folder>/<model>/<name>.json`). */
@@ -195,6 +196,8 @@ async function mergeGroup(group: ShardFile[], path: string, dataDirOverride: str
   const args = resolveArgs({ kind: 'task', id: resolved.task.id }, resolved.task.args, recordedTaskArgs(first.config, resolved.task.args));
   const task = configureTask(resolved.task, args, resolved.source);
   const dataDir = dataDirOverride ?? config.dataDir ?? undefined;
+  // A task that read its own folder under a --data root looks for shared files at the root, as its shards did.
+  if (dataDir !== undefined && dataDirOverride === undefined) setDataFallback(dataDir, config.dataRoot ?? undefined);
   const loaded = await task.load({ dataDir, split: config.split ?? undefined });
   const data: TaskData = { ...loaded, sample: first.data.sample || loaded.sample || isSampleData(loaded.files ?? [], dataDir) };
   checkSameData(group[0]!.file, first, data, dataDir);

@@ -33,6 +33,10 @@ export interface RunOptions {
   /** Close-ended tasks: orderings of the demonstrations whose log-likelihoods are averaged (1: no ensembling). */
   promptEnsemble: number;
   dataDir?: string;
+  /** `--data <task>=<dir>`: a folder per task, which that task reads instead of the root (dataDirFor). */
+  dataDirs?: Record<string, string>;
+  /** Set per task by the run: the root searched for files the task's own folder lacks (data-files setDataFallback). */
+  dataRoot?: string;
   split?: string;
   resultsDir: string;
   concurrency: number;
@@ -70,7 +74,7 @@ export function parseRunOptions(raw: RawRunFlags): RunOptions {
   }
   const protocol = choice('--protocol', raw.protocol ?? 'none', ['none', 'flamingo'] as const);
   const sampler = choice('--sampler', raw.sampler ?? 'random', ['random', 'rices'] as const);
-  const dataDir = raw.data === undefined ? undefined : existingDir('--data', String(raw.data));
+  const { root: dataDir, perTask: dataDirs } = parseDataFlag(raw.data);
   if (protocol === 'flamingo') {
     // The protocol fixes the pool (2048) and the query-set sizes; a different value would not be the paper's protocol.
     for (const [flag, value] of [['--support-size', raw.supportSize], ['--limit', raw.limit]] as const) {
@@ -99,6 +103,7 @@ export function parseRunOptions(raw: RawRunFlags): RunOptions {
     promptStyle: nonEmpty('--prompt-style', raw.promptStyle ?? 'paper'),
     promptEnsemble: raw.promptEnsemble === undefined ? 1 : integer('--prompt-ensemble', raw.promptEnsemble, 1),
     dataDir,
+    dataDirs,
     split: raw.split === undefined ? undefined : nonEmpty('--split', raw.split),
     resultsDir: writableDir('--results-dir', nonEmpty('--results-dir', raw.resultsDir ?? 'results')),
     concurrency: raw.concurrency === undefined ? 1 : integer('--concurrency', raw.concurrency, 1),
@@ -221,6 +226,42 @@ function writableDir(flag: string, value: string): string {
     throw cannot('write in it', error);
   }
   return path;
+}
+
+/**
+ * `--data`: a root folder (`~/datasets`), folders per task (`coco=/d/coco,imagenet=/d/imagenet`), or both
+ * (`~/datasets,coco=/mnt/nfs/coco`). Every folder must exist (symlinks are followed).
+ */
+export function parseDataFlag(value: unknown): { root?: string; perTask: Record<string, string> } {
+  const perTask: Record<string, string> = {};
+  if (value === undefined) return { perTask };
+  let root: string | undefined;
+  for (const entry of String(value).split(',').map((e) => e.trim()).filter((e) => e !== '')) {
+    const named = /^([a-z0-9][a-z0-9_-]*)=(.+)$/i.exec(entry);
+    if (named) {
+      const [, task, dir] = named;
+      if (perTask[task!] !== undefined) throw new UsageError(`--data ${task}=...: given twice`);
+      perTask[task!] = existingDir(`--data ${task}=`, dir!);
+    } else {
+      if (root !== undefined) {
+        throw new UsageError(`--data ${String(value)}: one root folder at most; name the others per task (<task>=<folder>)`);
+      }
+      root = existingDir('--data', entry);
+    }
+  }
+  return { root, perTask };
+}
+
+/**
+ * The folder a task reads: its own (`--data <task>=<dir>`), else `<root>/<task id>/` when that folder exists, else the
+ * root (the task finds its files by name under it); undefined for the built-in sample data.
+ */
+export function dataDirFor(options: Pick<RunOptions, 'dataDir' | 'dataDirs'>, taskId: string): string | undefined {
+  const own = options.dataDirs?.[taskId];
+  if (own !== undefined) return own;
+  if (options.dataDir === undefined) return undefined;
+  const sub = join(options.dataDir, taskId);
+  return existsSync(sub) && statSync(sub).isDirectory() ? sub : options.dataDir;
 }
 
 function existingDir(flag: string, value: string): string {

@@ -46,6 +46,7 @@ const configSchema = object({
   promptEnsemble: withDefault(integer(1), 1),
   split: nullable(string),
   dataDir: nullable(string),
+  dataRoot: optional(nullable(string)),
   configHash: optional(string),
   identity: optional(string),
   identityParts: optional(record(string)),
@@ -67,7 +68,13 @@ const headSchema = object({
     supportSize: optional(integer(0)),
     unannotated: optional(object({ server: withDefault(text, 'its evaluation server') })),
   }),
-  summary: object({ primary: string, n: integer(0), metrics: record(object({ mean: unknown, std: unknown })) }),
+  summary: object({
+    primary: string,
+    n: integer(0),
+    metrics: record(object({ mean: unknown, std: unknown })),
+    // The bootstrap interval of the primary metric (src/run/record-ci.ts); records before 0.2 have none.
+    ci: optional(object({ low: number, high: number, level: number, samples: optional(integer(1)), defined: optional(integer(0)), seed: optional(integer(0)), method: optional(text) })),
+  }),
 });
 
 /** What every reader may rely on in a run record, trials aside. */
@@ -94,6 +101,8 @@ export function parseRecordHead(file: string, value: unknown, { scored = true }:
       number(summary.mean, `${where}.mean`);
       number(summary.std, `${where}.std`);
     }
+    const ci = head.summary.ci;
+    if (ci && !(ci.low <= ci.high && ci.level > 0 && ci.level < 1)) throw new FieldError('summary.ci', 'is not an interval (low <= high, 0 < level < 1)');
     const rawConfig = (raw as { config?: Record<string, unknown> }).config ?? {};
     return { ...head, config: { ...config, variant: config.variant ?? legacyVariant(rawConfig, head.task.id) } } as RecordHead;
   });

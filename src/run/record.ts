@@ -8,6 +8,7 @@ import { VERSION } from '../core/version.ts';
 import { entryKey, type JournalEntry } from './journal.ts';
 import type { TrialPlan } from './plan.ts';
 import { answerOf } from './runner.ts';
+import { attachResampler, recordInterval } from './record-ci.ts';
 
 /**
  * Scores one trial from its journaled examples, in the plan's query order. The answer is post-processed again from
@@ -23,13 +24,12 @@ export function buildTrial(task: Task, plan: TrialPlan, entries: Map<string, Jou
         `(first: ${examples[0]?.skipped ?? 'none'}); nothing to score`,
     );
   }
-  const score = task.score(
-    scored.map((i) => ({
-      example: plan.queries[i]!.example,
-      answer: examples[i]!.answer,
-      ...(examples[i]!.candidateScores ? { scores: examples[i]!.candidateScores } : {}),
-    })),
-  );
+  const items = scored.map((i) => ({
+    example: plan.queries[i]!.example,
+    answer: examples[i]!.answer,
+    ...(examples[i]!.candidateScores ? { scores: examples[i]!.candidateScores } : {}),
+  }));
+  const score = task.score(items);
   if (!(score.primary in score.metrics)) {
     throw new RunError(`task ${task.id}: score() names primary metric "${score.primary}" but does not return it`);
   }
@@ -38,7 +38,9 @@ export function buildTrial(task: Task, plan: TrialPlan, entries: Map<string, Jou
   const kept = task.goldCandidate
     ? examples.map((example, i) => rankSummary(task, plan.queries[i]!.example, example))
     : examples;
-  return { seed: plan.seed, metrics: score.metrics, n: scored.length, skipped, examples: kept };
+  const trial: Trial = { seed: plan.seed, metrics: score.metrics, n: scored.length, skipped, examples: kept };
+  attachResampler(trial, task, plan.queries.map((query) => query.example.id), scored, items, score);
+  return trial;
 }
 
 /** Candidates a classification record keeps per example (top-5 accuracy needs five). */
@@ -114,7 +116,7 @@ export function assembleRecord(input: RecordInput): RunRecord {
       ...(input.data.excludedSupport?.length ? { excludedSupport: input.data.excludedSupport } : {}),
     },
     trials,
-    summary: summarize(trials, primary),
+    summary: withInterval(summarize(trials, primary), trials),
     timings: {
       totalMs: performance.now() - input.startedAt,
       backendMs: examples.reduce((sum, example) => sum + example.backendMs, 0),
@@ -160,6 +162,12 @@ export function summarize(trials: Trial[], primary: string): RunRecord['summary'
     if (values.length === trials.length) metrics[name] = meanStd(values);
   }
   return { primary, n: trials[0]?.n ?? 0, metrics };
+}
+
+/** The summary with the bootstrap interval of its primary metric (src/run/record-ci.ts), where there is one. */
+function withInterval(summary: RunRecord['summary'], trials: Trial[]): RunRecord['summary'] {
+  const ci = recordInterval(trials);
+  return ci ? { ...summary, ci } : summary;
 }
 
 /**

@@ -11,6 +11,8 @@ export interface SummaryRow {
   metric: string;
   mean: number;
   std: number;
+  /** 95% bootstrap interval of `mean` over the queries (record summary.ci); absent when the record has none. */
+  ci?: { low: number; high: number; level: number; samples: number };
   n: number;
   seeds: number[];
   model: string;
@@ -42,6 +44,9 @@ export function summaryRows(outcomes: RecordOutcome[]): SummaryRow[] {
       ...(record.data.unannotated
         ? { submissions: record.trials.map((trial) => trial.submission ?? ''), server: record.data.unannotated.server }
         : {}),
+      ...(record.summary.ci
+        ? { ci: { low: record.summary.ci.low, high: record.summary.ci.high, level: record.summary.ci.level, samples: record.summary.ci.samples } }
+        : {}),
     };
   });
 }
@@ -51,13 +56,14 @@ export function renderSummary(outcomes: RecordOutcome[], colour: boolean): strin
   const models = [...new Set(outcomes.map(({ record }) => `${record.model.name} (--model ${record.model.spec})`))];
   // Several models (or a sweep's variants): those columns first, so one task and shots can be read across them.
   const table = withLeadColumns(rows, outcomes)(
-    ['task', 'shots', 'metric', 'mean', '± std', 'n', 'seeds', 'data'],
+    ['task', 'shots', 'metric', 'mean', '± std', '95% CI', 'n', 'seeds', 'data'],
     rows.map((row) => [
       row.task,
       row.shots,
       row.submissions ? 'no score' : row.metric,
       row.submissions ? '' : row.mean.toFixed(2),
       row.seeds.length > 1 && !row.submissions ? row.std.toFixed(2) : '',
+      row.ci ? `${row.ci.low.toFixed(2)}–${row.ci.high.toFixed(2)}` : '',
       row.n,
       row.seeds.join(','),
       row.sample ? 'SAMPLE' : 'official',
@@ -93,6 +99,12 @@ export function renderSummary(outcomes: RecordOutcome[], colour: boolean): strin
     lines.push(
       `${row.task} ${row.shots}-shot: ${row.skipped} example${row.skipped === 1 ? '' : 's'} skipped (unreadable media, --on-media-error skip), ` +
         `not scored; first: ${first}`,
+    );
+  }
+  if (rows.some((row) => row.ci)) {
+    lines.push(
+      '95% CI: bootstrap over the queries (1000 resamples; each resample rescored as the official scorer would, ' +
+        'seeds averaged within it); ± std: spread over seeds.',
     );
   }
   if (rows.some((row) => row.sample)) {

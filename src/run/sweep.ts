@@ -60,6 +60,8 @@ const NOT_IN_PLAN: Record<string, string> = {
 };
 /** The run flag an `ablations:` entry sets (the hook for `run --ablation`; absent until run has that flag). */
 const ABLATION_FLAG = 'ablation';
+/** A built-in task id, as `--data <task>=<dir>` names it. */
+const TASK_ID = /^[a-z0-9][a-z0-9_-]*$/i;
 /** Run flags whose value is a path, resolved against the plan's folder. */
 const PATH_FLAGS = new Set(['results-dir']);
 
@@ -122,8 +124,8 @@ export function loadPlan(file: string, runFlags: RunFlag[], overrides: SweepOver
   const shots = integerList(axis('shots'), 'shots', fail, at) ?? { value: [0], line: 0 };
   const seeds = integerList(axis('seeds'), 'seeds', fail, at);
   const data = dataFolders(axis('data'), fail, at, base);
-  for (const [id, folder] of data) {
-    const entry = tasks.find((task) => task.task.value === id || task.task.value.endsWith(`/${id}`));
+  for (const [id, folder] of data.folders) {
+    const entry = tasks.find((task) => task.task.value === id);
     if (!entry) fail(folder.line, `data: ${id} is not one of the plan's tasks (${tasks.map((t) => t.task.value).join(', ')})`);
     if (entry!.data) fail(folder.line, `data: ${id} also has a data folder in its tasks: entry (line ${entry!.data.line}); give it once`);
   }
@@ -153,10 +155,15 @@ export function loadPlan(file: string, runFlags: RunFlag[], overrides: SweepOver
           raw.model = model.value;
           raw.shots = (task.shots ?? shots).value.join(',');
           if (seeds) raw.seeds = seeds.value.join(',');
-          const folder = task.data ?? data.get(id) ?? data.get(id.split('/').pop()!);
+          // A task's own folder is given as `--data <task>=<dir>` (that folder, not a <dir>/<task>/ below it); a plan's
+          // root as `--data <root>` (each task reads <root>/<task id>/ when it exists, else the root).
+          const folder = task.data ?? data.folders.get(id);
           if (folder) {
-            raw.data = folder.value;
+            raw.data = TASK_ID.test(id) ? `${id}=${folder.value}` : folder.value;
             lineOfFlag.set('--data', folder.line);
+          } else if (data.root) {
+            raw.data = data.root.value;
+            lineOfFlag.set('--data', data.root.line);
           }
           if (task.split) {
             raw.split = task.split.value;
@@ -324,21 +331,23 @@ function taskEntries(
   return tasks;
 }
 
+/** `data:` a root folder for every task, or a mapping of task (as written in `tasks:`) to its folder. */
 function dataFolders(
   entry: { node: Node; line: number } | undefined,
   fail: (line: number, message: string) => never,
   at: (node: Node | Pair | null | undefined) => number,
   base: string,
-): Map<string, Located<string>> {
-  const out = new Map<string, Located<string>>();
-  if (!entry) return out;
+): { root?: Located<string>; folders: Map<string, Located<string>> } {
+  const folders = new Map<string, Located<string>>();
+  if (!entry) return { folders };
+  if (isScalar(entry.node)) return { root: { value: resolve(base, scalarText(entry.node, 'data', fail, entry.line)), line: entry.line }, folders };
   if (!isMap(entry.node)) {
-    fail(entry.line, 'data: a mapping of task id to its folder (e.g. data: {imagenet: /data/imagenet, vizwiz: /data/vizwiz})');
+    fail(entry.line, 'data: a root folder, or a mapping of task id to its folder (e.g. data: {imagenet: /datasets/imagenet, vizwiz: /datasets/vizwiz})');
   }
   for (const [id, { node, line }] of mapEntries(entry.node as YAMLMap, fail, at)) {
-    out.set(id, { value: resolve(base, scalarText(node, `data: ${id}`, fail, line)), line });
+    folders.set(id, { value: resolve(base, scalarText(node, `data: ${id}`, fail, line)), line });
   }
-  return out;
+  return { folders };
 }
 
 function variantList(

@@ -2,7 +2,7 @@
 // `[{"id": "v1_q0", "answers": ["...", ...], "type": "CW"}]` (`type` optional; when present, scores are also given
 // per type). Only ids with a prediction are scored.
 import type { AnswerItem } from '../metrics/types.ts';
-import { readJson } from '../readers/json-file.ts';
+import { readJson } from '../readers/json.ts';
 import { at, idField, joinById, record, stringArrayField, stringField, topArray, uniqueById, type Keyed } from '../readers/fields.ts';
 
 export function loadAnswers(predictionsFile: string, referencesFile: string): AnswerItem[] {

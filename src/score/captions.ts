@@ -4,7 +4,7 @@
 // taken from the results; image_id may be a number or a string.
 import type { CaptionItem } from '../metrics/types.ts';
 import { InputError } from '../core/errors.ts';
-import { readJson } from '../readers/json-file.ts';
+import { readJson } from '../readers/json.ts';
 import { at, field, idField, joinById, record, stringField, topArray, type Keyed } from '../readers/fields.ts';
 
 export function loadCaptions(predictionsFile: string, referencesFile: string): CaptionItem[] {

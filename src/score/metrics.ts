@@ -74,13 +74,13 @@ const answerMetric = (
   key: string,
   scorer: () => Promise<(items: AnswerItem[]) => MetricResult>,
   formats = ANSWER_FORMATS,
-  loader: (p: string, r: string) => AnswerItem[] = loadAnswers,
+  loader: (p: string, r: string) => AnswerItem[] | Promise<AnswerItem[]> = loadAnswers,
 ): MetricSpec<unknown> =>
   defineMetric<AnswerItem>({
     name,
     title,
     formats,
-    load: async (p, r) => ({ items: loader(p, r) }),
+    load: async (p, r) => ({ items: await loader(p, r) }),
     score: async (items) => (await scorer())(items),
     resample: async (_items, result) => perItemMean(key, result),
   });
@@ -95,25 +95,26 @@ function meanAt(values: ArrayLike<number>, indices: Uint32Array): number {
 /**
  * Caption intervals. BLEU is a corpus statistic (pooled n-gram counts), so each resample pools the per-image counts
  * of its images again (`corpusBleu` over the resample's indices, exact). ROUGE-L is a mean over images, so resamples
- * average per-image values. CIDEr-D resamples also average per-image values, which keeps the document frequencies of
- * the full set: recomputing them per resample would cost a full CIDEr-D pass each time.
+ * average per-image values. CIDEr-D is recomputed on each resample as coco-caption would score the resampled files:
+ * the document frequencies are those of the resampled images (an image drawn twice counts twice), from per-image
+ * n-gram lists built once (metrics/cider-d.ts, CiderDResampler), not by tokenizing and counting again.
  */
 async function captionResample(items: CaptionItem[], keys: readonly string[]): Promise<ResampleStatistic> {
   const { tokenizeCaptionItems } = await import('../metrics/text/ptb-tokenize.ts');
   const { CaptionNgrams } = await import('../metrics/caption-ngrams.ts');
   const { bleuStatistics, corpusBleu } = await import('../metrics/bleu.ts');
   const { rougeLOfTokenized } = await import('../metrics/rouge-l.ts');
-  const { ciderDOfNgrams } = await import('../metrics/cider-d.ts');
+  const { CiderDResampler } = await import('../metrics/cider-d.ts');
   const tokenized = tokenizeCaptionItems(items);
   const ngrams = new CaptionNgrams(tokenized);
   const bleu = keys.some((key) => key.startsWith('bleu_')) ? bleuStatistics(ngrams) : undefined;
   const rouge = keys.includes('rouge_l') ? rougeLOfTokenized(tokenized).perImage : undefined;
-  const cider = keys.includes('cider') ? ciderDOfNgrams(ngrams).perImage : undefined;
+  const cider = keys.includes('cider') ? new CiderDResampler(ngrams) : undefined;
   return (indices) => {
     const out: Record<string, number> = {};
     if (bleu) corpusBleu(bleu, indices).forEach((value, k) => (out[`bleu_${k + 1}`] = 100 * value));
     if (rouge) out.rouge_l = meanAt(rouge, indices);
-    if (cider) out.cider = meanAt(cider, indices);
+    if (cider) out.cider = 100 * cider.corpus(indices);
     return out;
   };
 }

@@ -8,8 +8,8 @@
 //     class_id. Only rows with a prediction are scored.
 import type { RareActRow } from '../metrics/mwap.ts';
 import { InputError } from '../core/errors.ts';
-import { readCsv } from '../readers/csv-file.ts';
-import { readJson } from '../readers/json-file.ts';
+import { readCsv } from '../readers/csv.ts';
+import { readJson } from '../readers/json.ts';
 import { at, fail, idField, joinById, numberArrayField, onLine, record, topArray, uniqueById, type Keyed } from '../readers/fields.ts';
 import { readNpyMatrix } from '../readers/npy.ts';
 

@@ -8,7 +8,7 @@
 //   that have dense annotations are scored, and the others are counted in a note. A prediction for an image with no
 //   dense annotation at all is an error.
 import type { NdcgItem } from '../metrics/ndcg.ts';
-import { readJson } from '../readers/json-file.ts';
+import { readJson } from '../readers/json.ts';
 import { at, fail, idField, joinById, numberArrayField, record, topArray, uniqueById, type Keyed, type Place } from '../readers/fields.ts';
 
 export interface LoadedVisdial {

@@ -5,7 +5,7 @@ import { InputError } from '../core/errors.ts';
 import { describeUsedFile } from '../core/data-files.ts';
 import type { LoadContext, OfficialFile, Task, TaskData } from '../core/types.ts';
 import { COCO_TRAIN2014, COCO_VAL2014 } from './kit/coco-images.ts';
-import { Field, readJsonFile } from '../readers/json-input.ts';
+import { Field, readJsonFile } from '../readers/json.ts';
 import { CAPTION_GENERATION } from './kit/generation.ts';
 import { ImageFolder, MissingImages } from './kit/images.ts';
 import { type KarpathyExample, karpathyQuerySplit, readKarpathySplit } from './kit/karpathy.ts';

@@ -6,7 +6,7 @@ import { InputError, UsageError } from '../core/errors.ts';
 import { describeUsedFile, findOfficialFile } from '../core/data-files.ts';
 import type { Example, LoadContext, OfficialFile, PromptTemplates, ScoredItem, Task, TaskData } from '../core/types.ts';
 import { rocAuc } from '../metrics/roc-auc.ts';
-import { Field, readJsonLines } from '../readers/json-input.ts';
+import { readMemes } from '../readers/hateful-memes.ts';
 import { ImageFolder, MissingImages } from './kit/images.ts';
 import { sampleDataDir } from '../core/sample-data.ts';
 import { toTaskScore } from './kit/task-score.ts';
@@ -101,8 +101,8 @@ async function loadHatefulMemes(ctx: LoadContext): Promise<TaskData> {
   const queryPath = await find(queryFile);
   const images = await ImageFolder.find(dataDir, HATEFULMEMES_FILES.images);
   const missing = new MissingImages();
-  const support = await readMemes(trainPath, images, missing);
-  const query = await readMemes(queryPath, images, missing);
+  const support = await readMemeExamples(trainPath, images, missing);
+  const query = await readMemeExamples(queryPath, images, missing);
   missing.check();
   if (query.length === 0) throw new InputError(`${queryPath}: no memes`, queryPath);
   const labels = new Set(query.map((e) => e.reference));
@@ -120,27 +120,18 @@ async function loadHatefulMemes(ctx: LoadContext): Promise<TaskData> {
 }
 
 /** One meme per line: `{"id": 42953, "img": "img/42953.png", "label": 0, "text": "..."}`. */
-async function readMemes(path: string, images: ImageFolder, missing: MissingImages): Promise<Example<0 | 1>[]> {
-  const { lines } = await readJsonLines(path);
-  const seen = new Set<string>();
-  return lines.map(({ line, data }) => {
-    const meme = Field.root({ file: `${path}:${line}`, data });
-    const id = meme.get('id').id();
-    if (seen.has(id)) meme.get('id').fail(`meme ${id} is listed twice`);
-    seen.add(id);
+async function readMemeExamples(path: string, images: ImageFolder, missing: MissingImages): Promise<Example<0 | 1>[]> {
+  return (await readMemes(path)).map(({ id, label, line, field: meme }) => {
     const imgField = meme.get('img');
     const img = imgField.string();
     const match = /^(?:\.\/)?img\/([^/]+)$/.exec(img);
     if (!match) imgField.fail(`expected "img/<file>", found ${JSON.stringify(img)}`);
-    const labelField = meme.get('label');
-    const label = labelField.number();
-    if (label !== 0 && label !== 1) labelField.fail(`expected 0 or 1, found ${label}`);
     return {
       id,
       media: [images.image(match![1]!, missing, () => `${path}:${line}: img`)],
       fields: { text: meme.get('text').string() },
       target: label === 1 ? 'yes' : 'no',
-      reference: label as 0 | 1,
+      reference: label,
       candidates: HATEFUL_CANDIDATES,
     };
   });

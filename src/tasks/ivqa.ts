@@ -13,7 +13,7 @@ import { InputError } from '../core/errors.ts';
 import { describeUsedFile } from '../core/data-files.ts';
 import type { Example, LoadContext, OfficialFile, TaskData } from '../core/types.ts';
 import { ivqaAccuracy } from '../metrics/ivqa-accuracy.ts';
-import { readCsvRecords, segmentOf } from '../readers/csv-input.ts';
+import { readCsv, segmentOf } from '../readers/csv.ts';
 import { officialFile } from './kit/official-files.ts';
 import { sampleDataDir } from '../core/sample-data.ts';
 import { findFileWhere, hasColumns, MissingVideos, VideoLibrary, videoRef } from './kit/video-files.ts';
@@ -65,7 +65,7 @@ async function loadIvqa(ctx: LoadContext): Promise<TaskData> {
 function examples(path: string, library: VideoLibrary, missing: MissingVideos, query: boolean): Example<string[]>[] {
   const out: Example<string[]>[] = [];
   const seen = new Set<string>();
-  for (const row of readCsvRecords(path, IVQA_COLUMNS)) {
+  for (const row of readCsv(path, IVQA_COLUMNS)) {
     const videoId = row.text('video_id');
     const segment = row.optional('start') !== undefined || row.optional('end') !== undefined ? segmentOf(row, 'start', 'end') : undefined;
     const answers = [1, 2, 3, 4, 5].map((k) => row.text(`answer${k}`));

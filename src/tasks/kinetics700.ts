@@ -13,7 +13,7 @@ import { withKeepAllScores } from './kit/class-scores.ts';
 import { InputError, UsageError } from '../core/errors.ts';
 import { describeUsedFile, findAllOfficialFiles } from '../core/data-files.ts';
 import type { Example, LoadContext, OfficialFile, Task, TaskData } from '../core/types.ts';
-import { readCsvRecords, segmentOf } from '../readers/csv-input.ts';
+import { readCsv, segmentOf } from '../readers/csv.ts';
 import { RANKING_GENERATION } from './kit/generation.ts';
 import { officialFile } from './kit/official-files.ts';
 import { sampleDataDir } from '../core/sample-data.ts';
@@ -117,7 +117,7 @@ export function kineticsClipName(youtubeId: string, start: number, end: number):
 function rows(path: string, library: VideoLibrary, missing: MissingVideos): ClipRow[] {
   const out: ClipRow[] = [];
   const seen = new Set<string>();
-  for (const row of readCsvRecords(path, KINETICS_COLUMNS)) {
+  for (const row of readCsv(path, KINETICS_COLUMNS)) {
     const label = row.text('label');
     const youtubeId = row.text('youtube_id');
     const segment = segmentOf(row, 'time_start', 'time_end');

@@ -14,8 +14,8 @@ import { InputError } from '../core/errors.ts';
 import { describeUsedFile, findOptionalFile } from '../core/data-files.ts';
 import type { Example, LoadContext, OfficialFile, TaskData } from '../core/types.ts';
 import { wups } from '../metrics/wups.ts';
-import { readCsvRecords } from '../readers/csv-input.ts';
-import { Field, readJsonFile } from '../readers/json-input.ts';
+import { readCsv } from '../readers/csv.ts';
+import { Field, readJsonFile } from '../readers/json.ts';
 import { findFile, officialFile } from './kit/official-files.ts';
 import { sampleDataDir } from '../core/sample-data.ts';
 import { findFileWhere, hasColumns, MissingVideos, VideoLibrary, videoRef } from './kit/video-files.ts';
@@ -113,7 +113,7 @@ function examples(
 ): Example<string[]>[] {
   const out: Example<string[]>[] = [];
   const seen = new Set<string>();
-  for (const row of readCsvRecords(path, NEXTQA_COLUMNS)) {
+  for (const row of readCsv(path, NEXTQA_COLUMNS)) {
     const video = row.text('video');
     let id = `${video}_${row.text('qid')}`;
     if (seen.has(id)) {

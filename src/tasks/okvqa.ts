@@ -13,7 +13,7 @@ import { querySplit } from './kit/query-split.ts';
 import { sampleDataDir } from '../core/sample-data.ts';
 import { scoreVqaAnswers } from './kit/task-score.ts';
 import { qaTemplates } from './kit/templates.ts';
-import { cocoVqaExamples } from '../readers/vqa-files.ts';
+import { cocoVqaExamples } from './kit/vqa-examples.ts';
 
 const OKVQA_SOURCE = 'https://okvqa.allenai.org/download.html';
 

@@ -12,8 +12,8 @@
 import { InputError, UsageError } from '../core/errors.ts';
 import { describeUsedFile } from '../core/data-files.ts';
 import type { Example, LoadContext, OfficialFile, ScoredItem, Task, TaskData } from '../core/types.ts';
-import { mwap, type RareActRow } from '../metrics/mwap.ts';
-import { readCsvRecords, segmentOf } from '../readers/csv-input.ts';
+import { mwap, mwapResampler, type RareActRow } from '../metrics/mwap.ts';
+import { readCsv, segmentOf } from '../readers/csv.ts';
 import { RANKING_GENERATION } from './kit/generation.ts';
 import { findFile, officialFile } from './kit/official-files.ts';
 import { sampleDataDir } from '../core/sample-data.ts';
@@ -76,7 +76,10 @@ export const rareact: Task = {
   load: loadRareact,
   score(items: ScoredItem[]) {
     const rows: RareActRow[] = [];
+    // Rows of item k: rows[firstRow[k] .. firstRow[k + 1]), so a resample of clips is a resample of their rows.
+    const firstRow: number[] = [];
     for (const item of items) {
+      firstRow.push(rows.length);
       const scores = item.scores;
       const judged = item.example.reference as RareActJudgement[];
       const classes = item.example.candidates?.length ?? 0;
@@ -85,7 +88,19 @@ export const rareact: Task = {
       }
       for (const row of judged) rows.push({ ...row, scores });
     }
-    return { metrics: mwap(rows).scores as Record<string, number>, primary: 'mwap' };
+    firstRow.push(rows.length);
+    return {
+      metrics: mwap(rows).scores as Record<string, number>,
+      primary: 'mwap',
+      resampler: () => {
+        const resample = mwapResampler(rows);
+        return (indices) => {
+          const picked: number[] = [];
+          for (const k of indices) for (let r = firstRow[k]!; r < firstRow[k + 1]!; r++) picked.push(r);
+          return resample(picked);
+        };
+      },
+    };
   },
 };
 
@@ -93,7 +108,7 @@ async function loadRareact(ctx: LoadContext): Promise<TaskData> {
   if (ctx.split !== undefined && ctx.split !== 'test') throw new UsageError(`--split ${ctx.split}: RareAct has one split, "test"`);
   const dataDir = ctx.dataDir ?? sampleDataDir('rareact');
   const path = await findFile(dataDir, RAREACT_FILES.annotations);
-  const records = readCsvRecords(path, RAREACT_COLUMNS);
+  const records = readCsv(path, RAREACT_COLUMNS);
   const classes = new Map<number, { verb: string; noun: string; line: string }>();
   const clips = new Map<string, { videoId: string; segment: { start: number; end: number }; where: string; judged: RareActJudgement[] }>();
   const ids = new Set<string>();

@@ -13,7 +13,7 @@ import { describeUsedFile } from '../core/data-files.ts';
 import type { Example, LoadContext, OfficialFile, ScoredItem, Task, TaskData } from '../core/types.ts';
 import { accuracy } from '../metrics/accuracy.ts';
 import { RANKING_GENERATION } from './kit/generation.ts';
-import { Field, readJsonFile } from '../readers/json-input.ts';
+import { Field, readJsonFile } from '../readers/json.ts';
 import { findFile, officialFile } from './kit/official-files.ts';
 import { querySplit } from './kit/query-split.ts';
 import { sampleDataDir } from '../core/sample-data.ts';
@@ -47,7 +47,7 @@ export const star: Task = {
   load: loadStar,
   score(items: ScoredItem[]) {
     // The reference is the one right option.
-    return toTaskScore(accuracy(items.map((item) => answerItem(item, [item.example.reference as string]))), 'accuracy');
+    return toTaskScore(accuracy(items.map((item) => answerItem(item, [item.example.reference as string]))), 'accuracy', 'mean');
   },
 };
 

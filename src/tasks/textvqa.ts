@@ -10,7 +10,7 @@ import { InputError } from '../core/errors.ts';
 import { describeUsedFile } from '../core/data-files.ts';
 import type { Example, LoadContext, OfficialFile, PromptTemplates, Task, TaskData, UsedFile } from '../core/types.ts';
 import { VQA_GENERATION } from './kit/generation.ts';
-import { Field, readJsonFile } from '../readers/json-input.ts';
+import { Field, readJsonFile } from '../readers/json.ts';
 import { ImageFolder, MissingImages } from './kit/images.ts';
 import { findFile, officialFile } from './kit/official-files.ts';
 import { postprocessVqaAnswer } from './kit/postprocess.ts';

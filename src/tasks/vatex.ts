@@ -10,7 +10,7 @@
 import { InputError } from '../core/errors.ts';
 import { describeUsedFile } from '../core/data-files.ts';
 import type { Example, LoadContext, OfficialFile, TaskData } from '../core/types.ts';
-import { Field, readJsonFile } from '../readers/json-input.ts';
+import { Field, readJsonFile } from '../readers/json.ts';
 import { findFile, officialFile } from './kit/official-files.ts';
 import { querySplit } from './kit/query-split.ts';
 import { sampleDataDir } from '../core/sample-data.ts';

@@ -3,18 +3,17 @@
 // the caption (no template), the earlier rounds as question/answer pairs and the round's question; NDCG against the
 // dense relevances (`visdialNdcg`). Demonstrations are train dialogues. The paper caps VisDial at 16 shots: longer
 // prompts exceed the context the model was trained on.
-import { readFile } from 'node:fs/promises';
 import { InputError, UsageError } from '../core/errors.ts';
 import { describeUsedFile, findOfficialFile } from '../core/data-files.ts';
 import { hashKey } from '../core/random.ts';
 import type { Example, LoadContext, OfficialFile, PromptTemplates, ScoredItem, Task, TaskData } from '../core/types.ts';
 import { visdialNdcg } from '../metrics/ndcg.ts';
-import { Field, readJsonFile, type JsonDocument } from '../readers/json-input.ts';
+import { Field, readJsonFile, readJsonFileWithoutNumberLists, type JsonDocument } from '../readers/json.ts';
 import { ImageFolder, MissingImages } from './kit/images.ts';
 import { sampleDataDir } from '../core/sample-data.ts';
 import { toTaskScore } from './kit/task-score.ts';
 import { textTemplates } from './kit/templates.ts';
-import { cocoImageFile } from '../readers/vqa-files.ts';
+import { cocoImageFile } from './kit/coco-images.ts';
 
 const VISDIAL_SOURCE = 'https://visualdialog.org/data';
 
@@ -85,7 +84,7 @@ export const visdial: Task = {
         return { id: item.example.id, scores: item.scores, relevance: item.example.reference as number[] };
       }),
     );
-    return toTaskScore(result, 'ndcg');
+    return toTaskScore(result, 'ndcg', 'mean');
   },
 };
 
@@ -100,7 +99,7 @@ async function loadVisdial(ctx: LoadContext): Promise<TaskData> {
   const val2014 = await ImageFolder.find(dataDir, VISDIAL_FILES.cocoValImages);
   const missing = new MissingImages();
 
-  const train = readDialogues(await readWithoutAnswerOptions(paths.train), false);
+  const train = readDialogues(await readJsonFileWithoutNumberLists(paths.train, 'answer_options'), false);
   const support: Example<null>[] = train.dialogues.map((d) => {
     // One demonstration per training dialogue, at a round fixed by its image id: 123k demonstrations, not 1.2M.
     const round = hashKey('visdial-demonstration-round', d.imageId) % d.rounds.length;
@@ -203,54 +202,6 @@ function readDialogues(doc: JsonDocument, keepOptions: boolean): DialogueFile {
     return { imageId, caption: dialog.get('caption').string(), rounds, where: dialog.where() };
   });
   return { dialogues, question: lookup(questions, 'question'), answer: lookup(answers, 'answer') };
-}
-
-const ANSWER_OPTIONS_KEY = Buffer.from('"answer_options"');
-
-/**
- * The train dialogues file without its answer options. It is about 1 GB of JSON, nine tenths of it the 100 answer
- * options of each of its 1.2M rounds, which demonstrations never use and which make it too long for one string (V8
- * holds at most 512 MB). The options are arrays of numbers, so each `"answer_options": [...]` is emptied in the bytes
- * (in place) before one JSON.parse of the rest (bench/visdial-load.ts). Inside a JSON string the key's quotes would be
- * escaped, so the byte pattern only matches the key itself.
- */
-async function readWithoutAnswerOptions(path: string): Promise<JsonDocument> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    throw new InputError(`${path}: cannot read (${(error as Error).message})`, path);
-  }
-  let kept = 0;
-  let from = 0;
-  for (let at = bytes.indexOf(ANSWER_OPTIONS_KEY); at >= 0; at = bytes.indexOf(ANSWER_OPTIONS_KEY, from)) {
-    let p = skipSpace(bytes, at + ANSWER_OPTIONS_KEY.length);
-    if (bytes[p] === 0x3a) p = skipSpace(bytes, p + 1);
-    const close = bytes[p] === 0x5b ? bytes.indexOf(0x5d, p) : -1;
-    if (close < 0) {
-      // Not `"key": [`: leave it for JSON.parse to judge.
-      bytes.copyWithin(kept, from, p);
-      kept += p - from;
-      from = p;
-      continue;
-    }
-    bytes.copyWithin(kept, from, p + 1);
-    kept += p + 1 - from;
-    from = close;
-  }
-  bytes.copyWithin(kept, from);
-  kept += bytes.length - from;
-  try {
-    return { file: path, data: JSON.parse(bytes.toString('utf8', 0, kept)) };
-  } catch (error) {
-    throw new InputError(`${path}: not valid JSON (${(error as Error).message}, read without its answer_options)`, path);
-  }
-}
-
-function skipSpace(bytes: Buffer, at: number): number {
-  let p = at;
-  while (bytes[p] === 0x20 || bytes[p] === 0x0a || bytes[p] === 0x0d || bytes[p] === 0x09) p++;
-  return p;
 }
 
 function answerOf(d: Dialogue, index: number, path: string): number {

@@ -7,7 +7,7 @@
 import { InputError, UsageError } from '../core/errors.ts';
 import { describeUsedFile } from '../core/data-files.ts';
 import type { Example, LoadContext, OfficialFile, ScoredItem, Task, TaskData } from '../core/types.ts';
-import { Field, readJsonFile } from '../readers/json-input.ts';
+import { Field, readJsonFile } from '../readers/json.ts';
 import { VQA_GENERATION } from './kit/generation.ts';
 import { ImageFolder, MissingImages } from './kit/images.ts';
 import { findFile, officialFile } from './kit/official-files.ts';

@@ -14,7 +14,8 @@ import { findFile, officialFile } from './kit/official-files.ts';
 import { postprocessVqaAnswer } from './kit/postprocess.ts';
 import { sampleDataDir } from '../core/sample-data.ts';
 import { qaTemplates } from './kit/templates.ts';
-import { cocoVqaExamples, readVqaQuestions } from '../readers/vqa-files.ts';
+import { readVqaQuestions } from '../readers/vqa.ts';
+import { cocoVqaExamples } from './kit/vqa-examples.ts';
 import { scoreVqaAnswers } from './kit/task-score.ts';
 
 const VQA_DOWNLOADS = 'https://visualqa.org/download.html';

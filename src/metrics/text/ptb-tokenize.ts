@@ -368,36 +368,74 @@ const SKIP = new RegExp(`(?:[${SPACE}\\r\\n\\u2028\\u2029\\u000B\\u000C\\u0000\\
 // , ; : and a space (unless it is one of the words that are split: cannot, gonna, ...); a word of two or more
 // letters before a full stop that ends the sentence (unless it is an abbreviation that keeps its period); and a lone
 // , ; : ? ! or . before a space or a line end (a full stop not starting a spaced ". . .").
-const PLAIN_WORD = /([A-Za-z]+)(?:(?=[ \n]|[,;:][ \n]|[,;:]?$)|(\.)(?=[ \n]|$))/y;
+// PLAIN_WORD and PLAIN_PUNCTUATION are these patterns, written out with character codes (plainWordEnd,
+// isPlainPunctuation) because they run at nearly every token: about half the tokenizer's time as sticky regular
+// expressions.
+//   PLAIN_WORD        /([A-Za-z]+)(?:(?=[ \n]|[,;:][ \n]|[,;:]?$)|(\.)(?=[ \n]|$))/y
+//   PLAIN_PUNCTUATION /[,;:?!.](?=\n|$| (?!\.))/y
 const SPLIT_WORDS = /^(?:cannot|gonna|gotta|lemme|gimme|wanna)$/i;
+const isSplitWord = (word: string): boolean => (word.length === 5 || word.length === 6) && SPLIT_WORDS.test(word);
 const KEEPS_PERIOD = new RegExp(
   `^(?:${ABBREV1}|${ABTITLE}|${words('vs alex wm jos cie cf treas ph invt elec natl mfg mtg dept ca figs fig prop nos no art bldg pp op pty pte ptys ptes ppty pptys ppte pptes co')})$`,
   'i',
 );
-const PLAIN_PUNCTUATION = /[,;:?!.](?=\n|$| (?!\.))/y;
+
+const isLetter = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const isSpaceOrNewline = (c: number): boolean => c === 32 || c === 10;
+const isClauseMark = (c: number): boolean => c === 44 || c === 59 || c === 58; // , ; :
+
+/**
+ * PLAIN_WORD at `at`: the end of the word when it matches without its period, minus the end when it matches with a
+ * full stop after it, 0 when it does not match. (A shorter run of letters is never followed by what the lookaheads
+ * accept, so trying only the longest run is the regular expression's backtracking too.)
+ */
+export function plainWordEnd(text: string, at: number): number {
+  let end = at;
+  while (end < text.length && isLetter(text.charCodeAt(end))) end++;
+  if (end === at) return 0;
+  if (end === text.length) return end;
+  const c = text.charCodeAt(end);
+  if (isSpaceOrNewline(c)) return end;
+  const after = end + 1 === text.length ? -1 : text.charCodeAt(end + 1);
+  if (isClauseMark(c) && (after === -1 || isSpaceOrNewline(after))) return end;
+  if (c === 46 && (after === -1 || isSpaceOrNewline(after))) return -end;
+  return 0;
+}
+
+/** PLAIN_PUNCTUATION at `at`. */
+export function isPlainPunctuation(text: string, at: number): boolean {
+  const c = text.charCodeAt(at);
+  if (!(isClauseMark(c) || c === 63 || c === 33 || c === 46)) return false; // , ; : ? ! .
+  if (at + 1 === text.length) return true;
+  const next = text.charCodeAt(at + 1);
+  if (next === 10) return true;
+  return next === 32 && text.charCodeAt(at + 2) !== 46; // NaN past the end: not a "."
+}
 
 function lex(line: string, following: string | undefined): string[] {
   const text = following === undefined ? line : `${line}\n${following.slice(0, LOOKAHEAD)}`;
   const out: string[] = [];
   let at = 0;
   while (at < line.length) {
+    if (text.charCodeAt(at) === 32) {
+      at++; // the usual separator, without the SKIP pattern's call (which consumes the rest of a longer run)
+      continue;
+    }
     SKIP.lastIndex = at;
     if (SKIP.test(text)) {
       at = SKIP.lastIndex;
       continue;
     }
-    PLAIN_WORD.lastIndex = at;
-    const plain = PLAIN_WORD.exec(text);
-    if (plain !== null) {
-      const word = plain[1]!;
-      if (plain[2] === undefined ? !SPLIT_WORDS.test(word) : word.length > 1 && !KEEPS_PERIOD.test(word) && !SPLIT_WORDS.test(word)) {
+    const plain = plainWordEnd(text, at);
+    if (plain !== 0) {
+      const word = text.slice(at, Math.abs(plain));
+      if (plain > 0 ? !isSplitWord(word) : word.length > 1 && !KEEPS_PERIOD.test(word) && !isSplitWord(word)) {
         out.push(word);
         at += word.length;
         continue;
       }
     }
-    PLAIN_PUNCTUATION.lastIndex = at;
-    if (PLAIN_PUNCTUATION.test(text)) {
+    if (isPlainPunctuation(text, at)) {
       out.push(text[at]!);
       at += 1;
       continue;

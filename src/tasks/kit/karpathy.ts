@@ -3,7 +3,7 @@
 // (dataset_coco.json adds "filepath" and "cocoid").
 import { InputError, UsageError } from '../../core/errors.ts';
 import type { Example, ImageRef, LoadContext } from '../../core/types.ts';
-import { Field, readJsonFile } from '../../readers/json-input.ts';
+import { Field, readJsonFile } from '../../readers/json.ts';
 import type { MissingImages } from './images.ts';
 
 /** Karpathy splits that may be evaluated (`--split`, the first is the default). */

@@ -6,9 +6,20 @@ import type { AnswerItem, MetricResult } from '../../metrics/types.ts';
 import { vqaAccuracy } from '../../metrics/vqa-accuracy.ts';
 import { classificationAccuracy } from '../../metrics/top-k.ts';
 import { InputError } from '../../core/errors.ts';
+import { tokenizeCaptionItems } from '../../metrics/text/ptb-tokenize.ts';
+import { ciderDResampler, perItemMean } from '../../stats/resamplers.ts';
 import type { ExampleRecord, ScoredItem, TaskScore } from '../../core/types.ts';
 
-export function toTaskScore(result: MetricResult, primary: string): TaskScore {
+/**
+ * `resample`: how bootstrap intervals recompute the primary metric on a resample (TaskScore.resampler). `'mean'`
+ * declares the primary metric a mean of the per-item values: it is taken only if that holds on the whole set (a
+ * scorer whose headline is not the mean of its `perItem` is rescored per resample instead).
+ */
+export function toTaskScore(
+  result: MetricResult,
+  primary: string,
+  resample?: 'mean' | (() => (indices: Uint32Array) => number),
+): TaskScore {
   const metrics: Record<string, number> = {};
   for (const [key, value] of Object.entries(result.scores)) {
     if (typeof value === 'number') metrics[key] = value;
@@ -16,7 +27,19 @@ export function toTaskScore(result: MetricResult, primary: string): TaskScore {
   }
   const score: TaskScore = { metrics, primary };
   if (result.perItem) score.perItem = result.perItem;
+  if (typeof resample === 'function') score.resampler = resample;
+  else if (resample === 'mean' && result.perItem && isMeanOf(result.perItem, metrics[primary])) {
+    const perItem = result.perItem;
+    score.resampler = () => perItemMean(perItem);
+  }
   return score;
+}
+
+function isMeanOf(values: readonly number[], value: number | undefined): boolean {
+  if (value === undefined || values.length === 0) return false;
+  let sum = 0;
+  for (const v of values) sum += v;
+  return Math.abs(sum / values.length - value) <= 1e-9 * Math.max(1, Math.abs(value));
 }
 
 /**
@@ -24,10 +47,9 @@ export function toTaskScore(result: MetricResult, primary: string): TaskScore {
  * paper's metric; BLEU-1..4 and ROUGE-L come with it from the same tokenization.
  */
 export function scoreCaptionItems(items: ScoredItem[]): TaskScore {
-  const result = scoreCaptions(
-    items.map((item) => ({ id: item.example.id, prediction: item.answer, references: item.example.reference as string[] })),
-  );
-  return toTaskScore(result, 'cider');
+  const captions = items.map((item) => ({ id: item.example.id, prediction: item.answer, references: item.example.reference as string[] }));
+  // Intervals recompute CIDEr-D's document frequencies on each resample (tokenized once more, only when asked).
+  return toTaskScore(scoreCaptions(captions), 'cider', () => ciderDResampler(tokenizeCaptionItems(captions)));
 }
 
 /** An open-ended answer against the accepted answers (by default the example's `reference`), with its `type` if any. */
@@ -39,7 +61,7 @@ export function answerItem(item: ScoredItem, answers = item.example.reference as
 
 /** Answers scored by the benchmark's `scorer`; per-type values come out as `<metric>_by_type.<type>`. */
 export function scoreAnswerItems(items: ScoredItem[], scorer: (answers: AnswerItem[]) => MetricResult, primary: string): TaskScore {
-  return toTaskScore(scorer(items.map((item) => answerItem(item))), primary);
+  return toTaskScore(scorer(items.map((item) => answerItem(item))), primary, 'mean');
 }
 
 /** VQA accuracy: vqaEval.py by default, or another scorer with the same item shape (VizWiz's, TextVQA's). */
@@ -66,17 +88,18 @@ export function scoreClassRankings(
   referenceOf: (item: ScoredItem) => ClassReference,
   primary: string,
 ): TaskScore {
-  const result = classificationAccuracy(
-    items.map((item) => {
-      const { classes, label } = referenceOf(item);
-      const scores = item.scores;
-      if (!scores || scores.length !== classes.length)
-        throw new InputError(`${taskId}: item ${item.example.id} has no log-likelihood for each of the ${classes.length} classes`);
-      const order = Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]! || a - b);
-      return { id: item.example.id, ranking: order.map((i) => classes[i]!), label };
-    }),
+  const ranked = items.map((item) => {
+    const { classes, label } = referenceOf(item);
+    const scores = item.scores;
+    if (!scores || scores.length !== classes.length)
+      throw new InputError(`${taskId}: item ${item.example.id} has no log-likelihood for each of the ${classes.length} classes`);
+    const order = Array.from(scores.keys()).sort((a, b) => scores[b]! - scores[a]! || a - b);
+    return { id: item.example.id, ranking: order.map((i) => classes[i]!), label };
+  });
+  // Top-1, top-5 and their mean are all means over items of an item's own value: resamples average those.
+  return toTaskScore(classificationAccuracy(ranked), primary, () =>
+    perItemMean(ranked.map((item) => classificationAccuracy([item]).scores[primary] as number)),
   );
-  return toTaskScore(result, primary);
 }
 
 /**

@@ -13,6 +13,7 @@ import { chooseOfficialFile, findAllOfficialFiles, type FindOptions } from '../.
 import { resolveInside } from '../../core/dataset-paths.ts';
 import type { Example, OfficialFile, VideoRef } from '../../core/types.ts';
 import { VIDEO_EXTENSIONS } from '../../media/extensions.ts';
+import { readCsvHeader } from '../../readers/csv.ts';
 
 /**
  * The one file called `file.name` under `dataDir` that `accept` takes (`accept` returns why it refuses a file).
@@ -62,22 +63,10 @@ function nearestToRoot(root: string, paths: string[]): string {
   return [...paths].sort((a, b) => depth(a) - depth(b) || (a < b ? -1 : 1))[0]!;
 }
 
-/** The column names of a CSV file's first line (unquoted; enough to tell the releases apart). */
-export function csvHeader(path: string): string[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new InputError(`${path}: cannot read (${(error as Error).message})`, path);
-  }
-  const first = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
-  return first.split(',').map((name) => name.trim().replace(/^"(.*)"$/, '$1'));
-}
-
 /** An `accept` for findFileWhere: the CSV header holds all of `columns`. */
 export function hasColumns(columns: readonly string[]): (path: string) => string | undefined {
   return (path) => {
-    const header = csvHeader(path);
+    const header = readCsvHeader(path);
     const missing = columns.filter((c) => !header.includes(c));
     return missing.length === 0 ? undefined : `its header lacks ${missing.join(', ')}`;
   };

@@ -4,7 +4,7 @@
 import type { AnswerItem, MetricResult } from '../../metrics/types.ts';
 import type { Example, Task, VideoRef } from '../../core/types.ts';
 import { VQA_GENERATION } from './generation.ts';
-import { Field, readJsonFile } from '../../readers/json-input.ts';
+import { Field, readJsonFile } from '../../readers/json.ts';
 import { postprocessVqaAnswer } from './postprocess.ts';
 import { scoreAnswerItems } from './task-score.ts';
 import { qaTemplates } from './templates.ts';
