@@ -89,10 +89,14 @@ test('too few demonstrations: that cell is skipped with advice that can work, th
   assert.match(run.stdout, /NOT RUN \(1 cell\):\n  fake-colours 500-shot: --shots 500: query \S+ of task fake-colours has only \d+ eligible demonstrations/);
   // The pool is already the whole support split (of sample data): a larger --support-size cannot help.
   const advice = /NOT RUN.*\n  fake-colours 500-shot: (.*)/.exec(run.stdout)![1]!;
-  assert.match(advice, /use --shots 60 or fewer \(the most every query of this pool allows\), or the official files \(--data <dir>\): the built-in sample's train split has only 60 items$/);
+  assert.match(advice, /use --shots 60 or fewer \(the most every query allows in the pools of --seeds 42\), or the official files \(--data <dir>\): the built-in sample's train split has only 60 items$/);
   assert.doesNotMatch(advice, /support-size/);
   // A pool smaller than the split: a larger --support-size can help, up to the split's size.
   const small = spawnSync(process.execPath, [BIN, '--task', FAKE_TASK, '--model', TEST_BACKEND, '--shots', '20', '--support-size', '10', '--limit', '3', '--results-dir', results], { encoding: 'utf8' });
   assert.equal(small.status, 2);
-  assert.match(small.stderr, /use --shots \d+ or fewer \(the most every query of this pool allows\), or a larger --support-size \(up to \d+, the \w+ split's size\)/);
+  // Zero shots: the text-only demonstrations are what can be lowered.
+  const zero = spawnSync(process.execPath, [BIN, '--task', FAKE_TASK, '--model', TEST_BACKEND, '--shots', '0', '--zero-shot-text-demos', '100', '--seeds', '1,2', '--limit', '3', '--results-dir', results], { encoding: 'utf8' });
+  assert.equal(zero.status, 2);
+  assert.match(zero.stderr, /--shots 0: query \S+ of task fake-colours has only 60 eligible demonstrations in a support pool of 60 \(seed 1\); use --zero-shot-text-demos 60 or fewer\n/);
+  assert.match(small.stderr, /use --shots 10 or fewer \(the most every query allows in the pools of --seeds 42\), or a larger --support-size \(up to \d+, the \w+ split's size\)/);
 });

@@ -98,12 +98,21 @@ export async function planTrials(input: PlanInput): Promise<TrialPlan[]> {
  */
 function tooFewDemonstrations(input: PlanInput, seed: number, pool: Example[], example: Example, eligible: number): string {
   const { task, shots } = input;
-  const most = Math.min(...input.queries.map((query) => eligibleDemonstrations(pool, query).length));
+  // The most every query allows under every seed's pool (pools of other seeds hold other items).
+  const pools = input.seeds.map((other) =>
+    other === seed
+      ? pool
+      : input.perClass
+        ? drawSupportPoolPerClass(input.support, input.perClass.support, input.perClass.classOf, other, task.id)
+        : drawSupportPool(input.support, input.supportSize, other, task.id),
+  );
+  let most = Infinity;
+  for (const each of pools) for (const query of input.queries) most = Math.min(most, eligibleDemonstrations(each, query).length);
   const head =
     `--shots ${shots}: query ${example.id} of task ${task.id} has only ${eligible} eligible demonstration${eligible === 1 ? '' : 's'} ` +
     `in a support pool of ${pool.length} (seed ${seed})`;
   if (shots === 0) return `${head}; use --zero-shot-text-demos ${most} or fewer`;
-  const ways = [`use --shots ${most} or fewer (the most every query of this pool allows)`];
+  const ways = [`use --shots ${most} or fewer (the most every query allows in the pools of --seeds ${input.seeds.join(',')})`];
   const split = `the ${task.splits.support} split`;
   if (input.perClass) ways.push(`(the protocol fixes the pool at ${input.perClass.support} items per class)`);
   else if (pool.length < input.support.length) ways.push(`a larger --support-size (up to ${input.support.length}, ${split}'s size)`);
