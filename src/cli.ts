@@ -13,6 +13,7 @@ import { registerMerge } from './commands/merge.ts';
 import { registerPlot } from './commands/plot.ts';
 import { registerReport } from './commands/report.ts';
 import { registerSweep } from './commands/sweep.ts';
+import { registerCheckServer } from './commands/check-server.ts';
 import { refuseFormerFlags } from './commands/former-flags.ts';
 
 export function buildProgram(): Command {
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerPlot(program);
   registerReport(program);
   registerSweep(program);
+  registerCheckServer(program);
   return program;
 }
 

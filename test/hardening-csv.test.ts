@@ -2,6 +2,7 @@
 // records that start with =, +, -, @, tab or CR are neutralised the OWASP way (a leading ' and quotes); numbers stay
 // numbers (a negative mean is written as -3.5).
 import { test } from 'node:test';
+import { parse } from 'csv-parse/sync';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,28 +37,14 @@ test('leaderboard csv: hostile model and task names are inert text; numeric colu
   }
   const models = rows.slice(1).map((row) => row[0]);
   for (const { model } of hostile) assert.ok(models.includes(`'${model}`), `${JSON.stringify(model)} is written as text`);
-  assert.ok(rows[0]!.some((label) => label.startsWith("'@SUM(1+1)")), 'the task label is neutralised');
+  const taskColumn = rows[0]!.indexOf('task');
+  assert.ok(rows.slice(1).some((row) => row[taskColumn]!.startsWith("'@SUM(1+1)")), 'the task name is neutralised');
   // The mean of -3.5 is a number: unquoted and unprefixed in the raw text.
   assert.match(csv, /,-3\.5,/);
   assert.ok(rows.slice(1).every((row) => row.includes('-3.5')));
 });
 
+/** Every cell as a spreadsheet reads it back (RFC 4180, through csv-parse). */
 function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(cell), (cell = '');
-    else if (c === '\n') row.push(cell), rows.push(row), (row = []), (cell = '');
-    else cell += c;
-  }
-  if (cell !== '' || row.length > 0) row.push(cell), rows.push(row);
-  return rows;
+  return parse(text, { relax_column_count: true }) as string[][];
 }

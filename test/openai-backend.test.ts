@@ -82,7 +82,9 @@ test('createBackend: info from the server (model listed, context length), a mode
     assert.equal(info.name, 'org/fake-vlm-7b');
     assert.equal(info.parameters, 7e9);
     assert.equal(info.contextLength, 4096);
-    assert.match(String(info.decoding), /greedy .* no beam search/);
+    assert.equal(info.decoding, 'greedy: the server has no beam search, tasks with beams are refused');
+    assert.deepEqual(info.server, { kind: 'generic', version: null });
+    assert.equal(info.greedyInsteadOfBeams, false);
     await backend.close();
     await assert.rejects(createBackend('openai:other-model', { args: { 'base-url': server.url } }), (error: Error & { exitCode?: number }) => {
       assert.match(
@@ -109,7 +111,7 @@ test('generate: greedy chat completions with the task budget and the end of chun
   const server = await startFakeServer({ reply: () => ' a red bus\nQuestion: more' });
   try {
     const backend = await createBackend('openai:fake-vlm-7b', { args: { 'base-url': server.url, 'image-size': 24 } });
-    const settings = { maxNewTokens: 2, numBeams: 3, lengthPenalty: 1, stopAtEndOfChunk: true };
+    const settings = { maxNewTokens: 2, numBeams: 1, lengthPenalty: 1, stopAtEndOfChunk: true };
     const results = await backend.generate([
       { prompt: [image(0), text('Output:')], ...settings },
       { prompt: [text('Q: x A: y'), EOC, text('Q: z A:')], ...settings, maxNewTokens: 10, stopAtEndOfChunk: false },
@@ -120,7 +122,8 @@ test('generate: greedy chat completions with the task budget and the end of chun
     const second = bodies.find((body) => body.max_tokens === 10);
     assert.deepEqual(
       { ...first, messages: undefined },
-      { model: 'fake-vlm-7b', max_tokens: 2, temperature: 0, stop: ['\n'], messages: undefined },
+      // Every field OpenAI's protocol has for decoding, fixed; no vLLM extensions on a server not known to take them.
+      { model: 'fake-vlm-7b', max_tokens: 2, temperature: 0, top_p: 1, frequency_penalty: 0, presence_penalty: 0, n: 1, stop: ['\n'], messages: undefined },
     );
     assert.equal(first.messages.length, 1);
     assert.equal(first.messages[0].role, 'user');
@@ -213,6 +216,10 @@ test('a server that is not there fails before the run, naming the URL', async ()
   await server.close();
   await assert.rejects(
     createBackend('openai:fake-vlm-7b', { args: { 'base-url': url, retries: 0 } }),
-    /^RunError: checking the model server failed: GET http:\/\/127\.0\.0\.1:\d+\/v1\/models: connection failed \(ECONNREFUSED\); gave up after 1 attempt$/,
+    /^RunError: checking the model server failed: GET http:\/\/127\.0\.0\.1:\d+\/v1\/models: connection failed \(ECONNREFUSED\): no server answers at http:\/\/127\.0\.0\.1:\d+\/v1; start it, or point --model-arg base-url=<url> \(or OPENAI_BASE_URL\) at it$/,
   );
+  // No retries against a refused connection before any answer, however many are allowed: it fails at once.
+  const started = performance.now();
+  await assert.rejects(createBackend('openai:fake-vlm-7b', { args: { 'base-url': url, retries: 5 } }), /no server answers at/);
+  assert.ok(performance.now() - started < 1000, `took ${performance.now() - started} ms`);
 });

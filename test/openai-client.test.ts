@@ -44,7 +44,8 @@ test('429 with Retry-After, 500, a reset and 503 are retried until the answer co
     assert.equal(server.requests.length, 5);
     assert.ok(elapsed >= 300, `waited ${elapsed} ms, Retry-After asked 300`);
     assert.ok(server.requests.every((request) => request.authorization === `Bearer ${KEY}`));
-    assert.deepEqual(client.stats, { requests: 1, attempts: 5, retries: 4 });
+    assert.deepEqual({ ...client.stats, bytesSent: 0, bytesReceived: 0 }, { requests: 1, attempts: 5, retries: 4, bytesSent: 0, bytesReceived: 0 });
+    assert.equal(client.stats.bytesSent, 5 * Buffer.byteLength(JSON.stringify({ model: 'fake-vlm-7b', prompt: 'a b', max_tokens: 2 })));
   } finally {
     await server.close();
   }
@@ -98,11 +99,12 @@ test('other 4xx and garbage are not retried, and say what to check', async () =>
   }
 });
 
-test('a server that is down: many requests stop together after the consecutive-failure limit', async () => {
+test('a server that goes down: many requests stop together after the consecutive-failure limit', async () => {
   const server = await startFakeServer();
   const url = server.url;
-  await server.close();
   const client = new OpenAIClient({ baseUrl: url, concurrency: 4, retry: { ...FAST, retries: 100 }, maxConsecutiveFailures: 6 });
+  await client.get('/models'); // it answered once: refused connections from now on are retried (a restart)
+  await server.close();
   const started = performance.now();
   const results = await Promise.allSettled(Array.from({ length: 20 }, () => client.post('/completions', {})));
   assert.ok(results.every((result) => result.status === 'rejected'));

@@ -147,6 +147,6 @@ test('tasks --json and models --json list the arguments each task and backend de
   assert.deepEqual(tasks.coco, []);
   const backends = Object.fromEntries(listModels().backends.map((backend) => [backend.scheme, backend.args.map((a) => a.name)]));
   assert.deepEqual(backends.onnx, ['threads', 'workers']);
-  assert.deepEqual(backends.openai, ['base-url', 'api-key-env', 'request-timeout', 'retries', 'image-size']);
+  assert.deepEqual(backends.openai, ['base-url', 'api-key-env', 'request-timeout', 'retries', 'image-size', 'server', 'allow-greedy', 'prompts-per-request', 'max-images', 'interleave-check', 'max-response-mb']);
   assert.deepEqual(backends.baseline, []);
 });

@@ -84,6 +84,8 @@ export interface GenerateResult {
   text: string;
   /** Milliseconds this request spent loading and preprocessing its media, when the backend measures it. */
   mediaMs?: number;
+  /** Set when the backend altered the answer it got (a served answer cut to its token budget): why. Recorded. */
+  warning?: string;
 }
 
 export interface RankRequest {
@@ -107,6 +109,12 @@ export interface Backend {
   rank(requests: RankRequest[]): Promise<RankResult[]>;
   /** Visual features of each medium (for similarity-based demonstration selection, RICES). */
   embed?(media: MediaRef[]): Promise<Float32Array[]>;
+  /**
+   * Called with a task's prompts before they run (those of its largest shot count first, before any shot count runs):
+   * the backend may refuse what it cannot take (a served model's image limit, video frames counted) before anything is
+   * sent. Optional.
+   */
+  preflight?(prompts: Prompt[]): Promise<void>;
   /**
    * What identifies this model beyond info(), as a JSON value: the sha256 of its files, where it is served, settings
    * that change its answers. It is the backend's part of the configuration identity (records and journals of another
@@ -364,6 +372,8 @@ export interface ExampleRecord {
   mediaMs?: number;
   /** Set when the example was skipped (`--on-media-error skip`): the error message. */
   skipped?: string;
+  /** Set when the backend altered the output (GenerateResult.warning): why. */
+  warning?: string;
   /** For reading the record (the report's example browser): the example's target (Example.target), */
   target?: string;
   /** its references when they are a list of texts (the VQA answers, the captions), */

@@ -31,6 +31,8 @@ export interface Cell {
   ci?: { low: number; high: number; level: number };
   /** Measured: the record that holds the cell. */
   file?: string;
+  /** Measured with greedy decoding in place of the task's beam search (a served model whose server has none). */
+  greedy?: boolean;
   /** Published cells: where the number is printed. */
   source?: string;
 }
@@ -100,6 +102,7 @@ export function buildLeaderboard(
       subset: entry.subset,
       file: entry.file,
       ...(entry.ci ? { ci: entry.ci } : {}),
+      ...(entry.greedy ? { greedy: true } : {}),
     };
     if (entry.trials > 1) cell.std = entry.std;
     rowFor(entry.model, entry.family ?? entry.model, entry.parameters, entry, false).cells.set(columnKey(entry), cell);
@@ -197,7 +200,8 @@ function columnsOf(entries: RecordEntry[], taskOrder: readonly string[]): Column
 /**
  * The records a leaderboard shows: one per model x run variant x column. Several records of one cell may be reruns of
  * one configuration or runs of different ones (src/run/identity.ts): official data is preferred to the built-in
- * sample data, the whole query split to a --limit subset, then the newest; a warning names the record used, why, and
+ * sample data, the whole query split to a --limit subset, the papers' beam search to greedy decoding standing in for it
+ * (a served model without beam search), then the newest; a warning names the record used, why, and
  * each record ignored with how it differs.
  */
 export function choosePerCell(entries: RecordEntry[]): { kept: RecordEntry[]; warnings: string[] } {
@@ -211,7 +215,14 @@ export function choosePerCell(entries: RecordEntry[]): { kept: RecordEntry[]; wa
   for (const group of groups.values()) {
     const ordered = group
       .slice()
-      .sort((a, b) => Number(a.sample) - Number(b.sample) || Number(a.subset) - Number(b.subset) || newer(b, a) || compare(a.file, b.file));
+      .sort(
+        (a, b) =>
+          Number(a.sample) - Number(b.sample) ||
+          Number(a.subset) - Number(b.subset) ||
+          Number(a.greedy === true) - Number(b.greedy === true) ||
+          newer(b, a) ||
+          compare(a.file, b.file),
+      );
     const chosen = ordered[0]!;
     kept.push(chosen);
     if (ordered.length === 1) continue;
@@ -221,7 +232,9 @@ export function choosePerCell(entries: RecordEntry[]): { kept: RecordEntry[]; wa
       ? 'official data, preferred to the built-in sample data'
       : others.some((e) => e.subset !== chosen.subset)
         ? 'the whole query split, preferred to a --limit subset'
-        : 'the newest';
+        : others.some((e) => (e.greedy === true) !== (chosen.greedy === true))
+          ? "the papers' beam search, preferred to greedy decoding"
+          : 'the newest';
     warnings.push(
       `${ordered.length} records for ${rowName(chosen.model, chosen)} x ${task} x ${chosen.shots} shots: ` +
         `using ${why === 'the newest' ? 'the newest, ' : ''}${chosen.file} (${[...(why === 'the newest' ? [] : [why]), chosen.createdAt].join(', ')}); ` +
@@ -236,6 +249,7 @@ function describeOther(other: RecordEntry, chosen: RecordEntry): string {
   const words: string[] = [];
   if (other.sample !== chosen.sample) words.push(other.sample ? 'sample data' : 'official data');
   if (other.subset !== chosen.subset) words.push(other.subset ? `a --limit subset of ${other.queries} queries` : 'the whole split');
+  if ((other.greedy === true) !== (chosen.greedy === true)) words.push(other.greedy ? 'greedy in place of beam search' : 'beam search');
   if (other.identity !== undefined && chosen.identity !== undefined && other.identity !== chosen.identity) {
     const parts = other.identityParts && chosen.identityParts ? identityDifferences(other.identityParts, chosen.identityParts) : [];
     words.push(parts.length > 0 ? `another configuration: ${parts.join(', ')} differ` : 'another configuration');

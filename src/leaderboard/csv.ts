@@ -39,8 +39,9 @@ function variantOf(row: Row): string {
   return rowName('', row).replace(/^ \(|\)$/g, '');
 }
 
+/** `sample`, `subset` or `official`, and ` greedy` after it when greedy decoding stood in for the task's beam search. */
 function dataOf(cell: Cell): string {
-  return cell.sample ? 'sample' : cell.subset ? 'subset' : 'official';
+  return (cell.sample ? 'sample' : cell.subset ? 'subset' : 'official') + (cell.greedy ? ' greedy' : '');
 }
 
 function sourceOf(cell: Cell): string {

@@ -42,6 +42,8 @@ export interface RecordEntry extends RunVariant {
   seeds?: number[];
   /** Evaluated on a `--limit` subset of the query split rather than the whole split or the paper's protocol. */
   subset: boolean;
+  /** A served model decoded greedily in place of the task's beam search (model.greedyInsteadOfBeams, open-ended tasks). */
+  greedy?: boolean;
   /**
    * The run's configuration identity (src/run/identity.ts) and its parts' hashes; records written before identities
    * existed get one from what they hold (configuration hash, limit, seeds, sample flag) and no parts.

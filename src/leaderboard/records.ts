@@ -117,6 +117,8 @@ function recordEntry(file: string, head: RecordFields, trials: number): RecordEn
     // Under --protocol flamingo the limit is the paper's query-set size, not a subset.
     subset: config.limit !== null && config.protocol !== 'flamingo',
     ...(Object.keys(args).length > 0 ? { args } : {}),
+    // A served model that decoded greedily in place of the task's beam search (its server has none): marked.
+    ...(head.model.greedyInsteadOfBeams === true && head.task.kind === 'generate' ? { greedy: true } : {}),
     identity: config.identity ?? `legacy:${JSON.stringify([config.configHash ?? null, config.limit, config.seeds ?? null, head.data.sample])}`,
     ...(config.identityParts ? { identityParts: config.identityParts } : {}),
   };

@@ -7,6 +7,8 @@ import type { Cell, Leaderboard } from './board.ts';
 export const SAMPLE_MARK = '†';
 /** Marks a cell measured on a `--limit` subset of the query split. */
 export const SUBSET_MARK = '‡';
+/** Marks a cell decoded greedily in place of the task's beam search (a served model whose server has none). */
+export const GREEDY_MARK = '§';
 
 export interface TextBoard {
   head: string[];
@@ -51,6 +53,7 @@ export function formatCell(cell: Cell, options: { ci?: boolean; size?: boolean }
   if (size) text += ` ${size}`;
   if (cell.sample) text += ` ${SAMPLE_MARK}`;
   if (cell.subset) text += ` ${SUBSET_MARK}`;
+  if (cell.greedy) text += ` ${GREEDY_MARK}`;
   return text;
 }
 
@@ -144,6 +147,12 @@ function footnotes(board: Leaderboard, sourceIndex: Map<string, number>, options
   }
   if (cells.some((c) => c.queries !== undefined)) {
     notes.push('nQ×S (after a column name, or a value): Q queries evaluated per seed, S seeds; a value is the mean over the seeds.');
+  }
+  if (cells.some((c) => c.greedy)) {
+    notes.push(
+      `${GREEDY_MARK} Greedy decoding in place of the task's beam search: the model's server has none, and the run ` +
+        "allowed the substitute (the openai backend's allow-greedy); not the papers' decoding.",
+    );
   }
   if (cells.some((c) => c.std !== undefined)) {
     notes.push('± Standard deviation over seeds (measured: sample std of the trials; published: as printed).');

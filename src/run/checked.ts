@@ -317,6 +317,7 @@ export function checkedBackend(backend: Backend, module: string, options: Checke
       }
       results.forEach((result, i) => {
         if (typeof result?.text !== 'string') throw fail(`returned result ${i} without a string "text" (found ${describe(result?.text ?? result)})`);
+        if (result.warning !== undefined && typeof result.warning !== 'string') throw fail(`returned result ${i} with a warning that is not a string (${describe(result.warning)})`);
         checkMediaMs(fail, result.mediaMs, i);
       });
       return results;
@@ -349,6 +350,11 @@ export function checkedBackend(backend: Backend, module: string, options: Checke
       await backend.close();
     },
   };
+  if (backend.preflight) {
+    // Before a task runs: the backend may refuse prompts it cannot take (src/core/types.ts, Backend.preflight).
+    const preflight = backend.preflight.bind(backend);
+    checked.preflight = (prompts: Prompt[]) => timed('preflight()', () => preflight(prompts));
+  }
   if (backend.embed) {
     const embed = backend.embed.bind(backend);
     checked.embed = async (media: MediaRef[]) => {

@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import { identityArgs, resolveArgs, routeArgs, type ArgAssignment } from '../core/args.ts';
 import { InputError, RunError, UsageError, exitCodeOf } from '../core/errors.ts';
 import { backendScope, openBackend, type OpenedBackend } from '../backends/index.ts';
-import type { ArgSpec, ArgValues, Backend, Example, PromptTemplates, RunRecord, Task, TaskData, Trial } from '../core/types.ts';
+import type { ArgSpec, ArgValues, Backend, Example, Prompt, PromptTemplates, RunRecord, Task, TaskData, Trial } from '../core/types.ts';
 import { checkedBackend } from './checked.ts';
 import { isSampleData } from '../core/sample-data.ts';
 import { setDataFallback } from '../core/data-files.ts';
@@ -392,6 +392,14 @@ async function evaluateTask(
     };
     const reuse = hooks.reuseRecords && !options.shard && !options.fresh;
     run = { task, source, taskArgs, opened, options, io, data, queries, perClass, limit, templates, facts, progress: hooks.progress, reuse, single: hooks.single };
+    if (opened.backend.preflight && options.sampler !== 'rices' && shotsList.length > 1) {
+      // The largest shot count's prompts carry the most media: a backend that cannot take them (a served model's
+      // image limit) says so before the smaller shot counts run, and the task's cells are skipped (RICES plans need
+      // the model's features, so those are checked shot count by shot count).
+      const shots = Math.max(...shotsList);
+      const config = resolveRunConfig({ options, task, source, taskArgs, model: opened, shots, perClass, limit });
+      await opened.backend.preflight(promptsOf(await planShots(run, shots, config)));
+    }
   } catch (error) {
     hooks.fail(shotsList, error, examplesPerShots * shotsList.length);
     return;
@@ -441,6 +449,29 @@ interface TaskRun {
 
 const SHARD_HINT = 'join the shards with `flamingo-eval merge` (with a shared results folder, the shard that finishes last writes the record)';
 
+/** The trials' plans of one task x shots (demonstrations drawn, prompts built). */
+function planShots(run: TaskRun, shots: number, config: ReturnType<typeof resolveRunConfig>): Promise<TrialPlan[]> {
+  return planTrials({
+    task: run.task,
+    support: run.data.support,
+    queries: run.queries,
+    shots,
+    seeds: config.seeds,
+    supportSize: run.options.supportSize,
+    perClass: run.perClass,
+    zeroShotTextDemos: config.zeroShotTextDemos ?? 0,
+    templates: run.templates,
+    rices: run.rices,
+    promptEnsemble: ensembleSize(config),
+    sample: run.data.sample,
+  });
+}
+
+/** Every prompt of the plans, ensemble orderings included. */
+function promptsOf(plans: TrialPlan[]): Prompt[] {
+  return plans.flatMap((plan) => plan.queries.flatMap((query) => [query.prompt, ...(query.orderings ?? []).map((ordering) => ordering.prompt)]));
+}
+
 /** One task x shots: its configuration, plans and journal; runs what is left; writes the record (or shard record). */
 async function evaluateShots(run: TaskRun, shots: number): Promise<(RecordOutcome & { reused?: boolean }) | undefined> {
   const { task, options, io, data, queries, perClass, facts } = run;
@@ -454,20 +485,9 @@ async function evaluateShots(run: TaskRun, shots: number): Promise<(RecordOutcom
     if (record) return { path, record, reused: true };
   }
   if (config.sampler === 'rices') run.rices ??= ricesFeatures(backend, config, options, task, modelDir(config, facts), io);
-  const plans = await planTrials({
-    task,
-    support: data.support,
-    queries,
-    shots,
-    seeds: config.seeds,
-    supportSize: options.supportSize,
-    perClass,
-    zeroShotTextDemos: config.zeroShotTextDemos ?? 0,
-    templates: run.templates,
-    rices: run.rices,
-    promptEnsemble: ensembleSize(config),
-    sample: data.sample,
-  });
+  const plans = await planShots(run, shots, config);
+  // The backend may refuse prompts it cannot take (a served model's image limit) before any is sent.
+  await backend.preflight?.(promptsOf(plans));
   const journal = openJournal(config, facts, identities.journal, options, io);
   try {
     const outcome = await runShots({ task, backend, options, io, plans, journal, shots, config, data, path, progress: run.progress });

@@ -58,8 +58,8 @@ const headSchema = object({
   tool: object({ name: oneOf('flamingo-eval'), version: text }),
   createdAt: string,
   config: withDefault(configSchema, configSchema({}, 'config')),
-  model: object({ name: string, family: optional(text), parameters: number, spec: optional(text) }),
-  task: object({ id: string }),
+  model: object({ name: string, family: optional(text), parameters: number, spec: optional(text), greedyInsteadOfBeams: optional(boolean) }),
+  task: object({ id: string, kind: optional(oneOf('generate', 'rank')) }),
   shots: integer(0),
   data: object({
     sample: boolean,

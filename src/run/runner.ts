@@ -2,7 +2,7 @@
 // (p-limit), each finished example appended to the journal at once. A failing batch stops new work, lets the
 // batches in flight finish into the journal, and fails the run (exit 1); the same command resumes it.
 import pLimit from 'p-limit';
-import { InputError, RequestError, RunError } from '../core/errors.ts';
+import { InputError, RequestError, RunError, UsageError } from '../core/errors.ts';
 import { isMediaError } from '../media/errors.ts';
 import type { Backend, ExampleRecord, GenerationSettings, Task } from '../core/types.ts';
 import { meanLogLikelihoods } from './ensemble.ts';
@@ -54,7 +54,7 @@ export async function runPending(input: RunnerInput): Promise<void> {
     ),
   );
   if (failure !== undefined) {
-    if (failure instanceof InputError || failure instanceof RunError) throw failure;
+    if (failure instanceof InputError || failure instanceof UsageError || failure instanceof RunError) throw failure;
     throw new RunError(`the run failed: ${(failure as Error)?.message ?? String(failure)}`, { cause: failure });
   }
 }
@@ -118,7 +118,7 @@ async function runBatch(input: RunnerInput, batch: PendingQuery[]): Promise<{ se
   const names = batch.slice(0, 5).map((item) => `${item.query.example.id} (seed ${item.seed})`);
   const where = `examples ${names.join(', ')}${batch.length > 5 ? ` and ${batch.length - 5} more` : ''}`;
   const started = performance.now();
-  let outputs: { raw: string; candidateScores?: number[]; mediaMs?: number }[];
+  let outputs: { raw: string; candidateScores?: number[]; mediaMs?: number; warning?: string }[];
   try {
     if (task.kind === 'generate') {
       const results = await backend.generate(
@@ -127,7 +127,7 @@ async function runBatch(input: RunnerInput, batch: PendingQuery[]): Promise<{ se
       checkCount(results, batch.length, 'generate');
       outputs = results.map((result) => {
         if (typeof result?.text !== 'string') throw new RunError('the backend returned a generate result without text');
-        return { raw: result.text, mediaMs: result.mediaMs };
+        return { raw: result.text, mediaMs: result.mediaMs, ...(typeof result.warning === 'string' ? { warning: result.warning } : {}) };
       });
     } else {
       // With prompt ensembling a query sends one request per ordering of its demonstrations; its scores are the mean.
@@ -162,7 +162,9 @@ async function runBatch(input: RunnerInput, batch: PendingQuery[]): Promise<{ se
       });
     }
   } catch (error) {
-    if (error instanceof InputError) throw error;
+    // Bad input, and a backend refusing the run's settings (a served model asked for beams it cannot run), keep their
+    // class (exit 2).
+    if (error instanceof InputError || error instanceof UsageError) throw error;
     throw new RunError(`backend ${backend.info().name} failed on ${where}: ${(error as Error)?.message ?? error}`, {
       cause: error,
     });
@@ -182,6 +184,7 @@ async function runBatch(input: RunnerInput, batch: PendingQuery[]): Promise<{ se
       answer: postprocessed(task, item.query.example.id, output.raw),
       backendMs,
       mediaMs: output.mediaMs ?? 0,
+      ...(output.warning !== undefined ? { warning: output.warning } : {}),
     };
     return { seed: item.seed, example };
   });

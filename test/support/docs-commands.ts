@@ -260,7 +260,7 @@ export function allFlags(program: Command): Set<string> {
   return flags;
 }
 
-const OTHER_TOOLS = new Set(['node', 'npm', 'python3', 'python', 'vllm', 'sbatch', 'curl', 'ffmpeg', 'chromium']);
+const OTHER_TOOLS = new Set(['node', 'npm', 'python3', 'python', 'vllm', 'text-generation-launcher', 'sbatch', 'curl', 'ffmpeg', 'chromium']);
 
 /**
  * The `--flags` a page mentions in inline code outside code blocks (`` `--okvqa-stem` ``, table cells included), with

@@ -5,19 +5,12 @@ import { OPENAI_ARGS, resolveSettings, servedOptions } from './settings.ts';
 
 export const openaiFactory: BackendFactory = {
   scheme: 'openai',
-  description: 'a model served through the OpenAI-compatible API (vLLM, SGLang, TGI, LMDeploy, llama.cpp, Ollama); --model-arg base-url=..., api-key-env=...',
+  description: 'a model served through the OpenAI-compatible API (vLLM, SGLang, TGI, LMDeploy, llama.cpp, Ollama); --model-arg base-url=..., api-key-env=...; `flamingo-eval check-server` checks one before a run',
   args: OPENAI_ARGS,
   async create(spec: string, options: BackendOptions): Promise<Backend> {
     const settings = resolveSettings(spec, servedOptions(options));
     // Loaded on use, as the ONNX backend is: other commands and backends need not pay for the client's modules.
-    const [{ connect }, { OpenAIClient }] = await Promise.all([import('./backend.ts'), import('./client.ts')]);
-    const client = new OpenAIClient({
-      baseUrl: settings.baseUrl,
-      apiKey: settings.apiKey,
-      concurrency: settings.concurrency,
-      timeoutMs: settings.timeoutMs,
-      retry: { retries: settings.retries },
-    });
-    return connect(settings, client);
+    const { openBackend } = await import('./backend.ts');
+    return openBackend(settings);
   },
 };

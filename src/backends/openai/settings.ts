@@ -4,6 +4,7 @@
 // api-key-env named it.
 import { UsageError } from '../../core/errors.ts';
 import type { ArgSpec, ArgValues, BackendOptions, FrameSampling } from '../../core/types.ts';
+import { SERVER_KINDS, type ServerKind } from './servers.ts';
 
 export const DEFAULT_BASE_URL = 'http://localhost:8000/v1';
 export const DEFAULT_API_KEY_ENV = 'OPENAI_API_KEY';
@@ -17,7 +18,37 @@ export interface OpenAISettings {
   retries: number;
   imageSize?: number;
   frames?: FrameSampling;
+  /** The server's kind when the user names it (else detected at start). */
+  server?: ServerKind;
+  /** Decode greedily on a server without beam search (the record and leaderboard mark such results). */
+  allowGreedy: boolean;
+  /** Prompts per completions request when ranking text (lowered to the server's limit). */
+  promptsPerRequest: number;
+  /** Images (video frames included) the server takes in one prompt, when the user knows it; checked before sending. */
+  maxImages?: number;
+  /** The largest answer body accepted, in bytes. */
+  maxResponseBytes: number;
+  /** Before a run with interleaved prompts, check that the server keeps images where the prompt puts them. */
+  interleaveCheck: boolean;
+  /** How the user sets the base URL, for messages. */
+  baseUrlHint: string;
 }
+
+/** Prompts per completions request by default: a long list of candidates (ImageNet's 1000) goes in several. */
+export const DEFAULT_PROMPTS_PER_REQUEST = 50;
+/** The largest answer accepted by default, in MiB: far above any real answer (a 1000-candidate ranking is about 1 MB). */
+export const DEFAULT_MAX_RESPONSE_MB = 16;
+
+/** How a user sets the base URL, named in messages when nothing answers there. */
+export const BASE_URL_HINT = '--model-arg base-url=<url> (or OPENAI_BASE_URL)';
+
+/** How the backend's arguments are written, for messages. */
+export const ARG = {
+  allowGreedy: '--model-arg allow-greedy=true',
+  maxImages: '--model-arg max-images=<n>',
+  server: '--model-arg server=',
+  interleaveCheck: '--model-arg interleave-check=false',
+} as const;
 
 /** The arguments of `--model openai:<name>` (`--model-arg base-url=http://gpu1:8000/v1`, `--model-arg openai.retries=2`). */
 export const OPENAI_ARGS: ArgSpec[] = [
@@ -33,6 +64,45 @@ export const OPENAI_ARGS: ArgSpec[] = [
   { name: 'request-timeout', replaces: '--request-timeout', type: 'number', description: 'timeout of one request in seconds (default: 120)', check: (value) => (Number(value) > 0 ? undefined : 'expected a number of seconds > 0') },
   { name: 'retries', replaces: '--retries', type: 'integer', min: 0, description: 'retries of a failed request, with exponential backoff (default: 5)' },
   { name: 'image-size', replaces: '--image-size', type: 'integer', min: 1, description: 'scale images and frames down to fit this size in pixels before sending (default: as they are)' },
+  {
+    name: 'server',
+    type: 'string',
+    choices: [...SERVER_KINDS],
+    description: 'which server it is, when detection (/v1/models owned_by, /version, /info) cannot tell: it decides the decoding, ranking and limits (default: detected)',
+  },
+  {
+    name: 'allow-greedy',
+    type: 'boolean',
+    default: false,
+    description: "on a server without beam search, decode greedily where the task asks for beams (not the papers' decoding; the record and the leaderboard mark the results)",
+  },
+  {
+    name: 'prompts-per-request',
+    type: 'integer',
+    min: 1,
+    default: DEFAULT_PROMPTS_PER_REQUEST,
+    description: "candidates per completions request when ranking text prompts (lowered to the server's limit, e.g. TGI's --max-client-batch-size)",
+  },
+  {
+    name: 'max-images',
+    type: 'integer',
+    min: 1,
+    description: "images per prompt the server takes (vLLM: --limit-mm-per-prompt; every video frame counts): prompts over it are refused before they are sent (default: the server's refusal tells)",
+  },
+  {
+    name: 'interleave-check',
+    type: 'boolean',
+    default: true,
+    description:
+      'before a run whose prompts put images between texts, check with two small requests that the server keeps them there (a "string" chat template moves or drops them) and stop if not',
+  },
+  {
+    name: 'max-response-mb',
+    type: 'integer',
+    min: 1,
+    default: DEFAULT_MAX_RESPONSE_MB,
+    description: 'the largest answer accepted from the server, in MiB; a larger one fails its request',
+  },
 ];
 
 /** What resolveSettings() reads: the run's settings and the arguments by meaning. */
@@ -44,6 +114,12 @@ export interface ServedOptions {
   imageSize?: number;
   concurrency?: number;
   frames?: FrameSampling;
+  server?: ServerKind;
+  allowGreedy?: boolean;
+  promptsPerRequest?: number;
+  maxImages?: number;
+  maxResponseMb?: number;
+  interleaveCheck?: boolean;
 }
 
 /** The checked `--model-arg` values -> ServedOptions. */
@@ -60,6 +136,12 @@ export function servedOptions(options: BackendOptions): ServedOptions {
     imageSize: number('image-size'),
     concurrency: options.concurrency,
     frames: options.frames,
+    server: text('server') as ServerKind | undefined,
+    allowGreedy: args['allow-greedy'] === true,
+    promptsPerRequest: number('prompts-per-request'),
+    maxImages: number('max-images'),
+    maxResponseMb: number('max-response-mb'),
+    interleaveCheck: args['interleave-check'] !== false,
   };
 }
 
@@ -93,6 +175,13 @@ export function resolveSettings(rest: string, options: ServedOptions, env: NodeJ
     retries: options.retries ?? 5,
     imageSize: options.imageSize,
     frames: options.frames,
+    ...(options.server !== undefined ? { server: options.server } : {}),
+    allowGreedy: options.allowGreedy ?? false,
+    promptsPerRequest: options.promptsPerRequest ?? DEFAULT_PROMPTS_PER_REQUEST,
+    ...(options.maxImages !== undefined ? { maxImages: options.maxImages } : {}),
+    maxResponseBytes: (options.maxResponseMb ?? DEFAULT_MAX_RESPONSE_MB) * 1024 * 1024,
+    interleaveCheck: options.interleaveCheck ?? true,
+    baseUrlHint: BASE_URL_HINT,
   };
 }
 
