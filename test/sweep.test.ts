@@ -236,3 +236,18 @@ test("a plan's mistakes are usage errors naming the file, the key and its line",
   assert.equal(run.status, 2);
   assert.match(run.stderr, /plan\.yaml:3: unknown key "limmit"/);
 });
+
+test('sweep --json: one row per record, with its model and variant; the table has a variant column', () => {
+  const dir = tempDir();
+  const file = writePlan(dir, `models: [${TEST_BACKEND}]\ntasks: [${FAKE_TASK}]\nshots: [0]\nlimit: 2\nvariants:\n  - name: wide\n  - name: narrow\n    support-size: 8\n`);
+  const run = spawnSync(process.execPath, [BIN, 'sweep', file, '--json', '--quiet', '--results-dir', join(dir, 'r')], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  const rows = JSON.parse(run.stdout) as { model: string; variant: string; task: string; n: number }[];
+  assert.deepEqual(rows.map((row) => [row.model, row.variant, row.task, row.n]), [
+    ['test-backend', 'wide', 'fake-colours', 2],
+    ['test-backend', 'narrow', 'fake-colours', 2],
+  ]);
+  const table = spawnSync(process.execPath, [BIN, 'sweep', file, '--results-dir', join(dir, 'r')], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  assert.match(table.stdout, /│ variant │ task +│/);
+  assert.match(table.stdout, /│ narrow +│ fake-colours │/);
+});

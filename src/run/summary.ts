@@ -16,6 +16,8 @@ export interface SummaryRow {
   n: number;
   seeds: number[];
   model: string;
+  /** The sweep variant the record is of (`sweep --json`); absent in a `run`. */
+  variant?: string;
   sample: boolean;
   record: string;
   /** Examples skipped for unreadable media (--on-media-error skip), summed over seeds; not in `n`. */
@@ -26,7 +28,7 @@ export interface SummaryRow {
 }
 
 export function summaryRows(outcomes: RecordOutcome[]): SummaryRow[] {
-  return outcomes.map(({ path, record }) => {
+  return outcomes.map(({ path, record, variant }) => {
     const primary = record.summary.primary;
     const value = record.summary.metrics[primary] ?? { mean: Number.NaN, std: Number.NaN };
     return {
@@ -38,6 +40,8 @@ export function summaryRows(outcomes: RecordOutcome[]): SummaryRow[] {
       n: record.summary.n,
       seeds: record.trials.map((trial) => trial.seed),
       model: record.model.name,
+      // A sweep's variant (its name in the plan).
+      ...(variant !== undefined ? { variant } : {}),
       sample: record.data.sample,
       record: path,
       skipped: record.trials.reduce((sum, trial) => sum + (trial.skipped ?? 0), 0),
