@@ -52,8 +52,8 @@ test('two models: a paired difference per task x shots, its interval, p-value, H
     const ra = JSON.parse(readFileSync(cell.fileA, 'utf8')) as RunRecord;
     const rb = JSON.parse(readFileSync(cell.fileB, 'utf8')) as RunRecord;
     // The point estimates are the records' own means over seeds.
-    assert.ok(Math.abs(cell.a - ra.summary.metrics[ra.summary.primary]!.mean) < 1e-9, `${cell.task}: A`);
-    assert.ok(Math.abs(cell.b - rb.summary.metrics[rb.summary.primary]!.mean) < 1e-9, `${cell.task}: B`);
+    assert.ok(Math.abs(cell.a - ra.summary.metrics[ra.summary.primary]!.mean!) < 1e-9, `${cell.task}: A`);
+    assert.ok(Math.abs(cell.b - rb.summary.metrics[rb.summary.primary]!.mean!) < 1e-9, `${cell.task}: B`);
     assert.ok(Math.abs(cell.difference - (cell.b - cell.a)) < 1e-9);
     assert.ok(cell.low <= cell.difference + 1e-9 && cell.difference - 1e-9 <= cell.high, JSON.stringify(cell));
     assert.ok(cell.pHolm >= cell.p && cell.p > 0 && cell.p <= 1);

@@ -72,21 +72,27 @@ test('journals written by 0.1.0 resume: the same examples, the same numbers, the
   assert.equal(basename(plain.path), 'okvqa-4shot-sample-limit12-d6f8615d.json');
   assert.equal(plain.record.timings.resumedExamples, 24);
   // The same numbers; records now also carry the bootstrap interval of the headline number (src/run/record-ci.ts).
-  const { ci, ...summary } = plain.record.summary;
-  assert.ok(ci && ci.low <= summary.metrics.vqa_accuracy!.mean && summary.metrics.vqa_accuracy!.mean <= ci.high);
+  // ... and the context-use figures (src/run/context-use.ts), which a resumed 0.1.0 journal gives too: what each
+  // prompt's demonstrations showed comes from the plan.
+  const { ci, contextUse, ...summary } = plain.record.summary;
+  assert.ok(ci && ci.low <= summary.metrics.vqa_accuracy!.mean! && summary.metrics.vqa_accuracy!.mean! <= ci.high);
+  assert.equal(contextUse?.copy, 100, 'baseline:majority copies a demonstration answer');
   assert.deepEqual(summary, old('okvqa-4shot-sample-limit12-d6f8615d.json').summary);
 
   const classes = await run({ task: 'imagenet', shots: '2', limit: '6', taskArg: ['keep-all-scores=true'] });
   assert.equal(basename(classes.path), 'imagenet-2shot-sample-limit6-c402f7fa.json');
   assert.equal(classes.record.timings.resumedExamples, 6);
-  assert.deepEqual(classes.record.trials, recorded.classes.trials);
+  const withoutContext = (trials: RunRecord['trials']) =>
+    trials.map(({ contextUse: _c, ...trial }) => ({ ...trial, examples: trial.examples.map(({ demonstrationAnswers: _d, ...e }) => e) }));
+  assert.deepEqual(withoutContext(classes.record.trials), withoutContext(recorded.classes.trials));
+  assert.ok(classes.record.trials.every((trial) => trial.contextUse && trial.examples.every((e) => e.demonstrationAnswers?.length === 2)));
 
   // Stemming is scoring, not output: the stemmed run resumes the same journal; its record identity now names the
   // argument (scoring: {taskArgs: {stem: true}}), so the file's hash is new, and its numbers are the old ones.
   const stemmed = await run({ task: 'okvqa', shots: '4', limit: '12', taskArg: ['okvqa.stem=true'] });
   assert.match(basename(stemmed.path), /^okvqa-4shot-stem-sample-limit12-[0-9a-f]{8}\.json$/);
   assert.equal(stemmed.record.timings.resumedExamples, 12);
-  const { ci: _stemmedCi, ...stemmedSummary } = stemmed.record.summary;
+  const { ci: _stemmedCi, contextUse: _stemmedContext, ...stemmedSummary } = stemmed.record.summary;
   assert.deepEqual(stemmedSummary, old('okvqa-4shot-stem-sample-limit12-b1b0982e.json').summary);
 });
 

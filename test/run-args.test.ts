@@ -111,7 +111,7 @@ test('a task argument configures the task, is recorded, and an identity one is a
   assert.deepEqual(upper!.record.config.variant, { task: { case: 'upper' }, model: {} });
   assert.match(upper!.path, /\/fake-args-2shot-caseupper-sample-limit6-[0-9a-f]{8}\.json$/);
   assert.ok(upper!.record.trials[0]!.examples.every((example) => example.answer === example.answer.toUpperCase()));
-  assert.ok(lower!.record.summary.metrics.accuracy!.mean > 0);
+  assert.ok(lower!.record.summary.metrics.accuracy!.mean! > 0);
   assert.equal(upper!.record.summary.metrics.accuracy!.mean, 0);
   await assert.rejects(run({ task: ARGS_TASK, model: TEST_BACKEND, taskArg: ['case=title'] }), usage(/case takes one of lower, upper/));
   await assert.rejects(run({ task: FAKE_TASK, model: TEST_BACKEND, taskArg: ['case=upper'] }), usage(/task fake-colours has no argument "case"; task fake-colours takes no arguments/));

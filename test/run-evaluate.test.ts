@@ -68,8 +68,8 @@ test('a record holds config, model, data, trials with examples, mean and sample 
   const values = record.trials.map((trial) => trial.metrics.accuracy!);
   const mean = values.reduce((x, y) => x + y, 0) / 3;
   const std = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / 2);
-  assert.ok(Math.abs(record.summary.metrics.accuracy!.mean - mean) < 1e-12);
-  assert.ok(Math.abs(record.summary.metrics.accuracy!.std - std) < 1e-12);
+  assert.ok(Math.abs(record.summary.metrics.accuracy!.mean! - mean) < 1e-12);
+  assert.ok(Math.abs(record.summary.metrics.accuracy!.std! - std) < 1e-12);
   assert.equal(record.summary.primary, 'accuracy');
   assert.equal(record.summary.n, 40);
   const example = record.trials[0]!.examples[0]!;

@@ -30,7 +30,7 @@ test('a per-item metric: the interval of the seed-averaged accuracy, over the sa
   const expected = queryInterval(record.trials[0]!.examples.length, seeds, { samples: CI_SAMPLES, seed: CI_SEED });
   assert.deepEqual(ci, { ...expected });
   assert.equal(ci.samples, 1000);
-  const mean = record.summary.metrics[record.summary.primary]!.mean;
+  const mean = record.summary.metrics[record.summary.primary]!.mean!;
   assert.ok(ci.low <= mean && mean <= ci.high, JSON.stringify(ci));
   const rows = JSON.parse(jsonSummary([outcome!])) as { ci?: { low: number; high: number } }[];
   assert.deepEqual([rows[0]!.ci!.low, rows[0]!.ci!.high], [ci.low, ci.high]);

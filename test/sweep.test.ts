@@ -217,7 +217,7 @@ test("a plan's mistakes are usage errors naming the file, the key and its line",
     [`models: [a]\ntasks: [coco]\nshots: [0, four]\n`, /plan\.yaml:3: shots: four is not an integer >= 0/],
     [`models: [a]\ntasks: [coco]\nsupport-size: 0\n`, /plan\.yaml:3: --support-size 0: expected an integer >= 1/],
     [`models: [a]\ntasks: [coco]\nvariants:\n  - name: r\n    sampler: nearest\n`, /plan\.yaml:5: --sampler nearest: expected one of random, rices/],
-    [`models: [a]\ntasks: [coco]\nablations: [no-images]\n`, /plan\.yaml:3: ablations: this flamingo-eval's run command has no --ablation flag/],
+    [`models: [a]\ntasks: [coco]\nablations: [no-images]\n`, /plan\.yaml:3: --ablation none,no-images|plan\.yaml:3: --ablation no-images/],
     [`models: [a]\ntasks: [coco, okvqa]\ndata: {vizwiz: /x}\n`, /plan\.yaml:3: data: vizwiz is not one of the plan's tasks \(coco, okvqa\)/],
     [`models: [a]\ntasks: [coco, okvqa]\ntask-arg: {stem: true}\n`, /plan\.yaml:3: task-arg stem=true: the plan has 2 tasks: name the one it is for/],
     [`models: [a]\ntasks: [coco]\nlimit: 3\nlimit: 4\n`, /plan\.yaml:4: limit: given twice \(also line 3\)/],
@@ -250,4 +250,13 @@ test('sweep --json: one row per record, with its model and variant; the table ha
   const table = spawnSync(process.execPath, [BIN, 'sweep', file, '--results-dir', join(dir, 'r')], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   assert.match(table.stdout, /│ variant │ task +│/);
   assert.match(table.stdout, /│ narrow +│ fake-colours │/);
+});
+
+test('ablations: every cell also runs under each ablation, a record each; --dry-run lists them', async () => {
+  const dir = tempDir();
+  const file = writePlan(dir, `models: [baseline:majority]\ntasks: [coco]\nshots: [0, 2]\nlimit: 2\nablations: [none, query-media]\n`);
+  const cells = await dryRun(loadPlan(file, runFlags()));
+  assert.deepEqual(cells.map((cell) => [cell.shots, cell.ablation]), [[0, null], [2, null], [0, 'query-media'], [2, 'query-media']]);
+  const outcomes = await runSweep(loadPlan(file, runFlags(), { resultsDir: join(dir, 'r'), quiet: true }));
+  assert.equal(new Set(outcomes.map((outcome) => outcome.path)).size, 4);
 });

@@ -167,7 +167,7 @@ test('runs end to end on the sample with the baseline: a ROC-AUC record', async 
     );
     const record = outcome!.record;
     assert.equal(record.summary.primary, 'roc_auc');
-    const auc = record.summary.metrics.roc_auc!.mean;
+    const auc = record.summary.metrics.roc_auc!.mean!;
     assert.ok(auc >= 0 && auc <= 100);
     assert.equal(record.trials[0]!.n, 40);
     assert.equal(record.config.lengthNormalize, true);

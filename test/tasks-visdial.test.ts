@@ -244,7 +244,7 @@ test('runs end to end on the sample with the baseline: an NDCG record, 100 score
     );
     const record = outcome!.record;
     assert.equal(record.summary.primary, 'ndcg');
-    const ndcg = record.summary.metrics.ndcg!.mean;
+    const ndcg = record.summary.metrics.ndcg!.mean!;
     assert.ok(ndcg > 0 && ndcg <= 100);
     assert.equal(record.config.lengthNormalize, true);
     for (const example of record.trials[0]!.examples) {

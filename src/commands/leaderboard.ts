@@ -3,13 +3,16 @@
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { InputError, UsageError } from '../core/errors.ts';
-import { useColour } from '../core/table.ts';
+import { renderTable, useColour } from '../core/table.ts';
+import { markdownTable } from '../leaderboard/markdown.ts';
 
 export type LeaderboardFormat = 'table' | 'csv' | 'md';
 
 export interface LeaderboardOptions {
   format: LeaderboardFormat;
   paper: boolean;
+  /** Add the context-use table (copy rates, score split, ablation deltas) below the scores. */
+  diagnostics?: boolean;
   /** Terminal colours (table format on a terminal only). */
   colour: boolean;
   /** Only these tasks, in this order (`--task`); default: every task, in the paper's order. */
@@ -38,7 +41,7 @@ export async function leaderboard(
 ): Promise<string> {
   // Loaded here, not at the top: the CLI registers every command at start-up and loads a command's modules only
   // when it runs.
-  const [{ publishedNumbers }, { builtinTasks }, { buildLeaderboard }, { findRecordFiles, readRecords }, { renderCsv }, { renderMarkdown }, { renderTerminal }] =
+  const [{ publishedNumbers }, { builtinTasks }, { buildLeaderboard }, { findRecordFiles, readRecords }, { renderCsv }, { renderMarkdown }, { renderTerminal }, diagnostics] =
     await Promise.all([
       import('../paper/published.ts'),
       import('../tasks/index.ts'),
@@ -47,6 +50,7 @@ export async function leaderboard(
       import('../leaderboard/csv.ts'),
       import('../leaderboard/markdown.ts'),
       import('../leaderboard/terminal.ts'),
+      import('../leaderboard/diagnostics.ts'),
     ]);
   if (options.perSeed && options.format !== 'csv') throw new UsageError('--per-seed is a CSV layout: add --format csv');
   if (options.rows === 'tasks' && options.format === 'csv') {
@@ -91,9 +95,16 @@ export async function leaderboard(
   if (options.paper && !board.rows.some((row) => row.published)) {
     warn('--paper: no published numbers for these task x shots columns (published: Flamingo, OpenFlamingo, IDEFICS)');
   }
+  const withDiagnostics = (text: string, render: (head: string[], body: string[][]) => string) => {
+    if (!options.diagnostics) return text;
+    const { head, body, notes } = diagnostics.diagnosticsText(board);
+    return `${text}\n${render(head, body)}${notes.join('\n')}\n`;
+  };
   const layout = { ...(options.ci ? { ci: true } : {}), ...(options.rows ? { rows: options.rows } : {}) };
   switch (options.format) {
     case 'csv':
+      // One table per CSV file: under --diagnostics, the context-use lines (with the score delta of ablation rows).
+      if (options.diagnostics) return diagnostics.diagnosticsCsv(board);
       if (options.perSeed) {
         const { readTrialValues } = await import('../leaderboard/records.ts');
         const { renderPerSeedCsv } = await import('../leaderboard/csv.ts');
@@ -108,9 +119,11 @@ export async function leaderboard(
       }
       return renderCsv(board);
     case 'md':
-      return renderMarkdown(board, { sources: options.paper, ...layout });
+      return withDiagnostics(renderMarkdown(board, { sources: options.paper, ...layout }), (head, body) => markdownTable(head, body, 2));
     case 'table':
-      return renderTerminal(board, { sources: options.paper, colour: options.colour, ...layout });
+      return withDiagnostics(renderTerminal(board, { sources: options.paper, colour: options.colour, ...layout }), (head, body) =>
+        `${renderTable(head, body, options.colour)}\n`,
+      );
   }
 }
 
@@ -124,6 +137,7 @@ interface LeaderboardFlags {
   rows?: 'models' | 'tasks';
   ci: boolean;
   perSeed: boolean;
+  diagnostics: boolean;
 }
 
 function list(flag: string) {
@@ -148,6 +162,7 @@ export function registerLeaderboard(program: Command): void {
     .addOption(new Option('--rows <layout>', 'rows of the table and Markdown: models (default) or tasks').choices(['models', 'tasks']))
     .option('--ci', 'show the 95% bootstrap confidence interval of each value (table, Markdown; the CSV always has it)', false)
     .option('--per-seed', 'CSV in long form: one row per seed (with --format csv)', false)
+    .option('--diagnostics', 'add how each run used its context: copy rates, score split by answer in context, ablation deltas (CSV: that table alone)', false)
     .action(async (dirs: string[], opts: LeaderboardFlags) => {
       const warn = (line: string) => process.stderr.write(`flamingo-eval leaderboard: ${line}\n`);
       const colour = opts.output === undefined && useColour(process.stdout);
@@ -167,6 +182,7 @@ export function registerLeaderboard(program: Command): void {
           ...(opts.rows ? { rows: opts.rows } : {}),
           ci: opts.ci,
           perSeed: opts.perSeed,
+          diagnostics: opts.diagnostics,
         },
         warn,
       );

@@ -39,6 +39,7 @@ export function registerRun(program: Command): void {
     .option('--shard-count <n>', '--shard auto in a Kubernetes indexed Job: the number of shards (the Job\'s completions)')
     .option('--frames <sampling>', 'video frames: flamingo (30 at 3 FPS, centred), uniform:N or fps:R[:M] (default: flamingo)')
     .option('--on-media-error <policy>', 'an unreadable image or video: fail (stop the run) or skip (count its examples as skipped) (default: fail)')
+    .option('--ablation <list>', 'run with this taken from the prompts, each a variant with its own record: demo-media, query-media, shuffled-answers, foreign-demo-media; none: the plain run (default: none)')
     .option(
       '--task-arg <[task.]name=value>',
       'an argument of a task, declared and checked by the task (`flamingo-eval tasks` lists them): <task id>.<name>=<value>; ' +

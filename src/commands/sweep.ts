@@ -72,13 +72,15 @@ export function registerSweep(program: Command): void {
 async function renderDryRun(cells: import('../run/sweep.ts').DryRunCell[]): Promise<string> {
   const { renderTable } = await import('../core/table.ts');
   const variants = cells.some((cell) => cell.variant !== null);
+  const ablations = cells.some((cell) => cell.ablation !== null);
   const table = renderTable(
-    ['model', ...(variants ? ['variant'] : []), 'task', 'shots', 'seeds', 'queries', 'examples', 'demos/query', 'pool', 'status'],
+    ['model', ...(variants ? ['variant'] : []), 'task', 'shots', ...(ablations ? ['ablation'] : []), 'seeds', 'queries', 'examples', 'demos/query', 'pool', 'status'],
     cells.map((cell) => [
       cell.model,
       ...(variants ? [cell.variant ?? ''] : []),
       cell.task,
       cell.shots,
+      ...(ablations ? [cell.ablation ?? 'none'] : []),
       cell.seeds.join(','),
       cell.queries,
       cell.examples,

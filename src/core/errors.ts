@@ -51,3 +51,21 @@ export function exitCodeOf(error: unknown): number {
   const code = (error as { exitCode?: unknown } | null)?.exitCode;
   return code === 2 ? 2 : 1;
 }
+
+/**
+ * A metric that has no value on the items given (ROC-AUC with only one class present, mWAP without a positive, NDCG
+ * without a relevant candidate). A run records the metric as null with this message as the reason, and says how to
+ * get a value (more queries); `score` reports it as bad input. Exit code 2 where it ends a command.
+ */
+export class UndefinedMetricError extends RangeError {
+  readonly exitCode = 2;
+  constructor(message: string) {
+    super(message);
+    this.name = 'UndefinedMetricError';
+  }
+}
+
+/** True for an UndefinedMetricError, also one thrown by another copy of this module (a plugin's). */
+export function isUndefinedMetric(error: unknown): error is Error {
+  return error instanceof Error && error.name === 'UndefinedMetricError';
+}

@@ -316,6 +316,11 @@ export interface Task {
   lengthNormalize?: boolean;
   /** Raw model output -> the answer that is scored. */
   postprocess(raw: string): string;
+  /**
+   * Open-ended tasks: the form in which two answers count as the same for the context-use figures (an answer copied
+   * from a demonstration), after postprocess: the task's scorer's normalisation. Default: trimmed.
+   */
+  normalizeAnswer?(answer: string): string;
   /** Name of the primary metric, as in `flamingo-eval score --json` keys (e.g. `vqa_accuracy`, `cider`). */
   metric: string;
   load(ctx: LoadContext): Promise<TaskData>;
@@ -349,6 +354,11 @@ export interface ExampleRecord {
   id: string;
   /** Ids of the demonstrations, in prompt order. */
   demonstrations: string[];
+  /**
+   * The answers the demonstrations show in the prompt, in prompt order (their targets; permuted under
+   * `--ablation shuffled-answers`). Absent in records written before context use was measured.
+   */
+  demonstrationAnswers?: string[];
   prompt: RecordedPrompt;
   /** Raw backend output (open-ended) or the top-ranked candidate (close-ended; its scores are in candidateScores). */
   raw: string;
@@ -384,21 +394,49 @@ export interface ExampleRecord {
 
 export interface Trial {
   seed: number;
-  /** Corpus-level metric values on the papers' scale. */
-  metrics: Record<string, number>;
+  /** Corpus-level metric values on the papers' scale; null for a metric undefined on this trial's queries. */
+  metrics: Record<string, number | null>;
+  /** Why the task's metric is undefined on this trial's queries (its value is then null). */
+  undefinedMetric?: string;
   n: number;
   skipped: number;
   examples: ExampleRecord[];
+  /** How the answers relate to the demonstrations' answers; absent when no prompt shows any, or in older records. */
+  contextUse?: ContextUse;
   /** Unannotated query split: the answers file written for the evaluation server (metrics are then empty). */
   submission?: string;
   /** Entries in that file left with an empty answer (questions the run did not evaluate). */
   submissionUnanswered?: number;
 }
 
+/** One side of the answer-in-context split (src/run/context-use.ts). */
+export interface ContextSide {
+  n: number;
+  /** The task's primary metric on these examples; null when there are none. */
+  score: number | null;
+}
+
+/** Context-use figures of a trial, or their means over trials (definitions: src/run/context-use.ts). */
+export interface ContextUse {
+  /** Scored examples whose prompt shows demonstrations: the rates' denominator. */
+  n: number;
+  copy: number;
+  copyChance: number | null;
+  last: number;
+  lastChance: number | null;
+  majority: number;
+  majorityChance: number | null;
+  /** The primary metric split by whether a demonstration's answer is a correct answer for the query. */
+  answerInContext: { yes: ContextSide; no: ContextSide };
+}
+
 export interface MetricSummary {
-  mean: number;
-  /** Sample standard deviation over trials (0 for a single trial). */
-  std: number;
+  /** null when the metric is undefined on the evaluated set (`undefined` says why). */
+  mean: number | null;
+  /** Sample standard deviation over trials (0 for a single trial); null with `mean`. */
+  std: number | null;
+  /** Why the metric has no value: it is undefined on the queries evaluated (ROC-AUC with one class present, ...). */
+  undefined?: string;
 }
 
 /** A bootstrap confidence interval as a record keeps it. */
@@ -434,9 +472,10 @@ export interface RunRecord {
   trials: Trial[];
   /**
    * Mean and std over trials of each metric; `primary` names the headline metric; `ci` the 95% bootstrap interval of
-   * the primary metric's mean over trials (queries resampled, src/stats/query-bootstrap.ts).
+   * the primary metric's mean over trials (queries resampled, src/stats/query-bootstrap.ts); `contextUse` the means of the
+   * trials' context-use figures (src/run/context-use.ts).
    */
-  summary: { primary: string; n: number; metrics: Record<string, MetricSummary>; ci?: RecordInterval };
+  summary: { primary: string; n: number; metrics: Record<string, MetricSummary>; ci?: RecordInterval; contextUse?: ContextUse };
   /**
    * totalMs: wall time of the invocation that finished the record; backendMs and mediaMs: sums over all examples,
    * including those resumed from the journal (`resumedExamples` of them).

@@ -1,5 +1,6 @@
 // The leaderboard as data: rows are models (sorted by parameter count), columns are task x shots, cells are the
 // mean (and std over seeds) of the task's primary metric. The formats (terminal, CSV, Markdown) only render it.
+import type { ContextUse } from '../core/types.ts';
 import type { PublishedRow } from '../paper/types.ts';
 import { identityDifferences } from '../run/identity.ts';
 import type { RecordEntry, RunVariant } from './entry.ts';
@@ -18,7 +19,9 @@ export interface Column {
 }
 
 export interface Cell {
+  /** NaN when the metric is undefined on the queries evaluated (`undefined` says why). */
   mean: number;
+  undefined?: string;
   /** Std over seeds; present only when there were several (measured) or the source prints one (published). */
   std?: number;
   trials: number;
@@ -35,6 +38,8 @@ export interface Cell {
   greedy?: boolean;
   /** Published cells: where the number is printed. */
   source?: string;
+  /** Measured cells: the record's context-use figures (leaderboard --diagnostics). */
+  contextUse?: ContextUse;
 }
 
 export interface Row extends RunVariant {
@@ -103,8 +108,10 @@ export function buildLeaderboard(
       file: entry.file,
       ...(entry.ci ? { ci: entry.ci } : {}),
       ...(entry.greedy ? { greedy: true } : {}),
+      ...(entry.undefined !== undefined ? { undefined: entry.undefined } : {}),
     };
-    if (entry.trials > 1) cell.std = entry.std;
+    if (entry.trials > 1 && entry.undefined === undefined) cell.std = entry.std;
+    if (entry.contextUse) cell.contextUse = entry.contextUse;
     rowFor(entry.model, entry.family ?? entry.model, entry.parameters, entry, false).cells.set(columnKey(entry), cell);
   }
 
@@ -143,13 +150,22 @@ export function rowName(model: string, variant: RunVariant): string {
     ...(variant.promptStyle !== 'paper' ? [`${variant.promptStyle} prompts`] : []),
     ...(variant.ensemble > 1 ? [`ensemble of ${variant.ensemble}`] : []),
     ...Object.entries(variant.args ?? {}).map(([name, value]) => (value === true ? name : `${name}=${String(value)}`)),
+    ...(variant.ablation ? [`ablation ${variant.ablation}`] : []),
   ];
   return parts.length > 0 ? `${model} (${parts.join(', ')})` : model;
 }
 
 function variantKey(variant: RunVariant): string {
   const args = Object.entries(variant.args ?? {}).sort(([a], [b]) => compare(a, b));
-  return JSON.stringify([variant.demonstrations, variant.promptStyle, variant.ensemble, args]);
+  return JSON.stringify([variant.demonstrations, variant.promptStyle, variant.ensemble, args, ...(variant.ablation ? [variant.ablation] : [])]);
+}
+
+/** The row of the same model and run choices without the ablation: what an ablation row is compared with. */
+export function plainRowOf(board: Leaderboard, row: Row): Row | undefined {
+  if (!row.ablation) return undefined;
+  const { ablation: _ablation, ...plain } = row;
+  const key = variantKey(plain);
+  return board.rows.find((other) => !other.published && other.model === row.model && variantKey(other) === key);
 }
 
 function columnKey(cell: { task: string; metric: string; split: string | null; shots: number }): string {

@@ -41,7 +41,7 @@ function variantOf(row: Row): string {
 
 /** `sample`, `subset` or `official`, and ` greedy` after it when greedy decoding stood in for the task's beam search. */
 function dataOf(cell: Cell): string {
-  return (cell.sample ? 'sample' : cell.subset ? 'subset' : 'official') + (cell.greedy ? ' greedy' : '');
+  return (cell.sample ? 'sample' : cell.subset ? 'subset' : 'official') + (cell.greedy ? ' greedy' : '') + (cell.undefined !== undefined ? ' n/a' : '');
 }
 
 function sourceOf(cell: Cell): string {
@@ -62,7 +62,7 @@ export function renderCsv(board: Leaderboard): string {
         column.shots,
         variantOf(row),
         column.metric,
-        cell.mean,
+        cell.undefined !== undefined ? '' : cell.mean,
         cell.std ?? '',
         cell.ci?.low ?? '',
         cell.ci?.high ?? '',

@@ -1,6 +1,8 @@
 // One run record as the leaderboard, plot and report see it (src/leaderboard/records.ts reads it), and the run choices
 // that make two runs of one model different rows (src/leaderboard/board.ts groups by them).
+import type { ContextUse } from '../core/types.ts';
 import type { DemonstrationSelection } from '../paper/types.ts';
+import type { Ablation } from '../run/ablation.ts';
 
 /** What makes two runs of one model different rows: the run choices that change its numbers. */
 export interface RunVariant {
@@ -14,6 +16,8 @@ export interface RunVariant {
    * okvqa.stem=true`): `{"okvqa.stem": true}`; task arguments are named with their task, backend ones alone.
    */
   args?: Record<string, boolean | number | string>;
+  /** `--ablation`: the run's prompts had this taken away (src/run/ablation.ts); absent for a plain run. */
+  ablation?: Ablation;
 }
 
 /** What the leaderboard reads from one run record (one model x task x shots). */
@@ -29,9 +33,11 @@ export interface RecordEntry extends RunVariant {
   /** `--split` of the run; null for the task's default query split. */
   split: string | null;
   shots: number;
-  /** Mean and sample std of the primary metric over the record's trials (seeds). */
+  /** Mean and sample std of the primary metric over the record's trials (seeds); NaN when `undefined` is set. */
   mean: number;
   std: number;
+  /** Why the primary metric has no value: undefined on the queries evaluated (ROC-AUC with one class, ...). */
+  undefined?: string;
   trials: number;
   sample: boolean;
   /** Queries evaluated per trial. */
@@ -50,5 +56,7 @@ export interface RecordEntry extends RunVariant {
    */
   identity?: string;
   identityParts?: Record<string, string>;
+  /** The record's context-use figures (means over seeds); absent in records written before they existed. */
+  contextUse?: ContextUse;
 }
 

@@ -17,3 +17,10 @@ export function renderMarkdown(board: Leaderboard, options: { sources: boolean; 
   const notes = footnotes.map((note, i) => escapeCell(note) + (i < footnotes.length - 1 ? '  ' : ''));
   return [line(head), rule, ...body.map(line), '', ...notes].join('\n') + '\n';
 }
+
+/** A plain Markdown table: the first `textColumns` left-aligned, the others right-aligned. */
+export function markdownTable(head: string[], body: string[][], textColumns: number): string {
+  const line = (cells: string[]) => `| ${cells.map(escapeCell).join(' | ')} |`;
+  const rule = `|${head.map((_, i) => (i < textColumns ? '---' : '---:')).join('|')}|`;
+  return [line(head), rule, ...body.map(line), ''].join('\n') + '\n';
+}

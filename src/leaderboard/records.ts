@@ -89,7 +89,7 @@ function parseWhole(file: string, bytes: Buffer): RecordHead {
 function recordEntry(file: string, head: RecordFields, trials: number): RecordEntry {
   if (trials === 0) throw new InputError(`${file}: field trials is missing or empty`, file);
   const { config, summary } = head;
-  const primary = summary.metrics[summary.primary]! as { mean: number; std: number };
+  const primary = summary.metrics[summary.primary]! as { mean: number | null; std: number | null; undefined?: string };
   const args = {
     ...Object.fromEntries(Object.entries(config.variant.task).map(([name, value]) => [`${head.task.id}.${name}`, value])),
     ...config.variant.model,
@@ -104,8 +104,10 @@ function recordEntry(file: string, head: RecordFields, trials: number): RecordEn
     metric: summary.primary,
     split: config.split,
     shots: head.shots,
-    mean: primary.mean,
-    std: primary.std,
+    // A metric undefined on the queries evaluated: NaN, shown as n/a with the reason (Cell.undefined).
+    mean: primary.mean ?? Number.NaN,
+    std: primary.std ?? Number.NaN,
+    ...(primary.undefined !== undefined ? { undefined: primary.undefined } : {}),
     trials,
     sample: head.data.sample,
     demonstrations: config.sampler,
@@ -121,6 +123,8 @@ function recordEntry(file: string, head: RecordFields, trials: number): RecordEn
     ...(head.model.greedyInsteadOfBeams === true && head.task.kind === 'generate' ? { greedy: true } : {}),
     identity: config.identity ?? `legacy:${JSON.stringify([config.configHash ?? null, config.limit, config.seeds ?? null, head.data.sample])}`,
     ...(config.identityParts ? { identityParts: config.identityParts } : {}),
+    ...(config.ablation ? { ablation: config.ablation } : {}),
+    ...(summary.contextUse ? { contextUse: summary.contextUse } : {}),
   };
 }
 

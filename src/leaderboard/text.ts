@@ -3,6 +3,8 @@
 import { formatParameters } from '../core/format.ts';
 import type { Cell, Leaderboard } from './board.ts';
 
+/** Marks a cell whose metric is undefined on the queries evaluated (the footnote gives the reason). */
+export const UNDEFINED_MARK = '¤';
 /** Marks a cell measured on the built-in sample data. */
 export const SAMPLE_MARK = '†';
 /** Marks a cell measured on a `--limit` subset of the query split. */
@@ -46,7 +48,7 @@ export function sizeMark(cell: Cell): string | undefined {
  * sample / subset marks.
  */
 export function formatCell(cell: Cell, options: { ci?: boolean; size?: boolean } = {}): string {
-  let text = formatMean(cell.mean);
+  let text = cell.undefined !== undefined ? `n/a ${UNDEFINED_MARK}` : formatMean(cell.mean);
   if (cell.std !== undefined) text += ` ± ${formatStd(cell.std)}`;
   if (options.ci && cell.ci) text += ` [${formatMean(cell.ci.low)}, ${formatMean(cell.ci.high)}]`;
   const size = options.size ? sizeMark(cell) : undefined;
@@ -133,6 +135,13 @@ function footnotes(board: Leaderboard, sourceIndex: Map<string, number>, options
     metrics.set(c.task, list);
   }
   notes.push(`Metric: ${[...metrics].map(([task, m]) => `${task} ${m.join(', ')}`).join('; ')} (the papers' scale).`);
+  const undefinedCells = [...new Set(cells.flatMap((c) => (c.undefined !== undefined ? [c.undefined] : [])))];
+  if (undefinedCells.length > 0) {
+    notes.push(
+      `${UNDEFINED_MARK} n/a: the metric is undefined on the queries evaluated (${undefinedCells.join('; ')}); ` +
+        'more queries (a larger --limit, or the whole split) give a value.',
+    );
+  }
   if (cells.some((c) => c.sample)) {
     notes.push(
       `${SAMPLE_MARK} Built-in sample data (synthetic, a few dozen items): it shows the pipeline runs, ` +

@@ -14,6 +14,7 @@
 // classes, summed in order of each class's first row, as the script does. Checked bit for bit against the script
 // (scikit-learn 1.2.1, NumPy 1.24.2) on the published rareact.csv (7,607 rows, 149 classes) with random float32
 // scores and with heavily tied float64 scores, and on the generated files in test/fixtures/score/rareact/.
+import { UndefinedMetricError } from '../core/errors.ts';
 import type { MetricResult } from './types.ts';
 import { averagePrecision } from './average-precision.ts';
 
@@ -35,7 +36,7 @@ export interface RareActRow {
 /** Key `mwap` (x100). An error when no class has a positive row among `rows` (the mean would be over no class). */
 export function mwap(rows: readonly RareActRow[]): MetricResult {
   const value = meanWeightedAP(rows);
-  if (Number.isNaN(value)) throw new RangeError(`mWAP is undefined: none of the ${rows.length} rows is a positive (annotation 1) of its class`);
+  if (Number.isNaN(value)) throw new UndefinedMetricError(`mWAP is undefined: none of the ${rows.length} rows is a positive (annotation 1) of its class`);
   return { n: rows.length, scores: { mwap: 100 * value } };
 }
 

@@ -8,6 +8,7 @@
 // `std::sort`; we reproduce that order (src/metrics/numeric/std-sort.ts), so tied scores give the official CPU result.
 // (On a GPU PyTorch uses other sort kernels, whose tie order can differ; with ranks as input there are no ties.)
 // Precision: the official code sums in float32; we sum in float64, so the two can differ in about the 7th digit.
+import { UndefinedMetricError } from '../core/errors.ts';
 import type { MetricResult } from './types.ts';
 import { stdSort } from './numeric/std-sort.ts';
 
@@ -37,7 +38,7 @@ export function roundNdcg(item: NdcgItem, index = 0): number {
   if (scores.some((s) => Number.isNaN(s))) throw new RangeError(`${where} has a NaN score`);
   if (relevance.some((r) => !Number.isFinite(r) || r < 0)) throw new RangeError(`${where} has a relevance that is not a non-negative number`);
   const k = relevance.reduce((count, r) => count + (r !== 0 ? 1 : 0), 0);
-  if (k === 0) throw new RangeError(`${where} has no candidate with non-zero relevance, so its NDCG is undefined`);
+  if (k === 0) throw new UndefinedMetricError(`${where} has no candidate with non-zero relevance, so its NDCG is undefined`);
 
   const ranking = scores.map((score, candidate) => ({ score, candidate }));
   stdSort(ranking, (a, b) => a.score > b.score);

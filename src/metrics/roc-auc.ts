@@ -2,6 +2,7 @@
 // one ROC point per distinct score (tied scores move together, so ties count half), collinear points dropped
 // (`drop_intermediate`), (0, 0) prepended, then the trapezoidal rule summed in NumPy's order — so the value matches
 // sklearn bit for bit, not only to the printed digits. Undefined (an error) when only one class is present.
+import { UndefinedMetricError } from '../core/errors.ts';
 import type { MetricResult } from './types.ts';
 import { numpySum } from './numeric/numpy-sum.ts';
 
@@ -23,7 +24,7 @@ export function rocAuc(items: readonly RocItem[]): MetricResult {
   });
   const negatives = items.length - positives;
   if (positives === 0 || negatives === 0) {
-    throw new RangeError(
+    throw new UndefinedMetricError(
       `ROC-AUC is undefined when only one class is present: all ${items.length} items have label ${positives ? 1 : 0}`,
     );
   }

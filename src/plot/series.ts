@@ -1,7 +1,7 @@
 // What a plot shows, taken from the leaderboard: for one task, score against shots (one line per model, by size) or
 // score against parameter count (one line per model family and number of shots: sizes of one family are joined, so
 // models of different families at the same size never share a line). Published rows become their own lines.
-import type { Column, Leaderboard } from '../leaderboard/board.ts';
+import { plainRowOf, type Column, type Leaderboard } from '../leaderboard/board.ts';
 import { UsageError } from '../core/errors.ts';
 
 export interface PlotPoint {
@@ -18,6 +18,9 @@ export interface PlotPoint {
 export interface PlotSeries {
   name: string;
   published: boolean;
+  /** A run with `--ablation`: drawn in its plain run's colour (`plain`: that series' name) with the ablation's dash. */
+  ablation?: string;
+  plain?: string;
   points: PlotPoint[];
   /** By size: the family line this series draws (its colour) and its number of shots (its dash pattern). */
   family?: string;
@@ -60,9 +63,18 @@ export function shotsPlot(board: Leaderboard, columns: Column[]): PlotData {
   for (const row of board.rows) {
     const points = columns.flatMap((c) => {
       const cell = row.cells.get(c.key);
-      return cell ? [point(c.shots, cell)] : [];
+      // A cell whose metric is undefined on its queries (n/a) has no point to draw.
+      return cell && cell.undefined === undefined ? [point(c.shots, cell)] : [];
     });
-    if (points.length > 0) series.push({ name: seriesName(row.name, row.published), published: row.published, points });
+    if (points.length > 0) {
+      const plain = plainRowOf(board, row);
+      series.push({
+        name: seriesName(row.name, row.published),
+        published: row.published,
+        ...(row.ablation ? { ablation: row.ablation, ...(plain ? { plain: plain.name } : {}) } : {}),
+        points,
+      });
+    }
   }
   return { ...about(columns), by: 'shots', series: publishedLast(series) };
 }
@@ -74,13 +86,14 @@ export function shotsPlot(board: Leaderboard, columns: Column[]): PlotData {
 export function sizePlot(board: Leaderboard, columns: Column[]): PlotData {
   const series: PlotSeries[] = [];
   for (const published of [false, true]) {
-    const families = [...new Set(board.rows.filter((row) => row.published === published).map((row) => row.family))];
+    const families = [...new Set(board.rows.filter((row) => row.published === published && !row.ablation).map((row) => row.family))];
     for (const family of families) {
-      const rows = board.rows.filter((row) => row.published === published && row.family === family);
+      // Ablation rows are not models of another size: they stay on the score-against-shots plot.
+      const rows = board.rows.filter((row) => row.published === published && row.family === family && !row.ablation);
       for (const c of columns) {
         const points = rows.flatMap((row) => {
           const cell = row.cells.get(c.key);
-          return cell ? [point(row.parameters, cell)] : [];
+          return cell && cell.undefined === undefined ? [point(row.parameters, cell)] : [];
         });
         if (points.length > 0) {
           points.sort((a, b) => a.x - b.x);

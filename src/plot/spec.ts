@@ -6,6 +6,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { formatParameters } from '../core/format.ts';
 import { logAxis } from './axis.ts';
 import { metricTitle } from './metric.ts';
+import { ABLATIONS } from '../run/ablation.ts';
 import type { PlotData } from './series.ts';
 
 /** Tableau 10: ten hues chosen to stay apart from each other (no near-identical pairs, unlike 20-colour schemes). */
@@ -24,12 +25,21 @@ export function seriesStyles(plot: PlotData): { colour: string; dash: number[] }
       dash: DASHES[shots.indexOf(s.shots ?? 0) % DASHES.length]!,
     }));
   }
-  return plot.series.map((s, i) => {
-    const round = Math.floor(i / PALETTE.length);
-    const dash = s.published ? DASHES[(2 * round + 1) % DASHES.length]! : DASHES[(2 * round) % DASHES.length]!;
-    return { colour: PALETTE[i % PALETTE.length]!, dash };
+  // An ablation run (--ablation) is drawn in its plain run's colour, with its ablation's dash pattern.
+  const plain = plot.series.filter((s) => s.ablation === undefined);
+  return plot.series.map((s) => {
+    const i = plain.indexOf(plot.series.find((p) => p.ablation === undefined && p.name === (s.plain ?? s.name)) ?? s);
+    const at = i >= 0 ? i : plot.series.indexOf(s);
+    const round = Math.floor(at / PALETTE.length);
+    const dash = s.ablation !== undefined
+      ? ABLATION_DASHES[Math.max(0, (ABLATIONS as readonly string[]).indexOf(s.ablation)) % ABLATION_DASHES.length]!
+      : s.published ? DASHES[(2 * round + 1) % DASHES.length]! : DASHES[(2 * round) % DASHES.length]!;
+    return { colour: PALETTE[at % PALETTE.length]!, dash };
   });
 }
+
+/** Dash patterns of the ablations, in ABLATIONS order: dotted and dot-dashed, apart from the plain runs' solid. */
+const ABLATION_DASHES = [[2, 3], [10, 3, 2, 3], [1, 6], [6, 2, 1, 2]];
 
 interface Datum {
   series: string;

@@ -7,6 +7,7 @@ import { loadBoard } from '../plot/board.ts';
 import { renderSvg } from '../plot/render.ts';
 import { plotColumns, shotsPlot, sizePlot, type PlotData } from '../plot/series.ts';
 import { plotSpec } from '../plot/spec.ts';
+import { contextSection } from './context.ts';
 import { readFullRecord, shownTrials } from './examples.ts';
 import { escapeHtml, page } from './html.ts';
 import { MediaTable, type ThumbnailOptions } from './media.ts';
@@ -74,6 +75,7 @@ export async function buildReport(dirs: string[], options: ReportOptions, warn: 
     `<p class="meta">${escapeHtml(`${index.length} run records from ${dirs.join(', ')}; ${examples} examples`)}</p></header>`,
     leaderboardSection(board, options.paper),
     await plotsSection(board),
+    contextSection(browsedEntries(entries)),
     '<section id="examples"><h2>Examples</h2>',
     '<p class="meta">Each record\'s examples, worst first: the prompt as the model saw it (demonstrations, then the ' +
       'query), the raw output, the answer scored, the references and the item\'s score.</p>',

@@ -8,6 +8,7 @@ import { identityArgs } from '../core/args.ts';
 import { safeName } from '../core/safe-name.ts';
 import type { ArgSpec, ArgValue, ArgValues, FrameSampling, GenerationSettings, Task } from '../core/types.ts';
 import { formatFrameSampling } from '../media/sampling.ts';
+import type { Ablation } from './ablation.ts';
 import { runIdentities, type RunIdentity } from './identity.ts';
 import type { MediaErrorPolicy, ProtocolName, RunOptions, SamplerName } from './options.ts';
 import { defaultZeroShotTextDemos } from './sampler.ts';
@@ -58,6 +59,8 @@ export interface RunConfig {
   /** `i/n` under --shard. */
   shard: string | null;
   fresh: boolean;
+  /** `--ablation`: what the prompts have taken away (src/run/ablation.ts); null for the plain run. */
+  ablation: Ablation | null;
 }
 
 /** What the run measured rather than chose: the identity parts of the model, task and data, and what names need. */
@@ -86,9 +89,11 @@ export interface ResolveInput {
   perClass: { query: number; support: number } | undefined;
   /** The query subset's size, when the run evaluates fewer queries than the split has. */
   limit: number | undefined;
+  /** One of `--ablation`'s variants (null: the plain run). */
+  ablation: Ablation | null;
 }
 
-export function resolveRunConfig({ options, task, source, taskArgs, model, shots, perClass, limit }: ResolveInput): RunConfig {
+export function resolveRunConfig({ options, task, source, taskArgs, model, shots, perClass, limit, ablation }: ResolveInput): RunConfig {
   return {
     task: task.id,
     taskSource: source,
@@ -123,6 +128,7 @@ export function resolveRunConfig({ options, task, source, taskArgs, model, shots
     onMediaError: options.onMediaError,
     shard: options.shard ? formatShard(options.shard) : null,
     fresh: options.fresh,
+    ablation,
   };
 }
 
@@ -159,6 +165,8 @@ export function configIdentity(config: RunConfig, facts: RunFacts): { journal: R
     queries: { protocol: config.protocol, limit: config.limit, perClass: config.perClass?.query ?? null },
     seeds: config.seeds,
     scoring: Object.keys(config.variant.task).length > 0 ? { taskArgs: config.variant.task } : undefined,
+    // Absent for the plain run, so that its identity is the one it had before ablations existed.
+    ablation: config.ablation ?? undefined,
   });
 }
 
@@ -184,6 +192,7 @@ function journalWords(config: RunConfig): string {
     (config.sampler !== 'random' ? `-${config.sampler}` : '') +
     (config.promptStyle !== 'paper' ? `-${config.promptStyle}` : '') +
     (ensembleSize(config) > 1 ? `-ensemble${ensembleSize(config)}` : '') +
+    (config.ablation !== null ? `-${config.ablation}` : '') +
     argWords(config.variant.model)
   );
 }

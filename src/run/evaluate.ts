@@ -27,10 +27,12 @@ import {
 import { dataIdentity, identityDifferences, modelIdentity, taskIdentity } from './identity.ts';
 import { Journal, entryKey, hasJournal, otherJournals } from './journal.ts';
 import { dataDirFor, type RunOptions } from './options.ts';
+import { undefinedAdvice } from './undefined-metric.ts';
 import { planTrials, type PlannedQuery, type RicesFeatures, type TrialPlan } from './plan.ts';
 import { createProgress, type Progress } from './progress.ts';
 import { assembleRecord, buildTrial, writeRecord } from './record.ts';
 import { embedExamples, poolFeatures, type Features } from './rices.ts';
+import { ablationRefusal, type Ablation } from './ablation.ts';
 import { promptTemplates } from './prompt.ts';
 import { runPending, type PendingQuery } from './runner.ts';
 import { formatShard, inShard, shardRecordPath, shardTrial, writeShardRecord } from './shard.ts';
@@ -54,6 +56,8 @@ export interface TaskFailure {
   shots?: number | null;
   /** A sweep's variant name. */
   variant?: string;
+  /** `--ablation`: the ablation of the cell. */
+  ablation?: string;
 }
 
 /**
@@ -88,6 +92,7 @@ export function cellLabel(cell: Omit<TaskFailure, 'error'>): string {
     ...(cell.model !== undefined ? [cell.model] : []),
     ...(cell.variant !== undefined ? [`[${cell.variant}]`] : []),
     cell.task + (cell.shots !== undefined && cell.shots !== null ? ` ${cell.shots}-shot` : ''),
+    ...(cell.ablation !== undefined ? [`(ablation ${cell.ablation})`] : []),
   ].join(' ');
 }
 
@@ -161,6 +166,18 @@ export async function prepareParts(parts: RunPart[], io: EvaluateIO = {}): Promi
       if (part.where === undefined || !(error instanceof UsageError)) throw error;
       throw new UsageError(`${part.where}: ${error.message}`);
     }
+    // A meaningless ablation (shuffled answers at 0 shots) is refused before anything runs.
+    for (const { task, shots } of resolved) {
+      for (const ablation of options.ablations) {
+        for (const count of shots) {
+          const refusal = ablation ? ablationRefusal(ablation, count) : undefined;
+          if (refusal) {
+            const message = `${refusal} (task ${task.id}); drop ${count} from --shots or run it without this ablation`;
+            throw new UsageError(part.where === undefined ? message : `${part.where}: ${message}`);
+          }
+        }
+      }
+    }
     const unknownData = Object.keys(options.dataDirs ?? {}).filter((id) => !resolved.some((entry) => entry.task.id === id));
     if (unknownData.length > 0) {
       const message = `--data ${unknownData[0]}=...: ${unknownData[0]} is not a task of this run (tasks: ${resolved.map((e) => e.task.id).join(', ')})`;
@@ -231,28 +248,33 @@ interface OpenModel {
  */
 export async function evaluateParts(parts: RunPart[], io: EvaluateIO = {}, how: { reuseRecords?: boolean } = {}): Promise<RecordOutcome[]> {
   const prepared = await prepareParts(parts, io);
-  const cells = prepared.reduce((n, p) => n + p.tasks.reduce((m, t) => m + t.entry.shots.length, 0), 0);
+  const keysOf = (part: RunPart, task: PreparedTask) => cellKeys(part.options, task.entry.shots);
+  const cells = prepared.reduce((n, p) => n + p.tasks.reduce((m, t) => m + keysOf(p.part, t).length, 0), 0);
   const single = cells === 1;
   const models = new Set(parts.map(({ options }) => options.model));
   const schemes = [...new Set(await Promise.all([...models].map(async (model) => (await backendScope(model)).scope)))];
-  const total = prepared.reduce((n, p) => n + p.tasks.reduce((m, t) => m + t.examplesPerShots * t.entry.shots.length, 0), 0);
+  const total = prepared.reduce((n, p) => n + p.tasks.reduce((m, t) => m + t.examplesPerShots * keysOf(p.part, t).length, 0), 0);
   const quiet = parts.every(({ options }) => options.quiet);
   const progress = createProgress({ label: '', total, already: 0, quiet, stream: io.stderr });
   const outcomes: RecordOutcome[] = [];
   const failures: TaskFailure[] = [];
   let done = 0;
-  const cellOf = (part: RunPart, task: string, shots: number | null) => ({
+  const cellOf = (part: RunPart, task: string, key: CellKey | null) => ({
     task,
-    shots,
+    shots: key?.shots ?? null,
+    ...(key?.ablation ? { ablation: key.ablation } : {}),
     ...(models.size > 1 ? { model: part.options.model } : {}),
     ...(part.variant !== undefined ? { variant: part.variant } : {}),
   });
-  const skip = (part: RunPart, task: PreparedTask, shots: number[], error: unknown, left: number) => {
+  const skip = (part: RunPart, task: PreparedTask, keys: CellKey[], error: unknown, left: number) => {
     if (single) throw error;
-    for (const n of shots) failures.push({ ...cellOf(part, task.entry.task.id, n), error });
-    done += shots.length;
+    for (const key of keys) failures.push({ ...cellOf(part, task.entry.task.id, key), error });
+    done += keys.length;
     progress.drop(left);
-    const which = shots.length === 1 ? cellLabel(cellOf(part, task.entry.task.id, shots[0]!)) : `${cellLabel(cellOf(part, task.entry.task.id, null))} (${shots.join(', ')} shots)`;
+    const which =
+      keys.length === 1
+        ? cellLabel(cellOf(part, task.entry.task.id, keys[0]!))
+        : `${cellLabel(cellOf(part, task.entry.task.id, null))} (${keys.length} cells: ${keys.map((key) => `${key.shots}-shot${key.ablation ? ` ${key.ablation}` : ''}`).join(', ')})`;
     io.stderr?.write(`${io.stderr.isTTY && !quiet ? '\n' : ''}flamingo-eval: skipping ${which}: ${clauseOf(error)}; going on with the others\n`);
   };
   let open: OpenModel | undefined;
@@ -260,7 +282,7 @@ export async function evaluateParts(parts: RunPart[], io: EvaluateIO = {}, how: 
     for (const { part, tasks } of prepared) {
       const { options } = part;
       for (const task of tasks) {
-        if (task.failure !== undefined) skip(part, task, task.entry.shots, task.failure, 0);
+        if (task.failure !== undefined) skip(part, task, keysOf(part, task), task.failure, 0);
       }
       const runnable = tasks.filter((task) => task.loaded);
       if (runnable.length === 0) continue;
@@ -281,25 +303,25 @@ export async function evaluateParts(parts: RunPart[], io: EvaluateIO = {}, how: 
         }
       } catch (error) {
         const failure = single ? error : new RunError(`model ${options.model} could not be used: ${clauseOf(error)}`, { cause: error });
-        for (const task of runnable) skip(part, task, task.entry.shots, failure, task.examplesPerShots * task.entry.shots.length);
+        for (const task of runnable) skip(part, task, keysOf(part, task), failure, task.examplesPerShots * keysOf(part, task).length);
         continue;
       }
       let broken: unknown;
       for (const task of runnable) {
         if (broken !== undefined) {
-          skip(part, task, task.entry.shots, new RunError(`not run: model ${options.model} failed earlier (${clauseOf(broken)})`), task.examplesPerShots * task.entry.shots.length);
+          skip(part, task, keysOf(part, task), new RunError(`not run: model ${options.model} failed earlier (${clauseOf(broken)})`), task.examplesPerShots * keysOf(part, task).length);
           continue;
         }
         await evaluateTask(task, open.opened, open.identity, io, {
           progress,
-          begin(shots) {
+          begin(key) {
             done++;
-            if (!single) progress.stage(`[${done}/${cells}] ${cellLabel(cellOf(part, task.entry.task.id, shots))}`);
-            else progress.stage(`${task.entry.task.id} ${shots}-shot`);
+            if (!single) progress.stage(`[${done}/${cells}] ${cellLabel(cellOf(part, task.entry.task.id, key))}`);
+            else progress.stage(cellLabel(cellOf(part, task.entry.task.id, key)));
           },
-          fail(shots, error, left) {
+          fail(keys, error, left) {
             done--;
-            skip(part, task, shots, error, left);
+            skip(part, task, keys, error, left);
             // A backend that failed (a server gone, a model that crashed) would fail its other cells the same way.
             if (error instanceof RunError) broken = error;
             return broken === undefined;
@@ -314,18 +336,38 @@ export async function evaluateParts(parts: RunPart[], io: EvaluateIO = {}, how: 
     progress.done();
     await open?.opened.backend.close();
   }
+  // A metric that could not be computed (one class in a query subset) is n/a in its record: said, with what to do.
+  for (const { record } of outcomes) {
+    const primary = record.summary.metrics[record.summary.primary];
+    if (primary?.undefined === undefined) continue;
+    io.stderr?.write(
+      `flamingo-eval: warning: ${record.task.id} ${record.shots}-shot: ${record.summary.primary} is n/a: ` +
+        `${undefinedAdvice({ n: record.summary.n, undefined: primary.undefined })}\n`,
+    );
+  }
   const shards = parts.some(({ options }) => options.shard);
   if (shards && !single && outcomes.length < cells - failures.length) io.stderr?.write(`flamingo-eval: shard records written: ${SHARD_HINT}\n`);
   if (failures.length > 0) throw new TaskFailures(outcomes, failures);
   return outcomes;
 }
 
+/** A cell of a task: its shot count and its ablation (`--ablation`; null: the plain run). */
+interface CellKey {
+  shots: number;
+  ablation: Ablation | null;
+}
+
+/** A task's cells, ablation by ablation (the plain run first when it is asked), each at every shot count. */
+function cellKeys(options: RunOptions, shots: number[]): CellKey[] {
+  return options.ablations.flatMap((ablation) => shots.map((count) => ({ shots: count, ablation })));
+}
+
 /** What evaluateTask reports to the run: each cell's start, its record, and a cell that could not run. */
 interface CellHooks {
   progress: Progress;
-  begin(shots: number): void;
-  /** The cell failed (`left`: its examples not done); false: do not start the task's other shots. */
-  fail(shots: number[], error: unknown, left: number): boolean;
+  begin(key: CellKey): void;
+  /** Cells failed (`left`: their examples not done); false: do not start the task's other cells. */
+  fail(keys: CellKey[], error: unknown, left: number): boolean;
   outcome(outcome: RecordOutcome): void;
   /** A sweep: a cell whose record exists (same identity, not under --shard or --fresh) is not scored again. */
   reuseRecords: boolean;
@@ -397,25 +439,28 @@ async function evaluateTask(
       // image limit) says so before the smaller shot counts run, and the task's cells are skipped (RICES plans need
       // the model's features, so those are checked shot count by shot count).
       const shots = Math.max(...shotsList);
-      const config = resolveRunConfig({ options, task, source, taskArgs, model: opened, shots, perClass, limit });
+      const config = resolveRunConfig({ options, task, source, taskArgs, model: opened, shots, perClass, limit, ablation: null });
       await opened.backend.preflight(promptsOf(await planShots(run, shots, config)));
     }
   } catch (error) {
-    hooks.fail(shotsList, error, examplesPerShots * shotsList.length);
+    hooks.fail(cellKeys(options, shotsList), error, examplesPerShots * cellKeys(options, shotsList).length);
     return;
   }
-  for (const [i, shots] of shotsList.entries()) {
-    hooks.begin(shots);
+  // Each --ablation is a variant with its own configuration (identity, journal, record), so a cell of its own; null
+  // is the plain run.
+  const keys = cellKeys(options, shotsList);
+  for (const [i, key] of keys.entries()) {
+    hooks.begin(key);
     const before = hooks.progress.finished;
     try {
-      const outcome = await evaluateShots(run, shots);
+      const outcome = await evaluateShots(run, key.shots, key.ablation);
       // A reused record's examples are done: the display counts them as resumed.
       if (outcome?.reused) hooks.progress.resume(examplesPerShots - (hooks.progress.finished - before));
       if (outcome) hooks.outcome({ path: outcome.path, record: outcome.record });
     } catch (error) {
       const left = examplesPerShots - (hooks.progress.finished - before);
-      if (!hooks.fail([shots], error, left)) {
-        const rest = shotsList.slice(i + 1);
+      if (!hooks.fail([key], error, left)) {
+        const rest = keys.slice(i + 1);
         if (rest.length > 0) hooks.fail(rest, new RunError(`not run: model ${options.model} failed earlier (${clauseOf(error)})`), examplesPerShots * rest.length);
         return;
       }
@@ -464,6 +509,7 @@ function planShots(run: TaskRun, shots: number, config: ReturnType<typeof resolv
     rices: run.rices,
     promptEnsemble: ensembleSize(config),
     sample: run.data.sample,
+    ...(config.ablation ? { ablation: config.ablation } : {}),
   });
 }
 
@@ -473,11 +519,21 @@ function promptsOf(plans: TrialPlan[]): Prompt[] {
 }
 
 /** One task x shots: its configuration, plans and journal; runs what is left; writes the record (or shard record). */
-async function evaluateShots(run: TaskRun, shots: number): Promise<(RecordOutcome & { reused?: boolean }) | undefined> {
+async function evaluateShots(run: TaskRun, shots: number, ablation: Ablation | null): Promise<(RecordOutcome & { reused?: boolean }) | undefined> {
   const { task, options, io, data, queries, perClass, facts } = run;
   const backend = run.opened.backend;
   const started = performance.now();
-  const config = resolveRunConfig({ options, task, source: run.source, taskArgs: run.taskArgs, model: run.opened, shots, perClass, limit: run.limit });
+  const config = resolveRunConfig({
+    options,
+    task,
+    source: run.source,
+    taskArgs: run.taskArgs,
+    model: run.opened,
+    shots,
+    perClass,
+    limit: run.limit,
+    ablation,
+  });
   const identities = configIdentity(config, facts);
   const path = recordFile(config, facts, identities.record);
   if (run.reuse) {

@@ -6,6 +6,7 @@ import { UsageError } from '../core/errors.ts';
 import { DEFAULT_MODEL } from '../backends/index.ts';
 import { FLAMINGO_SAMPLING, formatFrameSampling, parseFrameSampling } from '../media/sampling.ts';
 import type { FrameSampling } from '../core/types.ts';
+import { parseAblations, type Ablation } from './ablation.ts';
 import { parseShard, type Shard } from './shard.ts';
 
 export type SamplerName = 'random' | 'rices';
@@ -56,6 +57,8 @@ export interface RunOptions {
   frames: FrameSampling;
   /** `--on-media-error`: stop the run on an unreadable image or video (default), or skip the examples that need it. */
   onMediaError: MediaErrorPolicy;
+  /** `--ablation`: the variants to run, each its own configuration and record (null: the plain run, the default). */
+  ablations: (Ablation | null)[];
   fresh: boolean;
   json: boolean;
   quiet: boolean;
@@ -117,6 +120,7 @@ export function parseRunOptions(raw: RawRunFlags): RunOptions {
     shard: raw.shard === undefined ? shardCountAlone(raw.shardCount) : parseShard(String(raw.shard), optionalString(raw.shardCount)),
     frames,
     onMediaError: choice('--on-media-error', raw.onMediaError ?? 'fail', ['fail', 'skip'] as const),
+    ablations: raw.ablation === undefined ? [null] : parseAblations(String(raw.ablation)),
     fresh: raw.fresh === true,
     json: raw.json === true,
     quiet: raw.quiet === true,

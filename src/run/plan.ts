@@ -2,6 +2,7 @@
 // before anything runs (so a bad --shots fails in a second, and a resumed run can check its journal against it).
 import { UsageError } from '../core/errors.ts';
 import type { Example, Prompt, PromptTemplates, Shot, Task } from '../core/types.ts';
+import { ablatePrompt, ablationRefusal, type Ablation } from './ablation.ts';
 import { extraOrderings } from './ensemble.ts';
 import { buildPrompt } from './prompt.ts';
 import { tooManyShots } from './tasks.ts';
@@ -53,6 +54,8 @@ export interface PlanInput {
   rices?: RicesFeatures;
   /** The built-in sample data (advice in errors points at the official files). */
   sample?: boolean;
+  /** `--ablation`: the prompt's structure transformed after the demonstrations are chosen (src/run/ablation.ts). */
+  ablation?: Ablation;
 }
 
 export async function planTrials(input: PlanInput): Promise<TrialPlan[]> {
@@ -60,6 +63,8 @@ export async function planTrials(input: PlanInput): Promise<TrialPlan[]> {
   if (task.maxShots !== undefined && shots > task.maxShots) {
     throw new UsageError(tooManyShots(task, [shots]));
   }
+  const refusal = input.ablation ? ablationRefusal(input.ablation, shots) : undefined;
+  if (refusal) throw new UsageError(refusal);
   const queryFeatures = input.rices && shots > 0 ? await input.rices.queries(input.queries) : undefined;
   const plans: TrialPlan[] = [];
   for (const seed of input.seeds) {
@@ -78,17 +83,22 @@ export async function planTrials(input: PlanInput): Promise<TrialPlan[]> {
               ? ricesDemonstrations(eligible, example, shots, features, queryFeatures)
               : randomDemonstrations(eligible, example, shots, seed, task.id)
             ).map((shot) => ({ example: shot, withMedia: true }));
-      const planned: PlannedQuery = { example, shots: demonstrations, prompt: buildPrompt(input.templates, demonstrations, example) };
+      // The example stays the plain one (it is scored); an ablation changes only what the prompt shows.
+      const shown = input.ablation
+        ? ablatePrompt(input.ablation, demonstrations, example, { seed, taskId: task.id, shots, eligible })
+        : { shots: demonstrations, query: example };
+      const planned: PlannedQuery = { example, shots: shown.shots, prompt: buildPrompt(input.templates, shown.shots, shown.query) };
       if (task.kind === 'rank' && (input.promptEnsemble ?? 1) > 1 && shots > 1) {
-        planned.orderings = extraOrderings(demonstrations, input.promptEnsemble!, seed, task.id, example.id).map((ordering) => ({
+        planned.orderings = extraOrderings(shown.shots, input.promptEnsemble!, seed, task.id, example.id).map((ordering) => ({
           shots: ordering,
-          prompt: buildPrompt(input.templates, ordering, example),
+          prompt: buildPrompt(input.templates, ordering, shown.query),
         }));
       }
       return planned;
     });
     plans.push({ seed, supportPoolSize: pool.length, queries });
   }
+  if (input.ablation) checkAblationApplies(input.ablation, task.id, plans);
   return plans;
 }
 
@@ -119,4 +129,17 @@ function tooFewDemonstrations(input: PlanInput, seed: number, pool: Example[], e
   else if (input.sample) ways.push(`the official files (--data <dir>): the built-in sample's ${task.splits.support} split has only ${input.support.length} items`);
   else ways.push(`(a larger --support-size cannot help: the pool is already all of ${split}, ${input.support.length} items)`);
   return `${head}; ${ways[0]}${ways[1]!.startsWith('(') ? ` ${ways[1]}` : `, or ${ways[1]}`}`;
+}
+
+/** An ablation that removes media nobody has (a text-only task) would be the plain run under another name. */
+function checkAblationApplies(ablation: Ablation, taskId: string, plans: TrialPlan[]): void {
+  const queries = plans.flatMap((plan) => plan.queries);
+  const media =
+    ablation === 'query-media'
+      ? queries.some((query) => query.example.media.length > 0)
+      : ablation === 'shuffled-answers' || queries.some((query) => query.shots.some((shot) => shot.example.media.length > 0));
+  if (!media) {
+    const what = ablation === 'query-media' ? 'queries' : 'demonstrations';
+    throw new UsageError(`--ablation ${ablation}: the ${what} of task ${taskId} have no images or videos to take away`);
+  }
 }

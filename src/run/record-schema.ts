@@ -22,7 +22,8 @@ import {
   type Infer,
   type Schema,
 } from '../core/schema.ts';
-import type { ArgSpec, ArgValue, ArgValues, ExampleRecord } from '../core/types.ts';
+import type { ArgSpec, ArgValue, ArgValues, ContextUse, ExampleRecord } from '../core/types.ts';
+import { ABLATIONS } from './ablation.ts';
 
 const argValue: Schema<ArgValue> = (value, path) => {
   if (typeof value === 'boolean' || typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) return value;
@@ -50,7 +51,23 @@ const configSchema = object({
   configHash: optional(string),
   identity: optional(string),
   identityParts: optional(record(string)),
+  /** `--ablation` (null: the plain run, and every record written before ablations existed). */
+  ablation: nullable(oneOf(...ABLATIONS)),
 });
+
+const contextSide = object({ n: number, score: nullable(number) });
+
+/** `summary.contextUse` (src/run/context-use.ts); absent in records written before it existed. */
+const contextUseSchema: Schema<ContextUse> = object({
+  n: number,
+  copy: number,
+  copyChance: nullable(number),
+  last: number,
+  lastChance: nullable(number),
+  majority: number,
+  majorityChance: nullable(number),
+  answerInContext: object({ yes: contextSide, no: contextSide }),
+}) as Schema<ContextUse>;
 
 const usedFile = object({ role: string, path: text, bytes: integer(0), sha256: string });
 
@@ -72,6 +89,7 @@ const headSchema = object({
     primary: string,
     n: integer(0),
     metrics: record(object({ mean: unknown, std: unknown })),
+    contextUse: optional(contextUseSchema),
     // The bootstrap interval of the primary metric (src/run/record-ci.ts); records before 0.2 have none.
     ci: optional(object({ low: number, high: number, level: number, samples: optional(integer(1)), defined: optional(integer(0)), seed: optional(integer(0)), method: optional(text) })),
   }),
@@ -98,8 +116,14 @@ export function parseRecordHead(file: string, value: unknown, { scored = true }:
       const summary = head.summary.metrics[head.summary.primary];
       const where = `summary.metrics.${head.summary.primary}`;
       if (!summary) throw new FieldError(where, `is missing (summary.primary names "${head.summary.primary}")`);
-      number(summary.mean, `${where}.mean`);
-      number(summary.std, `${where}.std`);
+      // A metric undefined on the queries evaluated is null, with the reason in `undefined`.
+      const reason = (summary as { undefined?: unknown }).undefined;
+      if (summary.mean === null && typeof reason === 'string' && reason !== '') {
+        if (summary.std !== null) throw new FieldError(`${where}.std`, 'is not null beside a null mean');
+      } else {
+        number(summary.mean, `${where}.mean`);
+        number(summary.std, `${where}.std`);
+      }
     }
     const ci = head.summary.ci;
     if (ci && !(ci.low <= ci.high && ci.level > 0 && ci.level < 1)) throw new FieldError('summary.ci', 'is not an interval (low <= high, 0 < level < 1)');

@@ -2,9 +2,10 @@
 import { writeFileAtomic } from '../core/atomic-file.ts';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { RunError } from '../core/errors.ts';
-import type { Example, ExampleRecord, MetricSummary, RunRecord, Task, TaskData, Trial } from '../core/types.ts';
+import { RunError, isUndefinedMetric } from '../core/errors.ts';
+import type { Example, ExampleRecord, MetricSummary, RunRecord, Shot, Task, TaskData, Trial } from '../core/types.ts';
 import { VERSION } from '../core/version.ts';
+import { contextItems, contextUse, meanContextUse } from './context-use.ts';
 import { entryKey, type JournalEntry } from './journal.ts';
 import type { TrialPlan } from './plan.ts';
 import { answerOf } from './runner.ts';
@@ -29,18 +30,68 @@ export function buildTrial(task: Task, plan: TrialPlan, entries: Map<string, Jou
     answer: examples[i]!.answer,
     ...(examples[i]!.candidateScores ? { scores: examples[i]!.candidateScores } : {}),
   }));
-  const score = task.score(items);
+  let score: ReturnType<Task['score']>;
+  try {
+    score = task.score(items);
+  } catch (error) {
+    if (!isUndefinedMetric(error)) throw error;
+    // The metric has no value on these queries (one class only, no positive, ...): recorded as null with the reason.
+    const kept = task.goldCandidate ? examples.map((example, i) => rankSummary(task, plan.queries[i]!.example, example)) : examples;
+    // How the model used its demonstrations needs no metric (the score split is then null on both sides).
+    const undefinedContext = trialContextUse(task, plan, examples, task.metric);
+    return {
+      seed: plan.seed,
+      metrics: { [task.metric]: null },
+      undefinedMetric: error.message,
+      n: scored.length,
+      skipped: examples.length - scored.length,
+      examples: kept,
+      ...(undefinedContext ? { contextUse: undefinedContext } : {}),
+    };
+  }
   if (!(score.primary in score.metrics)) {
     throw new RunError(`task ${task.id}: score() names primary metric "${score.primary}" but does not return it`);
   }
   if (score.perItem) score.perItem.forEach((value, k) => (examples[scored[k]!]!.score = value));
+  const contextUse = trialContextUse(task, plan, examples, score.primary);
   const skipped = examples.length - scored.length;
   const kept = task.goldCandidate
     ? examples.map((example, i) => rankSummary(task, plan.queries[i]!.example, example))
     : examples;
-  const trial: Trial = { seed: plan.seed, metrics: score.metrics, n: scored.length, skipped, examples: kept };
+  const trial: Trial = {
+    seed: plan.seed,
+    metrics: score.metrics,
+    n: scored.length,
+    skipped,
+    ...(contextUse ? { contextUse } : {}),
+    examples: kept,
+  };
   attachResampler(trial, task, plan.queries.map((query) => query.example.id), scored, items, score);
   return trial;
+}
+
+/** The trial's context-use figures (src/run/context-use.ts); the score split is the task's own primary metric. */
+function trialContextUse(task: Task, plan: TrialPlan, examples: ExampleRecord[], primary: string) {
+  const compared = contextItems(task, examples);
+  if (!compared) return undefined;
+  return contextUse(compared.items, (indices) => {
+    const subset = indices.map((k) => compared.indices[k]!);
+    // A scorer may refuse a subset (ROC-AUC of memes of one class): that side then has no score, and the run goes on.
+    let score;
+    try {
+      score = task.score(
+        subset.map((i) => ({
+          example: plan.queries[i]!.example,
+          answer: examples[i]!.answer,
+          ...(examples[i]!.candidateScores ? { scores: examples[i]!.candidateScores } : {}),
+        })),
+      );
+    } catch {
+      return null;
+    }
+    const value = score.metrics[primary];
+    return typeof value === 'number' && Number.isFinite(value) ? value : null;
+  });
 }
 
 /** Candidates a classification record keeps per example (top-5 accuracy needs five). */
@@ -131,8 +182,24 @@ export function journaledExamples(task: Task, plan: TrialPlan, entries: Map<stri
   return plan.queries.map((query) => {
     const entry = entries.get(entryKey(plan.seed, query.example.id));
     if (!entry) throw new RunError(`internal: no journaled result for ${query.example.id} (seed ${plan.seed})`);
-    return { ...entry.example, answer: answerOf(task, entry.example.raw), ...readingAids(query.example) };
+    const shown = shownAnswers(query.shots, entry.example);
+    return {
+      ...entry.example,
+      ...(shown ? { demonstrationAnswers: shown } : {}),
+      answer: answerOf(task, entry.example.raw),
+      ...readingAids(query.example),
+    };
   });
+}
+
+/**
+ * The answers the example's demonstrations showed: from the plan when it holds this example's demonstrations (so
+ * journals written before the field existed still give it), else as the journaled example says (merge plans no
+ * demonstrations: the shard records hold them).
+ */
+function shownAnswers(shots: readonly Shot[], example: ExampleRecord): string[] | undefined {
+  const same = shots.length === example.demonstrations.length && shots.every((shot, i) => shot.example.id === example.demonstrations[i]);
+  return same && shots.length > 0 ? shots.map((shot) => shot.example.target) : example.demonstrationAnswers ?? (same ? [] : undefined);
 }
 
 /** What a reader of the record needs to judge an answer: the target, the references if they are texts, the type. */
@@ -155,13 +222,19 @@ export function meanStd(values: number[]): MetricSummary {
 }
 
 export function summarize(trials: Trial[], primary: string): RunRecord['summary'] {
+  const context = meanContextUse(trials.map((trial) => trial.contextUse));
   const names = [...new Set(trials.flatMap((trial) => Object.keys(trial.metrics)))];
   const metrics: Record<string, MetricSummary> = {};
+  const undefinedIn = trials.find((trial) => trial.undefinedMetric !== undefined);
   for (const name of names) {
+    if (undefinedIn && trials.some((trial) => trial.metrics[name] === null)) {
+      metrics[name] = { mean: null, std: null, undefined: `${undefinedIn.undefinedMetric} (seed ${undefinedIn.seed})` };
+      continue;
+    }
     const values = trials.map((trial) => trial.metrics[name]).filter((value): value is number => typeof value === 'number');
     if (values.length === trials.length) metrics[name] = meanStd(values);
   }
-  return { primary, n: trials[0]?.n ?? 0, metrics };
+  return { primary, n: trials[0]?.n ?? 0, metrics, ...(context ? { contextUse: context } : {}) };
 }
 
 /** The summary with the bootstrap interval of its primary metric (src/run/record-ci.ts), where there is one. */

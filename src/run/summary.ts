@@ -1,7 +1,9 @@
 // What a finished run prints: a table for people (stdout, or stderr under --json) and a JSON summary for scripts.
 import { relative } from 'node:path';
 import { renderTable } from '../core/table.ts';
+import type { ContextUse } from '../core/types.ts';
 import type { RecordOutcome } from './evaluate.ts';
+import { undefinedAdvice } from './undefined-metric.ts';
 
 export const SAMPLE_WARNING = 'built-in sample data — not a benchmark score';
 
@@ -9,8 +11,10 @@ export interface SummaryRow {
   task: string;
   shots: number;
   metric: string;
-  mean: number;
-  std: number;
+  /** null when the metric is undefined on the queries evaluated (`undefined` says why). */
+  mean: number | null;
+  std: number | null;
+  undefined?: string;
   /** 95% bootstrap interval of `mean` over the queries (record summary.ci); absent when the record has none. */
   ci?: { low: number; high: number; level: number; samples: number };
   n: number;
@@ -25,6 +29,10 @@ export interface SummaryRow {
   /** Unannotated query split: the answers file of each trial (no score), and the server that scores them. */
   submissions?: string[];
   server?: string;
+  /** `--ablation`: what the prompts had taken away (absent for a plain run). */
+  ablation?: string;
+  /** How the answers used the demonstrations (src/run/context-use.ts), means over seeds; absent without demonstrations. */
+  contextUse?: ContextUse;
 }
 
 export function summaryRows(outcomes: RecordOutcome[]): SummaryRow[] {
@@ -37,6 +45,7 @@ export function summaryRows(outcomes: RecordOutcome[]): SummaryRow[] {
       metric: primary,
       mean: value.mean,
       std: value.std,
+      ...(value.undefined !== undefined ? { undefined: value.undefined } : {}),
       n: record.summary.n,
       seeds: record.trials.map((trial) => trial.seed),
       model: record.model.name,
@@ -48,6 +57,8 @@ export function summaryRows(outcomes: RecordOutcome[]): SummaryRow[] {
       ...(record.data.unannotated
         ? { submissions: record.trials.map((trial) => trial.submission ?? ''), server: record.data.unannotated.server }
         : {}),
+      ...(typeof record.config.ablation === 'string' ? { ablation: record.config.ablation } : {}),
+      ...(record.summary.contextUse ? { contextUse: record.summary.contextUse } : {}),
       ...(record.summary.ci
         ? { ci: { low: record.summary.ci.low, high: record.summary.ci.high, level: record.summary.ci.level, samples: record.summary.ci.samples } }
         : {}),
@@ -58,15 +69,17 @@ export function summaryRows(outcomes: RecordOutcome[]): SummaryRow[] {
 export function renderSummary(outcomes: RecordOutcome[], colour: boolean): string {
   const rows = summaryRows(outcomes);
   const models = [...new Set(outcomes.map(({ record }) => `${record.model.name} (--model ${record.model.spec})`))];
+  const ablations = rows.some((row) => row.ablation);
   // Several models (or a sweep's variants): those columns first, so one task and shots can be read across them.
   const table = withLeadColumns(rows, outcomes)(
-    ['task', 'shots', 'metric', 'mean', '± std', '95% CI', 'n', 'seeds', 'data'],
+    ['task', 'shots', ...(ablations ? ['ablation'] : []), 'metric', 'mean', '± std', '95% CI', 'n', 'seeds', 'data'],
     rows.map((row) => [
       row.task,
       row.shots,
+      ...(ablations ? [row.ablation ?? '-'] : []),
       row.submissions ? 'no score' : row.metric,
-      row.submissions ? '' : row.mean.toFixed(2),
-      row.seeds.length > 1 && !row.submissions ? row.std.toFixed(2) : '',
+      row.submissions ? '' : row.mean === null ? 'n/a' : row.mean.toFixed(2),
+      row.seeds.length > 1 && !row.submissions && row.std !== null ? row.std.toFixed(2) : '',
       row.ci ? `${row.ci.low.toFixed(2)}–${row.ci.high.toFixed(2)}` : '',
       row.n,
       row.seeds.join(','),
@@ -75,6 +88,16 @@ export function renderSummary(outcomes: RecordOutcome[], colour: boolean): strin
     colour,
   );
   const lines = [`model: ${models.join(', ')}`, table];
+  for (const row of rows) {
+    const figures = row.contextUse;
+    if (!figures) continue;
+    const chance = (value: number | null) => (value === null ? '' : ` (chance ${value.toFixed(1)})`);
+    lines.push(
+      `${row.task} ${row.shots}-shot${row.ablation ? ` ablation ${row.ablation}` : ''} context use: ` +
+        `copy ${figures.copy.toFixed(1)}%${chance(figures.copyChance)}, last demonstration ${figures.last.toFixed(1)}%${chance(figures.lastChance)}, ` +
+        `majority ${figures.majority.toFixed(1)}%${chance(figures.majorityChance)}`,
+    );
+  }
   const shown = rows.map((row) => shorten(row.record));
   lines.push(`records: ${shown.join(', ')}`);
   for (const row of rows) {
@@ -93,6 +116,10 @@ export function renderSummary(outcomes: RecordOutcome[], colour: boolean): strin
         `${row.submissions.map(shorten).join(', ')}; upload ${row.submissions.length > 1 ? 'each (one per seed)' : 'it'} ` +
         `to ${row.server}${note}`,
     );
+  }
+  for (const row of rows) {
+    if (row.undefined === undefined) continue;
+    lines.push(`${row.task} ${row.shots}-shot: n/a: ${undefinedAdvice(row)}`);
   }
   for (const row of rows) {
     if (row.skipped === 0) continue;

@@ -1,6 +1,6 @@
-// Sweep plans: one YAML (or JSON) file naming models x tasks x shots x seeds x variants x ablations, run as one run
+// Sweep plans: one YAML (or JSON) file naming models x tasks x shots x seeds x variants (x ablations), run as one run
 // (src/run/evaluate.ts evaluateParts: one model loaded at a time, one progress display, cells that cannot run reported
-// and skipped). A plan adds nothing to the configuration: each (model, variant, ablation, task) becomes the flags a
+// and skipped). A plan adds nothing to the configuration: each (model, variant, task) becomes the flags a
 // `run` command would have been given, checked by parseRunOptions like any command line, and from there RunConfig
 // (src/run/config.ts) as usual. So a plan key is a run flag's name (`support-size: 64`, `prompt-style: openflamingo`,
 // `task-arg: {okvqa.stem: true}`), and a flag added to `run` is a plan key at once; the axes (models, tasks, shots,
@@ -58,7 +58,10 @@ const NOT_IN_PLAN: Record<string, string> = {
   quiet: 'give --quiet to `flamingo-eval sweep`',
   fresh: 'give --fresh to `flamingo-eval sweep`',
 };
-/** The run flag an `ablations:` entry sets (the hook for `run --ablation`; absent until run has that flag). */
+/**
+ * The run flag `ablations:` sets (`run --ablation <list>`): each ablation is a variant of every cell with its own
+ * record (src/run/ablation.ts), `none` the plain run. Refused, naming its line, by a run command without that flag.
+ */
 const ABLATION_FLAG = 'ablation';
 /** A built-in task id, as `--data <task>=<dir>` names it. */
 const TASK_ID = /^[a-z0-9][a-z0-9_-]*$/i;
@@ -131,7 +134,7 @@ export function loadPlan(file: string, runFlags: RunFlag[], overrides: SweepOver
   }
   const variants = variantList(axis('variants'), byKey, fail, at);
   const ablationsNode = axis('ablations');
-  const ablations = ablationsNode ? stringList(ablationsNode, 'ablations', fail, at, true) : [undefined];
+  const ablations = ablationsNode ? stringList(ablationsNode, 'ablations', fail, at, true) : [];
   if (ablationsNode && !byKey.has(ABLATION_FLAG)) {
     fail(ablationsNode.line, `ablations: this flamingo-eval's run command has no --${ABLATION_FLAG} flag, so a plan cannot vary it`);
   }
@@ -139,7 +142,7 @@ export function loadPlan(file: string, runFlags: RunFlag[], overrides: SweepOver
   const parts: RunPart[] = [];
   for (const model of models) {
     for (const variant of variants) {
-      for (const ablation of ablations) {
+      {
         for (const task of tasks) {
           const flags = new Map(top);
           for (const [key, value] of variant.flags) flags.set(key, value);
@@ -169,7 +172,10 @@ export function loadPlan(file: string, runFlags: RunFlag[], overrides: SweepOver
             raw.split = task.split.value;
             lineOfFlag.set('--split', task.split.line);
           }
-          if (ablation) raw[byKey.get(ABLATION_FLAG)!.attribute] = ablation.value;
+          if (ablations.length > 0) {
+            raw[byKey.get(ABLATION_FLAG)!.attribute] = ablations.map((ablation) => ablation.value).join(',');
+            lineOfFlag.set(`--${ABLATION_FLAG}`, ablationsNode!.line);
+          }
           // A task argument goes to the task it names (`okvqa.stem`); one without a task name, when the plan has one task.
           if (Array.isArray(raw.taskArg)) {
             raw.taskArg = (raw.taskArg as string[]).filter((text) => argFor(text, id, tasks, lineOfFlag.get('--task-arg')!, fail));
@@ -179,7 +185,7 @@ export function loadPlan(file: string, runFlags: RunFlag[], overrides: SweepOver
           if (overrides.shardCount !== undefined) raw.shardCount = overrides.shardCount;
           if (overrides.fresh) raw.fresh = true;
           if (overrides.quiet) raw.quiet = true;
-          const name = [variant.name, ...(ablation ? [`ablation=${ablation.value}`] : [])].filter((x) => x !== undefined).join(', ');
+          const name = variant.name ?? '';
           const where = `${file}:${task.task.line} (task ${id}, model ${model.value}${name ? `, variant ${name}` : ''})`;
           let options;
           try {
@@ -414,6 +420,8 @@ export interface DryRunCell {
   variant: string | null;
   task: string;
   shots: number;
+  /** `--ablation` (a plan's `ablations:`); null: the plain run. */
+  ablation: string | null;
   seeds: number[];
   /** Queries this process evaluates (its --shard slice). */
   queries: number;
@@ -436,12 +444,13 @@ export async function dryRun(plan: SweepPlan, io: EvaluateIO = {}): Promise<DryR
   for (const { part, tasks } of prepared) {
     const { options } = part;
     for (const { entry, loaded, failure, examplesPerShots } of tasks) {
-      for (const shots of entry.shots) {
+      for (const { ablation, shots } of options.ablations.flatMap((ablation) => entry.shots.map((shots) => ({ ablation, shots })))) {
         const cell = {
           model: options.model,
           variant: part.variant ?? null,
           task: entry.task.id,
           shots,
+          ablation,
           seeds: options.seeds,
           queries: examplesPerShots / options.seeds.length,
           examples: examplesPerShots,
@@ -459,9 +468,10 @@ export async function dryRun(plan: SweepPlan, io: EvaluateIO = {}): Promise<DryR
           shots,
           perClass: loaded.perClass,
           limit: loaded.limit,
+          ablation,
         });
         if (!ids.has(loaded)) ids.set(loaded, ids.size);
-        const key = JSON.stringify([ids.get(loaded), shots, config.seeds, options.supportSize, config.zeroShotTextDemos, options.promptStyle]);
+        const key = JSON.stringify([ids.get(loaded), shots, ablation, config.seeds, options.supportSize, config.zeroShotTextDemos, options.promptStyle]);
         if (!checked.has(key)) {
           try {
             const plans = await planTrials({
@@ -476,6 +486,7 @@ export async function dryRun(plan: SweepPlan, io: EvaluateIO = {}): Promise<DryR
               templates: promptTemplates(entry.task, options.promptStyle),
               promptEnsemble: ensembleSize(config),
               sample: loaded.data.sample,
+              ...(ablation ? { ablation } : {}),
             });
             checked.set(key, { pool: plans[0]?.supportPoolSize ?? null, problem: null });
           } catch (error) {

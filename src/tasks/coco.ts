@@ -10,7 +10,7 @@ import { CAPTION_GENERATION } from './kit/generation.ts';
 import { ImageFolder, MissingImages } from './kit/images.ts';
 import { type KarpathyExample, karpathyQuerySplit, readKarpathySplit } from './kit/karpathy.ts';
 import { findFile, officialFile } from './kit/official-files.ts';
-import { postprocessCaption } from './kit/postprocess.ts';
+import { postprocessCaption, sameCaption } from './kit/postprocess.ts';
 import { sampleDataDir } from '../core/sample-data.ts';
 import { scoreCaptionItems } from './kit/task-score.ts';
 import { captionTemplates } from './kit/templates.ts';
@@ -48,6 +48,7 @@ export const coco: Task = {
   templates: captionTemplates,
   generation: CAPTION_GENERATION,
   postprocess: postprocessCaption,
+  normalizeAnswer: sameCaption,
   metric: 'cider',
   load: loadCoco,
   score: scoreCaptionItems,

@@ -7,7 +7,7 @@ import { CAPTION_GENERATION } from './kit/generation.ts';
 import { ImageFolder, MissingImages } from './kit/images.ts';
 import { karpathyQuerySplit, readKarpathySplit } from './kit/karpathy.ts';
 import { findFile, officialFile } from './kit/official-files.ts';
-import { postprocessCaption } from './kit/postprocess.ts';
+import { postprocessCaption, sameCaption } from './kit/postprocess.ts';
 import { sampleDataDir } from '../core/sample-data.ts';
 import { scoreCaptionItems } from './kit/task-score.ts';
 import { captionTemplates } from './kit/templates.ts';
@@ -36,6 +36,7 @@ export const flickr30k: Task = {
   templates: captionTemplates,
   generation: CAPTION_GENERATION,
   postprocess: postprocessCaption,
+  normalizeAnswer: sameCaption,
   metric: 'cider',
   load: loadFlickr30k,
   score: scoreCaptionItems,

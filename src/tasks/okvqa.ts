@@ -8,7 +8,7 @@ import { COCO_TRAIN2014, COCO_VAL2014 } from './kit/coco-images.ts';
 import { VQA_GENERATION } from './kit/generation.ts';
 import { ImageFolder, MissingImages } from './kit/images.ts';
 import { findFile, officialFile } from './kit/official-files.ts';
-import { postprocessVqaAnswer } from './kit/postprocess.ts';
+import { postprocessVqaAnswer, sameVqaAnswer } from './kit/postprocess.ts';
 import { querySplit } from './kit/query-split.ts';
 import { sampleDataDir } from '../core/sample-data.ts';
 import { scoreVqaAnswers } from './kit/task-score.ts';
@@ -63,6 +63,7 @@ export function okvqaTask(options: OkvqaOptions = {}): Task {
     templates: qaTemplates,
     generation: VQA_GENERATION,
     postprocess: postprocessVqaAnswer,
+    normalizeAnswer: sameVqaAnswer,
     metric: 'vqa_accuracy',
     load: loadOkvqa,
     score: (items) => scoreVqaAnswers(items, (answers) => vqaAccuracy(answers, { stem: options.stem === true })),

@@ -13,7 +13,7 @@ import { VQA_GENERATION } from './kit/generation.ts';
 import { Field, readJsonFile } from '../readers/json.ts';
 import { ImageFolder, MissingImages } from './kit/images.ts';
 import { findFile, officialFile } from './kit/official-files.ts';
-import { postprocessVqaAnswer } from './kit/postprocess.ts';
+import { postprocessVqaAnswer, sameVqaAnswer } from './kit/postprocess.ts';
 import { querySplit } from './kit/query-split.ts';
 import { sampleDataDir } from '../core/sample-data.ts';
 import { qaTemplates, textTemplates } from './kit/templates.ts';
@@ -75,6 +75,7 @@ export function textvqaTask(options: TextvqaOptions = {}): Task {
     // open_flamingo: beam 3, 10 new tokens for TextVQA (answers are read text, longer than VQAv2's).
     generation: { ...VQA_GENERATION, maxNewTokens: 10 },
     postprocess: postprocessVqaAnswer,
+    normalizeAnswer: sameVqaAnswer,
     metric: 'vqa_accuracy',
     load: (ctx) => loadTextvqa(ctx, ocr),
     score: (items) => scoreVqaAnswers(items, (answers) => vqaAccuracy(answers, { normalization: 'open_flamingo' })),

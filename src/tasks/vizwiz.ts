@@ -11,7 +11,7 @@ import { Field, readJsonFile } from '../readers/json.ts';
 import { VQA_GENERATION } from './kit/generation.ts';
 import { ImageFolder, MissingImages } from './kit/images.ts';
 import { findFile, officialFile } from './kit/official-files.ts';
-import { postprocessVqaAnswer } from './kit/postprocess.ts';
+import { postprocessVqaAnswer, sameVqaAnswer } from './kit/postprocess.ts';
 import { sampleDataDir } from '../core/sample-data.ts';
 import { qaTemplates } from './kit/templates.ts';
 import { vizwizAccuracy } from '../metrics/vizwiz-accuracy.ts';
@@ -46,6 +46,7 @@ export const vizwiz: Task = {
   templates: qaTemplates,
   generation: VQA_GENERATION,
   postprocess: postprocessVqaAnswer,
+  normalizeAnswer: sameVqaAnswer,
   metric: 'vqa_accuracy',
   load: loadVizwiz,
   score: (items: ScoredItem[]) => scoreVqaAnswers(items, vizwizAccuracy),

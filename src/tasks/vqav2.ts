@@ -11,7 +11,7 @@ import { COCO_TRAIN2014, COCO_VAL2014 } from './kit/coco-images.ts';
 import { VQA_GENERATION } from './kit/generation.ts';
 import { ImageFolder, MissingImages } from './kit/images.ts';
 import { findFile, officialFile } from './kit/official-files.ts';
-import { postprocessVqaAnswer } from './kit/postprocess.ts';
+import { postprocessVqaAnswer, sameVqaAnswer } from './kit/postprocess.ts';
 import { sampleDataDir } from '../core/sample-data.ts';
 import { qaTemplates } from './kit/templates.ts';
 import { readVqaQuestions } from '../readers/vqa.ts';
@@ -85,6 +85,7 @@ export const vqav2: Task = {
   templates: qaTemplates,
   generation: VQA_GENERATION,
   postprocess: postprocessVqaAnswer,
+  normalizeAnswer: sameVqaAnswer,
   metric: 'vqa_accuracy',
   load: loadVqav2,
   score: scoreVqaAnswers,

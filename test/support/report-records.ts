@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { summarize, writeRecord } from '../../src/run/record.ts';
 import { safeName } from '../../src/core/safe-name.ts';
-import type { ExampleRecord, PromptPart, RunRecord, Trial } from '../../src/core/types.ts';
+import type { ContextUse, ExampleRecord, PromptPart, RunRecord, Trial } from '../../src/core/types.ts';
 
 const root = new URL('../../sample-data/', import.meta.url).pathname;
 export const SAMPLE_IMAGES = readdirSync(join(root, 'okvqa/val2014'))
@@ -28,6 +28,10 @@ export interface RecordSpec {
   answer?: (i: number) => string;
   type?: (i: number) => string;
   createdAt?: string;
+  /** `--ablation` of the run (config.ablation, and the record name's suffix). */
+  ablation?: string;
+  /** Each trial's context-use figures (the summary has their means). */
+  contextUse?: ContextUse;
 }
 
 function image(i: number): PromptPart {
@@ -64,6 +68,7 @@ export function makeRecord(spec: RecordSpec): RunRecord {
     metrics: { [metric]: score },
     n,
     skipped: 0,
+    ...(spec.contextUse ? { contextUse: spec.contextUse } : {}),
     examples: Array.from({ length: n }, (_, i) =>
       exampleRecord(i, spec.shots, spec.answer?.(i) ?? 'blue', spec.type?.(i)),
     ),
@@ -71,7 +76,16 @@ export function makeRecord(spec: RecordSpec): RunRecord {
   return {
     tool: { name: 'flamingo-eval', version: '0.0.0-test' },
     createdAt: spec.createdAt ?? '2026-01-01T00:00:00.000Z',
-    config: { task, shots: spec.shots, sampler: 'random', promptStyle: 'paper', limit: null, protocol: 'none', split: null },
+    config: {
+      task,
+      shots: spec.shots,
+      sampler: 'random',
+      promptStyle: 'paper',
+      limit: null,
+      protocol: 'none',
+      split: null,
+      ...(spec.ablation ? { ablation: spec.ablation } : {}),
+    },
     model: { name: spec.model, family: spec.family ?? 'test', parameters: spec.parameters, contextLength: 2048, spec: spec.model },
     task: { id: task, title: task, modality: 'image', kind: 'generate', metric },
     shots: spec.shots,
@@ -86,7 +100,7 @@ export function makeRecord(spec: RecordSpec): RunRecord {
 export function writeRecords(dir: string, specs: RecordSpec[]): string[] {
   return specs.map((spec) => {
     const record = makeRecord(spec);
-    const path = join(dir, safeName(spec.model), `${safeName(`${record.task.id}-${spec.shots}shot`)}.json`);
+    const path = join(dir, safeName(spec.model), `${safeName(`${record.task.id}-${spec.shots}shot${spec.ablation ? `-${spec.ablation}` : ''}`)}.json`);
     writeRecord(path, record);
     return path;
   });

@@ -3,7 +3,7 @@
 // (with BLEU and ROUGE-L from the same tokenization) over the references of the scored items.
 import type { Task } from '../../core/types.ts';
 import { CAPTION_GENERATION } from './generation.ts';
-import { postprocessCaption } from './postprocess.ts';
+import { postprocessCaption, sameCaption } from './postprocess.ts';
 import { scoreCaptionItems } from './task-score.ts';
 import { captionTemplates } from './templates.ts';
 
@@ -22,6 +22,7 @@ export function videoCaptionTask(spec: VideoCaptionSpec): Task {
     templates: captionTemplates,
     generation: CAPTION_GENERATION,
     postprocess: postprocessCaption,
+    normalizeAnswer: sameCaption,
     metric: 'cider',
     load: spec.load,
     score: scoreCaptionItems,

@@ -5,7 +5,7 @@ import type { AnswerItem, MetricResult } from '../../metrics/types.ts';
 import type { Example, Task, VideoRef } from '../../core/types.ts';
 import { VQA_GENERATION } from './generation.ts';
 import { Field, readJsonFile } from '../../readers/json.ts';
-import { postprocessVqaAnswer } from './postprocess.ts';
+import { postprocessVqaAnswer, sameVqaAnswer } from './postprocess.ts';
 import { scoreAnswerItems } from './task-score.ts';
 import { qaTemplates } from './templates.ts';
 
@@ -29,6 +29,7 @@ export function videoQaTask(spec: VideoQaSpec): Task {
     templates: qaTemplates,
     generation: { ...VQA_GENERATION, maxNewTokens: spec.maxNewTokens },
     postprocess: postprocessVqaAnswer,
+    normalizeAnswer: sameVqaAnswer,
     metric: spec.metric,
     load: spec.load,
     score: (items) => scoreAnswerItems(items, spec.scorer, spec.metric),
