@@ -75,7 +75,7 @@ test('a model that fails to load is reported and skipped; the other models finis
   const lines = err.text().split('\n');
   // One display for the whole run: its total is every cell's examples (2 models x 2 shots x 4 queries), less the
   // broken model's, which leave it when it fails to load (before its cells are counted as begun).
-  assert.ok(lines.some((line) => /^flamingo-eval: skipping .*broken-backend\.ts fake-colours \(0, 2 shots\): model .* could not be used/.test(line)), err.text());
+  assert.ok(lines.some((line) => /^flamingo-eval: skipping .*broken-backend\.ts fake-colours \(2 cells: 0-shot, 2-shot\): model .* could not be used/.test(line)), err.text());
   assert.match(lines.find((line) => line.startsWith('[3/4]'))!, /test-backend\.ts fake-colours 0-shot 0\/8 /);
   assert.ok(lines.some((line) => /^\[4\/4\] .*test-backend\.ts fake-colours 2-shot 8\/8 \(100%\)/.test(line)), err.text());
 });
