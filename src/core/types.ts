@@ -244,6 +244,11 @@ export interface TaskData {
    * with the path looked for and the annotation that names it.
    */
   excludedSupport?: { id: string; path: string; namedBy: string }[];
+  /**
+   * Set by the run under `--protocol flamingo` when the data holds fewer queries than the protocol asks (a partial
+   * copy): how many the protocol asks and how many were evaluated. The record and the leaderboard mark the cell.
+   */
+  protocolShortfall?: { asked: number; evaluated: number };
 }
 
 export interface LoadContext {
@@ -468,6 +473,8 @@ export interface RunRecord {
     unannotated?: { server: string };
     /** Support items left out of the pool because a medium they need is not on disk (TaskData.excludedSupport). */
     excludedSupport?: { id: string; path: string; namedBy: string }[];
+    /** `--protocol flamingo` on a copy with fewer queries than the protocol asks (TaskData.protocolShortfall). */
+    protocolShortfall?: { asked: number; evaluated: number };
   };
   trials: Trial[];
   /**

@@ -22,6 +22,8 @@ export interface Cell {
   /** NaN when the metric is undefined on the queries evaluated (`undefined` says why). */
   mean: number;
   undefined?: string;
+  /** `--protocol flamingo` run on fewer queries than the protocol asks (a partial copy of the dataset). */
+  protocolShortfall?: { asked: number; evaluated: number };
   /** Std over seeds; present only when there were several (measured) or the source prints one (published). */
   std?: number;
   trials: number;
@@ -105,6 +107,7 @@ export function buildLeaderboard(
       sample: entry.sample,
       queries: entry.queries,
       subset: entry.subset,
+      ...(entry.protocolShortfall ? { protocolShortfall: entry.protocolShortfall } : {}),
       file: entry.file,
       ...(entry.ci ? { ci: entry.ci } : {}),
       ...(entry.greedy ? { greedy: true } : {}),

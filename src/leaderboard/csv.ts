@@ -41,7 +41,12 @@ function variantOf(row: Row): string {
 
 /** `sample`, `subset` or `official`, and ` greedy` after it when greedy decoding stood in for the task's beam search. */
 function dataOf(cell: Cell): string {
-  return (cell.sample ? 'sample' : cell.subset ? 'subset' : 'official') + (cell.greedy ? ' greedy' : '') + (cell.undefined !== undefined ? ' n/a' : '');
+  return (
+    (cell.sample ? 'sample' : cell.subset ? 'subset' : 'official') +
+    (cell.protocolShortfall ? ' short-of-protocol' : '') +
+    (cell.greedy ? ' greedy' : '') +
+    (cell.undefined !== undefined ? ' n/a' : '')
+  );
 }
 
 function sourceOf(cell: Cell): string {

@@ -48,6 +48,8 @@ export interface RecordEntry extends RunVariant {
   seeds?: number[];
   /** Evaluated on a `--limit` subset of the query split rather than the whole split or the paper's protocol. */
   subset: boolean;
+  /** `--protocol flamingo` on a copy holding fewer queries than the protocol asks. */
+  protocolShortfall?: { asked: number; evaluated: number };
   /** A served model decoded greedily in place of the task's beam search (model.greedyInsteadOfBeams, open-ended tasks). */
   greedy?: boolean;
   /**

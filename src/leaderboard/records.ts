@@ -118,6 +118,7 @@ function recordEntry(file: string, head: RecordFields, trials: number): RecordEn
     ...(config.seeds && config.seeds.length === trials ? { seeds: config.seeds } : {}),
     // Under --protocol flamingo the limit is the paper's query-set size, not a subset.
     subset: config.limit !== null && config.protocol !== 'flamingo',
+    ...(head.data.protocolShortfall ? { protocolShortfall: head.data.protocolShortfall } : {}),
     ...(Object.keys(args).length > 0 ? { args } : {}),
     // A served model that decoded greedily in place of the task's beam search (its server has none): marked.
     ...(head.model.greedyInsteadOfBeams === true && head.task.kind === 'generate' ? { greedy: true } : {}),

@@ -5,6 +5,8 @@ import type { Cell, Leaderboard } from './board.ts';
 
 /** Marks a cell whose metric is undefined on the queries evaluated (the footnote gives the reason). */
 export const UNDEFINED_MARK = '¤';
+/** Marks a `--protocol flamingo` cell evaluated on fewer queries than the protocol asks. */
+export const SHORT_MARK = '◊';
 /** Marks a cell measured on the built-in sample data. */
 export const SAMPLE_MARK = '†';
 /** Marks a cell measured on a `--limit` subset of the query split. */
@@ -55,6 +57,7 @@ export function formatCell(cell: Cell, options: { ci?: boolean; size?: boolean }
   if (size) text += ` ${size}`;
   if (cell.sample) text += ` ${SAMPLE_MARK}`;
   if (cell.subset) text += ` ${SUBSET_MARK}`;
+  if (cell.protocolShortfall) text += ` ${SHORT_MARK}`;
   if (cell.greedy) text += ` ${GREEDY_MARK}`;
   return text;
 }
@@ -135,6 +138,14 @@ function footnotes(board: Leaderboard, sourceIndex: Map<string, number>, options
     metrics.set(c.task, list);
   }
   notes.push(`Metric: ${[...metrics].map(([task, m]) => `${task} ${m.join(', ')}`).join('; ')} (the papers' scale).`);
+  const short = cells.flatMap((c) => (c.protocolShortfall ? [c.protocolShortfall] : []));
+  if (short.length > 0) {
+    const examples = [...new Set(short.map((s) => `${s.evaluated} of ${s.asked}`))].slice(0, 3).join(', ');
+    notes.push(
+      `${SHORT_MARK} --protocol flamingo on a copy of the dataset holding fewer queries than the protocol asks ` +
+        `(${examples}): not a full-protocol score.`,
+    );
+  }
   const undefinedCells = [...new Set(cells.flatMap((c) => (c.undefined !== undefined ? [c.undefined] : [])))];
   if (undefinedCells.length > 0) {
     notes.push(

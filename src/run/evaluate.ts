@@ -403,6 +403,23 @@ async function loadQueries(task: Task, source: string, options: RunOptions, io: 
     const asked = options.limit !== undefined ? `--limit ${requested}` : `--protocol flamingo (${requested} queries)`;
     io.stderr?.write(`${task.id}: ${asked} asks for more queries than the ${task.splits.query} split has: evaluating all ${queries.length}\n`);
   }
+  // --protocol flamingo on a copy smaller than the protocol's query set: said at the start, and marked in the record
+  // (data.protocolShortfall) and on the leaderboard, so the cell is never read as a full-protocol score.
+  const protocolAsked =
+    options.protocol !== 'flamingo'
+      ? undefined
+      : perClass
+        ? perClass.query * new Set(data.query.map((example) => perClass.classOf(example))).size
+        : task.protocolQuerySize;
+  if (protocolAsked !== undefined && queries.length < protocolAsked) {
+    if (perClass) {
+      io.stderr?.write(
+        `${task.id}: --protocol flamingo asks for ${perClass.query} queries per class (${protocolAsked} in all); ` +
+          `the ${task.splits.query} split has ${queries.length}: evaluating those, marked as short of the protocol\n`,
+      );
+    }
+    data.protocolShortfall = { asked: protocolAsked, evaluated: queries.length };
+  }
   // A limit the split does not exceed evaluates the whole split: the record is the whole split's (same identity, no
   // `-limit<n>` in its name, not a subset on the leaderboard).
   const limit = requested !== undefined && queries.length < data.query.length ? requested : undefined;

@@ -199,7 +199,13 @@ async function mergeGroup(group: ShardFile[], path: string, dataDirOverride: str
   // A task that read its own folder under a --data root looks for shared files at the root, as its shards did.
   if (dataDir !== undefined && dataDirOverride === undefined) setDataFallback(dataDir, config.dataRoot ?? undefined);
   const loaded = await task.load({ dataDir, split: config.split ?? undefined });
-  const data: TaskData = { ...loaded, sample: first.data.sample || loaded.sample || isSampleData(loaded.files ?? [], dataDir) };
+  const data: TaskData = {
+    ...loaded,
+    sample: first.data.sample || loaded.sample || isSampleData(loaded.files ?? [], dataDir),
+    // The shards' marks of what the run left out or fell short of carry over to the merged record.
+    ...(first.data.excludedSupport ? { excludedSupport: first.data.excludedSupport } : {}),
+    ...(first.data.protocolShortfall ? { protocolShortfall: first.data.protocolShortfall } : {}),
+  };
   checkSameData(group[0]!.file, first, data, dataDir);
 
   const byId = new Map(data.query.map((example) => [example.id, example]));

@@ -84,6 +84,7 @@ const headSchema = object({
     querySize: optional(integer(0)),
     supportSize: optional(integer(0)),
     unannotated: optional(object({ server: withDefault(text, 'its evaluation server') })),
+    protocolShortfall: optional(object({ asked: integer(1), evaluated: integer(0) })),
   }),
   summary: object({
     primary: string,

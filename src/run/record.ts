@@ -165,6 +165,7 @@ export function assembleRecord(input: RecordInput): RunRecord {
       supportSize: input.plans[0]?.supportPoolSize ?? 0,
       ...(input.data.unannotated ? { unannotated: { server: input.data.unannotated.server } } : {}),
       ...(input.data.excludedSupport?.length ? { excludedSupport: input.data.excludedSupport } : {}),
+      ...(input.data.protocolShortfall ? { protocolShortfall: input.data.protocolShortfall } : {}),
     },
     trials,
     summary: withInterval(summarize(trials, primary), trials),
