@@ -10,8 +10,8 @@
 //
 //   node --import tsx bench/bootstrap.ts [--replicates 1000] [--naive 3]
 //
-// Measured 2026-12-06 on the project's 2-core machine (AMD EPYC, shared: load average 14-17 from other sessions, so
-// wall clock ran ~5x the CPU time; the CPU time is what a quiet machine's wall clock would be):
+// Measured 2026-12-06 on a 2-core AMD EPYC machine (Node 20); CPU time is the figure to compare (wall time also
+// counts waiting for a core):
 //   CIDEr-D, 5,000 images:        1,000 replicates 6.97 s CPU (37.4 s wall), setup 1.25 s; naive 1.15 s per replicate
 //                                 (3 timed) -> ~1,154 s for 1,000 (extrapolated): 30x (wall, setup included)
 //   VQA accuracy, 214,354 q.:     1,000 replicates 1.68 s CPU (7.3 s wall), setup 1.60 s; naive 1.97 s per replicate

@@ -8,7 +8,7 @@
 // Images: synthetic 224x224 JPEGs (about the size of a COCO or ImageNet image after --image-size 224) in place of the
 // sample data's tiny ones, so that bytes are realistic; demonstrations and queries come from the sample data.
 //   node --import tsx bench/openai-ranking-cost.ts [--queries 2] [--shots 0,4] [--concurrency 16]
-// Measured when written (2-CPU development machine shared with other jobs, load average 14.6; 2 queries per row;
+// Measured when written (a 2-core AMD EPYC machine, Node 20; 2 queries per row;
 // one 224x224 JPEG is 30 KB, 40 KB as base64 in the request):
 //   ImageNet 0-shot: 1000 requests, 40.4 MB sent per query (6.0 s on the loopback) vs 1 request, 40.4 KB generating
 //   ImageNet 4-shot: 1000 requests, 201.1 MB per query (7.6 s) vs 1 request, 201.1 KB: 1000x requests and bytes

@@ -23,8 +23,8 @@
 // missing from the baseline and the ratio printed is a lower bound.
 //
 // Measured 2026-12-06 on the 2-core machine of this kind (AMD EPYC, Node 20.20, Python 3.11.7 + NumPy 2.4.6, Python
-// 2.7.18); other sessions kept the load average at 11-20 throughout, so wall times include waiting for a core and the
-// CPU ratios are the steadier figure. Every score equal (caption: all six values to the last digit; vqa: overall and
+// 2.7.18); wall times include waiting for a core; the CPU ratios are the
+// steadier figure. Every score equal (caption: all six values to the last digit; vqa: overall and
 // per answer type to the script's two decimals).
 //   caption (no CoreNLP jar on that machine: the baseline is pycocoevalcap's scorers alone, a lower bound):
 //     ours 1.18 s wall, 0.43 s CPU, 113 MB; pycocoevalcap 15.8 s wall, 4.22 s CPU, 166 MB: 13.4x wall, 9.8x CPU.

@@ -4,8 +4,8 @@
 // load hits every command alike. Prints each command's median and quartiles of wall time, the mean CPU time (user +
 // system, from /proc on Linux), and each one's ratio to the baseline's.
 //   node --import tsx bench/startup.ts [runs]     (default 30 runs of each command, after 3 warm-up rounds)
-// Measured on the project's 2-core machine (AMD EPYC, Node 20.20), 60 runs, while other sessions kept its load
-// average at 9-10 (wall times long and spread; the CPU ratios are the steadier figure):
+// Measured on a 2-core AMD EPYC machine (Node 20.20), 60 runs (wall times include waiting for a core; the CPU
+// ratios are the steadier figure):
 //   command                                wall median   x      CPU mean   x
 //   node -e 0 (baseline)                      111 ms    1.00     53 ms   1.00
 //   flamingo-eval --version                   175 ms    1.58     70 ms   1.33
