@@ -160,15 +160,26 @@ function int64(rows: number[][], dims: number[]): ort.Tensor {
   return new ort.Tensor('int64', data, dims);
 }
 
-/** The cache rows `rows` (repeats allowed), in that order, in new buffers: per-candidate copies for ranking. */
-export function selectRows(cache: KVCache, rows: number[], headsTimesHd: number): KVCache {
+/**
+ * The cache rows `rows` (repeats allowed), in that order, in new buffers: per-candidate copies for ranking. With
+ * `into` (an earlier result of the same cache length with at least as many rows, no longer in use) its buffers are
+ * written instead of fresh ones: ranking copies the prompt's cache for every candidate row, and fresh buffers of
+ * that size cost page faults and garbage collection on every decoder call (bench/onnx-ranking-memory.ts).
+ */
+export function selectRows(cache: KVCache, rows: number[], headsTimesHd: number, into?: KVCache): KVCache {
   const rowSize = headsTimesHd * cache.length;
-  const pick = (data: Float32Array) => {
-    const out = new Float32Array(rows.length * rowSize);
+  const reuse = into !== undefined && into.length === cache.length && into.rows >= rows.length;
+  const pick = (data: Float32Array, k: number, scratch: Float32Array[] | undefined) => {
+    const out = reuse ? scratch![k]!.subarray(0, rows.length * rowSize) : new Float32Array(rows.length * rowSize);
     rows.forEach((r, i) => out.set(data.subarray(r * rowSize, (r + 1) * rowSize), i * rowSize));
     return out;
   };
-  return { rows: rows.length, length: cache.length, keys: cache.keys.map(pick), values: cache.values.map(pick) };
+  return {
+    rows: rows.length,
+    length: cache.length,
+    keys: cache.keys.map((d, k) => pick(d, k, into?.keys)),
+    values: cache.values.map((d, k) => pick(d, k, into?.values)),
+  };
 }
 
 /**

@@ -134,14 +134,17 @@ export class FlamingoRuntime {
     return { state: next, logits: out.logits };
   }
 
-  /** The rows `rows` of a state (repeats allowed), in that order, in new buffers: `state` stays usable. */
-  select(state: DecodeState, rows: number[]): DecodeState {
+  /**
+   * The rows `rows` of a state (repeats allowed), in that order, in new buffers (or in the cache buffers of `into`, an
+   * earlier selection no longer in use, when they are large enough): `state` stays usable.
+   */
+  select(state: DecodeState, rows: number[], into?: DecodeState): DecodeState {
     const slotSize = state.slots * this.slotSize;
     const visual = new Float32Array(rows.length * slotSize);
     rows.forEach((r, i) => visual.set(state.visual.subarray(r * slotSize, (r + 1) * slotSize), i * slotSize));
     return {
       rows: rows.length,
-      cache: selectRows(state.cache, rows, this.perRow),
+      cache: selectRows(state.cache, rows, this.perRow, into?.cache),
       mask: rows.map((r) => state.mask[r]!),
       visual,
       slots: state.slots,
