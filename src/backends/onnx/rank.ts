@@ -7,9 +7,9 @@ import { logNormalizer } from './runtime.ts';
 export const ROWS_PER_CALL = 64;
 /**
  * And at most this many bytes of copied prompt cache per call. Each row is a copy of its prompt's KV cache (a 4-shot
- * VisDial prompt of the tiny bundles: ~2-4 MB), and ONNX Runtime returns the cache again, extended, as its output:
- * 64 rows of long prompts made calls of several hundred MB. Fewer rows per call do the same arithmetic in more calls
- * (bench/onnx-ranking-memory.ts measured the time and peak memory of both).
+ * VisDial prompt of flamingo-tiny-m: ~2 MB), and ONNX Runtime holds the cache extended by the candidate's tokens
+ * while it runs: 64 rows of long prompts made calls of several hundred MB. Fewer rows per call do the same arithmetic
+ * in more calls (bench/onnx-ranking-memory.ts measured the time and peak memory of both).
  */
 export const CACHE_BYTES_PER_CALL = 32 * 2 ** 20;
 
@@ -47,7 +47,7 @@ export async function scoreCandidates(
     const ids = batch.map((j) => [...j.ids.slice(0, -1), ...Array(T - (j.ids.length - 1)).fill(pad)]);
     const rows = runtime.select(state, batch.map((j) => j.p), previous);
     if (limits.reuseBuffers !== false) previous = rows;
-    const { logits } = await runtime.extend(rows, ids, batch.map((j) => j.ids.length - 1));
+    const logits = await runtime.extendLogits(rows, ids, batch.map((j) => j.ids.length - 1));
     const V = runtime.vocabSize;
     batch.forEach((job, r) => {
       for (let t = 0; t < job.ids.length - 1; t++) {
