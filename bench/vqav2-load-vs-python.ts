@@ -7,11 +7,13 @@
 //   python: `python3 -c` json.load of the two questions and two annotations files (nothing else).
 // Each child reports its own CPU time (user + system) and peak RSS (process.resourceUsage().maxRSS;
 // resource.getrusage(RUSAGE_SELF).ru_maxrss), and its wall time from start to end of the load.
-// Run: node --import tsx bench/vqav2-load-vs-python.ts [--runs N]   (python3 on PATH; nothing to install)
+// Run: node --import tsx bench/vqav2-load-vs-python.ts [--runs N] [--root DIR]   (python3 on PATH; nothing to install)
+// --root DIR builds the layout in DIR (kept afterwards) or reuses the one already there, e.g. to profile one side:
+//   node --cpu-prof --import tsx bench/vqav2-load-vs-python.ts --child DIR
 //
 // FIGURES
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,7 +65,10 @@ print(json.dumps({'wallMs': wall, 'cpuMs': (u.ru_utime + u.ru_stime) * 1000, 'ma
 
 const runsArg = process.argv.indexOf('--runs');
 const runs = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 1;
-const root = await mkdtemp(join(tmpdir(), 'bench-vqav2-vs-python-'));
+const rootArg = process.argv.indexOf('--root');
+const keep = rootArg > 0;
+const root = keep ? process.argv[rootArg + 1]! : await mkdtemp(join(tmpdir(), 'bench-vqav2-vs-python-'));
+const built = keep && (await access(join(root, FILES[3]!)).then(() => true, () => false));
 const name = (folder: string, id: number) => `COCO_${folder}_${String(id).padStart(12, '0')}.jpg`;
 const SPLITS = { train2014: { images: 82783, questions: 443757 }, val2014: { images: 40504, questions: 214354 } };
 const ANSWERS = ['yes', 'yes', 'yes', 'no', 'yes', 'yes', 'yes', 'yes', 'yes', 'yes'];
@@ -76,7 +81,7 @@ function child(command: string, args: string[]): Measure {
 
 try {
   const started = Date.now();
-  for (const [folder, size] of Object.entries(SPLITS)) {
+  for (const [folder, size] of built ? [] : Object.entries(SPLITS)) {
     await mkdir(join(root, 'coco', folder), { recursive: true });
     const ids = Array.from({ length: size.images }, (_, i) => (folder === 'train2014' ? 1 : 1_000_000) + i * 3);
     for (const id of ids) await writeFile(join(root, 'coco', folder, name(folder, id)), '');
@@ -118,5 +123,5 @@ try {
     );
   }
 } finally {
-  await rm(root, { recursive: true, force: true });
+  if (!keep) await rm(root, { recursive: true, force: true });
 }
