@@ -12,6 +12,7 @@ import { registerModels } from './commands/models.ts';
 import { registerMerge } from './commands/merge.ts';
 import { registerPlot } from './commands/plot.ts';
 import { registerReport } from './commands/report.ts';
+import { registerSweep } from './commands/sweep.ts';
 import { registerCheckServer } from './commands/check-server.ts';
 import { refuseFormerFlags } from './commands/former-flags.ts';
 
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerMerge(program);
   registerPlot(program);
   registerReport(program);
+  registerSweep(program);
   registerCheckServer(program);
   return program;
 }

@@ -53,6 +53,13 @@ test('the extractor finds commands in shell blocks and YAML args lists, joins co
     '```text',
     'flamingo-eval --not-a-command-here',
     '```',
+    '```sh',
+    "cat > plan.yaml <<'EOF'",
+    'models: [baseline:majority]   # flamingo-eval --not-a-command',
+    'tasks: [coco]',
+    'EOF',
+    'npx flamingo-eval sweep plan.yaml',
+    '```',
   ].join('\n');
   const commands = extractCommands(page, 'page.md');
   assert.deepEqual(
@@ -64,6 +71,8 @@ test('the extractor finds commands in shell blocks and YAML args lists, joins co
       [7, 'write', ['[1, 2]'], 'answers.json', undefined],
       [8, 'flamingo-eval', ['--task', 'vqav2', '--shots', '4'], undefined, 'marked # flags-only'],
       [11, 'flamingo-eval', ['--shots', '0,4', '--data', '/data'], undefined, 'a cluster volume path'],
+      [18, 'write', ['models: [baseline:majority]   # flamingo-eval --not-a-command\ntasks: [coco]'], 'plan.yaml', undefined],
+      [22, 'flamingo-eval', ['sweep', 'plan.yaml'], undefined, undefined],
     ],
   );
 });
@@ -95,8 +104,10 @@ test('a flag the CLI no longer has fails the check when a page mentions it: the 
   assert.deepEqual(problemsOf(page), []);
   // The same page against a program whose run command lost --fresh (as when a flag is removed from the CLI).
   const program = buildProgram();
-  const run = program.commands.find((c) => c.name() === 'run')!;
-  (run as unknown as { options: unknown[] }).options = run.options.filter((o) => o.long !== '--fresh');
+  // Every command that has it loses it (run, and sweep, which passes it on to run).
+  for (const command of program.commands) {
+    (command as unknown as { options: unknown[] }).options = command.options.filter((o) => o.long !== '--fresh');
+  }
   const [command] = extractCommands(page, 'docs/running.md');
   assert.deepEqual(checkCommand(program, command!), [{ file: 'docs/running.md', line: 2, message: 'run: unknown flag --fresh' }]);
   assert.ok(!allFlags(program).has('--fresh'));

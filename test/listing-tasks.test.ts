@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { listTasks, renderTaskListing } from '../src/tasks/listing.ts';
 import type { Task } from '../src/core/types.ts';
 
@@ -81,6 +82,19 @@ test('flamingo-eval tasks prints plain tables when piped', () => {
   assert.match(run.stdout, /│ okvqa +│ OK-VQA +│ image +│ open-ended \(generate\) │ vqa_accuracy +│/);
   assert.match(run.stdout, /Official files expected under --data/);
   assert.doesNotMatch(run.stdout, /\u001b\[/);
+});
+
+test('flamingo-eval tasks prints, from the build catalogue, exactly the listing of the task modules', () => {
+  // The CLI reads dist/task-catalogue.json (written by scripts/build.mjs) instead of loading the tasks.
+  const catalogue = JSON.parse(readFileSync(new URL('../dist/task-catalogue.json', import.meta.url), 'utf8')) as unknown[];
+  assert.equal(catalogue.length, listTasks().length);
+  const run = spawnSync(process.execPath, [bin, 'tasks', '--json'], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(JSON.parse(run.stdout), listTasks());
+  const table = spawnSync(process.execPath, [bin, 'tasks'], { encoding: 'utf8' });
+  assert.equal(table.stdout, renderTaskListing(listTasks(), false));
+  // Same keys in the same order (JSON consumers may rely on it).
+  assert.equal(run.stdout, `${JSON.stringify(listTasks(), null, 2)}\n`);
 });
 
 test('flamingo-eval tasks --json and the table show the arguments a task takes (--task-arg)', () => {

@@ -1,4 +1,5 @@
-// A multi-task run where every task fails on its data: the errors and exit code 2, and no empty summary table.
+// A multi-task run where every task fails on its data: the errors and exit code 2 (nothing ran, the input must change),
+// what did not run and why, and no empty summary table.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -18,8 +19,10 @@ test('every task failing prints the failures and no empty table', () => {
     env: { ...process.env, NO_COLOR: '1' },
   });
   assert.equal(run.status, 2, run.stderr);
-  assert.match(run.stderr, /task okvqa failed: .*going on with the other tasks/);
-  assert.match(run.stderr, /2 task\(s\) failed: okvqa \(.*\); coco \(/);
-  assert.equal(run.stdout, '');
+  assert.match(run.stderr, /skipping okvqa 0-shot: .*going on with the others/);
+  assert.match(run.stderr, /2 of 2 cells did not run: okvqa 0-shot \(.*\); coco 0-shot \(/);
+  // No table, only what did not run and why; no progress line for a run with nothing to do.
+  assert.match(run.stdout, /^NOT RUN \(2 cells\):\n  okvqa 0-shot: file OpenEnded_mscoco_train2014_questions\.json .*\n  coco 0-shot: file dataset_coco\.json /);
+  assert.doesNotMatch(run.stderr, /0\/0/);
   assert.doesNotMatch(run.stderr, /^model: |^records: /m);
 });

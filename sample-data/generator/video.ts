@@ -1,6 +1,10 @@
 // Sample videos: a moving scene rendered frame by frame (the same rasteriser as the still images) and encoded with
-// the shipped ffmpeg into a tiny video file. The bytes depend only on the scene, the options and the ffmpeg build:
-// fixed encoder settings, one encoder thread, bit-exact muxing and no metadata (no creation time, no encoder tag).
+// the shipped ffmpeg into a tiny video file: fixed encoder settings, one encoder thread, bit-exact muxing and no
+// metadata (no creation time, no encoder tag). Two encodes on one machine give the same bytes, but not across CPUs
+// (the encoders pick code paths by CPU features: 19 of the committed mp4 files came out otherwise on an AMD EPYC), so
+// the sample-data check compares the frames given to the encoder instead (onEncode, frameDigest) and the committed
+// files' decoded frames within a tolerance (test/sample-data-regenerate.test.ts).
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +32,30 @@ const CODECS: Record<VideoContainer, string[]> = {
   webm: ['-c:v', 'libvpx', '-b:v', '200k', '-deadline', 'good', '-cpu-used', '1', '-pix_fmt', 'yuv420p'],
   avi: ['-c:v', 'mpeg4', '-q:v', '3', '-pix_fmt', 'yuv420p'],
 };
+
+/** A clip as the encoder received it (raw RGB frames, `size * size * 3` bytes each) and the file it wrote. */
+export interface EncodedClip {
+  frames: Uint8Array[];
+  size: number;
+  fps: number;
+  container: VideoContainer;
+  bytes: Buffer;
+}
+
+const encodeListeners = new Set<(clip: EncodedClip) => void>();
+
+/** Calls `listener` with every clip encoded from now until the returned function is called. */
+export function onEncode(listener: (clip: EncodedClip) => void): () => void {
+  encodeListeners.add(listener);
+  return () => encodeListeners.delete(listener);
+}
+
+/** sha256 of a clip's frames before encoding, with their size, rate and count: the portable identity of a clip. */
+export function frameDigest(clip: Pick<EncodedClip, 'frames' | 'size' | 'fps'>): string {
+  const hash = createHash('sha256').update(`rgb24 ${clip.size}x${clip.size} ${clip.fps} fps ${clip.frames.length} frames\n`);
+  for (const frame of clip.frames) hash.update(frame);
+  return hash.digest('hex');
+}
 
 /** The scene moving for `seconds`, encoded as a video file (frame k shows the scene at time k / fps). */
 export function encodeClip(scene: Scene, options: ClipOptions = {}): Promise<Buffer> {
@@ -61,7 +89,9 @@ export async function encodeFrames(
     ];
     const result = await runFfmpeg(args, Buffer.concat(frames));
     if (result.code !== 0) throw new Error(`ffmpeg could not encode the sample video: ${result.stderr.trim()}`);
-    return await readFile(out);
+    const bytes = await readFile(out);
+    for (const listener of encodeListeners) listener({ frames, size, fps, container, bytes });
+    return bytes;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

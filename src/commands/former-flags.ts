@@ -40,7 +40,10 @@ export async function refuseFormerFlags(program: Command, argv: string[]): Promi
   const first = argv.find((arg) => !arg.startsWith('-'));
   if (first !== undefined && names.has(first) && first !== 'run') return;
   const run = program.commands.find((command) => command.name() === 'run');
-  const known = new Set(run?.options.map((option) => option.long) ?? []);
+  // The program's own flags (--version, --help) are known too: looking up former flags loads every task module,
+  // which `flamingo-eval --version` must not pay for (bench/startup.ts).
+  const known = new Set([...(run?.options ?? []), ...program.options].map((option) => option.long));
+  known.add('--help');
   const unknown = argv.findIndex((arg) => arg.startsWith('--') && !known.has(arg.split('=')[0]!) && arg !== '--');
   if (unknown < 0) return;
   const [flag, inline] = argv[unknown]!.split(/=(.*)/s) as [string, string | undefined];

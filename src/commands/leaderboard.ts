@@ -40,18 +40,8 @@ export async function leaderboard(
   warn: (line: string) => void = () => {},
 ): Promise<string> {
   // Loaded here, not at the top: the CLI registers every command at start-up and loads a command's modules only
-  // when it runs.
-  const [{ publishedNumbers }, { builtinTasks }, { buildLeaderboard }, { findRecordFiles, readRecords }, { renderCsv }, { renderMarkdown }, { renderTerminal }, diagnostics] =
-    await Promise.all([
-      import('../paper/published.ts'),
-      import('../tasks/index.ts'),
-      import('../leaderboard/board.ts'),
-      import('../leaderboard/records.ts'),
-      import('../leaderboard/csv.ts'),
-      import('../leaderboard/markdown.ts'),
-      import('../leaderboard/terminal.ts'),
-      import('../leaderboard/diagnostics.ts'),
-    ]);
+  // when it runs; the records are read before the rest loads, so that a folder without records fails at once.
+  const { findRecordFiles, readRecords } = await import('../leaderboard/records.ts');
   if (options.perSeed && options.format !== 'csv') throw new UsageError('--per-seed is a CSV layout: add --format csv');
   if (options.rows === 'tasks' && options.format === 'csv') {
     throw new UsageError('--rows tasks is a layout for the table and Markdown; the CSV is already one row per model x task x shots');
@@ -85,10 +75,22 @@ export async function leaderboard(
         'files a run writes; run e.g. `flamingo-eval --task okvqa --shots 4` first, or pass the folder that holds them)',
     );
   }
+  const [{ publishedNumbers }, { builtinTaskListing }, { buildLeaderboard }, { renderCsv }, { renderMarkdown }, { renderTerminal }, diagnostics] =
+    await Promise.all([
+      import('../paper/published.ts'),
+      import('../tasks/catalogue.ts'),
+      import('../leaderboard/board.ts'),
+      import('../leaderboard/csv.ts'),
+      import('../leaderboard/markdown.ts'),
+      import('../leaderboard/terminal.ts'),
+      import('../leaderboard/diagnostics.ts'),
+    ]);
+  // The built-in tasks' metrics, from the build's catalogue (loading the task modules is not needed for them).
+  const metrics = new Map((await builtinTaskListing()).map((task) => [task.id, task.metric]));
   const { board, warnings } = buildLeaderboard(
     entries,
     options.paper ? publishedNumbers().rows : undefined,
-    (task) => builtinTasks[task]?.metric,
+    (task) => metrics.get(task),
     options.tasks,
   );
   warnings.forEach(warn);

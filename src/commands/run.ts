@@ -7,7 +7,7 @@ import type { RecordOutcome, TaskFailures } from '../run/evaluate.ts';
 import { DEFAULT_SUPPORT_SIZE } from '../run/defaults.ts';
 
 /** A repeatable flag: each occurrence adds its value. */
-function collect(value: string, previous: string[] | undefined): string[] {
+export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
@@ -16,7 +16,7 @@ export function registerRun(program: Command): void {
     .command('run', { isDefault: true })
     .description('evaluate a model few-shot on one or more tasks (the default command)')
     .option('--task <ids>', 'built-in task id(s), comma-separated, or a path to a task module')
-    .option('--model <spec>', `built-in model name, <scheme>:<rest>, or a path to a backend module (default: ${DEFAULT_MODEL})`)
+    .option('--model <specs>', `built-in model name, <scheme>:<rest>, or a path to a backend module; several comma-separated run on the same queries and demonstrations (default: ${DEFAULT_MODEL})`)
     .option('--shots <list>', 'numbers of demonstrations, e.g. 0,4,32 (default: 0)')
     .option('--seeds <list>', 'one trial per seed, e.g. 42,43,44 (default: 42)')
     .option('--support-size <n>', `support pool size per seed (default: ${DEFAULT_SUPPORT_SIZE})`)
@@ -56,10 +56,9 @@ export function registerRun(program: Command): void {
     .option('--json', "print the finished records' summary as JSON on stdout")
     .option('--quiet', 'no progress and no table (errors still go to stderr)')
     .action(async (flags: Record<string, unknown>) => {
-      const [{ parseRunOptions }, { evaluate, TaskFailures }, { jsonSummary, renderSummary }] = await Promise.all([
+      const [{ parseRunOptions }, { evaluate, TaskFailures }] = await Promise.all([
         import('../run/options.ts'),
         import('../run/evaluate.ts'),
-        import('../run/summary.ts'),
       ]);
       const options = parseRunOptions(flags);
       const [{ resolveRunTasks }, { checkFlagsApply }] = await Promise.all([import('../run/tasks.ts'), import('../run/applicable.ts')]);
@@ -76,17 +75,40 @@ export function registerRun(program: Command): void {
         outcomes = await evaluate(options, { stderr: process.stderr });
       } catch (error) {
         if (!(error instanceof TaskFailures)) throw error;
-        // Report the tasks that finished, then fail with the others' errors.
+        // Report the cells that finished and those that did not, then fail.
         outcomes = error.outcomes;
         failed = error;
       } finally {
         process.off('SIGINT', interrupted);
       }
-      // When every task failed there is no table to show (an empty one would print "model:" and "records:" alone).
-      const table = !options.quiet && outcomes.length > 0;
-      if (options.json) process.stdout.write(jsonSummary(outcomes));
-      else if (table) process.stdout.write(renderSummary(outcomes, useColour(process.stdout)));
-      if (options.json && table) process.stderr.write(renderSummary(outcomes, useColour(process.stderr)));
+      await printRunSummary(outcomes, failed, options);
       if (failed) throw failed;
     });
+}
+
+/**
+ * The end of a run or a sweep: the finished records (a table on stdout, or JSON on stdout and the table on stderr) and
+ * the cells that did not run, with why (stderr under --json). A run always ends with this, whatever failed.
+ */
+export async function printRunSummary(
+  outcomes: RecordOutcome[],
+  failed: TaskFailures | undefined,
+  options: { json: boolean; quiet: boolean },
+): Promise<void> {
+  const [{ jsonSummary, renderSummary, renderSkipped }, { cellLabel }] = await Promise.all([
+    import('../run/summary.ts'),
+    import('../run/evaluate.ts'),
+  ]);
+  // When every cell failed there is no table to show (an empty one would print "model:" and "records:" alone).
+  const table = !options.quiet && outcomes.length > 0;
+  if (options.json) process.stdout.write(jsonSummary(outcomes));
+  else if (table) process.stdout.write(renderSummary(outcomes, useColour(process.stdout)));
+  if (options.json && table) process.stderr.write(renderSummary(outcomes, useColour(process.stderr)));
+  if (failed) {
+    const skipped = failed.failures.map((failure) => ({
+      label: cellLabel(failure),
+      reason: (failure.error instanceof Error ? failure.error.message : String(failure.error)).split('\n')[0]!,
+    }));
+    (options.json ? process.stderr : process.stdout).write(renderSkipped(skipped));
+  }
 }

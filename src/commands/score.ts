@@ -3,7 +3,7 @@
 // interface; `--json` prints exactly {"metric", "n", "scores"} (plus "ci" with --ci).
 import { Command, Option } from 'commander';
 import type { MetricResult } from '../metrics/types.ts';
-import { bootstrapIntervals, type BootstrapInterval } from '../metrics/bootstrap.ts';
+import type { BootstrapInterval } from '../metrics/bootstrap.ts';
 import { InputError, UsageError } from '../core/errors.ts';
 import { renderTable } from '../core/table.ts';
 import { formatsHelp, METRIC_NAMES, metricSpec, type MetricSpec } from '../score/metrics.ts';
@@ -63,6 +63,7 @@ export async function score(options: ScoreOptions): Promise<{ report: ScoreRepor
   const report: ScoreReport = { metric: spec.name, n: result.n, scores: result.scores };
   if (options.ci) {
     const statistic = await spec.resample(items, result);
+    const { bootstrapIntervals } = await import('../score/scorers.ts');
     const intervals: Record<string, BootstrapInterval> = await runScorer(spec, async () =>
       bootstrapIntervals(items.length, statistic, { samples: options.ciSamples, seed: options.seed }),
     options);

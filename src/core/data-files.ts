@@ -3,7 +3,7 @@
 // its official name at any depth. Several files of one name are no ambiguity when they hold the same bytes (a download
 // tool that unpacks a release twice), nor when the task names a canonical location among them; otherwise they are an
 // error that names them, never a guess.
-import { createHash } from 'node:crypto';
+import { createHash } from './hash.ts';
 import { createReadStream, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, realpath, rename, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';

@@ -1,6 +1,6 @@
 // Seeded randomness. Every random choice in flamingo-eval derives from a key (seed, task, query id, ...) hashed into
 // a fresh generator, so a choice never depends on the order or concurrency in which items are processed.
-import { createHash } from 'node:crypto';
+import { createHash } from './hash.ts';
 
 export type Rng = () => number;
 

@@ -3,7 +3,7 @@
 // SAMPLE_MARKER, into each sample dataset, listing the sha256 of every file it wrote. A run reads sample data when a
 // file it used lies in a folder holding the marker (up to the --data folder), or has the content of a sample file
 // (a sample file copied on its own).
-import { createHash } from 'node:crypto';
+import { createHash } from './hash.ts';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { packagePath } from './paths.ts';

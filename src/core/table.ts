@@ -8,6 +8,7 @@
 const CYAN = '\u001b[36m';
 const RESET_FOREGROUND = '\u001b[39m';
 const ANSI = /\u001b\[[0-9;]*m/g;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 export function useColour(stream: NodeJS.WriteStream = process.stdout): boolean {
   return Boolean(stream.isTTY) && process.env.NO_COLOR === undefined;
@@ -34,6 +35,8 @@ function charWidth(code: number): number {
 
 /** The width of a line of text on a terminal, without its colour codes. */
 export function displayWidth(text: string): number {
+  // Printable ASCII, nearly every cell: one column a character.
+  if (PRINTABLE_ASCII.test(text)) return text.length;
   let width = 0;
   for (const char of text.replace(ANSI, '')) width += charWidth(char.codePointAt(0)!);
   return width;

@@ -2,7 +2,7 @@
 // that make two runs of one model different rows (src/leaderboard/board.ts groups by them).
 import type { ContextUse } from '../core/types.ts';
 import type { DemonstrationSelection } from '../paper/types.ts';
-import type { Ablation } from '../run/ablation.ts';
+import type { Ablation } from '../run/ablation-names.ts';
 
 /** What makes two runs of one model different rows: the run choices that change its numbers. */
 export interface RunVariant {

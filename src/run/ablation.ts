@@ -15,8 +15,9 @@ import { UsageError } from '../core/errors.ts';
 import { randomInt, rngFor, shuffled } from '../core/random.ts';
 import type { Example, Shot } from '../core/types.ts';
 
-export const ABLATIONS = ['demo-media', 'query-media', 'shuffled-answers', 'foreign-demo-media'] as const;
-export type Ablation = (typeof ABLATIONS)[number];
+import { ABLATIONS, type Ablation } from './ablation-names.ts';
+
+export { ABLATIONS, type Ablation };
 
 export const ABLATION_DESCRIPTIONS: Record<Ablation, string> = {
   'demo-media': "demonstrations without their images / videos (their text kept)",

