@@ -96,3 +96,22 @@ test('info reports the manifest’s name and parameter count', () => {
   assert.ok(info.parameters > 100_000);
   assert.equal(info.contextLength, backend.manifest.contextLength);
 });
+
+test('ranking gives the same scores whatever the rows per decoder call and with reused copy buffers', async () => {
+  const { scoreCandidates } = await import('../src/backends/onnx/rank.ts');
+  const rt = backend.runtime;
+  const prompts = [renderPrompt(fewShot('binding-2.png'), rt.tokenizer), renderPrompt(fewShot('binding-0.png'), rt.tokenizer)];
+  const texts = ['dax', 'pilek', 'a red circle', 'zumo', 'a blue square with a hat', 'two', 'a small green triangle'];
+  const candidates = prompts.map((_, p) => texts.map((t) => rt.tokenizer.encode(p === 0 ? t : `${t} again`)));
+  const score = async (limits: { maxRows?: number; maxBytes?: number; reuseBuffers?: boolean }) => {
+    const { state } = await rt.prefill(prompts);
+    return scoreCandidates(rt, state, candidates, limits);
+  };
+  const reference = await score({ maxRows: 64, maxBytes: Infinity, reuseBuffers: false });
+  for (const limits of [{ maxRows: 3 }, { maxRows: 64, maxBytes: 1 }, { maxRows: 2, reuseBuffers: false }]) {
+    const scores = await score(limits);
+    reference.forEach((row, p) =>
+      row.forEach((x, c) => assert.ok(Math.abs(scores[p]![c]! - x) < 1e-4, `${JSON.stringify(limits)} [${p}][${c}]: ${scores[p]![c]} vs ${x}`)),
+    );
+  }
+});

@@ -100,3 +100,34 @@ test('reorderRows rearranges rows in place as a copying selection would, whateve
     assert.deepEqual(Array.from(reorderRows(data, rows, rowSize)), Array.from(expected), `rows ${rows}`);
   }
 });
+
+test('selectRows writes into an earlier selection’s buffers when they fit, and into fresh ones otherwise', async () => {
+  const { selectRows } = await import('../src/backends/onnx/graphs.ts');
+  const rowSize = 3;
+  const data = Float32Array.from({ length: 4 * rowSize }, (_, i) => i);
+  const cache = { rows: 4, length: 1, keys: [data.slice()], values: [data.slice().map((x) => -x)] };
+  const first = selectRows(cache, [0, 0, 0, 0, 0, 0], rowSize);
+  const again = selectRows(cache, [3, 1, 1], rowSize, first);
+  assert.equal(again.keys[0]!.buffer, first.keys[0]!.buffer, 'keys written into the earlier buffers');
+  assert.equal(again.values[0]!.buffer, first.values[0]!.buffer, 'values written into the earlier buffers');
+  assert.deepEqual(Array.from(again.keys[0]!), Array.from(selectRows(cache, [3, 1, 1], rowSize).keys[0]!));
+  assert.deepEqual(Array.from(again.values[0]!), [-9, -10, -11, -3, -4, -5, -3, -4, -5]);
+  assert.equal(again.rows, 3);
+  // Too few rows, or another cache length: fresh buffers, the earlier selection untouched.
+  const bigger = selectRows(cache, [1, 1, 1, 1, 1, 1, 1], rowSize, again);
+  assert.notEqual(bigger.keys[0]!.buffer, first.keys[0]!.buffer);
+  const longer = { rows: 2, length: 2, keys: [data.slice(0, 12)], values: [data.slice(0, 12)] };
+  assert.notEqual(selectRows(longer, [0], rowSize, first).keys[0]!.buffer, first.keys[0]!.buffer);
+  assert.deepEqual(Array.from(first.keys[0]!.subarray(0, 9)), [9, 10, 11, 3, 4, 5, 3, 4, 5]);
+});
+
+test('ranking bounds the candidate rows of a decoder call by the bytes of prompt cache they copy', async () => {
+  const { rowsPerCall, ROWS_PER_CALL, CACHE_BYTES_PER_CALL } = await import('../src/backends/onnx/rank.ts');
+  assert.equal(rowsPerCall(1000), ROWS_PER_CALL, 'short prompts: the row cap');
+  // A 4-shot VisDial prompt of flamingo-tiny-m (450 tokens, 3 layers x 6 heads x 32): 2.07 MB a row.
+  const row = 2 * 3 * 6 * 32 * 450 * 4;
+  assert.equal(rowsPerCall(row), Math.floor(CACHE_BYTES_PER_CALL / row));
+  assert.ok(rowsPerCall(row) * row <= CACHE_BYTES_PER_CALL);
+  assert.equal(rowsPerCall(CACHE_BYTES_PER_CALL * 3), 1, 'a row larger than the budget still runs, alone');
+  assert.equal(rowsPerCall(row, 64, Infinity), 64);
+});

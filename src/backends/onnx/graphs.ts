@@ -100,6 +100,32 @@ export class FlamingoGraphs {
   }
 
   async decode(call: DecoderCall): Promise<DecoderResult> {
+    const { layers } = this.manifest.decoder;
+    const { decoder } = await this.ready();
+    const feeds = this.decoderFeeds(call);
+    const out = await this.timed(() => decoder.run(feeds));
+    const keys: Float32Array[] = [];
+    const values: Float32Array[] = [];
+    for (let i = 0; i < layers; i++) {
+      keys.push(out[`present_key_${i}`]!.data as Float32Array);
+      values.push(out[`present_value_${i}`]!.data as Float32Array);
+    }
+    return { logits: out.logits!.data as Float32Array, present: { rows: call.rows, length: (call.past?.length ?? 0) + call.ids[0]!.length, keys, values } };
+  }
+
+  /**
+   * The logits [rows, T, V] of a decoder call, without its extended cache: ranking continues each candidate once and
+   * never from its result, and fetching only the logits spares ONNX Runtime copying every row's cache out to
+   * JavaScript (as large as the copies going in) and the garbage collector freeing it.
+   */
+  async decodeLogits(call: DecoderCall): Promise<Float32Array> {
+    const { decoder } = await this.ready();
+    const feeds = this.decoderFeeds(call);
+    const out = await this.timed(() => decoder.run(feeds, ['logits']));
+    return out.logits!.data as Float32Array;
+  }
+
+  private decoderFeeds(call: DecoderCall): Record<string, ort.Tensor> {
     const { layers, heads, headDim } = this.manifest.decoder;
     const B = call.rows;
     const T = call.ids[0]!.length;
@@ -117,15 +143,7 @@ export class FlamingoGraphs {
       feeds[`past_key_${i}`] = new ort.Tensor('float32', call.past?.keys[i] ?? empty, [B, heads, P, headDim]);
       feeds[`past_value_${i}`] = new ort.Tensor('float32', call.past?.values[i] ?? empty, [B, heads, P, headDim]);
     }
-    const { decoder } = await this.ready();
-    const out = await this.timed(() => decoder.run(feeds));
-    const keys: Float32Array[] = [];
-    const values: Float32Array[] = [];
-    for (let i = 0; i < layers; i++) {
-      keys.push(out[`present_key_${i}`]!.data as Float32Array);
-      values.push(out[`present_value_${i}`]!.data as Float32Array);
-    }
-    return { logits: out.logits!.data as Float32Array, present: { rows: B, length: P + T, keys, values } };
+    return feeds;
   }
 
   private async timed<T>(run: () => Promise<T>): Promise<T> {
@@ -160,15 +178,26 @@ function int64(rows: number[][], dims: number[]): ort.Tensor {
   return new ort.Tensor('int64', data, dims);
 }
 
-/** The cache rows `rows` (repeats allowed), in that order, in new buffers: per-candidate copies for ranking. */
-export function selectRows(cache: KVCache, rows: number[], headsTimesHd: number): KVCache {
+/**
+ * The cache rows `rows` (repeats allowed), in that order, in new buffers: per-candidate copies for ranking. With
+ * `into` (an earlier result of the same cache length with at least as many rows, no longer in use) its buffers are
+ * written instead of fresh ones: ranking copies the prompt's cache for every candidate row, and fresh buffers of
+ * that size cost page faults and garbage collection on every decoder call (bench/onnx-ranking-memory.ts).
+ */
+export function selectRows(cache: KVCache, rows: number[], headsTimesHd: number, into?: KVCache): KVCache {
   const rowSize = headsTimesHd * cache.length;
-  const pick = (data: Float32Array) => {
-    const out = new Float32Array(rows.length * rowSize);
+  const reuse = into !== undefined && into.length === cache.length && into.rows >= rows.length;
+  const pick = (data: Float32Array, k: number, scratch: Float32Array[] | undefined) => {
+    const out = reuse ? scratch![k]!.subarray(0, rows.length * rowSize) : new Float32Array(rows.length * rowSize);
     rows.forEach((r, i) => out.set(data.subarray(r * rowSize, (r + 1) * rowSize), i * rowSize));
     return out;
   };
-  return { rows: rows.length, length: cache.length, keys: cache.keys.map(pick), values: cache.values.map(pick) };
+  return {
+    rows: rows.length,
+    length: cache.length,
+    keys: cache.keys.map((d, k) => pick(d, k, into?.keys)),
+    values: cache.values.map((d, k) => pick(d, k, into?.values)),
+  };
 }
 
 /**

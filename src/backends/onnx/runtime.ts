@@ -3,7 +3,7 @@
 // a worker), then more tokens appended to the KV cache.
 import { InputError } from '../../core/errors.ts';
 import type { MediaRef } from '../../core/types.ts';
-import { FlamingoGraphs, reorderRows, selectRows, type KVCache } from './graphs.ts';
+import { FlamingoGraphs, reorderRows, selectRows, type DecoderCall, type KVCache } from './graphs.ts';
 import type { RenderedPrompt } from './prompt.ts';
 import type { BundleTokenizer } from './tokenizer.ts';
 import type { VisualEntry } from './visual-cache.ts';
@@ -107,6 +107,25 @@ export class FlamingoRuntime {
    * logits after each row's last real token) and all logits [rows, T, V].
    */
   async extend(state: DecodeState, ids: number[][], lengths?: number[]): Promise<{ state: DecodeState; logits: Float32Array }> {
+    const call = this.extendCall(state, ids, lengths);
+    const out = await this.graphs.decode(call);
+    const V = this.vocabSize;
+    const T = ids[0]!.length;
+    const next: DecodeState = {
+      ...state,
+      cache: out.present,
+      mask: call.attentionMask,
+      lastLogits: call.lengths.map((len, r) => out.logits.slice((r * T + len - 1) * V, (r * T + len) * V)),
+    };
+    return { state: next, logits: out.logits };
+  }
+
+  /** The logits [rows, T, V] of `extend`, without the new state (whose cache is then never fetched). */
+  extendLogits(state: DecodeState, ids: number[][], lengths?: number[]): Promise<Float32Array> {
+    return this.graphs.decodeLogits(this.extendCall(state, ids, lengths));
+  }
+
+  private extendCall(state: DecodeState, ids: number[][], lengths?: number[]): DecoderCall & { lengths: number[] } {
     const T = ids[0]!.length;
     const lens = lengths ?? ids.map(() => T);
     const newMask = state.mask.map((m, r) => {
@@ -115,7 +134,7 @@ export class FlamingoRuntime {
       return row;
     });
     const mediaIndex = state.lastMedia.map((m) => Array<number>(T).fill(m));
-    const out = await this.graphs.decode({
+    return {
       rows: state.rows,
       ids,
       attentionMask: newMask,
@@ -123,25 +142,21 @@ export class FlamingoRuntime {
       mediaSlots: state.slots,
       mediaIndex,
       past: state.cache,
-    });
-    const V = this.vocabSize;
-    const next: DecodeState = {
-      ...state,
-      cache: out.present,
-      mask: newMask,
-      lastLogits: lens.map((len, r) => out.logits.slice((r * T + len - 1) * V, (r * T + len) * V)),
+      lengths: lens,
     };
-    return { state: next, logits: out.logits };
   }
 
-  /** The rows `rows` of a state (repeats allowed), in that order, in new buffers: `state` stays usable. */
-  select(state: DecodeState, rows: number[]): DecodeState {
+  /**
+   * The rows `rows` of a state (repeats allowed), in that order, in new buffers (or in the cache buffers of `into`, an
+   * earlier selection no longer in use, when they are large enough): `state` stays usable.
+   */
+  select(state: DecodeState, rows: number[], into?: DecodeState): DecodeState {
     const slotSize = state.slots * this.slotSize;
     const visual = new Float32Array(rows.length * slotSize);
     rows.forEach((r, i) => visual.set(state.visual.subarray(r * slotSize, (r + 1) * slotSize), i * slotSize));
     return {
       rows: rows.length,
-      cache: selectRows(state.cache, rows, this.perRow),
+      cache: selectRows(state.cache, rows, this.perRow, into?.cache),
       mask: rows.map((r) => state.mask[r]!),
       visual,
       slots: state.slots,
