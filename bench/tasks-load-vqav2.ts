@@ -10,43 +10,19 @@
 // and 11% in pairing questions with annotations: a faster traversal (reading answer strings without Field) measured
 // no gain, so the loader stays as it is. Once per task per run, against hours of generation at this size.
 // (Figures from before the VQA readers were rewritten; bench/vqav2-load-vs-python.ts has today's, beside Python's.)
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clearFileIndex } from '../src/core/data-files.ts';
 import { vqav2 } from '../src/tasks/vqav2.ts';
+import { writeVqav2Layout } from './vqav2-layout.ts';
 
 const root = await mkdtemp(join(tmpdir(), 'bench-vqav2-load-'));
 process.env.FLAMINGO_EVAL_CACHE = join(root, 'cache');
-const name = (folder: string, id: number) => `COCO_${folder}_${String(id).padStart(12, '0')}.jpg`;
-const SPLITS = { train2014: { images: 82783, questions: 443757 }, val2014: { images: 40504, questions: 214354 } };
-const ANSWERS = ['yes', 'yes', 'yes', 'no', 'yes', 'yes', 'yes', 'yes', 'yes', 'yes'];
 
 try {
   const started = Date.now();
-  for (const [folder, size] of Object.entries(SPLITS)) {
-    await mkdir(join(root, 'coco', folder), { recursive: true });
-    const ids = Array.from({ length: size.images }, (_, i) => (folder === 'train2014' ? 1 : 1_000_000) + i * 3);
-    for (const id of ids) await writeFile(join(root, 'coco', folder, name(folder, id)), '');
-    const questions = [];
-    const annotations = [];
-    for (let k = 0; k < size.questions; k++) {
-      const imageId = ids[k % ids.length]!;
-      const questionId = imageId * 1000 + Math.floor(k / ids.length);
-      questions.push({ image_id: imageId, question: 'Is the man wearing a hat?', question_id: questionId });
-      annotations.push({
-        question_type: 'is the man',
-        multiple_choice_answer: 'yes',
-        answers: ANSWERS.map((answer, j) => ({ answer, answer_confidence: 'yes', answer_id: j + 1 })),
-        image_id: imageId,
-        answer_type: 'yes/no',
-        question_id: questionId,
-      });
-    }
-    const meta = { info: {}, license: {}, data_subtype: folder, data_type: 'mscoco' };
-    await writeFile(join(root, `v2_OpenEnded_mscoco_${folder}_questions.json`), JSON.stringify({ ...meta, task_type: 'Open-Ended', questions }));
-    await writeFile(join(root, `v2_mscoco_${folder}_annotations.json`), JSON.stringify({ ...meta, annotations }));
-  }
+  await writeVqav2Layout(root);
   const mb = async (file: string) => ((await stat(join(root, file))).size / 2 ** 20).toFixed(0);
   console.log(
     `built the synthetic layout in ${((Date.now() - started) / 1000).toFixed(1)} s ` +

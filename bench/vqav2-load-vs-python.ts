@@ -24,10 +24,11 @@
 // Python's json.load does only the parsing, and keeps every field of the tree: our peak holds the examples and the
 // one split's parsed files being read.
 import { spawnSync } from 'node:child_process';
-import { access, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { access, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeVqav2Layout } from './vqav2-layout.ts';
 
 const FILES = [
   'v2_OpenEnded_mscoco_train2014_questions.json',
@@ -80,9 +81,6 @@ const rootArg = process.argv.indexOf('--root');
 const keep = rootArg > 0;
 const root = keep ? process.argv[rootArg + 1]! : await mkdtemp(join(tmpdir(), 'bench-vqav2-vs-python-'));
 const built = keep && (await access(join(root, FILES[3]!)).then(() => true, () => false));
-const name = (folder: string, id: number) => `COCO_${folder}_${String(id).padStart(12, '0')}.jpg`;
-const SPLITS = { train2014: { images: 82783, questions: 443757 }, val2014: { images: 40504, questions: 214354 } };
-const ANSWERS = ['yes', 'yes', 'yes', 'no', 'yes', 'yes', 'yes', 'yes', 'yes', 'yes'];
 
 function child(command: string, args: string[]): Measure {
   const r = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
@@ -92,29 +90,7 @@ function child(command: string, args: string[]): Measure {
 
 try {
   const started = Date.now();
-  for (const [folder, size] of built ? [] : Object.entries(SPLITS)) {
-    await mkdir(join(root, 'coco', folder), { recursive: true });
-    const ids = Array.from({ length: size.images }, (_, i) => (folder === 'train2014' ? 1 : 1_000_000) + i * 3);
-    for (const id of ids) await writeFile(join(root, 'coco', folder, name(folder, id)), '');
-    const questions = [];
-    const annotations = [];
-    for (let k = 0; k < size.questions; k++) {
-      const imageId = ids[k % ids.length]!;
-      const questionId = imageId * 1000 + Math.floor(k / ids.length);
-      questions.push({ image_id: imageId, question: 'Is the man wearing a hat?', question_id: questionId });
-      annotations.push({
-        question_type: 'is the man',
-        multiple_choice_answer: 'yes',
-        answers: ANSWERS.map((answer, j) => ({ answer, answer_confidence: 'yes', answer_id: j + 1 })),
-        image_id: imageId,
-        answer_type: 'yes/no',
-        question_id: questionId,
-      });
-    }
-    const meta = { info: {}, license: {}, data_subtype: folder, data_type: 'mscoco' };
-    await writeFile(join(root, `v2_OpenEnded_mscoco_${folder}_questions.json`), JSON.stringify({ ...meta, task_type: 'Open-Ended', questions }));
-    await writeFile(join(root, `v2_mscoco_${folder}_annotations.json`), JSON.stringify({ ...meta, annotations }));
-  }
+  if (!built) await writeVqav2Layout(root);
   let bytes = 0;
   for (const f of FILES) bytes += (await stat(join(root, f))).size;
   console.log(`built the layout in ${((Date.now() - started) / 1000).toFixed(1)} s (four JSON files, ${(bytes / 2 ** 20).toFixed(0)} MB)`);

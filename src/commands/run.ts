@@ -63,27 +63,40 @@ export function registerRun(program: Command): void {
       const options = parseRunOptions(flags);
       const [{ resolveRunTasks }, { checkFlagsApply }] = await Promise.all([import('../run/tasks.ts'), import('../run/applicable.ts')]);
       checkFlagsApply(flags, (await resolveRunTasks(options.tasks, options, () => {})).map((entry) => entry.task));
-      // Every finished example is already in the journal (written synchronously), so Ctrl-C can stop at once.
-      const interrupted = () => {
-        process.stderr.write('\nflamingo-eval: interrupted; the journal keeps every finished example: run the same command again to resume\n');
-        process.exit(130);
-      };
-      process.once('SIGINT', interrupted);
-      let outcomes: RecordOutcome[];
-      let failed: TaskFailures | undefined;
-      try {
-        outcomes = await evaluate(options, { stderr: process.stderr });
-      } catch (error) {
-        if (!(error instanceof TaskFailures)) throw error;
-        // Report the cells that finished and those that did not, then fail.
-        outcomes = error.outcomes;
-        failed = error;
-      } finally {
-        process.off('SIGINT', interrupted);
-      }
-      await printRunSummary(outcomes, failed, options);
-      if (failed) throw failed;
+      await runToSummary(() => evaluate(options, { stderr: process.stderr }), TaskFailures, options, 'the journal keeps every finished example: run the same command again to resume');
     });
+}
+
+/**
+ * Runs `work` (a run or a sweep) to its summary: Ctrl-C stops at once (every finished example is already in the
+ * journal, written synchronously); cells that failed are reported beside the finished records, then the command fails.
+ */
+export async function runToSummary(
+  work: () => Promise<RecordOutcome[]>,
+  failures: typeof TaskFailures,
+  options: { json: boolean; quiet: boolean },
+  /** What Ctrl-C prints after "interrupted; ": what is kept and how to go on. */
+  resume: string,
+): Promise<void> {
+  const interrupted = () => {
+    process.stderr.write(`\nflamingo-eval: interrupted; ${resume}\n`);
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
+  let outcomes: RecordOutcome[];
+  let failed: TaskFailures | undefined;
+  try {
+    outcomes = await work();
+  } catch (error) {
+    if (!(error instanceof failures)) throw error;
+    // Report the cells that finished and those that did not, then fail.
+    outcomes = error.outcomes;
+    failed = error;
+  } finally {
+    process.off('SIGINT', interrupted);
+  }
+  await printRunSummary(outcomes, failed, options);
+  if (failed) throw failed;
 }
 
 /**

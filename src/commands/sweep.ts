@@ -4,8 +4,7 @@
 import { Command } from 'commander';
 import { useColour } from '../core/table.ts';
 import type { RunFlag } from '../run/sweep.ts';
-import type { RecordOutcome, TaskFailures } from '../run/evaluate.ts';
-import { collect, printRunSummary, registerRun } from './run.ts';
+import { collect, registerRun, runToSummary } from './run.ts';
 
 /** The `run` command's flags, as plan keys. */
 export function runFlags(): RunFlag[] {
@@ -48,24 +47,12 @@ export function registerSweep(program: Command): void {
         else process.stdout.write(await renderDryRun(cells));
         return;
       }
-      const interrupted = () => {
-        process.stderr.write('\nflamingo-eval: interrupted; the journals keep every finished example: run the same sweep again to finish it\n');
-        process.exit(130);
-      };
-      process.once('SIGINT', interrupted);
-      let outcomes: RecordOutcome[];
-      let failed: TaskFailures | undefined;
-      try {
-        outcomes = await runSweep(plan, { stderr: process.stderr });
-      } catch (error) {
-        if (!(error instanceof TaskFailures)) throw error;
-        outcomes = error.outcomes;
-        failed = error;
-      } finally {
-        process.off('SIGINT', interrupted);
-      }
-      await printRunSummary(outcomes, failed, { json: flags.json === true, quiet: flags.quiet === true });
-      if (failed) throw failed;
+      await runToSummary(
+        () => runSweep(plan, { stderr: process.stderr }),
+        TaskFailures,
+        { json: flags.json === true, quiet: flags.quiet === true },
+        'the journals keep every finished example: run the same sweep again to finish it',
+      );
     });
 }
 
