@@ -8,6 +8,7 @@ import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunRecord } from '../src/core/types.ts';
+import { killAfterJournaled } from './support/kill-mid-run.ts';
 
 const BIN = new URL('../bin/flamingo-eval.js', import.meta.url).pathname;
 const FAKE_TASK = new URL('./support/fake-task.ts', import.meta.url).pathname;
@@ -143,21 +144,7 @@ test('an ablation run killed with SIGKILL resumes to the uninterrupted record', 
   assert.equal(cli(args(whole)).status, 0);
   const dir = scratch(t);
   const child = spawn(process.execPath, [BIN, ...args(dir)], { env: { ...process.env, FLAMINGO_TEST_DELAY_MS: '40' }, stdio: 'ignore' });
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-  await new Promise<void>((resolve, reject) => {
-    const started = Date.now();
-    const poll = setInterval(() => {
-      if (lines(dir) >= 10) {
-        clearInterval(poll);
-        child.kill('SIGKILL');
-        resolve();
-      } else if (Date.now() - started > 60_000 || child.exitCode !== null) {
-        clearInterval(poll);
-        reject(new Error('the run did not journal 10 examples in time'));
-      }
-    }, 10);
-  });
-  assert.equal(await exited, 'SIGKILL');
+  assert.equal(await killAfterJournaled(child, () => lines(dir)), 'SIGKILL');
   const done = lines(dir);
   assert.ok(done >= 10 && done < 80, `killed after ${done}`);
   appendFileSync(journal(dir)!, '{"seed":42,"example":{"id":"val-');

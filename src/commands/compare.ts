@@ -1,11 +1,11 @@
 // `flamingo-eval compare <A> <B>`: is B better than A, and by how much? Paired bootstrap differences per task x shots
 // x variant (src/compare/pairs.ts), for the terminal, Markdown, CSV or JSON. A and B are record files or folders of
 // records (one model each); `--shots-a 4 --shots-b 32` compares two shot counts (of one model, or of two).
-import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { InputError, UsageError } from '../core/errors.ts';
 import { useColour } from '../core/table.ts';
 import type { Comparison, CompareOptions } from '../compare/pairs.ts';
+import { writeOutput } from './output.ts';
 
 export type CompareFormat = 'table' | 'csv' | 'md' | 'json';
 
@@ -109,15 +109,6 @@ export function registerCompare(program: Command): void {
         },
         warn,
       );
-      if (flags.output === undefined) {
-        process.stdout.write(text);
-        return;
-      }
-      try {
-        await writeFile(flags.output, text);
-      } catch (error) {
-        throw new InputError(`--output ${flags.output}: cannot write (${(error as Error).message})`, flags.output);
-      }
-      process.stderr.write(`flamingo-eval compare: wrote ${flags.output}\n`);
+      await writeOutput('compare', flags.output, text);
     });
 }

@@ -1,10 +1,10 @@
 // `flamingo-eval leaderboard [dirs...]`: a table of run records, models by size against task x shots, optionally
 // beside the published numbers (`--paper`), for the terminal, CSV or Markdown.
-import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { InputError, UsageError } from '../core/errors.ts';
 import { renderTable, useColour } from '../core/table.ts';
 import { markdownTable } from '../leaderboard/markdown.ts';
+import { writeOutput } from './output.ts';
 
 export type LeaderboardFormat = 'table' | 'csv' | 'md';
 
@@ -188,15 +188,6 @@ export function registerLeaderboard(program: Command): void {
         },
         warn,
       );
-      if (opts.output === undefined) {
-        process.stdout.write(text);
-        return;
-      }
-      try {
-        await writeFile(opts.output, text);
-      } catch (error) {
-        throw new InputError(`--output ${opts.output}: cannot write (${(error as Error).message})`, opts.output);
-      }
-      process.stderr.write(`flamingo-eval leaderboard: wrote ${opts.output}\n`);
+      await writeOutput('leaderboard', opts.output, text);
     });
 }

@@ -1,21 +1,14 @@
 // `leaderboard --diagnostics`: beside the scores, how each measured cell used its context (src/run/context-use.ts):
 // one line per row x column whose record has context-use figures, with an ablation row's score against its plain row.
 import { stringify } from 'csv-stringify/sync';
-import type { ContextSide } from '../core/types.ts';
+import type { ContextSide, ContextUse } from '../core/types.ts';
 import { plainRowOf, type Leaderboard } from './board.ts';
 import { formatMean } from './text.ts';
 
-export interface DiagnosticsLine {
+/** A record's context-use figures (ContextUse: n, the rates and their chance levels) on one leaderboard line. */
+export interface DiagnosticsLine extends Omit<ContextUse, 'answerInContext'> {
   row: string;
   column: string;
-  /** Prompts with demonstrations (per seed, mean over seeds). */
-  n: number;
-  copy: number;
-  copyChance: number | null;
-  last: number;
-  lastChance: number | null;
-  majority: number;
-  majorityChance: number | null;
   inContext: ContextSide;
   notInContext: ContextSide;
   /** Ablation rows: the score minus the plain row's in the same column (null without a plain row's cell). */

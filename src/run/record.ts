@@ -36,7 +36,7 @@ export function buildTrial(task: Task, plan: TrialPlan, entries: Map<string, Jou
   } catch (error) {
     if (!isUndefinedMetric(error)) throw error;
     // The metric has no value on these queries (one class only, no positive, ...): recorded as null with the reason.
-    const kept = task.goldCandidate ? examples.map((example, i) => rankSummary(task, plan.queries[i]!.example, example)) : examples;
+    const kept = keptExamples(task, plan, examples);
     // How the model used its demonstrations needs no metric (the score split is then null on both sides).
     const undefinedContext = trialContextUse(task, plan, examples, task.metric);
     return {
@@ -55,9 +55,7 @@ export function buildTrial(task: Task, plan: TrialPlan, entries: Map<string, Jou
   if (score.perItem) score.perItem.forEach((value, k) => (examples[scored[k]!]!.score = value));
   const contextUse = trialContextUse(task, plan, examples, score.primary);
   const skipped = examples.length - scored.length;
-  const kept = task.goldCandidate
-    ? examples.map((example, i) => rankSummary(task, plan.queries[i]!.example, example))
-    : examples;
+  const kept = keptExamples(task, plan, examples);
   const trial: Trial = {
     seed: plan.seed,
     metrics: score.metrics,
@@ -92,6 +90,11 @@ function trialContextUse(task: Task, plan: TrialPlan, examples: ExampleRecord[],
     const value = score.metrics[primary];
     return typeof value === 'number' && Number.isFinite(value) ? value : null;
   });
+}
+
+/** The examples as the record keeps them: classification examples summarised (rankSummary), others as they are. */
+function keptExamples(task: Task, plan: TrialPlan, examples: ExampleRecord[]): ExampleRecord[] {
+  return task.goldCandidate ? examples.map((example, i) => rankSummary(task, plan.queries[i]!.example, example)) : examples;
 }
 
 /** Candidates a classification record keeps per example (top-5 accuracy needs five). */

@@ -96,6 +96,8 @@ function readdirNames(dir: string): string[] {
 export class VideoLibrary {
   /** The stems in code-unit order, for prefix look-ups (built on first use). */
   private sortedStems: string[] | undefined;
+  /** Stems with several files: whether those files hold the same bytes (find() reads them once). */
+  private readonly identicalCopies = new Map<string, boolean>();
 
   private constructor(
     readonly root: string,
@@ -150,7 +152,10 @@ export class VideoLibrary {
   find(stem: string): string | undefined {
     const files = this.byStem.get(stem);
     if (files && files.length > 1) {
-      if (sameFileBytes(files)) return nearestToRoot(this.root, files);
+      // Decided once per stem: comparing the copies reads them whole.
+      let same = this.identicalCopies.get(stem);
+      if (same === undefined) this.identicalCopies.set(stem, (same = sameFileBytes(files)));
+      if (same) return nearestToRoot(this.root, files);
       throw new InputError(
         `video ${stem} is ambiguous: ${files.length} different files under ${this.root}: ` +
           `${files.map((p) => relative(this.root, p)).join(', ')}. Keep one, or point --data at the folder holding the one to read.`,
