@@ -144,3 +144,13 @@ test('hashes of big files are cached by size and mtime', async () => {
     await rm(root, { recursive: true, force: true });
   }
 });
+
+test('an ambiguity among many files lists the first few and counts the rest', async () => {
+  const files = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`copy${i}/train.json`, `{"v": ${i}}`]));
+  const root = await tree(files);
+  try {
+    await assert.rejects(findOfficialFile(root, 'train.json'), /train\.json is ambiguous: 8 different files .*copy5\/train\.json and 2 more\. Point --data/);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});

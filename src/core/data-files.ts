@@ -39,6 +39,11 @@ async function sameBytes(paths: string[]): Promise<boolean> {
   return hashes.every((h) => h === hashes[0]);
 }
 
+/** The first few of many paths, and how many more: an error stays readable when a folder holds dozens of copies. */
+function listed(paths: string[], shown = 6): string {
+  return paths.length <= shown ? paths.join(', ') : `${paths.slice(0, shown).join(', ')} and ${paths.length - shown} more`;
+}
+
 /**
  * The one of several files of the same official name (found under `root`) to read: any of them when they hold the same
  * bytes (the canonical one, else the one nearest the root), else the only one in the task's canonical location, else
@@ -53,19 +58,19 @@ export async function chooseOfficialFile(root: string, name: string, found: stri
   if (await sameBytes(found)) {
     const nearest = [...found].sort((a, b) => rel(a).split(sep).length - rel(b).split(sep).length || (a < b ? -1 : 1));
     const chosen = canonical.length === 1 ? canonical[0]! : nearest[0]!;
-    notice(`${name}: ${found.length} identical copies under --data ${root} (${found.map(rel).join(', ')}); reading ${rel(chosen)}`);
+    notice(`${name}: ${found.length} identical copies under --data ${root} (${listed(found.map(rel))}); reading ${rel(chosen)}`);
     return chosen;
   }
   if (canonical.length === 1) {
     const others = found.filter((p) => p !== canonical[0]);
     notice(
-      `${name}: reading ${rel(canonical[0]!)} (the canonical location); ${others.map(rel).join(', ')} differ(s) from it and ` +
+      `${name}: reading ${rel(canonical[0]!)} (the canonical location); ${listed(others.map(rel))} differ(s) from it and ` +
         'was not read (point --data at the folder of the one you want to read it instead)',
     );
     return canonical[0]!;
   }
   throw new InputError(
-    `${what} is ambiguous: ${found.length} different files under --data ${root}: ${found.map(rel).join(', ')}. ` +
+    `${what} is ambiguous: ${found.length} different files under --data ${root}: ${listed(found.map(rel))}. ` +
       `Point --data at the folder holding the one to read (e.g. --data ${dirname(found[0]!)}), or remove the others.`,
     name,
   );

@@ -98,6 +98,12 @@ export function renderSummary(outcomes: RecordOutcome[], colour: boolean): strin
         `majority ${figures.majority.toFixed(1)}%${chance(figures.majorityChance)}`,
     );
   }
+  if (rows.some((row) => row.contextUse)) {
+    lines.push(
+      'context use: how often the answer equals a demonstration\'s answer (copy), the last demonstration\'s, and the ' +
+        "demonstrations' most frequent one; chance: the same rate against other queries' demonstrations (docs/context-use.md).",
+    );
+  }
   const shown = rows.map((row) => shorten(row.record));
   lines.push(`records: ${shown.join(', ')}`);
   for (const row of rows) {
