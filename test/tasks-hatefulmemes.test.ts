@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { clearFileIndex } from '../src/core/data-files.ts';
 import { InputError, UsageError } from '../src/core/errors.ts';
 import { evaluate } from '../src/run/evaluate.ts';
 import { parseRunOptions } from '../src/run/options.ts';
@@ -144,11 +145,19 @@ test('a broken line is named by file and line number; wrong fields by name', asy
   });
 });
 
-test('a missing image is reported with the line that names it', async () => {
+test('a missing image marks its meme with the line that names it; no image at all is the wrong folder', async () => {
   await withCopy(async (data) => {
     const first = JSON.parse((await readFile(data.path('test_seen.jsonl'), 'utf8')).split('\n')[0]!);
     await rm(data.path(first.img));
-    await rejectsInput(data, '1 image(s) not found', first.img.split('/')[1], 'test_seen.jsonl:1');
+    const loaded = await hatefulmemes.load({ dataDir: data.dir });
+    const marked = [...loaded.support, ...loaded.query].filter((example) => example.media.some((media) => media.missing !== undefined));
+    assert.deepEqual(marked.map((example) => example.media[0]!.path.endsWith(first.img.split('/')[1])), [true]);
+    assert.match(marked[0]!.media[0]!.missing!, /test_seen\.jsonl:1: img/);
+    // Every image gone: --data points at the wrong folder, refused at load naming the first ones.
+    await rm(data.path('img'), { recursive: true });
+    await mkdir(data.path('img'));
+    clearFileIndex();
+    await rejectsInput(data, /not one of the \d+ image\(s\) the annotations name is on disk/, 'train.jsonl:1');
   });
 });
 

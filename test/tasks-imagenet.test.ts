@@ -153,7 +153,12 @@ test('flat val/ errors: no label file, a bad header or row, an unlabelled image,
   await withCopy(async (data) => {
     const lines = await flattenVal(data);
     await writeFile(data.path('LOC_val_solution.csv'), [...lines, 'ILSVRC2012_val_00049999,n90000002 1 2 3 4'].join('\n'));
-    await rejectsInput(data, '1 image(s) not found', 'ILSVRC2012_val_00049999.JPEG', 'LOC_val_solution.csv:32');
+    // A labelled image that is not on disk: its query is marked with the line that names it (the run stops on it, or
+    // skips it under --on-media-error skip).
+    const loaded = await imagenet.load({ dataDir: data.dir });
+    const missing = loaded.query.filter((example) => example.media[0]!.missing !== undefined);
+    assert.deepEqual(missing.map((example) => example.media[0]!.path.endsWith('ILSVRC2012_val_00049999.JPEG')), [true]);
+    assert.equal(missing[0]!.media[0]!.missing, `${data.path('LOC_val_solution.csv')}:32 column "ImageId"`);
   });
 });
 

@@ -145,16 +145,25 @@ test('a missing file or image folder is named with where it is published', async
   });
 });
 
-test('missing images are named, val and train alike', async () => {
+test('missing images mark the items that show them with the annotation that names them, val and train alike', async () => {
+  const marked = (examples: Example[]) =>
+    examples.flatMap((example) => example.media.filter((media) => media.missing !== undefined).map((media) => ({ path: media.path, by: media.missing! })));
   await withCopy(async (data) => {
     const [valImage] = await readdir(data.path('VisualDialog_val2018'));
     await rm(data.path(`VisualDialog_val2018/${valImage}`));
-    await rejectsInput(data, '1 image(s) not found', valImage!, 'visdial_1.0_val.json: data.dialogs[');
+    const loaded = await visdial.load({ dataDir: data.dir });
+    const missing = marked(loaded.query);
+    assert.ok(missing.length >= 1 && missing.every((m) => m.path.endsWith(valImage!)), JSON.stringify(missing));
+    assert.ok(missing.every((m) => m.by.includes('visdial_1.0_val.json: data.dialogs[')), JSON.stringify(missing));
+    assert.deepEqual(marked(loaded.support), []);
   });
   await withCopy(async (data) => {
     const [trainImage] = await readdir(data.path('train2014'));
     await rm(data.path(`train2014/${trainImage}`));
-    await rejectsInput(data, '1 image(s) not found', 'visdial_1.0_train.json: data.dialogs[', 'train2014/ or val2014/');
+    const loaded = await visdial.load({ dataDir: data.dir });
+    const missing = marked(loaded.support);
+    assert.equal(missing.length, 1);
+    assert.match(missing[0]!.by, /visdial_1\.0_train\.json: data\.dialogs\[\d+\]\.image_id \(in train2014\/ or val2014\/\)/);
   });
 });
 

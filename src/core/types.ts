@@ -12,6 +12,10 @@ export interface ImageRef {
   path: string;
   /** Set when the file is not on disk: the annotation file, row and field that name it (`path` is where it was looked for). */
   missing?: string;
+  /** The annotation file, row and field that name this medium, where the task knows them (for messages and records). */
+  namedBy?: string;
+  /** Set by the run when the file is there but cannot be used (empty, cut short, not an image or video): why. */
+  unreadable?: string;
 }
 
 /** How frames are taken from a video (recorded in the run record). */
@@ -30,6 +34,10 @@ export interface VideoRef {
   end?: number;
   /** Set when the file is not on disk: the annotation file, row and field that name it (`path` is where it was looked for). */
   missing?: string;
+  /** The annotation file, row and field that name this medium, where the task knows them (for messages and records). */
+  namedBy?: string;
+  /** Set by the run when the file is there but cannot be used (empty, cut short, not an image or video): why. */
+  unreadable?: string;
 }
 
 export type MediaRef = ImageRef | VideoRef;
@@ -226,6 +234,17 @@ export interface UsedFile {
   sha256: string;
 }
 
+/** A support item taken out of the pool before any demonstration is drawn. */
+export interface ExcludedSupport {
+  id: string;
+  /** The medium: where it was looked for. */
+  path: string;
+  /** The annotation file, row and field that name the medium. */
+  namedBy: string;
+  /** Why: "not on disk", or what the probe found (src/media/probe.ts). Absent in records before 0.2. */
+  reason?: string;
+}
+
 export interface TaskData {
   support: Example[];
   query: Example[];
@@ -240,10 +259,10 @@ export interface TaskData {
    */
   unannotated?: { server: string; alsoRequired?: Example[] };
   /**
-   * Set by the run: support items taken out of the pool because a medium they need is not on disk (MediaRef.missing),
-   * with the path looked for and the annotation that names it.
+   * Set by the run: support items taken out of the pool because a medium they need is not on disk (MediaRef.missing)
+   * or cannot be read (MediaRef.unreadable), with the path, the annotation that names it, and why.
    */
-  excludedSupport?: { id: string; path: string; namedBy: string }[];
+  excludedSupport?: ExcludedSupport[];
   /**
    * Set by the run under `--protocol flamingo` when the data holds fewer queries than the protocol asks (a partial
    * copy): how many the protocol asks and how many were evaluated. The record and the leaderboard mark the cell.
@@ -471,8 +490,8 @@ export interface RunRecord {
     supportSize: number;
     /** The query split has no annotations: no score, a submission file per trial (TaskData.unannotated). */
     unannotated?: { server: string };
-    /** Support items left out of the pool because a medium they need is not on disk (TaskData.excludedSupport). */
-    excludedSupport?: { id: string; path: string; namedBy: string }[];
+    /** Support items left out of the pool because a medium they need is missing or unreadable (TaskData.excludedSupport). */
+    excludedSupport?: ExcludedSupport[];
     /** `--protocol flamingo` on a copy with fewer queries than the protocol asks (TaskData.protocolShortfall). */
     protocolShortfall?: { asked: number; evaluated: number };
   };

@@ -71,7 +71,7 @@ export interface RunFacts {
   task: unknown;
   data: unknown;
   sample: boolean;
-  /** Support items left out because their media are missing (missing-media.ts): they change the draws. */
+  /** Support items left out because their media are missing (unusable-media.ts): they change the draws. */
   excludedSupport: string[];
   kind: Task['kind'];
   /** The prompt templates' text before each candidate (close-ended tasks). */

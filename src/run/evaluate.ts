@@ -10,7 +10,7 @@ import type { ArgSpec, ArgValues, Backend, Example, Prompt, PromptTemplates, Run
 import { checkedBackend } from './checked.ts';
 import { isSampleData } from '../core/sample-data.ts';
 import { setDataFallback } from '../core/data-files.ts';
-import { excludedSupportNotice, excludeMissingSupport } from './missing-media.ts';
+import { excludedSupportNotice, excludeMissingSupport, setAsideUnreadable, unusableQueries } from './unusable-media.ts';
 import { safeName } from '../core/safe-name.ts';
 import {
   configIdentity,
@@ -36,7 +36,7 @@ import { ablationRefusal, type Ablation } from './ablation.ts';
 import { promptTemplates } from './prompt.ts';
 import { runPending, type PendingQuery } from './runner.ts';
 import { formatShard, inShard, shardRecordPath, shardTrial, writeShardRecord } from './shard.ts';
-import { querySubset, querySubsetPerClass } from './sampler.ts';
+import { drawSupportPool, drawSupportPoolPerClass, querySubset, querySubsetPerClass } from './sampler.ts';
 import { buildSubmissionTrial, checkSubmissionTask } from './submission.ts';
 import { resolveRunTasks, type RunTask } from './tasks.ts';
 
@@ -387,10 +387,8 @@ export interface LoadedQueries {
 async function loadQueries(task: Task, source: string, options: RunOptions, io: EvaluateIO): Promise<LoadedQueries> {
   const loaded = checkData(task, await task.load({ dataDir: options.dataDir, split: options.split }));
   // Sample data is sample data wherever it lives: a copy passed with --data carries the generator's marker.
-  // Support items whose media are not on disk leave the pool before any demonstration is drawn (missing-media.ts).
-  const data: TaskData = excludeMissingSupport({ ...loaded, sample: loaded.sample || isSampleData(loaded.files, options.dataDir, source === 'builtin') });
-  const excludedNotice = excludedSupportNotice(task.id, data);
-  if (excludedNotice) io.stderr?.write(`flamingo-eval: ${excludedNotice}\n`);
+  // Support items whose media are not on disk leave the pool before any demonstration is drawn (unusable-media.ts).
+  let data: TaskData = excludeMissingSupport({ ...loaded, sample: loaded.sample || isSampleData(loaded.files, options.dataDir, source === 'builtin') });
   checkSubmissionTask(task, data);
   // --protocol flamingo: the paper's query-set size, or for classification a number of queries and pool items per class.
   const perClass = options.protocol === 'flamingo' ? task.protocolPerClass : undefined;
@@ -398,6 +396,22 @@ async function loadQueries(task: Task, source: string, options: RunOptions, io: 
   const queries = perClass
     ? querySubsetPerClass(data.query, task.id, perClass.query, perClass.classOf)
     : querySubset(data.query, task.id, requested);
+  // Media that are there but cannot be used: the pools' and the queries' probed before any demonstration is drawn.
+  data = await setAsideUnreadable({
+    data,
+    queries,
+    pools: (support) =>
+      options.seeds.map((seed) =>
+        perClass
+          ? drawSupportPoolPerClass(support, perClass.support, perClass.classOf, seed, task.id)
+          : drawSupportPool(support, options.supportSize, seed, task.id),
+      ),
+  });
+  const excludedNotice = excludedSupportNotice(task.id, data);
+  if (excludedNotice) io.stderr?.write(`flamingo-eval: ${excludedNotice}\n`);
+  const unusable = unusableQueries(task.id, queries, options.onMediaError === 'skip');
+  if (unusable.error) throw unusable.error;
+  if (unusable.notice) io.stderr?.write(`flamingo-eval: ${unusable.notice}\n`);
   if (requested !== undefined && queries.length < requested) {
     // Not an error (a partial download, the sample data), but the record's n would otherwise be the only hint.
     const asked = options.limit !== undefined ? `--limit ${requested}` : `--protocol flamingo (${requested} queries)`;

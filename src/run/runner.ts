@@ -7,7 +7,7 @@ import { isMediaError } from '../media/errors.ts';
 import type { Backend, ExampleRecord, GenerationSettings, Task } from '../core/types.ts';
 import { meanLogLikelihoods } from './ensemble.ts';
 import type { Journal } from './journal.ts';
-import { missingQueryMedia } from './missing-media.ts';
+import { unusableQueryMedia } from './unusable-media.ts';
 import type { PlannedQuery } from './plan.ts';
 
 export interface PendingQuery {
@@ -110,9 +110,9 @@ async function runBatchOrSkip(input: RunnerInput, batch: PendingQuery[]): Promis
 
 async function runBatch(input: RunnerInput, batch: PendingQuery[]): Promise<{ seed: number; example: ExampleRecord }[]> {
   const { backend, task } = input;
-  // A query whose own medium is not on disk: a media error naming its annotation row, before any backend call.
+  // A query whose own medium is missing or unreadable: a media error naming its annotation row, before any backend call.
   for (const item of batch) {
-    const missing = missingQueryMedia(item.query.example);
+    const missing = unusableQueryMedia(item.query.example);
     if (missing) throw missing;
   }
   const names = batch.slice(0, 5).map((item) => `${item.query.example.id} (seed ${item.seed})`);

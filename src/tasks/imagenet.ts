@@ -246,8 +246,10 @@ async function flatValImages(
     seen.add(id);
     const name = byStem.get(id) ?? `${id}.JPEG`;
     const path = resolveInside(folder, name, `${where} column "ImageId"`);
-    if (!byStem.has(id)) missing.add(path, where);
-    images.push({ id, wnid, media: { kind: 'image', id: `val/${name}`, path } });
+    const media: ImageRef = { kind: 'image', id: `val/${name}`, path, namedBy: where };
+    missing.seen++;
+    if (!byStem.has(id)) media.missing = missing.add(path, `${where} column "ImageId"`);
+    images.push({ id, wnid, media });
   });
   const unlabelled = [...byStem.keys()].filter((id) => !seen.has(id));
   if (unlabelled.length > 0)

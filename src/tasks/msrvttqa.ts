@@ -61,6 +61,7 @@ function examples(path: string, library: VideoLibrary, missing: MissingVideos): 
   return xuExamples(path, (q) => {
     if (!/^\d+$/.test(q.videoId)) throw new InputError(`${q.where()}: expected the number N of video<N>, found ${JSON.stringify(q.videoId)}`, path);
     const name = `video${q.videoId}`;
-    return videoRef(`msrvtt/${name}`, library.find(name) ?? missing.add(`${name}.mp4`, q.where()));
+    const namedBy = q.where();
+    return videoRef(`msrvtt/${name}`, library.find(name) ?? missing.add(`${name}.mp4`, namedBy), undefined, namedBy);
   });
 }

@@ -91,6 +91,7 @@ function examples(
   return xuExamples(path, (q) => {
     const clip = clips.get(q.videoId);
     if (clip === undefined) throw new InputError(`${q.where()}: video ${q.videoId} (vid${q.videoId}) is not in ${mappingPath}`, path);
-    return videoRef(`msvd/${clip}`, library.find(clip) ?? missing.add(`${clip}.avi`, q.where()));
+    const namedBy = q.where();
+    return videoRef(`msvd/${clip}`, library.find(clip) ?? missing.add(`${clip}.avi`, namedBy), undefined, namedBy);
   });
 }

@@ -125,11 +125,12 @@ function examples(
     seen.add(id);
     const place = videoMap.get(video);
     if (place === undefined) row.fail('video', `video ${video} is not in ${mapPath}`);
-    const file = library.find(video) ?? missing.add(`${place}.mp4`, row.where('video'));
+    const namedBy = row.where('video');
+    const file = library.find(video) ?? missing.add(`${place}.mp4`, namedBy);
     const answers = [row.text('answer')];
     const additional = extra.get(id);
     if (additional !== undefined) answers.push(additional);
-    out.push(qaExample(id, videoRef(`nextqa/${place}`, file), row.text('question'), answers, row.text('type')));
+    out.push(qaExample(id, videoRef(`nextqa/${place}`, file, undefined, namedBy), row.text('question'), answers, row.text('type')));
   }
   return out;
 }

@@ -152,7 +152,7 @@ async function loadRareact(ctx: LoadContext): Promise<TaskData> {
     query.push({
       id: key,
       group: clip.videoId,
-      media: [videoRef(`rareact/${key}`, file, clip.segment)],
+      media: [videoRef(`rareact/${key}`, file, clip.segment, clip.where)],
       fields: {},
       target: '',
       reference: clip.judged,

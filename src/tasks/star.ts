@@ -86,12 +86,13 @@ async function examples(path: string, library: VideoLibrary, missing: MissingVid
     const answerField = entry.get('answer');
     const answer = answerField.string();
     if (!choices.includes(answer)) answerField.fail(`the answer ${JSON.stringify(answer)} is not one of the choices`);
-    const file = library.find(videoId) ?? missing.add(`${videoId}.mp4`, videoField.where());
+    const namedBy = videoField.where();
+    const file = library.find(videoId) ?? missing.add(`${videoId}.mp4`, namedBy);
     const type = /^([A-Za-z]+)_/.exec(id)?.[1];
     const example: Example<string> = {
       id,
       group: videoId,
-      media: [videoRef(`star/${videoId}_${start}_${end}`, file, { start, end })],
+      media: [videoRef(`star/${videoId}_${start}_${end}`, file, { start, end }, namedBy)],
       fields: { question: entry.get('question').string() },
       target: answer,
       reference: answer,

@@ -51,7 +51,8 @@ async function loadYoucook2(ctx: LoadContext): Promise<TaskData> {
     // The trainval file has only these two; the test subset's annotations are not public.
     if (subset !== 'training' && subset !== 'validation') subsetField.fail('expected "training" or "validation"');
     const duration = video.get('duration').number();
-    const file = library.find(youtubeId) ?? missing.add(`${youtubeId}.mp4`, video.where());
+    const namedBy = video.where();
+    const file = library.find(youtubeId) ?? missing.add(`${youtubeId}.mp4`, namedBy);
     for (const annotation of video.get('annotations').items()) {
       const segmentField = annotation.get('segment');
       const bounds = segmentField.items().map((b) => b.number());
@@ -65,7 +66,7 @@ async function loadYoucook2(ctx: LoadContext): Promise<TaskData> {
         id,
         // Segments of one video never serve as each other's demonstrations.
         group: youtubeId,
-        media: [videoRef(`youcook2/${id}`, file, { start, end })],
+        media: [videoRef(`youcook2/${id}`, file, { start, end }, namedBy)],
         fields: {},
         target: sentence,
         reference: [sentence],

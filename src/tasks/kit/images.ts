@@ -1,6 +1,8 @@
-// Image folders of the official releases (COCO's train2014/, val2014/, ...): found by name under --data, listed once,
-// and every image a dataset refers to checked before the run starts, so a partial download fails in seconds with the
-// names of the missing files, not hours into a run.
+// Image folders of the official releases (COCO's train2014/, val2014/, ...): found by name under --data and listed
+// once. An image an annotation names that is not in the folder is marked missing with that annotation (the run takes
+// a support item so marked out of the pool before drawing demonstrations, and stops at the start, or skips under
+// --on-media-error skip, a query so marked: src/run/unusable-media.ts); a folder holding none of the images named is
+// the wrong folder, refused at once.
 import { InputError } from '../../core/errors.ts';
 import { resolveInside } from '../../core/dataset-paths.ts';
 import { filesIn, findOfficialFile } from '../../core/data-files.ts';
@@ -11,7 +13,7 @@ export class ImageFolder {
    * The path and id of each name already checked: VQAv2 asks ~5 questions about each image (658,111 about 123,287 at
    * full size), and the path checks of resolveInside were 15% of loading it (bench/vqav2-load-vs-python.ts).
    */
-  private readonly checked = new Map<string, { path: string; id: string }>();
+  private readonly checked = new Map<string, { path: string; id: string; namedBy: string }>();
 
   private constructor(
     /** The folder's official name, used in image ids ("val2014/COCO_val2014_000000000042.jpg"). */
@@ -35,35 +37,53 @@ export class ImageFolder {
   }
 
   /**
-   * The image `fileName`, which `where` (a file and field) refers to; collects it as missing when absent. A name that
-   * would leave the folder (`../`, absolute) is refused, naming `where` (src/core/dataset-paths.ts).
+   * The image `fileName`, which `where` (a file and field) refers to; marked missing (with `where`) and counted by
+   * `missing` when absent. A name that would leave the folder (`../`, absolute) is refused, naming `where`
+   * (src/core/dataset-paths.ts).
    */
   image(fileName: string, missing: MissingImages, where: () => string): ImageRef {
     let known = this.checked.get(fileName);
     if (known === undefined) {
-      known = { path: resolveInside(this.path, fileName, where), id: `${this.name}/${fileName}` };
+      // The first annotation naming the image, kept once per image (VQAv2 names each ~5 times).
+      const namedBy = where();
+      known = { path: resolveInside(this.path, fileName, () => namedBy), id: `${this.name}/${fileName}`, namedBy };
       this.checked.set(fileName, known);
     }
-    if (!this.files.has(fileName)) missing.add(known.path, where());
-    return { kind: 'image', id: known.id, path: known.path };
+    const ref: ImageRef = { kind: 'image', id: known.id, path: known.path, namedBy: known.namedBy };
+    missing.seen++;
+    if (!this.files.has(fileName)) ref.missing = missing.add(known.path, where());
+    return ref;
   }
 }
 
-/** Missing images found while loading; `check()` throws one error with their count and the first few paths. */
+/**
+ * The images a task's annotations name that are not on disk. A partial copy is usual (a download cut short), so a
+ * missing image concerns the items that show it, not the run; but when not one image is there, --data points at the
+ * wrong folder: `check()` then throws an error naming the first few.
+ */
 export class MissingImages {
   private readonly found: { file: string; where: string }[] = [];
+  /** Images named (references, counted by ImageFolder.image or by the task). */
+  seen = 0;
 
-  add(file: string, where: string): void {
+  /** Records a missing image; returns `where`, for MediaRef.missing. */
+  add(file: string, where: string): string {
     this.found.push({ file, where });
+    return where;
   }
 
+  get count(): number {
+    return this.found.length;
+  }
+
+  /** Throws when every image named is missing. */
   check(): void {
-    if (this.found.length === 0) return;
+    if (this.found.length === 0 || this.found.length < this.seen) return;
     const first = this.found
       .slice(0, 5)
       .map((m) => `${m.file} (named by ${m.where})`)
       .join('; ');
     const more = this.found.length > 5 ? `; and ${this.found.length - 5} more` : '';
-    throw new InputError(`${this.found.length} image(s) not found: ${first}${more}`);
+    throw new InputError(`not one of the ${this.seen} image(s) the annotations name is on disk: ${first}${more}`);
   }
 }

@@ -240,9 +240,10 @@ export class MissingVideos {
   }
 }
 
-/** A video reference; `segment` in seconds (a part of a longer video). */
-export function videoRef(id: string, path: string, segment?: { start: number; end: number }): VideoRef {
+/** A video reference; `segment` in seconds (a part of a longer video); `namedBy`: the annotation that names it. */
+export function videoRef(id: string, path: string, segment?: { start: number; end: number }, namedBy?: string): VideoRef {
   const ref: VideoRef = { kind: 'video', id, path };
+  if (namedBy !== undefined) ref.namedBy = namedBy;
   if (segment) {
     ref.start = segment.start;
     ref.end = segment.end;
@@ -262,9 +263,10 @@ export function clipOrSegment(
   segment: { start: number; end: number },
   where: () => string,
 ): VideoRef {
+  const namedBy = where();
   const clip = library.find(names.clip);
-  if (clip !== undefined) return videoRef(id, clip);
+  if (clip !== undefined) return videoRef(id, clip, undefined, namedBy);
   const whole = library.find(names.video);
-  if (whole !== undefined) return videoRef(id, whole, segment);
-  return videoRef(id, missing.add(`${names.clip}.mp4`, where()));
+  if (whole !== undefined) return videoRef(id, whole, segment, namedBy);
+  return videoRef(id, missing.add(`${names.clip}.mp4`, namedBy), undefined, namedBy);
 }
