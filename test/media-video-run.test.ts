@@ -23,7 +23,16 @@ before(async () => {
   for (let k = 0; k < 6; k++) {
     await writeFile(join(dataDir, `clip${k}.mp4`), await encodeClip(randomScene(rngFor('media-run', k), `c${k}`, { moving: true }), { seconds: 2, size: 32 }));
   }
-  await writeFile(join(dataDir, 'broken.mp4'), 'this is not a video\n');
+  // Damaged inside with its structure whole: it passes the probe run before the draw (src/media/probe.ts), so the
+  // run meets it when it decodes the clip.
+  const box = (type: string, body: Buffer) => {
+    const header = Buffer.alloc(8);
+    header.writeUInt32BE(8 + body.length, 0);
+    header.write(type, 4, 'latin1');
+    return Buffer.concat([header, body]);
+  };
+  const noise = (n: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 73 + 11) % 256));
+  await writeFile(join(dataDir, 'broken.mp4'), Buffer.concat([box('ftyp', Buffer.from('isom\0\0\x02\0isomiso2', 'latin1')), box('moov', noise(200)), box('mdat', noise(2000))]));
   const clips = {
     support: [0, 1, 2].map(item),
     query: [3, 4, 5].map(item).concat([{ id: 'q-broken', file: 'broken.mp4', answer: '3' }]),

@@ -4,7 +4,7 @@ import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError, UsageError } from '../src/core/errors.ts';
 import { coco } from '../src/tasks/coco.ts';
-import { copyOfSample, type DataCopy } from './support/task-data.ts';
+import { copyOfSample, marksMissing, type DataCopy } from './support/task-data.ts';
 
 async function withCopy(check: (data: DataCopy) => Promise<void>): Promise<void> {
   const data = await copyOfSample('coco');
@@ -117,12 +117,12 @@ test('a test image without reference captions is reported', async () => {
   });
 });
 
-test('a missing image is named with the entry that needs it', async () => {
+test('a missing image marks the items that show it with the entry that names it', async () => {
   await withCopy(async (data) => {
     const karpathy = await data.readJson('dataset_coco.json');
     const entry = karpathy.images[0];
     await rm(data.path(`${entry.filepath}/${entry.filename}`));
-    await rejectsInput(data, /1 image\(s\) not found/, entry.filename, 'images[0].filename');
+    await marksMissing(coco, data, entry.filename, 'images[0].filename');
   });
 });
 

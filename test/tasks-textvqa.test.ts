@@ -4,7 +4,7 @@ import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError, UsageError } from '../src/core/errors.ts';
 import { textvqa, textvqaTask } from '../src/tasks/textvqa.ts';
-import { copyOfSample, type DataCopy } from './support/task-data.ts';
+import { copyOfSample, marksMissing, type DataCopy } from './support/task-data.ts';
 import { loadRejects } from './support/task-errors.ts';
 
 async function withCopy(check: (data: DataCopy) => Promise<void>): Promise<void> {
@@ -117,12 +117,12 @@ test('a missing or mistyped field is named by its path in the file', async () =>
   });
 });
 
-test('a missing image is named with the question that needs it', async () => {
+test('a missing image marks the questions about it with the question that names it', async () => {
   await withCopy(async (data) => {
     const val = await data.readJson('TextVQA_0.5.1_val.json');
     const imageId = val.data[6].image_id;
     await rm(data.path(`train_images/${imageId}.jpg`));
-    await rejectsInput(data, /image\(s\) not found/, `${imageId}.jpg`, 'data[6].image_id');
+    await marksMissing(textvqa, data, `${imageId}.jpg`, '.image_id');
   });
 });
 

@@ -4,7 +4,7 @@ import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError, UsageError } from '../src/core/errors.ts';
 import { vizwiz } from '../src/tasks/vizwiz.ts';
-import { copyOfSample, type DataCopy } from './support/task-data.ts';
+import { copyOfSample, marksMissing, type DataCopy } from './support/task-data.ts';
 import { loadRejects } from './support/task-errors.ts';
 
 async function withCopy(check: (data: DataCopy) => Promise<void>): Promise<void> {
@@ -119,10 +119,10 @@ test('the same image asked twice is refused (one question per image)', async () 
   });
 });
 
-test('a missing image is named with the entry that needs it', async () => {
+test('a missing image marks the items that show it with the entry that names it', async () => {
   await withCopy(async (data) => {
     await rm(data.path('val/VizWiz_val_00000007.jpg'));
-    await rejectsInput(data, /1 image\(s\) not found/, 'VizWiz_val_00000007.jpg', 'val.json: [7].image');
+    await marksMissing(vizwiz, data, 'VizWiz_val_00000007.jpg', 'val.json: [7].image');
   });
 });
 

@@ -12,8 +12,6 @@ export interface ImageRef {
   path: string;
   /** Set when the file is not on disk: the annotation file, row and field that name it (`path` is where it was looked for). */
   missing?: string;
-  /** The annotation file, row and field that name this medium, where the task knows them (for messages and records). */
-  namedBy?: string;
   /** Set by the run when the file is there but cannot be used (empty, cut short, not an image or video): why. */
   unreadable?: string;
 }
@@ -34,8 +32,6 @@ export interface VideoRef {
   end?: number;
   /** Set when the file is not on disk: the annotation file, row and field that name it (`path` is where it was looked for). */
   missing?: string;
-  /** The annotation file, row and field that name this medium, where the task knows them (for messages and records). */
-  namedBy?: string;
   /** Set by the run when the file is there but cannot be used (empty, cut short, not an image or video): why. */
   unreadable?: string;
 }

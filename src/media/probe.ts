@@ -141,7 +141,8 @@ export function imageDoubt(head: Buffer, tail: Buffer, size: number): string | u
     return declared <= size ? undefined : `a BMP file that declares ${declared} bytes but has ${size} (cut short?)`;
   }
   const tiff = head.toString('latin1', 0, 4);
-  if (tiff === 'II*\0' || tiff === 'MM\0*') return undefined;
+  // TIFF keeps its directory anywhere in the file: no end to look at, so the decoder decides.
+  if (tiff === 'II*\0' || tiff === 'MM\0*') return 'a TIFF file';
   const text = textStart(head);
   return text !== undefined ? `not an image: it starts with text ("${text}")` : 'not in an image format this probe knows';
 }
@@ -193,7 +194,7 @@ async function mp4Verdict(file: Awaited<ReturnType<typeof open>>, size: number):
   let fragments = false;
   for (let boxes = 0; offset < size && boxes < MAX_BOXES; boxes++) {
     const header = await readAt(file, offset, Math.min(16, size - offset));
-    if (header.length < 8) return `truncated: ${size - offset} stray bytes at byte ${offset}, too few for a box (an incomplete download?)`;
+    if (header.length < 8) break; // a few stray bytes after the last box: players ignore them
     const type = header.toString('latin1', 4, 8);
     let length = header.readUInt32BE(0);
     if (length === 1) {

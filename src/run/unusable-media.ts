@@ -12,6 +12,7 @@
 import { basename, dirname } from 'node:path';
 import type { Example, ExcludedSupport, MediaRef, TaskData } from '../core/types.ts';
 import { InputError } from '../core/errors.ts';
+import { mediumNamedBy } from '../core/named-by.ts';
 import { MediaError } from '../media/errors.ts';
 import { probeMedia, type ProbeVerdict } from '../media/probe.ts';
 
@@ -80,7 +81,7 @@ export async function setAsideUnreadable(input: ProbeInput): Promise<TaskData> {
 
 /** The annotation that names a medium: the task's, else the folder it was found in. */
 function namedBy(media: MediaRef, example: Example): string {
-  return media.namedBy ?? `item ${example.id}, found in ${dirname(media.path)}`;
+  return mediumNamedBy(media) ?? `item ${example.id}, found in ${dirname(media.path)}`;
 }
 
 /** One line for stderr about the support items taken out, or undefined. */
@@ -115,7 +116,8 @@ export function unusableQueryMedia(example: Example): MediaError | undefined {
       `not found on disk (named by ${media.missing}; query ${example.id}; looked for ${basename(media.path)} under ${dirname(media.path)})`,
     );
   }
-  return new MediaError(media.path, `${media.unreadable} (named by ${media.namedBy ?? `query ${example.id}`}; query ${example.id})`);
+  const named = mediumNamedBy(media);
+  return new MediaError(media.path, `${media.unreadable} (${named ? `named by ${named}; ` : ''}query ${example.id})`);
 }
 
 /**

@@ -19,6 +19,7 @@ import { InputError, UsageError } from '../core/errors.ts';
 import { describeUsedFile, filesIn, findAllOfficialFiles, findOptionalFile } from '../core/data-files.ts';
 import type { Example, ImageRef, LoadContext, OfficialFile, Task, TaskData } from '../core/types.ts';
 import { MissingImages } from './kit/images.ts';
+import { nameMedium } from '../core/named-by.ts';
 import { sampleDataDir } from '../core/sample-data.ts';
 import { RANKING_GENERATION } from './kit/generation.ts';
 import { scoreClassRankings } from './kit/task-score.ts';
@@ -246,7 +247,7 @@ async function flatValImages(
     seen.add(id);
     const name = byStem.get(id) ?? `${id}.JPEG`;
     const path = resolveInside(folder, name, `${where} column "ImageId"`);
-    const media: ImageRef = { kind: 'image', id: `val/${name}`, path, namedBy: where };
+    const media = nameMedium<ImageRef>({ kind: 'image', id: `val/${name}`, path }, where);
     missing.seen++;
     if (!byStem.has(id)) media.missing = missing.add(path, `${where} column "ImageId"`);
     images.push({ id, wnid, media });

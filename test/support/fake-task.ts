@@ -1,14 +1,18 @@
 // A tiny generate task for the core's tests: questions about the colour of synthetic "images" (two questions per
-// image share a group), scored by exact-match accuracy. It reads no files; the media paths do not exist.
+// image share a group), scored by exact-match accuracy. Its backends read no pixels: every medium is one grey PNG on
+// disk (the run probes media before drawing demonstrations), told apart by its id.
+import { fileURLToPath } from 'node:url';
 import { hashKey } from '../../src/core/random.ts';
 import type { Example, Prompt, Shot, Task } from '../../src/core/types.ts';
 
 const COLOURS = ['red', 'green', 'blue'];
+/** The one picture every fake medium points at (the id says which "image" it is). */
+export const GREY_PNG = fileURLToPath(new URL('../fixtures/media/grey.png', import.meta.url));
 
 function examples(split: string, images: number): Example[] {
   const out: Example[] = [];
   for (let image = 0; image < images; image++) {
-    const media = [{ kind: 'image' as const, id: `${split}-img${image}`, path: `/nonexistent/${split}/${image}.png` }];
+    const media = [{ kind: 'image' as const, id: `${split}-img${image}`, path: GREY_PNG }];
     for (const q of ['colour', 'shade']) {
       const answer = COLOURS[hashKey(split, image, q) % COLOURS.length]!;
       out.push({

@@ -1,8 +1,9 @@
 // A generate task for the context-use tests (`--task test/support/shapes-task.ts`): 400 queries about synthetic
-// images, each image showing one of eight shapes, its answer; 200 support items. Reads no files.
+// images, each image showing one of eight shapes, its answer; 200 support items. Every medium is one grey PNG,
+// told apart by its id.
 import { hashKey } from '../../src/core/random.ts';
 import type { Example } from '../../src/core/types.ts';
-import { fakeTask } from './fake-task.ts';
+import { fakeTask, GREY_PNG } from './fake-task.ts';
 
 export const SHAPES = ['circle', 'square', 'star', 'heart', 'cross', 'ring', 'arrow', 'moon'];
 
@@ -17,7 +18,7 @@ function examples(split: string, count: number): Example[] {
     const answer = shapeOf(id);
     return {
       id: `${split}-${i}`,
-      media: [{ kind: 'image' as const, id, path: `/nonexistent/${split}/${i}.png` }],
+      media: [{ kind: 'image' as const, id, path: GREY_PNG }],
       fields: { question: 'What shape is it?' },
       target: answer,
       reference: [answer],

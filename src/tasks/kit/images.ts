@@ -5,6 +5,7 @@
 // the wrong folder, refused at once.
 import { InputError } from '../../core/errors.ts';
 import { resolveInside } from '../../core/dataset-paths.ts';
+import { nameMedium } from '../../core/named-by.ts';
 import { filesIn, findOfficialFile } from '../../core/data-files.ts';
 import type { ImageRef, OfficialFile } from '../../core/types.ts';
 
@@ -49,7 +50,7 @@ export class ImageFolder {
       known = { path: resolveInside(this.path, fileName, () => namedBy), id: `${this.name}/${fileName}`, namedBy };
       this.checked.set(fileName, known);
     }
-    const ref: ImageRef = { kind: 'image', id: known.id, path: known.path, namedBy: known.namedBy };
+    const ref = nameMedium<ImageRef>({ kind: 'image', id: known.id, path: known.path }, known.namedBy);
     missing.seen++;
     if (!this.files.has(fileName)) ref.missing = missing.add(known.path, where());
     return ref;

@@ -11,6 +11,7 @@ import { basename, dirname, extname, join, relative, resolve, sep } from 'node:p
 import { InputError } from '../../core/errors.ts';
 import { chooseOfficialFile, findAllOfficialFiles, type FindOptions } from '../../core/data-files.ts';
 import { resolveInside } from '../../core/dataset-paths.ts';
+import { nameMedium } from '../../core/named-by.ts';
 import type { Example, OfficialFile, VideoRef } from '../../core/types.ts';
 import { VIDEO_EXTENSIONS } from '../../media/extensions.ts';
 import { readCsvHeader } from '../../readers/csv.ts';
@@ -243,7 +244,7 @@ export class MissingVideos {
 /** A video reference; `segment` in seconds (a part of a longer video); `namedBy`: the annotation that names it. */
 export function videoRef(id: string, path: string, segment?: { start: number; end: number }, namedBy?: string): VideoRef {
   const ref: VideoRef = { kind: 'video', id, path };
-  if (namedBy !== undefined) ref.namedBy = namedBy;
+  if (namedBy !== undefined) nameMedium(ref, namedBy);
   if (segment) {
     ref.start = segment.start;
     ref.end = segment.end;
