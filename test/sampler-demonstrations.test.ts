@@ -7,6 +7,7 @@ import {
   querySubset,
   randomDemonstrations,
   zeroShotTextDemonstrations,
+  supportWithout,
 } from '../src/run/sampler.ts';
 import { planTrials } from '../src/run/plan.ts';
 import { ricesDemonstrations } from '../src/run/rices.ts';
@@ -154,4 +155,20 @@ test('RICES picks the most similar eligible items and puts the most similar last
   const chosen = ricesDemonstrations(pool, query, 3, features, queryFeatures);
   // Similarity to (0, 1) grows with i, so the top 3 are items 5, 4, 3, ordered least similar first.
   assert.deepEqual(ids(chosen), [pool[3]!.id, pool[4]!.id, pool[5]!.id]);
+});
+
+test('a support split without some items draws the pools a fresh copy of it draws; the orders kept are those of the items', () => {
+  const removed = new Set(data.support.filter((_, i) => i % 7 === 3));
+  const kept = supportWithout(data.support, (example) => removed.has(example));
+  const fresh = data.support.filter((example) => !removed.has(example));
+  for (const seed of [1, 2, 3]) {
+    // Drawn from the whole split first, so that supportWithout carries that order over.
+    assert.equal(drawSupportPool(data.support, 25, seed, task.id).length, 25);
+  }
+  const kept2 = supportWithout(data.support, (example) => removed.has(example));
+  for (const seed of [1, 2, 3, 4]) {
+    assert.deepEqual(ids(drawSupportPool(kept2, 20, seed, task.id)), ids(drawSupportPool(fresh, 20, seed, task.id)), `seed ${seed}`);
+    assert.deepEqual(ids(drawSupportPool(kept, 20, seed, task.id)), ids(drawSupportPool(fresh, 20, seed, task.id)), `seed ${seed}`);
+    assert.ok(drawSupportPool(kept2, 60, seed, task.id).every((example) => !removed.has(example)));
+  }
 });

@@ -10,7 +10,35 @@ import type { Example, Shot } from '../core/types.ts';
  * It depends on neither the order of the split's file nor --limit, and a larger pool contains a smaller one.
  */
 export function drawSupportPool(support: readonly Example[], size: number, seed: number, taskId: string): Example[] {
-  return orderByKey(support, (example) => hashKey('support-pool', seed, taskId, example.id)).slice(0, size);
+  return supportOrder(support, seed, taskId).slice(0, size);
+}
+
+/**
+ * Each support split's order per (seed, task), kept while the split is: hashing costs SHA-256 per item (1.7 s per seed
+ * for VQAv2's 443,757 training questions, bench/media-probe.ts), and a run draws the same pools for the media check
+ * and for every shot count. Keyed by the array: a support split is not changed once loaded (supportWithout makes a
+ * new one).
+ */
+const orders = new WeakMap<readonly Example[], Map<string, Example[]>>();
+
+function supportOrder(support: readonly Example[], seed: number, taskId: string): Example[] {
+  let bySeed = orders.get(support);
+  if (bySeed === undefined) orders.set(support, (bySeed = new Map()));
+  const key = JSON.stringify([seed, taskId]);
+  let order = bySeed.get(key);
+  if (order === undefined) {
+    order = orderByKey(support, (example) => hashKey('support-pool', seed, taskId, example.id));
+    bySeed.set(key, order);
+  }
+  return order;
+}
+
+/** The support split without the items `removed` takes, with the orders already drawn for `support` carried over. */
+export function supportWithout(support: readonly Example[], removed: (example: Example) => boolean): Example[] {
+  const kept = support.filter((example) => !removed(example));
+  const known = orders.get(support);
+  if (known !== undefined) orders.set(kept, new Map([...known].map(([key, order]) => [key, order.filter((example) => !removed(example))])));
+  return kept;
 }
 
 /**

@@ -15,6 +15,7 @@ import { InputError } from '../core/errors.ts';
 import { mediumNamedBy } from '../core/named-by.ts';
 import { MediaError } from '../media/errors.ts';
 import { probeMedia, type ProbeVerdict } from '../media/probe.ts';
+import { supportWithout } from './sampler.ts';
 
 export const NOT_ON_DISK = 'not on disk';
 
@@ -58,14 +59,16 @@ export async function setAsideUnreadable(input: ProbeInput): Promise<TaskData> {
     }
     if (unprobed.size === 0) break;
     for (const [path, verdict] of await probe([...unprobed.values()])) verdicts.set(path, verdict);
-    const before = support.length;
-    support = support.filter((example) => {
+    const leaving = new Set<Example>();
+    for (const example of support) {
       const bad = example.media.find((media) => verdicts.get(media.path) !== undefined);
-      if (bad === undefined) return true;
+      if (bad === undefined) continue;
+      leaving.add(example);
       excluded.push({ id: example.id, path: bad.path, namedBy: namedBy(bad, example), reason: verdicts.get(bad.path)! });
-      return false;
-    });
-    if (support.length === before) break;
+    }
+    if (leaving.size === 0) break;
+    // The pools' orders carry over: no item is hashed again.
+    support = supportWithout(support, (example) => leaving.has(example));
   }
   const queryMedia = input.queries.flatMap((example) => example.media.filter((media) => media.missing === undefined && !verdicts.has(media.path)));
   if (queryMedia.length > 0) for (const [path, verdict] of await probe(queryMedia)) verdicts.set(path, verdict);

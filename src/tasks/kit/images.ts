@@ -14,7 +14,7 @@ export class ImageFolder {
    * The path and id of each name already checked: VQAv2 asks ~5 questions about each image (658,111 about 123,287 at
    * full size), and the path checks of resolveInside were 15% of loading it (bench/vqav2-load-vs-python.ts).
    */
-  private readonly checked = new Map<string, { path: string; id: string; namedBy: string }>();
+  private readonly checked = new Map<string, { path: string; id: string; namedBy: string; ref: ImageRef }>();
 
   private constructor(
     /** The folder's official name, used in image ids ("val2014/COCO_val2014_000000000042.jpg"). */
@@ -45,15 +45,18 @@ export class ImageFolder {
   image(fileName: string, missing: MissingImages, where: () => string): ImageRef {
     let known = this.checked.get(fileName);
     if (known === undefined) {
-      // The first annotation naming the image, kept once per image (VQAv2 names each ~5 times).
+      // One reference per image, named by the first annotation that names it: VQAv2 names each image ~5 times.
       const namedBy = where();
-      known = { path: resolveInside(this.path, fileName, () => namedBy), id: `${this.name}/${fileName}`, namedBy };
+      const path = resolveInside(this.path, fileName, () => namedBy);
+      const id = `${this.name}/${fileName}`;
+      known = { path, id, namedBy, ref: nameMedium<ImageRef>({ kind: 'image', id, path }, namedBy) };
       this.checked.set(fileName, known);
     }
-    const ref = nameMedium<ImageRef>({ kind: 'image', id: known.id, path: known.path }, known.namedBy);
     missing.seen++;
-    if (!this.files.has(fileName)) ref.missing = missing.add(known.path, where());
-    return ref;
+    if (this.files.has(fileName)) return known.ref;
+    // A missing image: each reference names its own annotation row.
+    const row = where();
+    return nameMedium<ImageRef>({ kind: 'image', id: known.id, path: known.path, missing: missing.add(known.path, row) }, row);
   }
 }
 

@@ -187,9 +187,10 @@ export class VideoLibrary {
 
 /**
  * Videos the annotation files name that are not on disk. A partial download is usual for YouTube datasets (videos go
- * private), so a missing video is a per-item error when the run reaches it (the media layer names the file, and
- * `--on-media-error skip` counts it), not a reason to refuse the whole run; `add` returns the path where it was
- * expected. When not one video of the task is found, --data is wrong: `check` throws an error naming the first few.
+ * private), so a missing video concerns the items that show it, not the whole run: `flag` marks them, and the run
+ * takes such support items out of the pool and stops on (or, under `--on-media-error skip`, skips) such queries
+ * (src/run/unusable-media.ts); `add` returns the path where it was expected. When not one video of the task is found,
+ * --data is wrong: `check` throws an error naming the first few.
  */
 export class MissingVideos {
   private readonly found: { name: string; where: string }[] = [];
