@@ -137,6 +137,15 @@ async function writeJpeg(dir: string): Promise<string> {
   return path;
 }
 
+test('a segment must fit the duration the MP4 states: one past its end is set aside as the decoder would refuse it', async () => {
+  const mp4 = join(sampleDataDir('youcook2'), 'raw_videos', 'training', '204', 't2pDftqcLYy.mp4');
+  const segment = (start: number, end?: number): MediaRef => ({ kind: 'video', id: 'clip', path: mp4, start, ...(end === undefined ? {} : { end }) });
+  assert.equal(await probeMedium(segment(0, 1)), undefined);
+  assert.equal(await probeMedium(segment(5, 6.4)), undefined, 'an end within 0.5 s of the video end passes (annotations round times)');
+  assert.equal(await probeMedium(segment(100, 101)), 'the segment starts after the end of the video (6 s long) (segment 100-101 s)');
+  assert.equal(await probeMedium(segment(1, 9)), 'the segment ends after the end of the video (6 s long) (segment 1-9 s)');
+});
+
 test('a folder of frames passes when it holds frame images, and fails when it holds none', async () => {
   await withDir(async (dir) => {
     await mkdir(join(dir, 'frames'));

@@ -9,15 +9,17 @@
 // RIFF or MP4 file declares for its parts). An image that fails that look is decoded to decide (a JPEG may carry bytes
 // after its end marker and still decode), so an image is set aside only when the decoder the backends use refuses
 // it. A video whose declared parts run past the end of the file, or that lacks the index a player needs (MP4's
-// `moov`), is truncated: set aside without decoding. A file damaged inside with its structure intact passes the
+// `moov`), is truncated: set aside without decoding; so is a segment that does not fit the duration an MP4's movie
+// header states (the decoder's rule, src/media/video.ts). A file damaged inside with its structure intact passes the
 // probe and fails, as a MediaError, when the run reads it.
 import type { Stats } from 'node:fs';
 import { open, readdir, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
-import type { MediaRef } from '../core/types.ts';
+import type { MediaRef, VideoRef } from '../core/types.ts';
 import { FRAME_EXTENSIONS } from './extensions.ts';
 import { runFfmpeg } from './ffmpeg.ts';
 import { loadSharp } from './sharp.ts';
+import { segmentProblem } from './video.ts';
 
 /** Why the medium cannot be used, or undefined when the probe finds nothing wrong. */
 export type ProbeVerdict = string | undefined;
@@ -58,7 +60,7 @@ export async function probeMedium(media: MediaRef): Promise<ProbeVerdict> {
       const refusal = await decoderRefusal(media.path);
       return refusal === undefined ? undefined : `${doubt}; the image decoder refuses it (${refusal})`;
     }
-    return await videoVerdict(file, head, info.size, media.path);
+    return await videoVerdict(file, head, info.size, media);
   } catch (error) {
     return unreadable(error);
   } finally {
@@ -164,8 +166,17 @@ async function decoderRefusal(path: string): Promise<string | undefined> {
 
 const MP4_TOP_LEVEL = new Set(['ftyp', 'moov', 'mdat', 'free', 'skip', 'wide', 'pnot', 'uuid', 'styp', 'sidx', 'moof', 'mfra', 'meta', 'pdin']);
 
-async function videoVerdict(file: Awaited<ReturnType<typeof open>>, head: Buffer, size: number, path: string): Promise<ProbeVerdict> {
-  if (head.length >= 8 && MP4_TOP_LEVEL.has(head.toString('latin1', 4, 8))) return mp4Verdict(file, size);
+async function videoVerdict(file: Awaited<ReturnType<typeof open>>, head: Buffer, size: number, media: VideoRef): Promise<ProbeVerdict> {
+  const path = media.path;
+  if (head.length >= 8 && MP4_TOP_LEVEL.has(head.toString('latin1', 4, 8))) {
+    const { verdict, duration } = await mp4Verdict(file, size);
+    // A segment (YouCook2, a Kinetics clip read from its whole video) must fit the video, as the decoder will ask.
+    if (verdict === undefined && duration !== undefined && (media.start !== undefined || media.end !== undefined)) {
+      const problem = segmentProblem(media, duration);
+      if (problem !== undefined) return `${problem} (segment ${media.start ?? 0}-${media.end ?? 'end'} s)`;
+    }
+    return verdict;
+  }
   if (head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 11) === 'AVI') {
     // AVI is a RIFF file: its first chunk declares its length (a file over 1 GB continues in further RIFF chunks).
     const declared = head.readUInt32LE(4) + 8;
@@ -187,9 +198,13 @@ async function videoVerdict(file: Awaited<ReturnType<typeof open>>, head: Buffer
   return /Stream #\S+.*Video:/.test(result.stderr) ? undefined : `not a video ffmpeg can read (${lastLine(result.stderr)})`;
 }
 
-/** An MP4/MOV file (ISO/IEC 14496-12): its top-level boxes fit in the file, and one of them is the index, `moov`. */
-async function mp4Verdict(file: Awaited<ReturnType<typeof open>>, size: number): Promise<ProbeVerdict> {
+/**
+ * An MP4/MOV file (ISO/IEC 14496-12): its top-level boxes fit in the file, and one of them is the index, `moov`; with
+ * the duration its movie header (`mvhd`) states, when it states one.
+ */
+async function mp4Verdict(file: Awaited<ReturnType<typeof open>>, size: number): Promise<{ verdict?: string; duration?: number }> {
   let offset = 0;
+  let duration: number | undefined;
   let index = false;
   let fragments = false;
   for (let boxes = 0; offset < size && boxes < MAX_BOXES; boxes++) {
@@ -197,21 +212,53 @@ async function mp4Verdict(file: Awaited<ReturnType<typeof open>>, size: number):
     if (header.length < 8) break; // a few stray bytes after the last box: players ignore them
     const type = header.toString('latin1', 4, 8);
     let length = header.readUInt32BE(0);
+    let body = 8;
     if (length === 1) {
-      if (header.length < 16) return `truncated inside the '${type}' box header at byte ${offset} (an incomplete download?)`;
+      if (header.length < 16) return { verdict: `truncated inside the '${type}' box header at byte ${offset} (an incomplete download?)` };
       length = Number(header.readBigUInt64BE(8));
+      body = 16;
     } else if (length === 0) {
       length = size - offset; // the last box, to the end of the file
     }
-    if (length < 8) return `damaged: a box of ${length} bytes at byte ${offset}`;
-    if (type === 'moov') index = true;
-    if (type === 'moof') fragments = true;
+    if (length < body) return { verdict: `damaged: a box of ${length} bytes at byte ${offset}` };
     if (offset + length > size) {
-      return `truncated: its '${type}' box at byte ${offset} declares ${length} bytes, the file has ${size - offset} from there (an incomplete download?)`;
+      return {
+        verdict: `truncated: its '${type}' box at byte ${offset} declares ${length} bytes, the file has ${size - offset} from there (an incomplete download?)`,
+      };
     }
+    if (type === 'moov') {
+      index = true;
+      duration = await movieDuration(file, offset + body, offset + length);
+    }
+    if (type === 'moof') fragments = true;
     offset += length;
   }
-  if (!index && !fragments) return "truncated: no 'moov' box, the index a player needs (an incomplete download?)";
+  if (!index && !fragments) return { verdict: "truncated: no 'moov' box, the index a player needs (an incomplete download?)" };
+  return { duration };
+}
+
+/** The duration in seconds the movie header (`mvhd`, among the boxes from `start` to `end`) states, if it states one. */
+async function movieDuration(file: Awaited<ReturnType<typeof open>>, start: number, end: number): Promise<number | undefined> {
+  let offset = start;
+  for (let boxes = 0; offset + 8 <= end && boxes < 64; boxes++) {
+    const header = await readAt(file, offset, Math.min(40, end - offset));
+    const length = header.readUInt32BE(0);
+    if (header.toString('latin1', 4, 8) === 'mvhd') {
+      // version 0: creation, modification (4 bytes each), timescale, duration (4); version 1: 8, 8, 4, 8.
+      const version = header[8];
+      const [scale, units] =
+        version === 1 && header.length >= 40
+          ? [header.readUInt32BE(28), Number(header.readBigUInt64BE(32))]
+          : header.length >= 28
+            ? [header.readUInt32BE(20), header.readUInt32BE(24)]
+            : [0, 0];
+      // 0 and all ones mean "unknown" (a fragmented file states its length in its fragments).
+      if (scale === 0 || units === 0 || units === 0xffffffff) return undefined;
+      return units / scale;
+    }
+    if (length < 8) return undefined;
+    offset += length;
+  }
   return undefined;
 }
 

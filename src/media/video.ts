@@ -209,11 +209,16 @@ function notAVideo(log: string, code: number | null): string {
 }
 
 function checkSegment(video: VideoRef, duration: number, fail: (reason: string) => MediaError): void {
+  const problem = segmentProblem(video, duration);
+  if (problem !== undefined) throw fail(problem);
+}
+
+/** Why `video`'s segment does not fit a video `duration` seconds long, or undefined when it does. */
+export function segmentProblem(video: VideoRef, duration: number): string | undefined {
   const start = video.start ?? 0;
-  if (start >= duration) throw fail(`the segment starts after the end of the video (${duration} s long)`);
-  if (video.end !== undefined && video.end > duration + SEGMENT_END_SLACK) {
-    throw fail(`the segment ends after the end of the video (${duration} s long)`);
-  }
+  if (start >= duration) return `the segment starts after the end of the video (${duration} s long)`;
+  if (video.end !== undefined && video.end > duration + SEGMENT_END_SLACK) return `the segment ends after the end of the video (${duration} s long)`;
+  return undefined;
 }
 
 /** The size of the frames ffmpeg writes: the "Output #0 ... Stream ... rawvideo ..., WxH" line of its log. */
