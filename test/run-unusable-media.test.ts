@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { clearFileIndex } from '../src/core/data-files.ts';
 import type { RunRecord, VideoRef } from '../src/core/types.ts';
-import { evaluate } from '../src/run/evaluate.ts';
+import { evaluate, type RecordOutcome } from '../src/run/evaluate.ts';
+import { renderSummary } from '../src/run/summary.ts';
 import { parseRunOptions } from '../src/run/options.ts';
 import { kinetics700 } from '../src/tasks/kinetics700.ts';
 import { okvqa } from '../src/tasks/okvqa.ts';
@@ -109,6 +110,7 @@ test('damaged support images leave the pool before the draw: every query is scor
     }
     assert.match(stderr, /okvqa: \d+ support item\(s\) \(3 files\) left the demonstration pool because their media cannot be read/);
     assert.match(stderr, /empty \(0 bytes\)/);
+    assert.match(renderSummary(records.map((record) => ({ record, path: 'r.json' })) as RecordOutcome[], false), new RegExp(`okvqa: ${left.length} support items left the demonstration pool before the draw`));
 
     // The same dataset with those images gone from disk draws the same demonstrations (and lists them as missing).
     for (const example of [cut, page, empty]) await rm(example.media[0]!.path);

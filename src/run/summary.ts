@@ -138,6 +138,19 @@ export function renderSummary(outcomes: RecordOutcome[], colour: boolean): strin
         `not scored; first: ${first}`,
     );
   }
+  // Support items set aside before the draw (src/run/unusable-media.ts): said at the start, and again here, once per
+  // task, where a long run's reader looks.
+  const setAside = new Map<string, number>();
+  for (const { record } of outcomes) {
+    const count = record.data.excludedSupport?.length ?? 0;
+    if (count > 0) setAside.set(record.task.id, Math.max(count, setAside.get(record.task.id) ?? 0));
+  }
+  for (const [task, count] of setAside) {
+    lines.push(
+      `${task}: ${count} support item${count === 1 ? '' : 's'} left the demonstration pool before the draw ` +
+        '(media missing or unreadable; listed with why in the record, data.excludedSupport); no query was dropped for them',
+    );
+  }
   if (rows.some((row) => row.ci)) {
     lines.push(
       '95% CI: bootstrap over the queries (1000 resamples; each resample rescored as the official scorer would, ' +
