@@ -50,6 +50,20 @@ test('OK-VQA in <root>/okvqa/ finds the COCO images it shares at <root>/coco/; a
   assert.equal(record!.config.dataRoot, root);
 });
 
+test('NExT-QA as its release unpacks (nextqa/ annotations beside NExTVideo/): --data at that folder and at a root above it', async (t) => {
+  const root = scratch(t, 'data-root-');
+  await cp(sampleDataDir('nextqa'), join(root, 'nextqa'), { recursive: true });
+  // --data <the dataset's folder>: its `nextqa/` is the task's folder, holding no video; the videos beside it are read.
+  const [own] = await run('nextqa', join(root, 'nextqa'), t);
+  assert.equal(own!.summary.n, own!.data.querySize);
+  assert.ok(own!.trials.every((trial) => trial.skipped === 0));
+  assert.equal(own!.config.dataDir, join(root, 'nextqa', 'nextqa'));
+  // --data <a root holding it>: `<root>/nextqa/` holds annotations and videos.
+  const [above] = await run('nextqa', root, t);
+  assert.equal(above!.summary.n, own!.summary.n);
+  assert.deepEqual(above!.summary.metrics, own!.summary.metrics);
+});
+
 test('--data <task>=<dir> per task, with or without a root; a task not in the run is a usage error', async (t) => {
   const vizwiz = scratch(t, 'vizwiz-own-');
   await cp(sampleDataDir('vizwiz'), vizwiz, { recursive: true });

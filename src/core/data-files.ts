@@ -174,6 +174,11 @@ export function setDataFallback(taskDir: string, root: string | undefined): void
   else fallbacks.set(key, resolve(root));
 }
 
+/** The root searched for what `taskDir` lacks (setDataFallback), if one is set. */
+export function dataFallbackOf(taskDir: string): string | undefined {
+  return fallbacks.get(resolve(taskDir));
+}
+
 async function findAll(dataDir: string, name: string, options: FindOptions): Promise<string[]> {
   const wantDirectory = (options.kind ?? 'file') === 'directory';
   const under = async (dir: string) =>

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { InputError } from '../../core/errors.ts';
-import { chooseOfficialFile, findAllOfficialFiles, type FindOptions } from '../../core/data-files.ts';
+import { chooseOfficialFile, dataFallbackOf, findAllOfficialFiles, type FindOptions } from '../../core/data-files.ts';
 import { resolveInside } from '../../core/dataset-paths.ts';
 import { nameMedium } from '../../core/named-by.ts';
 import type { Example, OfficialFile, VideoRef } from '../../core/types.ts';
@@ -106,8 +106,20 @@ export class VideoLibrary {
     private readonly folders: Map<string, string[]>,
   ) {}
 
-  /** Lists every video file (and every folder, as a possible frame folder) under `root`, once. */
+  /**
+   * Lists every video file (and every folder, as a possible frame folder) under `root`, once. A task folder holding no
+   * video file is read as annotations only, its videos kept beside it: NExT-QA's official `nextqa/` (annotations) next
+   * to `NExTVideo/`, which `--data <that folder>` reaches as `<root>/nextqa/`. Its videos are then looked for under the
+   * root that folder falls back to (src/core/data-files.ts setDataFallback).
+   */
   static async open(root: string): Promise<VideoLibrary> {
+    const own = await VideoLibrary.walk(root);
+    const fallback = dataFallbackOf(root);
+    if (own.byStem.size === 0 && fallback !== undefined) return VideoLibrary.walk(fallback);
+    return own;
+  }
+
+  private static async walk(root: string): Promise<VideoLibrary> {
     const byStem = new Map<string, string[]>();
     const folders = new Map<string, string[]>();
     const add = (map: Map<string, string[]>, key: string, path: string) => {
