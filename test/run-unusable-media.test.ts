@@ -162,3 +162,22 @@ test('a truncated support clip leaves the pool; a web page saved as a query clip
     await assert.rejects(run(data.dir, '4'), /kinetics700: 1 of the 8 queries cannot run: .*not a video: it starts with text \("<html>/);
   });
 });
+
+test('a segment past the end of its video leaves the pool alone: the other segments of that video stay', async () => {
+  await withCopy('youcook2', async (data) => {
+    // The annotation says the video lasts 60 s and adds a segment at 40-45 s; the file on disk lasts 6 s.
+    const annotations = await data.readJson('youcookii_annotations_trainval.json');
+    const video = annotations.database.mX2wYjuVi_b;
+    video.duration = 60;
+    video.annotations.push({ id: 9, segment: [40, 45], sentence: 'a segment the file does not hold' });
+    await data.writeJson('youcookii_annotations_trainval.json', annotations);
+    const { records } = await run(data.dir, '2', {}, 'youcook2');
+    const excluded = records[0]!.data.excludedSupport!;
+    assert.deepEqual(excluded.map((e) => e.id), ['mX2wYjuVi_b_9']);
+    assert.match(excluded[0]!.reason!, /^the segment starts after the end of the video \(6 s long\) \(segment 40-45 s\)$/);
+    assert.match(excluded[0]!.namedBy, /youcookii_annotations_trainval\.json: database\.mX2wYjuVi_b/);
+    const shown = new Set(records[0]!.trials.flatMap((trial) => trial.examples.flatMap((example) => example.demonstrations)));
+    assert.ok(!shown.has('mX2wYjuVi_b_9'));
+    assert.ok(records[0]!.trials.every((trial) => trial.skipped === 0));
+  });
+});

@@ -68,8 +68,15 @@ export async function probeMedium(media: MediaRef): Promise<ProbeVerdict> {
   }
 }
 
+/** What a verdict is about: the file, and for a video the segment read from it (segments of one video differ). */
+export function probeKey(media: MediaRef): string {
+  return media.kind === 'video' && (media.start !== undefined || media.end !== undefined)
+    ? `${media.path}\0${media.start ?? ''}\0${media.end ?? ''}`
+    : media.path;
+}
+
 /**
- * Probes `media`, at most `concurrency` files at a time, each path once: the verdict of each path (a file shown by
+ * Probes `media`, at most `concurrency` files at a time, each once: the verdict of each (by probeKey; a file shown by
  * many examples is looked at once).
  */
 export async function probeMedia(media: readonly MediaRef[], concurrency = 16): Promise<Map<string, ProbeVerdict>> {
@@ -77,15 +84,16 @@ export async function probeMedia(media: readonly MediaRef[], concurrency = 16): 
   const pending: MediaRef[] = [];
   const queued = new Set<string>();
   for (const medium of media) {
-    if (queued.has(medium.path)) continue;
-    queued.add(medium.path);
+    const key = probeKey(medium);
+    if (queued.has(key)) continue;
+    queued.add(key);
     pending.push(medium);
   }
   let next = 0;
   const worker = async () => {
     while (next < pending.length) {
       const medium = pending[next++]!;
-      verdicts.set(medium.path, await probeMedium(medium));
+      verdicts.set(probeKey(medium), await probeMedium(medium));
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, pending.length) }, worker));

@@ -14,7 +14,7 @@ import type { Example, ExcludedSupport, MediaRef, TaskData } from '../core/types
 import { InputError } from '../core/errors.ts';
 import { mediumNamedBy } from '../core/named-by.ts';
 import { MediaError } from '../media/errors.ts';
-import { probeMedia, type ProbeVerdict } from '../media/probe.ts';
+import { probeKey, probeMedia, type ProbeVerdict } from '../media/probe.ts';
 import { supportWithout } from './sampler.ts';
 
 export const NOT_ON_DISK = 'not on disk';
@@ -37,7 +37,7 @@ export interface ProbeInput {
   queries: readonly Example[];
   /** The support pools the run will draw from `support`, one per seed (src/run/sampler.ts). */
   pools(support: readonly Example[]): Example[][];
-  /** For tests: how a medium is probed. */
+  /** For tests: how media are probed (verdicts by probeKey). */
   probe?: (media: readonly MediaRef[]) => Promise<Map<string, ProbeVerdict>>;
 }
 
@@ -55,26 +55,26 @@ export async function setAsideUnreadable(input: ProbeInput): Promise<TaskData> {
   for (;;) {
     const unprobed = new Map<string, MediaRef>();
     for (const pool of input.pools(support)) {
-      for (const example of pool) for (const media of example.media) if (!verdicts.has(media.path)) unprobed.set(media.path, media);
+      for (const example of pool) for (const media of example.media) if (!verdicts.has(probeKey(media))) unprobed.set(probeKey(media), media);
     }
     if (unprobed.size === 0) break;
-    for (const [path, verdict] of await probe([...unprobed.values()])) verdicts.set(path, verdict);
+    for (const [key, verdict] of await probe([...unprobed.values()])) verdicts.set(key, verdict);
     const leaving = new Set<Example>();
     for (const example of support) {
-      const bad = example.media.find((media) => verdicts.get(media.path) !== undefined);
+      const bad = example.media.find((media) => verdicts.get(probeKey(media)) !== undefined);
       if (bad === undefined) continue;
       leaving.add(example);
-      excluded.push({ id: example.id, path: bad.path, namedBy: namedBy(bad, example), reason: verdicts.get(bad.path)! });
+      excluded.push({ id: example.id, path: bad.path, namedBy: namedBy(bad, example), reason: verdicts.get(probeKey(bad))! });
     }
     if (leaving.size === 0) break;
     // The pools' orders carry over: no item is hashed again.
     support = supportWithout(support, (example) => leaving.has(example));
   }
-  const queryMedia = input.queries.flatMap((example) => example.media.filter((media) => media.missing === undefined && !verdicts.has(media.path)));
-  if (queryMedia.length > 0) for (const [path, verdict] of await probe(queryMedia)) verdicts.set(path, verdict);
+  const queryMedia = input.queries.flatMap((example) => example.media.filter((media) => media.missing === undefined && !verdicts.has(probeKey(media))));
+  if (queryMedia.length > 0) for (const [key, verdict] of await probe(queryMedia)) verdicts.set(key, verdict);
   for (const example of input.queries) {
     for (const media of example.media) {
-      const verdict = media.missing === undefined ? verdicts.get(media.path) : undefined;
+      const verdict = media.missing === undefined ? verdicts.get(probeKey(media)) : undefined;
       if (verdict !== undefined) media.unreadable = verdict;
     }
   }
