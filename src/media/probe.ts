@@ -62,6 +62,8 @@ export async function probeMedium(media: MediaRef): Promise<ProbeVerdict> {
     }
     return await videoVerdict(file, head, info.size, media);
   } catch (error) {
+    // A read that fails is the file's problem; anything else (ffmpeg not found) is the machine's, and stops the run.
+    if ((error as NodeJS.ErrnoException).code === undefined) throw error;
     return unreadable(error);
   } finally {
     await file.close();
