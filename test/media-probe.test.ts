@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmod, copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -166,5 +167,19 @@ test('probeMedia looks at each path once and keeps every verdict', async () => {
       [good, undefined],
       [join(dir, 'gone.jpg'), 'not found'],
     ].sort());
+  });
+});
+
+test('a machine without ffmpeg is an error of the run, not a verdict on the video', async () => {
+  await withDir(async (dir) => {
+    const noise = join(dir, 'noise.mp4');
+    await writeFile(noise, Buffer.from(Array.from({ length: 4096 }, (_, i) => ((i * 131 + 7) % 256) | 0x80)));
+    const script = `import { probeMedium } from ${JSON.stringify(new URL('../src/media/probe.ts', import.meta.url).href)};
+      probeMedium({ kind: 'video', id: 'v', path: ${JSON.stringify(noise)} }).then((v) => console.log('verdict', v), (e) => console.log('error', e.name, e.message));`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+      env: { ...process.env, FFMPEG_PATH: join(dir, 'no-ffmpeg-here') },
+    });
+    assert.match(child.stdout, /^error RunError FFMPEG_PATH=.*no-ffmpeg-here: no such file/m, child.stdout + child.stderr);
   });
 });
