@@ -129,7 +129,7 @@ async function probeFrameFolder(path: string): Promise<ProbeVerdict> {
 // ---------------------------------------------------------------------------------------------------------------
 
 /** What looks wrong with an image from its first and last bytes (undefined: nothing). */
-export function imageDoubt(head: Buffer, tail: Buffer, size: number): string | undefined {
+function imageDoubt(head: Buffer, tail: Buffer, size: number): string | undefined {
   const end = trimTrailingPadding(tail);
   if (startsWith(head, [0xff, 0xd8, 0xff])) {
     // JPEG: the file ends with the end-of-image marker FF D9 (ITU-T T.81, B.2.1). Bytes after it (padding, a camera

@@ -36,7 +36,7 @@ import { ablationRefusal, type Ablation } from './ablation.ts';
 import { promptTemplates } from './prompt.ts';
 import { runPending, type PendingQuery } from './runner.ts';
 import { formatShard, inShard, shardRecordPath, shardTrial, writeShardRecord } from './shard.ts';
-import { drawSupportPool, drawSupportPoolPerClass, querySubset, querySubsetPerClass } from './sampler.ts';
+import { drawPool, querySubset, querySubsetPerClass } from './sampler.ts';
 import { buildSubmissionTrial, checkSubmissionTask } from './submission.ts';
 import { resolveRunTasks, type RunTask } from './tasks.ts';
 
@@ -400,12 +400,7 @@ async function loadQueries(task: Task, source: string, options: RunOptions, io: 
   data = await setAsideUnreadable({
     data,
     queries,
-    pools: (support) =>
-      options.seeds.map((seed) =>
-        perClass
-          ? drawSupportPoolPerClass(support, perClass.support, perClass.classOf, seed, task.id)
-          : drawSupportPool(support, options.supportSize, seed, task.id),
-      ),
+    pools: (support) => options.seeds.map((seed) => drawPool(support, { supportSize: options.supportSize, perClass }, seed, task.id)),
   });
   const excludedNotice = excludedSupportNotice(task.id, data);
   if (excludedNotice) io.stderr?.write(`flamingo-eval: ${excludedNotice}\n`);

@@ -9,8 +9,7 @@ import { tooManyShots } from './tasks.ts';
 import type { Features } from './rices.ts';
 import { ricesDemonstrations } from './rices.ts';
 import {
-  drawSupportPool,
-  drawSupportPoolPerClass,
+  drawPool,
   eligibleDemonstrations,
   randomDemonstrations,
   zeroShotTextDemonstrations,
@@ -68,9 +67,7 @@ export async function planTrials(input: PlanInput): Promise<TrialPlan[]> {
   const queryFeatures = input.rices && shots > 0 ? await input.rices.queries(input.queries) : undefined;
   const plans: TrialPlan[] = [];
   for (const seed of input.seeds) {
-    const pool = input.perClass
-      ? drawSupportPoolPerClass(input.support, input.perClass.support, input.perClass.classOf, seed, task.id)
-      : drawSupportPool(input.support, input.supportSize, seed, task.id);
+    const pool = drawPool(input.support, input, seed, task.id);
     const features = input.rices && shots > 0 ? await input.rices.pool(seed, pool) : undefined;
     const needed = shots > 0 ? shots : input.zeroShotTextDemos;
     const queries = input.queries.map((example): PlannedQuery => {
@@ -109,13 +106,7 @@ export async function planTrials(input: PlanInput): Promise<TrialPlan[]> {
 function tooFewDemonstrations(input: PlanInput, seed: number, pool: Example[], example: Example, eligible: number): string {
   const { task, shots } = input;
   // The most every query allows under every seed's pool (pools of other seeds hold other items).
-  const pools = input.seeds.map((other) =>
-    other === seed
-      ? pool
-      : input.perClass
-        ? drawSupportPoolPerClass(input.support, input.perClass.support, input.perClass.classOf, other, task.id)
-        : drawSupportPool(input.support, input.supportSize, other, task.id),
-  );
+  const pools = input.seeds.map((other) => (other === seed ? pool : drawPool(input.support, input, other, task.id)));
   let most = Infinity;
   for (const each of pools) for (const query of input.queries) most = Math.min(most, eligibleDemonstrations(each, query).length);
   const head =

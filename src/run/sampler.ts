@@ -41,6 +41,19 @@ export function supportWithout(support: readonly Example[], removed: (example: E
   return kept;
 }
 
+/** How large a support pool is: `supportSize` items, or under --protocol flamingo for classification, `perClass`. */
+export interface PoolSize {
+  supportSize: number;
+  perClass?: { support: number; classOf(example: Example): string };
+}
+
+/** The support pool of one (seed, task) at `size` (drawSupportPool or drawSupportPoolPerClass). */
+export function drawPool(support: readonly Example[], size: PoolSize, seed: number, taskId: string): Example[] {
+  return size.perClass
+    ? drawSupportPoolPerClass(support, size.perClass.support, size.perClass.classOf, seed, taskId)
+    : drawSupportPool(support, size.supportSize, seed, taskId);
+}
+
 /**
  * Classification under --protocol flamingo (ImageNet: 32 per class): the `perClass` support items of each class with
  * the smallest hash of (seed, task, id), so every class is represented in the pool.

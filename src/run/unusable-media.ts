@@ -37,8 +37,6 @@ export interface ProbeInput {
   queries: readonly Example[];
   /** The support pools the run will draw from `support`, one per seed (src/run/sampler.ts). */
   pools(support: readonly Example[]): Example[][];
-  /** For tests: how media are probed (verdicts by probeKey). */
-  probe?: (media: readonly MediaRef[]) => Promise<Map<string, ProbeVerdict>>;
 }
 
 /**
@@ -47,7 +45,6 @@ export interface ProbeInput {
  * query's unusable medium is marked (MediaRef.unreadable). Returns the data without those support items.
  */
 export async function setAsideUnreadable(input: ProbeInput): Promise<TaskData> {
-  const probe = input.probe ?? ((media: readonly MediaRef[]) => probeMedia(media));
   const verdicts = new Map<string, ProbeVerdict>();
   const excluded: ExcludedSupport[] = [];
   let support = input.data.support;
@@ -58,7 +55,7 @@ export async function setAsideUnreadable(input: ProbeInput): Promise<TaskData> {
       for (const example of pool) for (const media of example.media) if (!verdicts.has(probeKey(media))) unprobed.set(probeKey(media), media);
     }
     if (unprobed.size === 0) break;
-    for (const [key, verdict] of await probe([...unprobed.values()])) verdicts.set(key, verdict);
+    for (const [key, verdict] of await probeMedia([...unprobed.values()])) verdicts.set(key, verdict);
     const leaving = new Set<Example>();
     for (const example of support) {
       const bad = example.media.find((media) => verdicts.get(probeKey(media)) !== undefined);
@@ -71,7 +68,7 @@ export async function setAsideUnreadable(input: ProbeInput): Promise<TaskData> {
     support = supportWithout(support, (example) => leaving.has(example));
   }
   const queryMedia = input.queries.flatMap((example) => example.media.filter((media) => media.missing === undefined && !verdicts.has(probeKey(media))));
-  if (queryMedia.length > 0) for (const [key, verdict] of await probe(queryMedia)) verdicts.set(key, verdict);
+  if (queryMedia.length > 0) for (const [key, verdict] of await probeMedia(queryMedia)) verdicts.set(key, verdict);
   for (const example of input.queries) {
     for (const media of example.media) {
       const verdict = media.missing === undefined ? verdicts.get(probeKey(media)) : undefined;

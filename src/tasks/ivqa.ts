@@ -78,18 +78,19 @@ function examples(path: string, library: VideoLibrary, missing: MissingVideos, q
       id = `${id}@${row.line}`;
     }
     seen.add(id);
+    const namedBy = row.where('video_id');
     let video;
     if (clips.length > 1) {
       const named = segment ? clips.find((c) => c === `${videoId}_${segment.start}_${segment.end}`) : undefined;
       if (!named) {
-        throw new InputError(`${row.where('video_id')}: ${clips.length} clips of ${videoId} under ${library.root} (${clips.join(', ')}); keep one`, path);
+        throw new InputError(`${namedBy}: ${clips.length} clips of ${videoId} under ${library.root} (${clips.join(', ')}); keep one`, path);
       }
-      video = videoRef(`ivqa/${named}`, library.find(named)!, undefined, row.where('video_id'));
-    } else if (clips.length === 1) video = videoRef(`ivqa/${clips[0]}`, library.find(clips[0]!)!, undefined, row.where('video_id'));
-    else if (whole !== undefined) video = videoRef(`ivqa/${id}`, whole, segment, row.where('video_id'));
+      video = videoRef(`ivqa/${named}`, library.find(named)!, undefined, namedBy);
+    } else if (clips.length === 1) video = videoRef(`ivqa/${clips[0]}`, library.find(clips[0]!)!, undefined, namedBy);
+    else if (whole !== undefined) video = videoRef(`ivqa/${id}`, whole, segment, namedBy);
     else {
       const expected = segment ? `${videoId}_${segment.start}_${segment.end}.mp4` : `${videoId}.mp4`;
-      video = videoRef(`ivqa/${id}`, missing.add(expected, row.where('video_id')), undefined, row.where('video_id'));
+      video = videoRef(`ivqa/${id}`, missing.add(expected, namedBy), undefined, namedBy);
     }
     out.push(qaExample(id, video, row.text('question'), answers, row.optional('type')));
   }

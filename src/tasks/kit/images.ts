@@ -11,10 +11,10 @@ import type { ImageRef, OfficialFile } from '../../core/types.ts';
 
 export class ImageFolder {
   /**
-   * The path and id of each name already checked: VQAv2 asks ~5 questions about each image (658,111 about 123,287 at
+   * The reference of each name already checked: VQAv2 asks ~5 questions about each image (658,111 about 123,287 at
    * full size), and the path checks of resolveInside were 15% of loading it (bench/vqav2-load-vs-python.ts).
    */
-  private readonly checked = new Map<string, { path: string; id: string; namedBy: string; ref: ImageRef }>();
+  private readonly checked = new Map<string, ImageRef>();
 
   private constructor(
     /** The folder's official name, used in image ids ("val2014/COCO_val2014_000000000042.jpg"). */
@@ -48,12 +48,11 @@ export class ImageFolder {
       // One reference per image, named by the first annotation that names it: VQAv2 names each image ~5 times.
       const namedBy = where();
       const path = resolveInside(this.path, fileName, () => namedBy);
-      const id = `${this.name}/${fileName}`;
-      known = { path, id, namedBy, ref: nameMedium<ImageRef>({ kind: 'image', id, path }, namedBy) };
+      known = nameMedium<ImageRef>({ kind: 'image', id: `${this.name}/${fileName}`, path }, namedBy);
       this.checked.set(fileName, known);
     }
     missing.seen++;
-    if (this.files.has(fileName)) return known.ref;
+    if (this.files.has(fileName)) return known;
     // A missing image: each reference names its own annotation row.
     const row = where();
     return nameMedium<ImageRef>({ kind: 'image', id: known.id, path: known.path, missing: missing.add(known.path, row) }, row);
@@ -74,10 +73,6 @@ export class MissingImages {
   add(file: string, where: string): string {
     this.found.push({ file, where });
     return where;
-  }
-
-  get count(): number {
-    return this.found.length;
   }
 
   /** Throws when every image named is missing. */
