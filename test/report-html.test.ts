@@ -108,7 +108,7 @@ test('CLI: writes the file and says what is in it; a missing folder is exit 2', 
   const out = join(dir, 'report.html');
   const run = spawnSync(process.execPath, [bin, 'report', join(dir, 'results'), '-o', out], { encoding: 'utf8' });
   assert.equal(run.status, 0, run.stderr);
-  assert.match(run.stderr, /^flamingo-eval report: wrote .*report\.html \([\d.]+ MB: 1 records, 3 examples, 3 media\)\n$/);
+  assert.match(run.stderr, /^flamingo-eval report: wrote .*report\.html \([\d.]+ MB: 1 record, 3 examples, 3 media\)\n$/);
   assert.ok(existsSync(out) && readFileSync(out, 'utf8').startsWith('<!doctype html>'));
   const missing = spawnSync(process.execPath, [bin, 'report', join(dir, 'nope'), '-o', out], { encoding: 'utf8' });
   assert.equal(missing.status, 2);

@@ -34,8 +34,8 @@ export function registerReport(program: Command): void {
       }
       const mb = (Buffer.byteLength(report.html) / 1e6).toFixed(1);
       process.stderr.write(
-        `flamingo-eval report: wrote ${opts.output} (${mb} MB: ${report.records} records, ${report.examples} examples, ` +
-          `${report.media} media)\n`,
+        `flamingo-eval report: wrote ${opts.output} (${mb} MB: ${report.records} record${report.records === 1 ? '' : 's'}, ` +
+          `${report.examples} example${report.examples === 1 ? '' : 's'}, ${report.media} media)\n`,
       );
     });
 }
